@@ -1,0 +1,24 @@
+// repgraph graph schema: GENERATED from src/repgraph/ontology.py by
+//   python -m repgraph.schema > graph/schema.cypher
+// Do not edit by hand; tests fail when this file and the ontology drift apart.
+// Uniqueness of `id` per label, indexes the named queries use, and a full-text
+// index on names and aliases (Neo4j; the embedded store searches `searchText`).
+CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT organization_id IF NOT EXISTS FOR (n:Organization) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT position_id IF NOT EXISTS FOR (n:Position) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT law_id IF NOT EXISTS FOR (n:Law) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT operation_id IF NOT EXISTS FOR (n:Operation) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT incident_id IF NOT EXISTS FOR (n:Incident) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT country_id IF NOT EXISTS FOR (n:Country) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT place_id IF NOT EXISTS FOR (n:Place) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT statistic_id IF NOT EXISTS FOR (n:Statistic) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT sanction_id IF NOT EXISTS FOR (n:Sanction) REQUIRE n.id IS UNIQUE;
+CREATE INDEX incident_type IF NOT EXISTS FOR (n:Incident) ON (n.type);
+CREATE INDEX incident_date_from IF NOT EXISTS FOR (n:Incident) ON (n.dateFrom);
+CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name);
+CREATE INDEX organization_kind IF NOT EXISTS FOR (n:Organization) ON (n.kind);
+CREATE INDEX statistic_measure IF NOT EXISTS FOR (n:Statistic) ON (n.measure);
+CREATE TEXT INDEX entity_search_text IF NOT EXISTS FOR (n:Entity) ON (n.searchText);
+CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Person|Organization|Position|Law|Operation|Incident|Country|Place|Source|Statistic|Sanction) ON EACH [n.name, n.aliases];

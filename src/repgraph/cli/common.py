@@ -1,0 +1,64 @@
+"""Options and helpers shared by the commands."""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Iterator
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+
+from ..config import get_settings
+from ..disclosure import disclose
+from ..store import GraphStore, StoreError, open_store
+
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Embedded store file (default: $REPGRAPH_DB or ./repgraph.db; NEO4J_URI selects Neo4j instead)."),
+]
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")]
+
+
+@contextmanager
+def store_for(db: Path | None) -> Iterator[GraphStore]:
+    """Open the configured store; on failure print the reason and exit 1."""
+    try:
+        store = open_store(get_settings(db=db))
+    except (StoreError, ValueError) as exc:
+        err_console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from None
+    try:
+        yield store
+    except StoreError as exc:
+        err_console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from None
+    finally:
+        store.close()
+
+
+def to_jsonable(value: Any) -> Any:
+    """Result models (after disclosure) as JSON-ready data."""
+    value = disclose(value)
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def print_json(value: Any) -> None:
+    typer.echo(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2))

@@ -1,0 +1,108 @@
+"""``repgraph demo``: the real dataset, loaded fresh, and the headline answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.panel import Panel
+
+from .. import service as S
+from ..config import get_settings
+from ..ingest import CaseFileError, ingest_case_file
+from ..ontology import fold
+from ..schema import schema_statements
+from ..seed import GUILT_BY_ASSOCIATION_QUOTE, REPORT_SOURCE_ID, seed_files
+from ..store import StoreError
+from ..store.embedded import EmbeddedStore
+from . import app
+from .common import console, err_console
+from .render import render_exile, render_with_incidents
+
+DEFAULT_VIEW = Path("visualizations/demo.html")
+
+
+def _seed_source_ids(files) -> set[str]:
+    from ..ingest import load_case_file
+
+    return {n.id for f in files for n in load_case_file(f).nodes if n.label == "Source"}
+
+
+def _fresh_store(db: Path, files) -> EmbeddedStore:
+    """Empty the demo store, but never a store holding data from other sources."""
+    store = EmbeddedStore(db)
+    existing = S.stats(store)
+    if existing.node_total:
+        foreign = {r["id"] for r in store.read("MATCH (s:Source) RETURN s.id AS id")} - _seed_source_ids(files)
+        if foreign:
+            store.close()
+            err_console.print(
+                f"[red]error:[/] {db} holds data from other sources ({', '.join(sorted(foreign))}); "
+                "the demo will not replace it. Use --db to name another file."
+            )
+            raise typer.Exit(1)
+        store.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        store = EmbeddedStore(db)
+    return store
+
+
+@app.command()
+def demo(
+    db: Annotated[Path | None, typer.Option("--db", help="Embedded store to (re)create; default $REPGRAPH_DB or ./repgraph.db")] = None,
+    view: Annotated[Path, typer.Option("--view", help="Where to write the interactive graph")] = DEFAULT_VIEW,
+) -> None:
+    """Load the real seed dataset into a fresh embedded store and print the headline answers."""
+    db = db or get_settings().db
+    files = seed_files()
+    try:
+        store = _fresh_store(db, files)
+    except StoreError as exc:
+        err_console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from None
+    with store:
+        store.apply_schema(schema_statements())
+        for f in files:
+            try:
+                r = ingest_case_file(store, f)
+            except CaseFileError as exc:
+                err_console.print(f"[red]error:[/] {exc}")
+                raise typer.Exit(2) from None
+            console.print(f"loaded {f.name}: {r.nodes} nodes, {r.relationships} relationships")
+        st = S.stats(store)
+        console.print(f"store {db}: {st.node_total} nodes, {st.relationship_total} relationships\n")
+
+        console.rule("Exile: where the named defenders went")
+        flows = S.exile_flows(store, "country")
+        render_exile(flows)
+
+        console.rule("Guilt by association")
+        gba = S.guilt_by_association(store)
+        if gba:
+            from .render import render_result
+
+            render_result("guilt-by-association", gba)
+        else:
+            console.print(Panel(
+                f"“{GUILT_BY_ASSOCIATION_QUOTE}”\n— the report [{REPORT_SOURCE_ID}]",
+                title="The report names no family member, so none is shown; in its own words:",
+            ))
+
+        console.rule("Laws and operations used against defenders")
+        render_with_incidents("laws", S.laws(store))
+        render_with_incidents("operations", S.operations(store))
+
+        cases = S.officials_cases(store)
+        if not cases:
+            console.print("officials-cases: no source in the dataset names the perpetrator of a documented incident.")
+
+        from ..viz import write_html
+
+        out = write_html(S.whole_graph(store), view, "repgraph demo: " + ", ".join(f.stem for f in files))
+        console.print(f"\ninteractive graph: {out}")
+        console.print(f"next: [b]repgraph query search --param q=velasquez --db {db}[/]  ·  [b]repgraph serve --db {db}[/]")
+
+
+__all__ = ["demo", "fold"]

@@ -1,0 +1,1 @@
+"""``repgraph serve``: the HTTP API (see repgraph.api)."""

@@ -1,0 +1,1 @@
+"""``repgraph viz`` and ``repgraph analyze``: interactive views and network analytics."""

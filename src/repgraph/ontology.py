@@ -1,0 +1,658 @@
+"""The repgraph ontology: the single source of truth for the graph's shape.
+
+Every node label, relationship type, property and controlled vocabulary is declared
+here as a pydantic v2 model. Everything else derives from it:
+
+* the case-file format and its JSON Schema (``repgraph schema``, :func:`case_file_json_schema`),
+* ``graph/schema.cypher`` (:mod:`repgraph.schema`),
+* the rows the ingest writes (:meth:`NodeBase.to_properties`),
+* the API's and the views' styles.
+
+Naming follows Neo4j conventions: labels ``PascalCase`` singular, relationship types
+``UPPER_SNAKE_CASE`` verbs, properties ``camelCase`` (the Python attributes are
+snake_case with camelCase aliases; case files may use either).
+
+Vocabulary follows human-rights documentation usage (HURIDOCS events, UN and IACHR):
+victim (``TARGETED``), perpetrator (``PERPETRATED_BY``), incident, command responsibility
+(``Position`` / ``HOLDS`` / ``REPORTS_TO``), forced exile (``EXILED_TO``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Literal, Union
+
+from normality import normalize
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+# --------------------------------------------------------------------------- vocabularies
+
+
+class Confidentiality(StrEnum):
+    """Who may see an element: ``public`` to anyone, ``restricted`` to cleared users,
+    ``confidential`` to the case team only."""
+
+    public = "public"
+    restricted = "restricted"
+    confidential = "confidential"
+
+
+class PersonRole(StrEnum):
+    defender = "defender"
+    journalist = "journalist"
+    lawyer = "lawyer"
+    trade_unionist = "trade_unionist"
+    activist = "activist"
+    family_member = "family_member"
+    official = "official"
+    witness = "witness"
+
+
+#: Roles whose holders are protected by default (design.md: family members and witnesses).
+PROTECTED_ROLES = frozenset({PersonRole.family_member, PersonRole.witness})
+
+
+class OrganizationKind(StrEnum):
+    ngo = "ngo"
+    state_security = "state_security"
+    police = "police"
+    military = "military"
+    court = "court"
+    prosecutor = "prosecutor"
+    ministry = "ministry"
+    legislature = "legislature"
+    media = "media"
+    international_body = "international_body"
+    protection_program = "protection_program"
+    government = "government"
+
+
+class IncidentType(StrEnum):
+    """Acts, in HURIDOCS/UN/IACHR terms."""
+
+    arbitrary_detention = "arbitrary_detention"
+    enforced_disappearance = "enforced_disappearance"
+    torture = "torture"
+    raid = "raid"
+    threat = "threat"
+    surveillance = "surveillance"
+    judicial_harassment = "judicial_harassment"
+    smear_campaign = "smear_campaign"
+    passport_annulment = "passport_annulment"
+    passport_confiscation = "passport_confiscation"
+    account_freeze = "account_freeze"
+    forced_exile = "forced_exile"
+    stigmatization = "stigmatization"
+    blacklisting = "blacklisting"
+    interrogation = "interrogation"
+    workplace_reprisal = "workplace_reprisal"
+    killing = "killing"
+    other = "other"
+
+
+class SourceKind(StrEnum):
+    report = "report"
+    interview = "interview"
+    media = "media"
+    official_document = "official_document"
+    international_body = "international_body"
+
+
+class TargetBasis(StrEnum):
+    """Why a victim was targeted: their own work, or guilt by association (sippenhaft)."""
+
+    own_work = "own_work"
+    guilt_by_association = "guilt_by_association"
+
+
+class PerpetratorRole(StrEnum):
+    direct = "direct"
+    ordered = "ordered"
+    participated = "participated"
+
+
+class DatePrecision(StrEnum):
+    day = "day"
+    month = "month"
+    year = "year"
+
+
+# --------------------------------------------------------------------------- partial dates
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def date_bounds(value: str) -> tuple[str, str, DatePrecision]:
+    """Earliest and latest ISO day covered by a partial ISO date, and its precision.
+
+    ``"2024"`` -> ``("2024-01-01", "2024-12-31", year)``; ``"2024-02"`` ->
+    ``("2024-02-01", "2024-02-29", month)``; ``"2024-08-03"`` -> the day twice.
+
+    Raises ValueError for anything but ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` naming a
+    real calendar date.
+    """
+    m = _PARTIAL_DATE.match(value)
+    if not m:
+        raise ValueError(f"{value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+    y, mo, d = int(m[1]), m[2], m[3]
+    if mo is None:
+        return f"{y:04d}-01-01", f"{y:04d}-12-31", DatePrecision.year
+    month = int(mo)
+    if not 1 <= month <= 12:
+        raise ValueError(f"{value!r}: month {month} does not exist")
+    last = calendar.monthrange(y, month)[1]
+    if d is None:
+        return f"{y:04d}-{month:02d}-01", f"{y:04d}-{month:02d}-{last:02d}", DatePrecision.month
+    day = date(y, month, int(d))  # raises ValueError on 2024-02-30
+    return day.isoformat(), day.isoformat(), DatePrecision.day
+
+
+def _date_to_text(value: Any) -> Any:
+    """YAML reads ``2024-08-03`` as a date and ``2024`` as an int: accept both as text."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+PartialDate = Annotated[
+    str,
+    BeforeValidator(_date_to_text),
+    AfterValidator(lambda v: (date_bounds(v), v)[1]),
+    Field(
+        pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        description="ISO date, possibly partial: YYYY, YYYY-MM or YYYY-MM-DD",
+        examples=["2024-08-03", "2024-08", "2024"],
+    ),
+]
+
+# --------------------------------------------------------------------------- base models
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        use_enum_values=True,
+        str_strip_whitespace=True,
+    )
+
+
+class Citation(Model):
+    """One piece of support for an element: a source, the supporting quote, the page."""
+
+    source: str = Field(min_length=1, description="id of a Source node")
+    quote: str = Field(min_length=1, description="verbatim supporting text")
+    page: str | None = Field(default=None, description="page or section, where known")
+
+
+Confidence = Annotated[float, Field(ge=0.0, le=1.0, description="0..1, the curator's confidence")]
+
+
+class Element(Model):
+    """What every node and relationship carries: confidence, confidentiality, citations."""
+
+    confidence: Confidence = 1.0
+    confidentiality: Confidentiality | None = Field(
+        default=None,
+        description="public | restricted | confidential; family members and witnesses default to restricted, others to public",
+    )
+    citations: list[Citation] = Field(default_factory=list)
+    notes: str | None = None
+
+    #: properties computed for the store, not written in case files
+    def derived_properties(self) -> dict[str, Any]:
+        return {}
+
+    def default_confidentiality(self) -> Confidentiality:
+        return Confidentiality.public
+
+    @model_validator(mode="after")
+    def _fill_confidentiality(self):
+        if self.confidentiality is None:
+            self.confidentiality = self.default_confidentiality().value
+        return self
+
+    def to_properties(self) -> dict[str, Any]:
+        """Flat, Neo4j-storable properties (camelCase; lists of primitives only).
+
+        Citations become ``citations`` (a JSON string: Neo4j stores no lists of maps)
+        and ``sourceIds`` (a list, for queries). ``None`` values are dropped.
+        """
+        data = self.model_dump(by_alias=True, exclude={"citations", "node_label", "rel_type", "from_", "to"}, exclude_none=True)
+        data["citations"] = json.dumps([c.model_dump(exclude_none=True) for c in self.citations], ensure_ascii=False)
+        data["sourceIds"] = sorted({c.source for c in self.citations})
+        data.update(self.derived_properties())
+        return data
+
+
+Id = Annotated[
+    str,
+    Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:\-]*$", description="stable string id"),
+]
+
+
+class NodeBase(Element):
+    """A node: a stable string ``id`` and a ``name``; aliases feed search."""
+
+    label: ClassVar[str]
+    id: Id
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+
+    def derived_properties(self) -> dict[str, Any]:
+        return {"searchText": search_text([self.name, *self.aliases])}
+
+
+def fold(text: str) -> str:
+    """Case- and accent-folded form used by search: ``"Velásquez"`` -> ``"velasquez"``."""
+    return normalize(text, lowercase=True, latinize=True) or ""
+
+
+def search_text(names: list[str]) -> str:
+    """The folded, ``|``-separated names a node is found by."""
+    return "|" + "|".join(fold(n) for n in names if n) + "|"
+
+
+# --------------------------------------------------------------------------- nodes
+
+
+class Person(NodeBase):
+    label: ClassVar[str] = "Person"
+    node_label: Literal["Person"] = Field(default="Person", alias="label")
+    roles: list[PersonRole] = Field(min_length=1)
+    nationality: str | None = None
+    gender: str | None = None
+    description: str | None = None
+
+    def default_confidentiality(self) -> Confidentiality:
+        if PROTECTED_ROLES.intersection(self.roles):
+            return Confidentiality.restricted
+        return Confidentiality.public
+
+
+class Organization(NodeBase):
+    label: ClassVar[str] = "Organization"
+    node_label: Literal["Organization"] = Field(default="Organization", alias="label")
+    kind: OrganizationKind
+    country: str | None = Field(default=None, description="ISO 3166-1 alpha-2 or name")
+    acronym: str | None = None
+    description: str | None = None
+
+
+class Position(NodeBase):
+    """A post in an organization; held by a person from/to a date (command responsibility)."""
+
+    label: ClassVar[str] = "Position"
+    node_label: Literal["Position"] = Field(default="Position", alias="label")
+    start_date: PartialDate | None = None
+    end_date: PartialDate | None = None
+    is_head: bool = Field(default=False, description="the post commands its organization")
+
+    def derived_properties(self) -> dict[str, Any]:
+        return {**super().derived_properties(), **validity(self.start_date, self.end_date)}
+
+
+class Law(NodeBase):
+    label: ClassVar[str] = "Law"
+    node_label: Literal["Law"] = Field(default="Law", alias="label")
+    country: str | None = None
+    enacted: PartialDate | None = None
+    description: str | None = None
+
+
+class Operation(NodeBase):
+    label: ClassVar[str] = "Operation"
+    node_label: Literal["Operation"] = Field(default="Operation", alias="label")
+    start_date: PartialDate | None = None
+    end_date: PartialDate | None = None
+    description: str | None = None
+
+    def derived_properties(self) -> dict[str, Any]:
+        return {**super().derived_properties(), **validity(self.start_date, self.end_date)}
+
+
+class Incident(NodeBase):
+    """An act: what was done, when (a date or range, with its precision)."""
+
+    label: ClassVar[str] = "Incident"
+    node_label: Literal["Incident"] = Field(default="Incident", alias="label")
+    incident_type: IncidentType = Field(alias="type")
+    date: PartialDate | None = None
+    date_end: PartialDate | None = None
+    description: str | None = None
+
+    def derived_properties(self) -> dict[str, Any]:
+        props = super().derived_properties()
+        if self.date:
+            first, last, precision = date_bounds(self.date)
+            if self.date_end:
+                last = date_bounds(self.date_end)[1]
+            props.update(dateFrom=first, dateTo=last, datePrecision=precision.value)
+        return props
+
+    @model_validator(mode="after")
+    def _range_ordered(self):
+        if self.date_end and not self.date:
+            raise ValueError("dateEnd needs date")
+        if self.date and self.date_end and date_bounds(self.date_end)[1] < date_bounds(self.date)[0]:
+            raise ValueError(f"dateEnd {self.date_end} is before date {self.date}")
+        return self
+
+
+class Country(NodeBase):
+    label: ClassVar[str] = "Country"
+    node_label: Literal["Country"] = Field(default="Country", alias="label")
+    code: str | None = Field(default=None, pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
+
+
+class Place(NodeBase):
+    label: ClassVar[str] = "Place"
+    node_label: Literal["Place"] = Field(default="Place", alias="label")
+    place_type: str | None = Field(default=None, alias="type", description="city, border area, state, ...")
+
+
+class Source(NodeBase):
+    label: ClassVar[str] = "Source"
+    node_label: Literal["Source"] = Field(default="Source", alias="label")
+    source_type: SourceKind = Field(alias="type")
+    title: str
+    publisher: str | None = None
+    date: PartialDate | None = None
+    url: str | None = None
+    local_ref: str | None = Field(default=None, description="file name of a local copy")
+    licence: str | None = None
+
+
+class Statistic(NodeBase):
+    """A sourced aggregate figure: never expanded into invented individuals."""
+
+    label: ClassVar[str] = "Statistic"
+    node_label: Literal["Statistic"] = Field(default="Statistic", alias="label")
+    measure: str = Field(description="what is counted, e.g. 'defenders forced to migrate'")
+    value: float
+    unit: str = Field(default="count", description="count | percent")
+    period_start: PartialDate | None = None
+    period_end: PartialDate | None = None
+    place: str | None = Field(default=None, description="where the figure applies (free text)")
+    qualifier: str | None = Field(default=None, description="'at least', 'about', ...")
+
+    def derived_properties(self) -> dict[str, Any]:
+        return {**super().derived_properties(), **validity(self.period_start, self.period_end)}
+
+
+class Sanction(NodeBase):
+    label: ClassVar[str] = "Sanction"
+    node_label: Literal["Sanction"] = Field(default="Sanction", alias="label")
+    authority: str
+    programme: str | None = None
+    date: PartialDate | None = None
+    reason: str | None = None
+
+
+def validity(start: str | None, end: str | None) -> dict[str, str]:
+    """``validFrom``/``validTo`` as full ISO days from partial start/end dates."""
+    out: dict[str, str] = {}
+    if start:
+        out["validFrom"] = date_bounds(start)[0]
+    if end:
+        out["validTo"] = date_bounds(end)[1]
+    if start and end and out["validTo"] < out["validFrom"]:
+        raise ValueError(f"end {end} is before start {start}")
+    return out
+
+
+NODE_MODELS: dict[str, type[NodeBase]] = {
+    m.label: m
+    for m in (Person, Organization, Position, Law, Operation, Incident, Country, Place, Source, Statistic, Sanction)
+}
+
+AnyNode = Annotated[
+    Union[Person, Organization, Position, Law, Operation, Incident, Country, Place, Source, Statistic, Sanction],
+    Field(discriminator="node_label"),
+]
+
+# --------------------------------------------------------------------------- relationships
+
+
+class RelationshipBase(Element):
+    """A relationship: ``from`` and ``to`` node ids; ``id`` defaults to TYPE:from:to."""
+
+    type_name: ClassVar[str]
+    sources: ClassVar[tuple[str, ...]]
+    targets: ClassVar[tuple[str, ...]]
+    id: Id | None = None
+    from_: Id = Field(alias="from")
+    to: Id
+
+    @model_validator(mode="after")
+    def _default_id(self):
+        if self.id is None:
+            self.id = f"{self.type_name}:{self.from_}:{self.to}"
+        return self
+
+    def to_properties(self) -> dict[str, Any]:
+        return super().to_properties()
+
+
+class FamilyOf(RelationshipBase):
+    """Person -> Person: ``relation`` is what the source person is to the target
+    (e.g. ``mother`` of the defender)."""
+
+    type_name: ClassVar[str] = "FAMILY_OF"
+    sources: ClassVar[tuple[str, ...]] = ("Person",)
+    targets: ClassVar[tuple[str, ...]] = ("Person",)
+    rel_type: Literal["FAMILY_OF"] = Field(default="FAMILY_OF", alias="type")
+    relation: str = Field(min_length=1)
+
+    def default_confidentiality(self) -> Confidentiality:
+        return Confidentiality.restricted
+
+
+class Targeted(RelationshipBase):
+    """Incident -> Person (the victim)."""
+
+    type_name: ClassVar[str] = "TARGETED"
+    sources: ClassVar[tuple[str, ...]] = ("Incident",)
+    targets: ClassVar[tuple[str, ...]] = ("Person",)
+    rel_type: Literal["TARGETED"] = Field(default="TARGETED", alias="type")
+    basis: TargetBasis = TargetBasis.own_work
+    because_of: Id | None = Field(
+        default=None, description="with guilt_by_association: id of the relative whose work was punished"
+    )
+
+    @model_validator(mode="after")
+    def _because_of_needs_association(self):
+        if self.because_of and self.basis != TargetBasis.guilt_by_association:
+            raise ValueError("becauseOf is only meaningful with basis guilt_by_association")
+        return self
+
+
+class PerpetratedBy(RelationshipBase):
+    """Incident -> Person | Organization (the alleged perpetrator)."""
+
+    type_name: ClassVar[str] = "PERPETRATED_BY"
+    sources: ClassVar[tuple[str, ...]] = ("Incident",)
+    targets: ClassVar[tuple[str, ...]] = ("Person", "Organization")
+    rel_type: Literal["PERPETRATED_BY"] = Field(default="PERPETRATED_BY", alias="type")
+    role: PerpetratorRole = PerpetratorRole.direct
+
+
+class Holds(RelationshipBase):
+    type_name: ClassVar[str] = "HOLDS"
+    sources: ClassVar[tuple[str, ...]] = ("Person",)
+    targets: ClassVar[tuple[str, ...]] = ("Position",)
+    rel_type: Literal["HOLDS"] = Field(default="HOLDS", alias="type")
+    start_date: PartialDate | None = None
+    end_date: PartialDate | None = None
+
+    def derived_properties(self) -> dict[str, Any]:
+        return validity(self.start_date, self.end_date)
+
+
+class In(RelationshipBase):
+    type_name: ClassVar[str] = "IN"
+    sources: ClassVar[tuple[str, ...]] = ("Position",)
+    targets: ClassVar[tuple[str, ...]] = ("Organization",)
+    rel_type: Literal["IN"] = Field(default="IN", alias="type")
+
+
+class ReportsTo(RelationshipBase):
+    """Position -> Position, or Organization -> Organization: the chain of command."""
+
+    type_name: ClassVar[str] = "REPORTS_TO"
+    sources: ClassVar[tuple[str, ...]] = ("Position", "Organization")
+    targets: ClassVar[tuple[str, ...]] = ("Position", "Organization")
+    rel_type: Literal["REPORTS_TO"] = Field(default="REPORTS_TO", alias="type")
+    start_date: PartialDate | None = None
+    end_date: PartialDate | None = None
+
+    def derived_properties(self) -> dict[str, Any]:
+        return validity(self.start_date, self.end_date)
+
+
+class MemberOf(RelationshipBase):
+    type_name: ClassVar[str] = "MEMBER_OF"
+    sources: ClassVar[tuple[str, ...]] = ("Person",)
+    targets: ClassVar[tuple[str, ...]] = ("Organization",)
+    rel_type: Literal["MEMBER_OF"] = Field(default="MEMBER_OF", alias="type")
+    role: str | None = Field(default=None, description="e.g. director, member, spokesperson")
+    start_date: PartialDate | None = None
+    end_date: PartialDate | None = None
+
+    def derived_properties(self) -> dict[str, Any]:
+        return validity(self.start_date, self.end_date)
+
+
+class AppliedLaw(RelationshipBase):
+    type_name: ClassVar[str] = "APPLIED_LAW"
+    sources: ClassVar[tuple[str, ...]] = ("Incident",)
+    targets: ClassVar[tuple[str, ...]] = ("Law",)
+    rel_type: Literal["APPLIED_LAW"] = Field(default="APPLIED_LAW", alias="type")
+
+
+class PartOf(RelationshipBase):
+    type_name: ClassVar[str] = "PART_OF"
+    sources: ClassVar[tuple[str, ...]] = ("Incident",)
+    targets: ClassVar[tuple[str, ...]] = ("Operation",)
+    rel_type: Literal["PART_OF"] = Field(default="PART_OF", alias="type")
+
+
+class OccurredIn(RelationshipBase):
+    type_name: ClassVar[str] = "OCCURRED_IN"
+    sources: ClassVar[tuple[str, ...]] = ("Incident",)
+    targets: ClassVar[tuple[str, ...]] = ("Place", "Country")
+    rel_type: Literal["OCCURRED_IN"] = Field(default="OCCURRED_IN", alias="type")
+
+
+class LocatedIn(RelationshipBase):
+    type_name: ClassVar[str] = "LOCATED_IN"
+    sources: ClassVar[tuple[str, ...]] = ("Place",)
+    targets: ClassVar[tuple[str, ...]] = ("Country",)
+    rel_type: Literal["LOCATED_IN"] = Field(default="LOCATED_IN", alias="type")
+
+
+class ExiledTo(RelationshipBase):
+    """Person -> Country (host country), with the date and the route where known."""
+
+    type_name: ClassVar[str] = "EXILED_TO"
+    sources: ClassVar[tuple[str, ...]] = ("Person",)
+    targets: ClassVar[tuple[str, ...]] = ("Country",)
+    rel_type: Literal["EXILED_TO"] = Field(default="EXILED_TO", alias="type")
+    date: PartialDate | None = None
+    route: str | None = Field(default=None, description="e.g. 'irregular crossing', 'air'")
+    via: str | None = Field(default=None, description="id of a border Place crossed, where known")
+    protection_requested: bool | None = None
+
+    def derived_properties(self) -> dict[str, Any]:
+        if not self.date:
+            return {}
+        first, last, precision = date_bounds(self.date)
+        half = "H1" if first[5:7] <= "06" and last[5:7] <= "06" else ("H2" if first[5:7] >= "07" else None)
+        props = {"dateFrom": first, "dateTo": last, "datePrecision": precision.value}
+        if half and first[:4] == last[:4]:
+            props["halfYear"] = f"{first[:4]}-{half}"
+        return props
+
+
+class Sanctioned(RelationshipBase):
+    type_name: ClassVar[str] = "SANCTIONED"
+    sources: ClassVar[tuple[str, ...]] = ("Sanction",)
+    targets: ClassVar[tuple[str, ...]] = ("Person", "Organization")
+    rel_type: Literal["SANCTIONED"] = Field(default="SANCTIONED", alias="type")
+
+
+class DocumentedIn(RelationshipBase):
+    """Incident | Statistic -> Source. Also derived by the ingest from citations."""
+
+    type_name: ClassVar[str] = "DOCUMENTED_IN"
+    sources: ClassVar[tuple[str, ...]] = ("Incident", "Statistic", "Operation", "Law")
+    targets: ClassVar[tuple[str, ...]] = ("Source",)
+    rel_type: Literal["DOCUMENTED_IN"] = Field(default="DOCUMENTED_IN", alias="type")
+
+
+REL_MODELS: dict[str, type[RelationshipBase]] = {
+    m.type_name: m
+    for m in (
+        FamilyOf, Targeted, PerpetratedBy, Holds, In, ReportsTo, MemberOf, AppliedLaw,
+        PartOf, OccurredIn, LocatedIn, ExiledTo, Sanctioned, DocumentedIn,
+    )
+}
+
+AnyRelationship = Annotated[
+    Union[
+        FamilyOf, Targeted, PerpetratedBy, Holds, In, ReportsTo, MemberOf, AppliedLaw,
+        PartOf, OccurredIn, LocatedIn, ExiledTo, Sanctioned, DocumentedIn,
+    ],
+    Field(discriminator="rel_type"),
+]
+
+#: Node labels whose elements must carry at least one citation (a claim, not a reference entity).
+CLAIM_LABELS = frozenset({"Incident", "Statistic", "Sanction"})
+
+# --------------------------------------------------------------------------- case file
+
+
+class DatasetInfo(Model):
+    name: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_\-]*$")
+    title: str
+    description: str | None = None
+    synthetic: bool = Field(default=False, description="true for test/benchmark data with fake names")
+
+
+class CaseFile(Model):
+    """A case file: nodes and relationships, every fact with its citation.
+
+    YAML or JSON. Nodes are told apart by ``label``, relationships by ``type``.
+    Relationships may refer to nodes of this file or already in the store.
+    """
+
+    dataset: DatasetInfo
+    nodes: list[AnyNode] = Field(default_factory=list)
+    relationships: list[AnyRelationship] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _claims_are_cited(self):
+        for i, node in enumerate(self.nodes):
+            if node.label in CLAIM_LABELS and not node.citations:
+                raise ValueError(f"nodes[{i}] ({node.label} {node.id}): a {node.label} needs at least one citation")
+        return self
+
+
+def case_file_json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of the case-file format, generated from :class:`CaseFile`."""
+    schema = CaseFile.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "repgraph case file"
+    return schema
+
+
+# Searchable names on every label: the full-text index covers these.
+FULLTEXT_PROPERTIES = ("name", "aliases")

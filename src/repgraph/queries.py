@@ -1,0 +1,344 @@
+"""Every Cypher statement repgraph runs, in one place.
+
+Constants are upper-snake, one clause per line, values always ``$params``. Labels and
+relationship types are the only identifiers ever put into a statement, and only from the
+ontology's checked registry (:func:`checked_label`, :func:`checked_type`).
+
+Every statement here runs unchanged on both backends (Neo4j and GraphQLite); the
+conformance tests run each of them on both. Shapes avoid what design.md measured as
+pathological on GraphQLite: no ``UNWIND ... MATCH`` joins on writes, no unanchored
+``shortestPath``, no cross-variable ``WHERE`` after a join where an inline map works.
+Multi-hop traversals (ego graphs, chains of command) are walked one anchored hop at a
+time by :mod:`repgraph.service`, which bounds them and applies dates at every hop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .ontology import NODE_MODELS, REL_MODELS
+from .schema import ENTITY_LABEL
+
+# --------------------------------------------------------------------------- identifiers
+
+
+def checked_label(label: str) -> str:
+    """``label`` if the ontology declares it, else ValueError (never format unchecked text)."""
+    if label not in NODE_MODELS:
+        raise ValueError(f"unknown node label {label!r}; known: {', '.join(NODE_MODELS)}")
+    return label
+
+
+def checked_type(rel_type: str) -> str:
+    """``rel_type`` if the ontology declares it, else ValueError."""
+    if rel_type not in REL_MODELS:
+        raise ValueError(f"unknown relationship type {rel_type!r}; known: {', '.join(REL_MODELS)}")
+    return rel_type
+
+
+# --------------------------------------------------------------------------- writes
+
+
+def merge_node(label: str) -> str:
+    """One node, MERGEd on id; ``$id``, ``$props`` (properties are added/overwritten)."""
+    return (
+        f"MERGE (n:{ENTITY_LABEL}:{checked_label(label)} {{id: $id}})\n"
+        "SET n += $props"
+    )
+
+
+def merge_relationship(rel_type: str, from_label: str, to_label: str) -> str:
+    """One relationship between two existing nodes, MERGEd on its id;
+    ``$from``, ``$to``, ``$id``, ``$props``."""
+    return (
+        f"MATCH (a:{checked_label(from_label)} {{id: $from}})\n"
+        f"MATCH (b:{checked_label(to_label)} {{id: $to}})\n"
+        f"MERGE (a)-[r:{checked_type(rel_type)} {{id: $id}}]->(b)\n"
+        "SET r += $props"
+    )
+
+
+#: Labels of the given ids that exist in the store; ``$ids``.
+LABELS_OF_IDS = f"""
+MATCH (n:{ENTITY_LABEL})
+WHERE n.id IN $ids
+RETURN n.id AS id, [l IN labels(n) WHERE l <> '{ENTITY_LABEL}'][0] AS label
+"""
+
+#: Empties the store (demo and test fixtures only).
+DELETE_ALL = "MATCH (n) DETACH DELETE n"
+
+# --------------------------------------------------------------------------- counts
+
+NODE_COUNTS = f"""
+MATCH (n:{ENTITY_LABEL})
+RETURN [l IN labels(n) WHERE l <> '{ENTITY_LABEL}'][0] AS label, count(*) AS count
+"""
+
+RELATIONSHIP_COUNTS = """
+MATCH ()-[r]->()
+RETURN type(r) AS type, count(*) AS count
+"""
+
+# --------------------------------------------------------------------------- entities
+
+#: Every node id, ordered.
+ALL_IDS = f"""
+MATCH (n:{ENTITY_LABEL})
+RETURN n.id AS id
+ORDER BY id
+"""
+
+#: One entity by id; ``$id``.
+ENTITY = f"""
+MATCH (n:{ENTITY_LABEL} {{id: $id}})
+RETURN [l IN labels(n) WHERE l <> '{ENTITY_LABEL}'][0] AS label, properties(n) AS props
+"""
+
+#: Entities of the given ids, label and properties; ``$ids``.
+ENTITIES = f"""
+MATCH (n:{ENTITY_LABEL})
+WHERE n.id IN $ids
+RETURN n.id AS id, [l IN labels(n) WHERE l <> '{ENTITY_LABEL}'][0] AS label, properties(n) AS props
+"""
+
+#: Every relationship touching the given nodes, with the other end; ``$ids``.
+#: One anchored hop: the building block of entity pages, ego graphs and paths.
+NEIGHBOURS = f"""
+MATCH (n:{ENTITY_LABEL})-[r]-(m:{ENTITY_LABEL})
+WHERE n.id IN $ids
+RETURN n.id AS nodeId, type(r) AS type, startNode(r).id = n.id AS outgoing, properties(r) AS props,
+       m.id AS otherId, [l IN labels(m) WHERE l <> '{ENTITY_LABEL}'][0] AS otherLabel, m.name AS otherName,
+       m.confidentiality AS otherConfidentiality
+"""
+
+#: Case- and accent-insensitive search on names and aliases (``searchText`` holds the
+#: folded names, ``|``-separated). ``$tokens`` (folded words, all must occur),
+#: ``$exact`` (``|folded query|``), ``$prefix`` (``|folded query``), ``$label`` or null,
+#: ``$skip``, ``$limit``. Ranked: exact name/alias, then prefix, then other matches.
+SEARCH = f"""
+MATCH (n:{ENTITY_LABEL})
+WHERE all(t IN $tokens WHERE n.searchText CONTAINS t)
+  AND ($label IS NULL OR $label IN labels(n))
+RETURN n.id AS id, [l IN labels(n) WHERE l <> '{ENTITY_LABEL}'][0] AS label, n.name AS name,
+       n.aliases AS aliases,
+       CASE WHEN n.searchText CONTAINS $exact THEN 0 WHEN n.searchText CONTAINS $prefix THEN 1 ELSE 2 END AS rank
+ORDER BY rank, name, id
+SKIP $skip
+LIMIT $limit
+"""
+
+SEARCH_COUNT = f"""
+MATCH (n:{ENTITY_LABEL})
+WHERE all(t IN $tokens WHERE n.searchText CONTAINS t)
+  AND ($label IS NULL OR $label IN labels(n))
+RETURN count(n) AS total
+"""
+
+# --------------------------------------------------------------------------- domain questions
+
+#: Family members targeted because of a relative's work (sippenhaft). ``$defenderId`` or null.
+#: ``FAMILY_OF`` points from the relative to the defender; ``relation`` is what the
+#: relative is to the defender. A ``becauseOf`` on TARGETED pins the defender.
+GUILT_BY_ASSOCIATION = """
+MATCH (i:Incident)-[t:TARGETED {basis: 'guilt_by_association'}]->(rel:Person)-[f:FAMILY_OF]->(d:Person)
+WHERE ($defenderId IS NULL OR d.id = $defenderId)
+  AND (t.becauseOf IS NULL OR t.becauseOf = d.id)
+RETURN rel.id AS relativeId, rel.name AS relative, rel.confidentiality AS relativeConfidentiality,
+       d.id AS defenderId, d.name AS defender, f.relation AS relation,
+       i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
+       t.citations AS citations, i.citations AS incidentCitations
+ORDER BY defender, defenderId, relative, relativeId, date, incidentId
+"""
+
+#: Perpetrators (persons or organizations) of incidents, with the victims.
+#: ``$perpetratorId`` or null, ``$incidentType`` or null.
+OFFICIALS_CASES = """
+MATCH (i:Incident)-[p:PERPETRATED_BY]->(x)
+WHERE ($perpetratorId IS NULL OR x.id = $perpetratorId)
+  AND ($incidentType IS NULL OR i.type = $incidentType)
+OPTIONAL MATCH (i)-[:TARGETED]->(v:Person)
+RETURN x.id AS perpetratorId, x.name AS perpetrator, [l IN labels(x) WHERE l <> 'Entity'][0] AS perpetratorLabel,
+       p.role AS role, i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
+       i.dateFrom AS dateFrom, i.dateTo AS dateTo, p.citations AS citations,
+       collect(DISTINCT {id: v.id, name: v.name, confidentiality: v.confidentiality}) AS victims
+ORDER BY perpetrator, perpetratorId, date, incidentId
+"""
+
+#: Heads of perpetrating organizations at the incident's date (command responsibility).
+#: ``$perpetratorId`` or null, ``$incidentType`` or null.
+OFFICIALS_CASES_COMMAND = """
+MATCH (i:Incident)-[:PERPETRATED_BY]->(o:Organization)<-[:IN]-(pos:Position {isHead: true})<-[h:HOLDS]-(x:Person)
+WHERE ($perpetratorId IS NULL OR x.id = $perpetratorId)
+  AND ($incidentType IS NULL OR i.type = $incidentType)
+  AND i.dateFrom IS NOT NULL
+  AND coalesce(h.validFrom, '0000-01-01') <= i.dateFrom
+  AND coalesce(h.validTo, '9999-12-31') >= i.dateTo
+OPTIONAL MATCH (i)-[:TARGETED]->(v:Person)
+RETURN x.id AS perpetratorId, x.name AS perpetrator, 'Person' AS perpetratorLabel,
+       'command' AS role, i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
+       i.dateFrom AS dateFrom, i.dateTo AS dateTo, h.citations AS citations,
+       o.id AS viaOrganizationId, pos.id AS viaPositionId,
+       collect(DISTINCT {id: v.id, name: v.name, confidentiality: v.confidentiality}) AS victims
+ORDER BY perpetrator, perpetratorId, date, incidentId
+"""
+
+#: The incident and its date bounds; ``$id``.
+INCIDENT = """
+MATCH (i:Incident {id: $id})
+RETURN i.id AS id, i.name AS name, i.type AS type, i.date AS date, i.dateFrom AS dateFrom,
+       i.dateTo AS dateTo, i.citations AS citations
+"""
+
+#: Direct perpetrators of one incident; ``$id``.
+INCIDENT_PERPETRATORS = """
+MATCH (i:Incident {id: $id})-[p:PERPETRATED_BY]->(x)
+RETURN x.id AS id, [l IN labels(x) WHERE l <> 'Entity'][0] AS label, x.name AS name, p.role AS role,
+       p.citations AS citations, p.confidence AS confidence
+ORDER BY id
+"""
+
+#: Victims of one incident; ``$id``.
+INCIDENT_VICTIMS = """
+MATCH (i:Incident {id: $id})-[t:TARGETED]->(v:Person)
+RETURN v.id AS id, v.name AS name, t.basis AS basis, v.confidentiality AS confidentiality, t.citations AS citations
+ORDER BY id
+"""
+
+#: Positions a person held over the whole interval [$from, $to], with their organization.
+#: ``$personId``, ``$from``, ``$to`` (ISO days).
+POSITIONS_HELD = """
+MATCH (x:Person {id: $personId})-[h:HOLDS]->(pos:Position)
+WHERE coalesce(h.validFrom, '0000-01-01') <= $from
+  AND coalesce(h.validTo, '9999-12-31') >= $to
+OPTIONAL MATCH (pos)-[:IN]->(o:Organization)
+RETURN pos.id AS positionId, pos.name AS position, o.id AS organizationId, o.name AS organization,
+       h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations
+ORDER BY positionId
+"""
+
+#: Head positions of an organization with their holders over [$from, $to]; ``$orgId``.
+ORGANIZATION_HEADS = """
+MATCH (o:Organization {id: $orgId})<-[:IN]-(pos:Position {isHead: true})<-[h:HOLDS]-(x:Person)
+WHERE coalesce(h.validFrom, '0000-01-01') <= $from
+  AND coalesce(h.validTo, '9999-12-31') >= $to
+RETURN pos.id AS positionId, pos.name AS position, x.id AS personId, x.name AS person,
+       h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations
+ORDER BY positionId, personId
+"""
+
+#: One step up the chain of command from a position or organization, valid over
+#: [$from, $to]: the superiors, the link's dates and citations, and the holders of a
+#: superior position at those dates. ``$id``.
+SUPERIORS = """
+MATCH (a:Entity {id: $id})-[r:REPORTS_TO]->(s)
+WHERE coalesce(r.validFrom, '0000-01-01') <= $from
+  AND coalesce(r.validTo, '9999-12-31') >= $to
+OPTIONAL MATCH (x:Person)-[h:HOLDS]->(s)
+WHERE coalesce(h.validFrom, '0000-01-01') <= $from
+  AND coalesce(h.validTo, '9999-12-31') >= $to
+RETURN s.id AS id, [l IN labels(s) WHERE l <> 'Entity'][0] AS label, s.name AS name,
+       r.validFrom AS validFrom, r.validTo AS validTo, r.citations AS citations,
+       collect(DISTINCT {id: x.id, name: x.name, validFrom: h.validFrom, validTo: h.validTo, citations: h.citations}) AS holders
+ORDER BY id
+"""
+
+#: Organization of a position; ``$id``.
+POSITION_ORGANIZATION = """
+MATCH (pos:Position {id: $id})-[:IN]->(o:Organization)
+RETURN o.id AS id, o.name AS name
+"""
+
+#: Exile records: persons -> host countries, with date, half-year and route.
+#: ``$roles``: a person counts when one of their roles is in it.
+EXILE_RECORDS = """
+MATCH (p:Person)-[e:EXILED_TO]->(c:Country)
+WHERE any(r IN p.roles WHERE r IN $roles)
+RETURN p.id AS personId, p.name AS person, p.confidentiality AS confidentiality, c.id AS countryId,
+       c.name AS country, e.date AS date, e.halfYear AS halfYear, e.route AS route, e.via AS via,
+       e.citations AS citations
+ORDER BY country, personId
+"""
+
+#: Sourced aggregate figures, to set beside the individual records.
+STATISTICS = """
+MATCH (s:Statistic)
+RETURN s.id AS id, s.name AS name, s.measure AS measure, s.value AS value, s.unit AS unit,
+       s.periodStart AS periodStart, s.periodEnd AS periodEnd, s.place AS place,
+       s.qualifier AS qualifier, s.citations AS citations
+ORDER BY periodStart, id
+"""
+
+#: Laws with the incidents they were applied in.
+LAWS_WITH_INCIDENTS = """
+MATCH (l:Law)
+OPTIONAL MATCH (i:Incident)-[:APPLIED_LAW]->(l)
+RETURN l.id AS id, l.name AS name, l.citations AS citations,
+       collect(DISTINCT {id: i.id, name: i.name, type: i.type, date: i.date}) AS incidents
+ORDER BY name, id
+"""
+
+#: Operations with the incidents that were part of them.
+OPERATIONS_WITH_INCIDENTS = """
+MATCH (o:Operation)
+OPTIONAL MATCH (i:Incident)-[:PART_OF]->(o)
+RETURN o.id AS id, o.name AS name, o.citations AS citations,
+       collect(DISTINCT {id: i.id, name: i.name, type: i.type, date: i.date}) AS incidents
+ORDER BY name, id
+"""
+
+#: Citations of one source: which elements cite it. ``$id``.
+SOURCE = """
+MATCH (s:Source {id: $id})
+RETURN s.id AS id, s.title AS title, s.publisher AS publisher, s.date AS date, s.url AS url
+"""
+
+SOURCES = """
+MATCH (s:Source)
+WHERE s.id IN $ids
+RETURN s.id AS id, s.title AS title, s.publisher AS publisher, s.date AS date, s.url AS url
+"""
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A question users ask by name (``repgraph query NAME``, ``/queries/NAME``)."""
+
+    name: str
+    summary: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
+#: The named queries of the CLI and API; answered by :mod:`repgraph.service`.
+NAMED_QUERIES: dict[str, NamedQuery] = {
+    q.name: q
+    for q in (
+        NamedQuery(
+            "guilt-by-association",
+            "Family members targeted because of a relative's work: relative, defender, relation, incidents.",
+            {"defender_id": "only this defender (optional)"},
+        ),
+        NamedQuery(
+            "officials-cases",
+            "Officials and organizations linked to incidents (direct, ordered, participated, command) and the victims.",
+            {"official_id": "only this perpetrator (optional)", "incident_type": "only this incident type (optional)"},
+        ),
+        NamedQuery(
+            "responsibility-chain",
+            "From an incident up the chain of command, using only positions held at the incident's date.",
+            {"incident_id": "the incident (required)"},
+        ),
+        NamedQuery(
+            "exile-flows",
+            "Defenders by host country and by half-year, with route; beside them the sourced statistics.",
+            {"by": "country | period | route (default country)"},
+        ),
+        NamedQuery(
+            "search",
+            "Entities by name or alias, case- and accent-insensitive, ranked.",
+            {"q": "text (required)", "type": "a node label (optional)", "limit": "default 20", "offset": "default 0"},
+        ),
+        NamedQuery("laws", "Laws with the incidents they were applied in."),
+        NamedQuery("operations", "Operations with their incidents."),
+    )
+}

@@ -1,0 +1,383 @@
+"""The answers to users' questions, built from the named Cypher in :mod:`repgraph.queries`.
+
+Each function takes a :class:`~repgraph.store.GraphStore` and returns result models
+(:mod:`repgraph.models`). The CLI and the API call these and nothing else; neither knows
+which backend answers. Multi-hop walks (ego graphs, chains of command) are done here one
+anchored hop at a time, bounded, so that both backends run the same cheap statements.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any, Literal
+
+from . import queries as Q
+from .models import (
+    ChainLink, CitationOut, EntityDetail, EntityRef, ExileFlows, ExileGroup, ExileRecord,
+    GraphEdge, GraphNode, GuiltByAssociation, IncidentRef, OfficialCase, RelationshipOut,
+    ResponsibilityChain, SearchHit, SearchPage, StatisticOut, StoreStats, Subgraph, WithIncidents,
+)
+from .ontology import NODE_MODELS, fold
+from .store import GraphStore
+
+#: Roles that make a person a human-rights defender in the broad (UN Declaration) sense.
+DEFENDER_ROLES = ["defender", "journalist", "lawyer", "trade_unionist", "activist"]
+
+#: Properties that are bookkeeping, not facts: kept out of API/CLI property maps.
+INTERNAL_PROPERTIES = {"searchText", "citations", "sourceIds"}
+
+MAX_CHAIN_DEPTH = 12
+
+
+class NotFound(LookupError):
+    """No element with that id (the message names it)."""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _citations(store: GraphStore, raw: str | list | None, titles: dict[str, str] | None = None) -> list[CitationOut]:
+    items = json.loads(raw) if isinstance(raw, str) else (raw or [])
+    if titles is None:
+        titles = _source_titles(store, {c["source"] for c in items})
+    return [CitationOut(source_title=titles.get(c["source"]), **c) for c in items]
+
+
+def _source_titles(store: GraphStore, ids: set[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    return {r["id"]: r["title"] for r in store.read(Q.SOURCES, {"ids": sorted(ids)})}
+
+
+def _cited_sources(*raws: Any) -> set[str]:
+    out: set[str] = set()
+    for raw in raws:
+        items = json.loads(raw) if isinstance(raw, str) else (raw or [])
+        out.update(c["source"] for c in items)
+    return out
+
+
+def _public_props(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k not in INTERNAL_PROPERTIES}
+
+
+def _refs(items: list[dict]) -> list[EntityRef]:
+    """Entity refs from collected maps; OPTIONAL MATCH misses collect as null ids."""
+    return sorted((EntityRef(**i) for i in items if i.get("id") is not None), key=lambda r: r.id)
+
+
+# --------------------------------------------------------------------------- stats, search, entity
+
+
+def stats(store: GraphStore) -> StoreStats:
+    """Node counts per label and relationship counts per type (labels/types with 0 omitted)."""
+    nodes = {r["label"]: r["count"] for r in store.read(Q.NODE_COUNTS)}
+    rels = {r["type"]: r["count"] for r in store.read(Q.RELATIONSHIP_COUNTS)}
+    return StoreStats(
+        backend=store.backend, location=store.location,
+        nodes=dict(sorted(nodes.items())), relationships=dict(sorted(rels.items())),
+    )
+
+
+def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
+    """Entities whose name or an alias contains every word of ``q``, case- and
+    accent-insensitive ("velasquez" finds "Velásquez"). Ranked exact > prefix > other,
+    then by name and id. Raises ValueError on an unknown ``label`` or an empty query."""
+    folded = fold(q)
+    tokens = folded.split()
+    if not tokens:
+        raise ValueError("q: give at least one letter or digit to search for")
+    if label is not None:
+        Q.checked_label(label)
+    params = {"tokens": tokens, "label": label}
+    total = store.read(Q.SEARCH_COUNT, params)[0]["total"]
+    rows = store.read(Q.SEARCH, {**params, "exact": f"|{folded}|", "prefix": f"|{folded}", "skip": offset, "limit": limit})
+    return SearchPage(query=q, total=total, limit=limit, offset=offset, items=[SearchHit(**r) for r in rows])
+
+
+def entity(store: GraphStore, entity_id: str) -> EntityDetail:
+    """One entity: its properties, citations, and every relationship with the other end.
+
+    Relationships are ordered by type, direction, other id. Raises NotFound."""
+    rows = store.read(Q.ENTITY, {"id": entity_id})
+    if not rows:
+        raise NotFound(f"no entity with id {entity_id!r}")
+    props = rows[0]["props"]
+    rels = store.read(Q.NEIGHBOURS, {"ids": [entity_id]})
+    titles = _source_titles(store, _cited_sources(props.get("citations"), *(r["props"].get("citations") for r in rels)))
+    relationships = sorted(
+        (
+            RelationshipOut(
+                id=r["props"].get("id"), type=r["type"], direction="out" if r["outgoing"] else "in",
+                other=EntityRef(id=r["otherId"], label=r["otherLabel"], name=r["otherName"],
+                                confidentiality=r["otherConfidentiality"]),
+                properties=_public_props(r["props"]),
+                citations=_citations(store, r["props"].get("citations"), titles),
+            )
+            for r in rels
+        ),
+        key=lambda r: (r.type, r.direction, r.other.id, r.id or ""),
+    )
+    return EntityDetail(
+        id=entity_id, label=rows[0]["label"], name=props.get("name"), properties=_public_props(props),
+        citations=_citations(store, props.get("citations"), titles), relationships=relationships,
+    )
+
+
+# --------------------------------------------------------------------------- named questions
+
+
+def guilt_by_association(store: GraphStore, defender_id: str | None = None) -> list[GuiltByAssociation]:
+    """Relatives targeted because of a defender's work, one entry per (relative, defender),
+    with the incidents and the citations of the targeting."""
+    rows = store.read(Q.GUILT_BY_ASSOCIATION, {"defenderId": defender_id})
+    titles = _source_titles(store, _cited_sources(*(r["citations"] for r in rows), *(r["incidentCitations"] for r in rows)))
+    grouped: dict[tuple[str, str], GuiltByAssociation] = {}
+    for r in rows:
+        key = (r["relativeId"], r["defenderId"])
+        if key not in grouped:
+            grouped[key] = GuiltByAssociation(
+                relative=EntityRef(id=r["relativeId"], label="Person", name=r["relative"], confidentiality=r["relativeConfidentiality"]),
+                defender=EntityRef(id=r["defenderId"], label="Person", name=r["defender"]),
+                relation=r["relation"], incidents=[],
+            )
+        g = grouped[key]
+        g.incidents.append(IncidentRef(id=r["incidentId"], name=r["incident"], type=r["incidentType"], date=r["date"],
+                                       citations=_citations(store, r["incidentCitations"], titles)))
+        g.citations.extend(_citations(store, r["citations"], titles))
+    return list(grouped.values())
+
+
+def officials_cases(store: GraphStore, official_id: str | None = None, incident_type: str | None = None) -> list[OfficialCase]:
+    """Perpetrators linked to incidents, directly (direct/ordered/participated) or by
+    command (heading a perpetrating organization over the incident's whole date), with
+    the victims. Ordered by perpetrator name, id, date, incident, role."""
+    params = {"perpetratorId": official_id, "incidentType": incident_type}
+    rows = store.read(Q.OFFICIALS_CASES, params) + store.read(Q.OFFICIALS_CASES_COMMAND, params)
+    titles = _source_titles(store, _cited_sources(*(r["citations"] for r in rows)))
+    out = [
+        OfficialCase(
+            perpetrator=EntityRef(id=r["perpetratorId"], label=r["perpetratorLabel"], name=r["perpetrator"]),
+            role=r["role"] or "direct",
+            incident=IncidentRef(id=r["incidentId"], name=r["incident"], type=r["incidentType"], date=r["date"]),
+            victims=_refs(r["victims"]),
+            via_organization=r.get("viaOrganizationId"), via_position=r.get("viaPositionId"),
+            citations=_citations(store, r["citations"], titles),
+        )
+        for r in rows
+    ]
+    out.sort(key=lambda c: (c.perpetrator.name or "", c.perpetrator.id, c.incident.date or "", c.incident.id, c.role))
+    return out
+
+
+def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityChain:
+    """The perpetrators of an incident and, above them, the chain of command valid at the
+    incident's date: positions held over the incident's whole date range, REPORTS_TO links
+    valid over it, and the persons holding each superior post then. Raises NotFound.
+
+    An incident without a date gets its perpetrators only (no chain: validity cannot be
+    judged), said in ``note``.
+    """
+    inc = store.read(Q.INCIDENT, {"id": incident_id})
+    if not inc:
+        raise NotFound(f"no incident with id {incident_id!r}")
+    inc = inc[0]
+    titles: dict[str, str] = {}
+    links: list[ChainLink] = []
+
+    def cites(raw):
+        missing = _cited_sources(raw) - titles.keys()
+        titles.update(_source_titles(store, missing))
+        return _citations(store, raw, titles)
+
+    victims = [EntityRef(id=v["id"], label="Person", name=v["name"], confidentiality=v["confidentiality"])
+               for v in store.read(Q.INCIDENT_VICTIMS, {"id": incident_id})]
+    perps = store.read(Q.INCIDENT_PERPETRATORS, {"id": incident_id})
+    dates = {"from": inc["dateFrom"], "to": inc["dateTo"]}
+    frontier: list[tuple[str, str]] = []  # (id, label) of positions/organizations to climb from
+    for p in perps:
+        links.append(ChainLink(level=0, kind="perpetrator", entity=EntityRef(id=p["id"], label=p["label"], name=p["name"]),
+                               role=p["role"], below=incident_id, citations=cites(p["citations"])))
+    note = None
+    if inc["dateFrom"] is None:
+        note = "the incident has no date: no chain of command can be dated, perpetrators only"
+    else:
+        for p in perps:
+            if p["label"] == "Person":
+                for pos in store.read(Q.POSITIONS_HELD, {"personId": p["id"], **dates}):
+                    links.append(ChainLink(level=1, kind="position", entity=EntityRef(id=pos["positionId"], label="Position", name=pos["position"]),
+                                           role="held", below=p["id"], valid_from=pos["validFrom"], valid_to=pos["validTo"],
+                                           citations=cites(pos["citations"])))
+                    frontier.append((pos["positionId"], "Position"))
+            else:
+                for head in store.read(Q.ORGANIZATION_HEADS, {"orgId": p["id"], **dates}):
+                    links.append(ChainLink(level=1, kind="holder", entity=EntityRef(id=head["personId"], label="Person", name=head["person"]),
+                                           role="command", below=p["id"], valid_from=head["validFrom"], valid_to=head["validTo"],
+                                           citations=cites(head["citations"])))
+                frontier.append((p["id"], "Organization"))
+        seen = {i for i, _ in frontier}
+        level = 1
+        while frontier and level <= MAX_CHAIN_DEPTH:
+            level += 1
+            nxt = []
+            for ident, _ in frontier:
+                for s in store.read(Q.SUPERIORS, {"id": ident, **dates}):
+                    links.append(ChainLink(level=level, kind="position" if s["label"] == "Position" else "organization",
+                                           entity=EntityRef(id=s["id"], label=s["label"], name=s["name"]), role="reports_to",
+                                           below=ident, valid_from=s["validFrom"], valid_to=s["validTo"], citations=cites(s["citations"])))
+                    for h in s["holders"]:
+                        if h.get("id") is None:
+                            continue
+                        links.append(ChainLink(level=level, kind="holder", entity=EntityRef(id=h["id"], label="Person", name=h["name"]),
+                                               role="held", below=s["id"], valid_from=h.get("validFrom"), valid_to=h.get("validTo"),
+                                               citations=cites(h.get("citations"))))
+                    if s["label"] == "Organization":
+                        for head in store.read(Q.ORGANIZATION_HEADS, {"orgId": s["id"], **dates}):
+                            links.append(ChainLink(level=level, kind="holder", entity=EntityRef(id=head["personId"], label="Person", name=head["person"]),
+                                                   role="command", below=s["id"], valid_from=head["validFrom"], valid_to=head["validTo"],
+                                                   citations=cites(head["citations"])))
+                    if s["id"] not in seen:
+                        seen.add(s["id"])
+                        nxt.append((s["id"], s["label"]))
+            frontier = nxt
+    links.sort(key=lambda link: (link.level, link.kind, link.below or "", link.entity.id))
+    return ResponsibilityChain(
+        incident=IncidentRef(id=inc["id"], name=inc["name"], type=inc["type"], date=inc["date"], citations=cites(inc["citations"])),
+        date_from=inc["dateFrom"], date_to=inc["dateTo"], victims=victims, links=links, note=note,
+    )
+
+
+def exile_flows(store: GraphStore, by: Literal["country", "period", "route"] = "country") -> ExileFlows:
+    """Defenders (defender, journalist, lawyer, trade-unionist, activist) by host country,
+    by half-year (``2024-H2``; ``unknown`` when the date does not say) or by route, from
+    individual EXILED_TO records; beside them every sourced Statistic, so the individual
+    records can be compared with the reported aggregates. Groups sorted by count desc, key."""
+    if by not in ("country", "period", "route"):
+        raise ValueError("by: one of country, period, route")
+    rows = store.read(Q.EXILE_RECORDS, {"roles": DEFENDER_ROLES})
+    stats_rows = store.read(Q.STATISTICS)
+    titles = _source_titles(store, _cited_sources(*(r["citations"] for r in rows), *(s["citations"] for s in stats_rows)))
+    records = [
+        ExileRecord(
+            person=EntityRef(id=r["personId"], label="Person", name=r["person"], confidentiality=r["confidentiality"]),
+            country=EntityRef(id=r["countryId"], label="Country", name=r["country"]),
+            date=r["date"], half_year=r["halfYear"], route=r["route"], via=r["via"],
+            citations=_citations(store, r["citations"], titles),
+        )
+        for r in rows
+    ]
+    key_of = {
+        "country": lambda rec: rec.country.name or rec.country.id,
+        "period": lambda rec: rec.half_year or "unknown",
+        "route": lambda rec: rec.route or "unknown",
+    }[by]
+    groups: dict[str, dict[str, EntityRef]] = defaultdict(dict)
+    for rec in records:
+        groups[key_of(rec)][rec.person.id] = rec.person
+    group_list = sorted(
+        (ExileGroup(key=k, count=len(v), persons=sorted(v.values(), key=lambda p: p.id)) for k, v in groups.items()),
+        key=lambda g: (-g.count, g.key),
+    )
+    statistics = [
+        StatisticOut(
+            id=s["id"], name=s["name"], measure=s["measure"], value=s["value"], unit=s["unit"],
+            period_start=s["periodStart"], period_end=s["periodEnd"], place=s["place"], qualifier=s["qualifier"],
+            citations=_citations(store, s["citations"], titles),
+        )
+        for s in stats_rows
+    ]
+    return ExileFlows(by=by, groups=group_list, records=records, statistics=statistics)
+
+
+def _with_incidents(store: GraphStore, query: str) -> list[WithIncidents]:
+    rows = store.read(query)
+    titles = _source_titles(store, _cited_sources(*(r["citations"] for r in rows)))
+    return [
+        WithIncidents(
+            id=r["id"], name=r["name"],
+            incidents=sorted((IncidentRef(**i) for i in r["incidents"] if i.get("id")), key=lambda i: (i.date or "", i.id)),
+            citations=_citations(store, r["citations"], titles),
+        )
+        for r in rows
+    ]
+
+
+def laws(store: GraphStore) -> list[WithIncidents]:
+    """Every Law with the incidents it was applied in (APPLIED_LAW)."""
+    return _with_incidents(store, Q.LAWS_WITH_INCIDENTS)
+
+
+def operations(store: GraphStore) -> list[WithIncidents]:
+    """Every Operation with its incidents (PART_OF)."""
+    return _with_incidents(store, Q.OPERATIONS_WITH_INCIDENTS)
+
+
+# --------------------------------------------------------------------------- subgraphs
+
+
+def ego_graph(store: GraphStore, entity_id: str, depth: int = 1, types: list[str] | None = None,
+              max_nodes: int = 200) -> Subgraph:
+    """The neighbourhood of an entity up to ``depth`` hops (1..3), optionally only over
+    relationship types ``types``; breadth-first, capped at ``max_nodes`` nodes with
+    ``truncated`` set and ``omitted_nodes`` counted. Raises NotFound, ValueError."""
+    if not 1 <= depth <= 3:
+        raise ValueError("depth: between 1 and 3")
+    for t in types or []:
+        Q.checked_type(t)
+    root = store.read(Q.ENTITY, {"id": entity_id})
+    if not root:
+        raise NotFound(f"no entity with id {entity_id!r}")
+    nodes: dict[str, GraphNode] = {entity_id: GraphNode(id=entity_id, label=root[0]["label"], name=root[0]["props"].get("name"),
+                                                        properties=_public_props(root[0]["props"]))}
+    edges: dict[str, GraphEdge] = {}
+    omitted: set[str] = set()
+    frontier = [entity_id]
+    for _ in range(depth):
+        if not frontier:
+            break
+        nxt = []
+        for r in sorted(store.read(Q.NEIGHBOURS, {"ids": frontier}), key=lambda r: (r["nodeId"], r["type"], r["otherId"])):
+            if types and r["type"] not in types:
+                continue
+            other = r["otherId"]
+            if other not in nodes:
+                if len(nodes) >= max_nodes:
+                    omitted.add(other)
+                    continue
+                nodes[other] = GraphNode(id=other, label=r["otherLabel"], name=r["otherName"])
+                nxt.append(other)
+            src, dst = (r["nodeId"], other) if r["outgoing"] else (other, r["nodeId"])
+            eid = r["props"].get("id") or f"{r['type']}:{src}:{dst}"
+            edges[eid] = GraphEdge(id=eid, source=src, target=dst, type=r["type"], properties=_public_props(r["props"]))
+        frontier = nxt
+    # fill in properties of the nodes found (one query)
+    missing = [n for n in nodes if not nodes[n].properties]
+    if missing:
+        for row in store.read(Q.ENTITIES, {"ids": missing}):
+            nodes[row["id"]].properties = _public_props(row["props"])
+    return Subgraph(nodes=sorted(nodes.values(), key=lambda n: n.id), edges=sorted(edges.values(), key=lambda e: e.id or ""),
+                    truncated=bool(omitted), omitted_nodes=len(omitted))
+
+
+def whole_graph(store: GraphStore, max_nodes: int = 500) -> Subgraph:
+    """Every node and relationship (for small stores: the demo view), capped like ego graphs."""
+    ids = [r["id"] for r in store.read(Q.ALL_IDS)]
+    nodes: dict[str, GraphNode] = {}
+    for row in store.read(Q.ENTITIES, {"ids": ids[:max_nodes]}):
+        nodes[row["id"]] = GraphNode(id=row["id"], label=row["label"], name=row["props"].get("name"),
+                                     properties=_public_props(row["props"]))
+    edges: dict[str, GraphEdge] = {}
+    for r in store.read(Q.NEIGHBOURS, {"ids": list(nodes)}):
+        if r["otherId"] not in nodes or not r["outgoing"]:
+            continue
+        eid = r["props"].get("id")
+        edges[eid] = GraphEdge(id=eid, source=r["nodeId"], target=r["otherId"], type=r["type"], properties=_public_props(r["props"]))
+    return Subgraph(nodes=sorted(nodes.values(), key=lambda n: n.id), edges=sorted(edges.values(), key=lambda e: e.id or ""),
+                    truncated=len(ids) > max_nodes, omitted_nodes=max(0, len(ids) - max_nodes))
+
+
+__all__ = [
+    "NotFound", "stats", "search", "entity", "guilt_by_association", "officials_cases",
+    "responsibility_chain", "exile_flows", "laws", "operations", "ego_graph", "whole_graph", "NODE_MODELS",
+]

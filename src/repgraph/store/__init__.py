@@ -1,0 +1,26 @@
+"""Graph stores: the embedded default (GraphQLite/SQLite) and Neo4j, behind one contract.
+
+Only :func:`open_store` knows which backend it builds; everything else talks to a
+:class:`GraphStore`.
+"""
+
+from __future__ import annotations
+
+from ..config import Settings, get_settings
+from .base import GraphStore, Row, StoreError, Transaction
+
+__all__ = ["GraphStore", "Row", "StoreError", "Transaction", "open_store"]
+
+
+def open_store(settings: Settings | None = None) -> GraphStore:
+    """Open the configured backend. Raises StoreError when it cannot be reached."""
+    settings = settings or get_settings()
+    if settings.backend == "neo4j":
+        from .neo4j_backend import Neo4jStore
+
+        return Neo4jStore(
+            settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database
+        )
+    from .embedded import EmbeddedStore
+
+    return EmbeddedStore(settings.db)

@@ -1,0 +1,73 @@
+"""The GraphStore contract: what every backend offers, and nothing more.
+
+A backend runs parameterised Cypher from :mod:`repgraph.queries` and returns rows as
+plain Python values (``dict``/``list``/``str``/``int``/``float``/``bool``/``None``):
+no driver types leave a backend, so both backends give identical answers.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+Row = dict[str, Any]
+
+
+class StoreError(RuntimeError):
+    """The store could not answer (server down, file unreadable). The message is for people."""
+
+
+class Transaction(ABC):
+    """A unit of work: everything run through it commits together or not at all."""
+
+    @abstractmethod
+    def run(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+        """Run one Cypher statement inside the transaction; rows as plain values."""
+
+    def run_many(self, query: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Run ``query`` once per parameter map in ``rows`` (write helper).
+
+        Backends may batch; the default runs them one by one.
+        """
+        for params in rows:
+            self.run(query, params)
+
+
+class GraphStore(ABC):
+    """A graph database speaking Cypher. Thin: no domain logic lives here."""
+
+    #: ``"embedded"`` or ``"neo4j"``
+    backend: str
+
+    @abstractmethod
+    def read(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+        """Run a read-only Cypher statement; rows as plain values.
+
+        Raises StoreError when the database cannot be reached.
+        """
+
+    @abstractmethod
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """A write transaction: commits on normal exit, rolls back on any exception."""
+
+    @abstractmethod
+    def apply_schema(self, statements: Sequence[str]) -> list[str]:
+        """Apply schema statements (constraints, indexes); returns the ones skipped, with why."""
+
+    @abstractmethod
+    def close(self) -> None:
+        ...
+
+    def __enter__(self) -> "GraphStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """Where the data lives (a file path or a server URI), for messages."""

@@ -1,0 +1,107 @@
+"""Neo4j backend through the official ``neo4j`` driver (server, cluster or Aura)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import neo4j
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+from neo4j.graph import Node, Relationship
+
+from .base import GraphStore, Row, StoreError, Transaction
+
+#: rows per UNWIND batch on writes
+BATCH = 1000
+
+
+def plain(value: Any) -> Any:
+    """Driver values -> plain Python: temporal types to ISO strings, nodes and
+    relationships to their property maps, recursively."""
+    if isinstance(value, (Node, Relationship)):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    return value
+
+
+def _rows(result) -> list[Row]:
+    return [{k: plain(v) for k, v in record.items()} for record in result]
+
+
+class _Neo4jTx(Transaction):
+    def __init__(self, tx):
+        self._tx = tx
+
+    def run(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+        return _rows(self._tx.run(query, params or {}))
+
+    def run_many(self, query: str, rows: Sequence[dict[str, Any]]) -> None:
+        # One round trip per batch: the statement is wrapped in UNWIND over its params.
+        unwound = "UNWIND $batch AS row\n" + _rebind(query)
+        for start in range(0, len(rows), BATCH):
+            self._tx.run(unwound, {"batch": list(rows[start:start + BATCH])}).consume()
+
+
+def _rebind(query: str) -> str:
+    """``$name`` -> ``row.name`` so a one-row statement runs under ``UNWIND $batch AS row``."""
+    import re
+
+    return re.sub(r"\$([A-Za-z_][A-Za-z0-9_]*)", r"row.\1", query)
+
+
+class Neo4jStore(GraphStore):
+    backend = "neo4j"
+
+    def __init__(self, uri: str, user: str = "neo4j", password: str | None = None, database: str = "neo4j"):
+        self._uri = uri
+        self._database = database
+        auth = (user, password) if password else None
+        try:
+            self._driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+            self._driver.verify_connectivity()
+        except AuthError as exc:
+            raise StoreError(f"Neo4j at {uri} refused the credentials of user {user!r}") from exc
+        except (ServiceUnavailable, OSError, ValueError) as exc:
+            raise StoreError(f"Neo4j at {uri} is unreachable: {exc}") from exc
+
+    @property
+    def location(self) -> str:
+        return self._uri
+
+    def read(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+        try:
+            records, _, _ = self._driver.execute_query(
+                query, params or {}, database_=self._database, routing_=neo4j.RoutingControl.READ
+            )
+        except (ServiceUnavailable, SessionExpired, OSError) as exc:
+            raise StoreError(f"Neo4j at {self._uri} is unreachable: {exc}") from exc
+        except neo4j.exceptions.Neo4jError as exc:
+            raise StoreError(f"Neo4j refused a query: {exc.message}") from exc
+        return [{k: plain(v) for k, v in r.items()} for r in records]
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        try:
+            with self._driver.session(database=self._database) as session:
+                with session.begin_transaction() as tx:
+                    yield _Neo4jTx(tx)
+                    tx.commit()
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreError(f"Neo4j at {self._uri} is unreachable: {exc}") from exc
+
+    def apply_schema(self, statements: Sequence[str]) -> list[str]:
+        # Schema changes cannot share a transaction with data writes; each runs on its own.
+        with self._driver.session(database=self._database) as session:
+            for stmt in statements:
+                session.run(stmt).consume()
+            session.run("CALL db.awaitIndexes(60)").consume()
+        return []
+
+    def close(self) -> None:
+        self._driver.close()
