@@ -37,7 +37,7 @@ class IncidentRef(BaseModel):
 
 class SearchHit(EntityRef):
     aliases: list[str] = Field(default_factory=list)
-    rank: int = Field(description="0 exact name or alias, 1 name starts with the query, 2 other match")
+    rank: int = Field(description="0 exact name or alias, 1 a word of a name starts with the query, 2 other match")
 
 
 class SearchPage(BaseModel):

@@ -114,16 +114,21 @@ RETURN n.id AS nodeId, type(r) AS type, startNode(r).id = n.id AS outgoing, prop
 
 #: Case- and accent-insensitive search on names and aliases (``searchText`` holds the
 #: folded names, ``|``-separated). ``$tokens`` (folded words, all must occur),
-#: ``$exact`` (``|folded query|``), ``$prefix`` (``|folded query``), ``$label`` or null,
-#: ``$skip``, ``$limit``. Ranked: exact name/alias, then prefix, then other matches.
+#: ``$exact`` (``|folded query|``), ``$prefix`` (``|folded query``), ``$word`` (`` folded
+#: query``), ``$label`` or null, ``$skip``, ``$limit``. Ranked: exact name/alias (0), a
+#: name/alias word starting with the query (1), other matches (2); within a rank persons,
+#: then organizations, then the rest, then by name and id.
 SEARCH = f"""
 MATCH (n:{ENTITY_LABEL})
 WHERE all(t IN $tokens WHERE n.searchText CONTAINS t)
   AND ($label IS NULL OR $label IN labels(n))
 RETURN n.id AS id, [l IN labels(n) WHERE l <> '{ENTITY_LABEL}'][0] AS label, n.name AS name,
        n.aliases AS aliases,
-       CASE WHEN n.searchText CONTAINS $exact THEN 0 WHEN n.searchText CONTAINS $prefix THEN 1 ELSE 2 END AS rank
-ORDER BY rank, name, id
+       CASE WHEN n.searchText CONTAINS $exact THEN 0
+            WHEN n.searchText CONTAINS $prefix OR n.searchText CONTAINS $word THEN 1
+            ELSE 2 END AS rank,
+       CASE WHEN 'Person' IN labels(n) THEN 0 WHEN 'Organization' IN labels(n) THEN 1 ELSE 2 END AS kindRank
+ORDER BY rank, kindRank, name, id
 SKIP $skip
 LIMIT $limit
 """

@@ -82,8 +82,9 @@ def stats(store: GraphStore) -> StoreStats:
 
 def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
     """Entities whose name or an alias contains every word of ``q``, case- and
-    accent-insensitive ("velasquez" finds "Velásquez"). Ranked exact > prefix > other,
-    then by name and id. Raises ValueError on an unknown ``label`` or an empty query."""
+    accent-insensitive ("velasquez" finds "Velásquez"). Ranked: exact name or alias, then
+    a word of a name starting with the query, then other matches; persons before
+    organizations before the rest; then by name and id. Raises ValueError on an unknown ``label`` or an empty query."""
     folded = fold(q)
     tokens = folded.split()
     if not tokens:
@@ -92,7 +93,7 @@ def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20,
         Q.checked_label(label)
     params = {"tokens": tokens, "label": label}
     total = store.read(Q.SEARCH_COUNT, params)[0]["total"]
-    rows = store.read(Q.SEARCH, {**params, "exact": f"|{folded}|", "prefix": f"|{folded}", "skip": offset, "limit": limit})
+    rows = store.read(Q.SEARCH, {**params, "exact": f"|{folded}|", "prefix": f"|{folded}", "word": f" {folded}", "skip": offset, "limit": limit})
     return SearchPage(query=q, total=total, limit=limit, offset=offset, items=[SearchHit(**r) for r in rows])
 
 

@@ -1,0 +1,159 @@
+"""Ingest: idempotent, all-or-nothing per file, located errors, on both backends."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from repgraph import service as S
+from repgraph.ingest import CaseFileError, ingest_case_file, load_case_file
+from repgraph.ingest.writer import ingest_paths
+
+from conftest import SYNTHETIC
+
+SYNTHETIC_NODES = 28
+# 29 declared + 5 DOCUMENTED_IN derived from incident/statistic citations
+SYNTHETIC_RELATIONSHIPS = 34
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+GOOD = """
+dataset: {name: tiny, title: Tiny fake case}
+nodes:
+  - {label: Source, id: src-tiny, name: Tiny Fake Source, type: report, title: Tiny Fake Source}
+  - {label: Person, id: p-tiny, name: Tiny Fakeperson, roles: [defender]}
+  - {label: Country, id: c-tiny, name: Tinyland}
+relationships:
+  - {type: EXILED_TO, from: p-tiny, to: c-tiny, date: "2024-08"}
+"""
+
+
+def test_ingest_synthetic_counts(empty_store):
+    result = ingest_case_file(empty_store, SYNTHETIC)
+    assert (result.nodes, result.relationships) == (SYNTHETIC_NODES, SYNTHETIC_RELATIONSHIPS)
+    st = S.stats(empty_store)
+    assert st.node_total == SYNTHETIC_NODES
+    assert st.relationship_total == SYNTHETIC_RELATIONSHIPS
+    assert st.nodes["Person"] == 9 and st.nodes["Incident"] == 4
+    assert st.relationships["TARGETED"] == 4 and st.relationships["DOCUMENTED_IN"] == 5
+
+
+def test_ingest_twice_changes_nothing(empty_store):
+    ingest_case_file(empty_store, SYNTHETIC)
+    first = S.stats(empty_store)
+    before = S.entity(empty_store, "p-defender-alpha")
+    ingest_case_file(empty_store, SYNTHETIC)
+    assert S.stats(empty_store) == first
+    assert S.entity(empty_store, "p-defender-alpha") == before
+
+
+def test_bad_field_is_located_and_nothing_is_written(empty_store, tmp_path):
+    bad = write(tmp_path, "bad.yaml", GOOD.replace("roles: [defender]", "roles: [defender, wizard]"))
+    with pytest.raises(CaseFileError) as err:
+        ingest_case_file(empty_store, bad)
+    e = err.value
+    assert e.path == str(bad)
+    assert e.record == "nodes[1] (id=p-tiny)"
+    assert e.field == "roles[1]"
+    assert "wizard" in str(e) or "Input should be" in str(e)
+    assert S.stats(empty_store).node_total == 0
+
+
+def test_unknown_reference_is_refused_with_no_partial_write(empty_store, tmp_path):
+    bad = write(tmp_path, "dangling.yaml", GOOD.replace("to: c-tiny", "to: c-nowhere"))
+    with pytest.raises(CaseFileError) as err:
+        ingest_case_file(empty_store, bad)
+    assert err.value.record == "relationships[0] (id=EXILED_TO:p-tiny:c-nowhere)"
+    assert err.value.field == "to"
+    assert "c-nowhere" in err.value.problem
+    assert S.stats(empty_store).node_total == 0
+
+
+def test_wrong_end_label_is_refused(empty_store, tmp_path):
+    bad = write(tmp_path, "wrong.yaml", GOOD.replace("from: p-tiny, to: c-tiny", "from: c-tiny, to: p-tiny"))
+    with pytest.raises(CaseFileError, match="EXILED_TO from must be a Person; 'c-tiny' is a Country"):
+        ingest_case_file(empty_store, bad)
+
+
+def test_references_to_nodes_already_in_the_store_resolve(empty_store, tmp_path):
+    ingest_case_file(empty_store, write(tmp_path, "a.yaml", GOOD))
+    more = write(tmp_path, "b.yaml", """
+dataset: {name: more, title: More}
+nodes:
+  - {label: Country, id: c-other, name: Otherland}
+relationships:
+  - {type: EXILED_TO, from: p-tiny, to: c-other, date: "2025"}
+""")
+    result = ingest_case_file(empty_store, more)
+    assert (result.nodes, result.relationships) == (1, 1)
+    assert S.stats(empty_store).relationships == {"EXILED_TO": 2}
+
+
+def test_changing_an_ids_label_is_refused(empty_store, tmp_path):
+    ingest_case_file(empty_store, write(tmp_path, "a.yaml", GOOD))
+    clash = write(tmp_path, "clash.yaml", """
+dataset: {name: clash, title: Clash}
+nodes:
+  - {label: Organization, id: p-tiny, name: Not A Person, kind: ngo}
+""")
+    with pytest.raises(CaseFileError, match="is a Person in the store, not a Organization"):
+        ingest_case_file(empty_store, clash)
+
+
+def test_store_failure_mid_file_rolls_back(empty_store, tmp_path):
+    """A file that fails inside the transaction leaves the store as it was."""
+    ingest_case_file(empty_store, write(tmp_path, "a.yaml", GOOD))
+    before = S.stats(empty_store)
+    case = load_case_file(SYNTHETIC)
+    from repgraph.ingest.writer import write_case
+
+    calls = {"n": 0}
+
+    def boom(n):
+        calls["n"] += 1
+        if calls["n"] == 3:  # after some labels were written
+            raise RuntimeError("simulated crash mid-file")
+
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        write_case(empty_store, case, SYNTHETIC, progress=boom)
+    assert S.stats(empty_store) == before
+
+
+def test_json_case_files_load_too(empty_store, tmp_path):
+    import yaml
+
+    p = write(tmp_path, "tiny.json", json.dumps(yaml.safe_load(GOOD)))
+    assert ingest_case_file(empty_store, p).nodes == 3
+
+
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        ("dataset: [unclosed", "invalid YAML at line 1"),
+        ("- just\n- a list\n", "a case file is a mapping"),
+        ("dataset: {name: x, title: x}\nnodes:\n  - {label: Alien, id: a, name: A}\n", "nodes[0] (id=a), field label"),
+        ("dataset: {name: x, title: x}\nnodes:\n  - {label: Person, id: a, name: A, roles: [defender]}\n"
+         "  - {label: Person, id: a, name: B, roles: [defender]}\n", "duplicate id 'a' (first at nodes[0])"),
+    ],
+)
+def test_malformed_files_name_file_record_and_field(tmp_path, text, where):
+    p = write(tmp_path, "bad.yaml", text)
+    with pytest.raises(CaseFileError) as err:
+        load_case_file(p)
+    assert str(err.value).startswith(str(p))
+    assert where in str(err.value)
+
+
+def test_folder_ingest_stops_at_first_bad_file(empty_store, tmp_path):
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    write(folder, "1-good.yaml", GOOD)
+    write(folder, "2-bad.yaml", GOOD.replace("roles: [defender]", "roles: []").replace("tiny", "tiny2"))
+    with pytest.raises(CaseFileError, match="2-bad.yaml"):
+        ingest_paths(empty_store, [folder])
+    assert S.stats(empty_store).node_total == 3  # the good file stays, the bad one wrote nothing
