@@ -17,7 +17,7 @@ from ..disclosure import disclose
 from ..store import GraphStore, StoreError, open_store
 
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # error lines stay whole for grep and logs
 
 DbOption = Annotated[
     Path | None,

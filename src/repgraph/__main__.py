@@ -1,0 +1,3 @@
+from repgraph.cli import app
+
+app()
