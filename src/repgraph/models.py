@@ -38,6 +38,7 @@ class IncidentRef(BaseModel):
 class SearchHit(EntityRef):
     aliases: list[str] = Field(default_factory=list)
     rank: int = Field(description="0 exact name or alias, 1 a word of a name starts with the query, 2 other match")
+    citations: list[CitationOut] = Field(default_factory=list, description="Why the entity is in the graph: source, quote, page.")
 
 
 class SearchPage(BaseModel):

@@ -94,7 +94,11 @@ def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20,
     params = {"tokens": tokens, "label": label}
     total = store.read(Q.SEARCH_COUNT, params)[0]["total"]
     rows = store.read(Q.SEARCH, {**params, "exact": f"|{folded}|", "prefix": f"|{folded}", "word": f" {folded}", "skip": offset, "limit": limit})
-    return SearchPage(query=q, total=total, limit=limit, offset=offset, items=[SearchHit(**r) for r in rows])
+    # each hit shows why it is in the graph: its citations, in two queries per page
+    raw = {r["id"]: r["props"].get("citations") for r in store.read(Q.ENTITIES, {"ids": [r["id"] for r in rows]})} if rows else {}
+    titles = _source_titles(store, _cited_sources(*raw.values()))
+    items = [SearchHit(**r, citations=_citations(store, raw.get(r["id"]), titles)) for r in rows]
+    return SearchPage(query=q, total=total, limit=limit, offset=offset, items=items)
 
 
 def entity(store: GraphStore, entity_id: str) -> EntityDetail:
@@ -140,7 +144,8 @@ def guilt_by_association(store: GraphStore, defender_id: str | None = None) -> l
         if key not in grouped:
             grouped[key] = GuiltByAssociation(
                 relative=EntityRef(id=r["relativeId"], label="Person", name=r["relative"], confidentiality=r["relativeConfidentiality"]),
-                defender=EntityRef(id=r["defenderId"], label="Person", name=r["defender"]),
+                defender=EntityRef(id=r["defenderId"], label="Person", name=r["defender"],
+                                   confidentiality=r["defenderConfidentiality"]),
                 relation=r["relation"], incidents=[],
             )
         g = grouped[key]
@@ -159,7 +164,8 @@ def officials_cases(store: GraphStore, official_id: str | None = None, incident_
     titles = _source_titles(store, _cited_sources(*(r["citations"] for r in rows)))
     out = [
         OfficialCase(
-            perpetrator=EntityRef(id=r["perpetratorId"], label=r["perpetratorLabel"], name=r["perpetrator"]),
+            perpetrator=EntityRef(id=r["perpetratorId"], label=r["perpetratorLabel"], name=r["perpetrator"],
+                                  confidentiality=r["perpetratorConfidentiality"]),
             role=r["role"] or "direct",
             incident=IncidentRef(id=r["incidentId"], name=r["incident"], type=r["incidentType"], date=r["date"]),
             victims=_refs(r["victims"]),
@@ -198,7 +204,8 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
     dates = {"from": inc["dateFrom"], "to": inc["dateTo"]}
     frontier: list[tuple[str, str]] = []  # (id, label) of positions/organizations to climb from
     for p in perps:
-        links.append(ChainLink(level=0, kind="perpetrator", entity=EntityRef(id=p["id"], label=p["label"], name=p["name"]),
+        links.append(ChainLink(level=0, kind="perpetrator",
+                               entity=EntityRef(id=p["id"], label=p["label"], name=p["name"], confidentiality=p["confidentiality"]),
                                role=p["role"], below=incident_id, citations=cites(p["citations"])))
     note = None
     if inc["dateFrom"] is None:

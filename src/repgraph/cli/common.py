@@ -11,6 +11,7 @@ from typing import Annotated, Any, Iterator
 import typer
 from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 
 from ..config import get_settings
 from ..disclosure import disclose
@@ -33,18 +34,23 @@ class OutputFormat(str, Enum):
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")]
 
 
+def print_error(problem: object) -> None:
+    """One red ``error:`` line on stderr; the text is data, never rich markup."""
+    err_console.print(f"[red]error:[/] {escape(str(problem))}")
+
+
 @contextmanager
 def store_for(db: Path | None) -> Iterator[GraphStore]:
     """Open the configured store; on failure print the reason and exit 1."""
     try:
         store = open_store(get_settings(db=db))
     except (StoreError, ValueError) as exc:
-        err_console.print(f"[red]error:[/] {exc}")
+        print_error(exc)
         raise typer.Exit(1) from None
     try:
         yield store
     except StoreError as exc:
-        err_console.print(f"[red]error:[/] {exc}")
+        print_error(exc)
         raise typer.Exit(1) from None
     finally:
         store.close()

@@ -17,7 +17,7 @@ from ..ontology import case_file_json_schema
 from ..queries import NAMED_QUERIES
 from ..schema import schema_statements
 from . import app
-from .common import DbOption, FormatOption, OutputFormat, console, err_console, print_json, store_for
+from .common import DbOption, FormatOption, OutputFormat, console, err_console, print_error, print_json, store_for
 
 #: Files with more elements than this get a progress bar.
 PROGRESS_THRESHOLD = 500
@@ -47,7 +47,7 @@ def ingest(
                 else:
                     result = write_case(store, case, path)
             except CaseFileError as exc:
-                err_console.print(f"[red]error:[/] {exc}")
+                print_error(exc)
                 err_console.print("nothing was written from that file")
                 raise typer.Exit(2) from None
             console.print(f"[green]ok[/] {path}: {result.nodes} nodes, {result.relationships} relationships ({result.dataset})")
@@ -142,14 +142,14 @@ def query(
 ) -> None:
     """Run a named query. Parameters as --param key=value."""
     if name not in NAMED_QUERIES:
-        err_console.print(f"[red]error:[/] unknown query {name!r}; known: {', '.join(NAMED_QUERIES)}")
+        print_error(f"unknown query {name!r}; known: {', '.join(NAMED_QUERIES)}")
         raise typer.Exit(2)
     params = _parse_params(param)
     with store_for(db) as store:
         try:
             result = run_named_query(store, name, params)
         except (ValueError, S.NotFound) as exc:
-            err_console.print(f"[red]error:[/] {exc}")
+            print_error(exc)
             raise typer.Exit(2) from None
     if fmt is OutputFormat.json:
         print_json(result)

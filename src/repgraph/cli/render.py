@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 
 from ..disclosure import disclose
 from ..models import ExileFlows, ResponsibilityChain, SearchPage
 from .common import console
+
+
+def _row(table: Table, *cells: str) -> None:
+    """Add a row whose cells are plain text: names like ``[red]`` or ``<b>`` are data, not markup."""
+    table.add_row(*(Text(c) for c in cells))
 
 
 def _quote(citations) -> str:
@@ -21,7 +27,7 @@ def render_result(name: str, result) -> None:
         for col in ("id", "label", "name", "aliases"):
             t.add_column(col)
         for h in result.items:
-            t.add_row(h.id, h.label or "", h.name or "", ", ".join(h.aliases))
+            _row(t, h.id, h.label or "", h.name or "", ", ".join(h.aliases))
         console.print(t)
     elif isinstance(result, ExileFlows):
         render_exile(result)
@@ -30,7 +36,7 @@ def render_result(name: str, result) -> None:
         for col in ("level", "kind", "entity", "role", "below", "valid"):
             t.add_column(col)
         for link in result.links:
-            t.add_row(str(link.level), link.kind, f"{link.entity.name} ({link.entity.id})", link.role or "",
+            _row(t, str(link.level), link.kind, f"{link.entity.name} ({link.entity.id})", link.role or "",
                       link.below or "", f"{link.valid_from or ''} .. {link.valid_to or ''}")
         console.print(t)
         if result.note:
@@ -40,7 +46,7 @@ def render_result(name: str, result) -> None:
         for col in ("relative", "relation", "defender", "incidents"):
             t.add_column(col)
         for g in result:
-            t.add_row(g.relative.name or g.relative.id, g.relation or "", g.defender.name or g.defender.id,
+            _row(t, g.relative.name or g.relative.id, g.relation or "", g.defender.name or g.defender.id,
                       "\n".join(f"{i.date or '?'} {i.type}: {i.name}" for i in g.incidents))
         console.print(t)
     elif name == "officials-cases":
@@ -48,7 +54,7 @@ def render_result(name: str, result) -> None:
         for col in ("perpetrator", "role", "incident", "date", "victims"):
             t.add_column(col)
         for c in result:
-            t.add_row(c.perpetrator.name or c.perpetrator.id, c.role, c.incident.name or c.incident.id,
+            _row(t, c.perpetrator.name or c.perpetrator.id, c.role, c.incident.name or c.incident.id,
                       c.incident.date or "", ", ".join(v.name or v.id for v in c.victims))
         console.print(t)
     elif name in ("laws", "operations"):
@@ -63,13 +69,13 @@ def render_exile(result: ExileFlows) -> None:
     t.add_column("defenders", justify="right")
     t.add_column("who")
     for g in result.groups:
-        t.add_row(g.key, str(g.count), ", ".join(p.name or p.id for p in g.persons))
+        _row(t, g.key, str(g.count), ", ".join(p.name or p.id for p in g.persons))
     console.print(t)
     t = Table(title="exile records")
     for col in ("defender", "host country", "date", "route", "source quote"):
         t.add_column(col)
     for r in result.records:
-        t.add_row(r.person.name or r.person.id, r.country.name or r.country.id, r.date or "not stated",
+        _row(t, r.person.name or r.person.id, r.country.name or r.country.id, r.date or "not stated",
                   r.route or "", _quote(r.citations))
     console.print(t)
     t = Table(title="reported figures (sourced statistics, not individuals)")
@@ -77,7 +83,7 @@ def render_exile(result: ExileFlows) -> None:
         t.add_column(col)
     for s in result.statistics:
         value = f"{s.qualifier + ' ' if s.qualifier else ''}{s.value:g}{'%' if s.unit == 'percent' else ''}"
-        t.add_row(s.measure or s.name or s.id, value, f"{s.period_start or ''} .. {s.period_end or ''}", _quote(s.citations))
+        _row(t, s.measure or s.name or s.id, value, f"{s.period_start or ''} .. {s.period_end or ''}", _quote(s.citations))
     console.print(t)
 
 
@@ -87,5 +93,5 @@ def render_with_incidents(name: str, items) -> None:
         t.add_column(col)
     for item in items:
         incidents = "\n".join(f"{i.date or '?'} {i.type}: {i.name}" for i in item.incidents) or "none linked in the sources"
-        t.add_row(item.name or item.id, incidents, _quote(item.citations))
+        _row(t, item.name or item.id, incidents, _quote(item.citations))
     console.print(t)

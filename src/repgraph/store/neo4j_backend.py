@@ -63,7 +63,13 @@ class Neo4jStore(GraphStore):
         self._database = database
         auth = (user, password) if password else None
         try:
-            self._driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+            # Fail fast when the server goes away (a 503 in seconds, not after 30 s of
+            # retries), and keep "property key does not exist" notices out of the logs:
+            # absent optional properties are normal in sparse human-rights data.
+            self._driver = neo4j.GraphDatabase.driver(
+                uri, auth=auth, max_transaction_retry_time=3.0, connection_acquisition_timeout=10.0,
+                notifications_min_severity="OFF",
+            )
             self._driver.verify_connectivity()
         except AuthError as exc:
             raise StoreError(f"Neo4j at {uri} refused the credentials of user {user!r}") from exc
