@@ -1,1 +1,34 @@
 """``repgraph serve``: the HTTP API (see repgraph.api)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from . import app
+from .common import DbOption, err_console, print_error
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """Serve the query API (OpenAPI at /openapi.json, interactive docs at /docs)."""
+    import uvicorn
+    from pydantic import ValidationError
+
+    from ..api import create_app
+    from ..config import get_settings
+
+    try:
+        settings = get_settings(db=db)
+    except ValidationError as exc:
+        reasons = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+        print_error(f"configuration: {reasons}")
+        raise typer.Exit(1) from None
+    where = settings.neo4j_uri if settings.backend == "neo4j" else settings.db
+    err_console.print(f"repgraph API on http://{host}:{port} ({settings.backend}: {where}); docs at /docs")
+    uvicorn.run(create_app(settings), host=host, port=port)

@@ -1,0 +1,84 @@
+"""Dependencies shared by the routes: the store, the viewer, pagination parameters."""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated, Literal
+
+from fastapi import Depends, Path, Query, Request
+from pydantic import TypeAdapter
+
+from .. import queries as Q
+from ..config import Settings
+from ..disclosure import DEFAULT_VIEWER, Viewer
+from ..ontology import NODE_MODELS, REL_MODELS, Id
+from ..service import NotFound
+from ..store import GraphStore, open_store
+
+#: Largest page any list endpoint returns.
+MAX_LIMIT = 1000
+#: Largest offset accepted (beyond any real dataset; bounds the parameter for clients and fuzzers).
+MAX_OFFSET = 1_000_000
+
+
+class StoreProvider:
+    """Opens the configured store on first use and keeps it for the app's lifetime.
+
+    Opening lazily lets the service start while Neo4j is down: requests then answer 503
+    with the reason, and succeed once it is back. A store passed in is used as is and
+    left open (its owner closes it).
+    """
+
+    def __init__(self, settings: Settings | None, store: GraphStore | None = None):
+        self._settings = settings
+        self._store = store
+        self._owned = store is None
+        self._lock = threading.Lock()
+
+    def get(self) -> GraphStore:
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    self._store = open_store(self._settings)  # StoreError -> 503
+        return self._store
+
+    def close(self) -> None:
+        if self._owned and self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def get_store(request: Request) -> GraphStore:
+    return request.app.state.stores.get()
+
+
+def get_viewer(request: Request) -> Viewer:
+    """Who is asking. Everyone is the default viewer until roles arrive; they plug in here
+    (e.g. from a token header) and reach :func:`repgraph.disclosure.disclose` unchanged."""
+    return DEFAULT_VIEWER
+
+
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+ViewerDep = Annotated[Viewer, Depends(get_viewer)]
+
+
+#: The ontology's id constraint, so malformed ids are refused (422) before any query runs.
+_ID = TypeAdapter(Id).json_schema()
+ID_RULES = {"min_length": _ID["minLength"], "max_length": _ID["maxLength"], "pattern": _ID["pattern"]}
+
+EntityId = Annotated[str, Path(description="A stable entity id, e.g. `person-yendri-velasquez`.", **ID_RULES)]
+IncidentId = Annotated[str, Path(description="An incident id, e.g. `inc-velasquez-detention-2024-08-03`.", **ID_RULES)]
+
+#: Node labels and relationship types of the ontology (documented as enums in the OpenAPI spec).
+NodeLabel = Literal[tuple(NODE_MODELS)]
+RelType = Literal[tuple(REL_MODELS)]
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (1..{MAX_LIMIT}).")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip (stable ordering).")]
+
+
+def require_entity(store: GraphStore, entity_id: str, what: str = "entity") -> None:
+    """NotFound (404) when no node has ``entity_id``: an unknown id in a filter is an error,
+    not an empty answer."""
+    if not store.read(Q.ENTITY, {"id": entity_id}):
+        raise NotFound(f"no {what} with id {entity_id!r}")

@@ -1,0 +1,40 @@
+"""``/entities``: search, and one entity with its relationships and their citations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query
+
+from ... import service as S
+from ...models import SearchPage
+from ..deps import EntityId, Limit, NodeLabel, Offset, StoreDep
+from ..routing import NOT_FOUND
+from ..routing import router as make_router
+from ..schemas import EntityOut
+
+router = make_router("/entities", "entities")
+
+
+@router.get("", response_model=SearchPage, summary="Search entities by name or alias")
+def search_entities(
+    store: StoreDep,
+    q: Annotated[str, Query(min_length=1, max_length=200, description="Words that must all occur in a name or alias (at least one letter or digit); case and accents ignored (`velasquez` finds Velásquez).")],
+    type: Annotated[NodeLabel | None, Query(description="Only this node label.")] = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> SearchPage:
+    """Ranked: exact name or alias (rank 0), then names starting with the query (1), then
+    other matches (2); ties by name and id. Each hit carries its citations."""
+    return S.search(store, q, type, limit, offset)
+
+
+@router.get("/{entity_id}", response_model=EntityOut, responses=NOT_FOUND,
+            summary="One entity: properties, citations, relationships and their citations")
+def read_entity(store: StoreDep, entity_id: EntityId, limit: Limit = 100, offset: Offset = 0) -> EntityOut:
+    """Relationships are typed, with the other end's id, label and name, ordered by type,
+    direction and other id; ``limit``/``offset`` page through them."""
+    detail = S.entity(store, entity_id)
+    rels = detail.relationships
+    return EntityOut(**{**dict(detail), "relationships": rels[offset:offset + limit]},
+                     relationships_total=len(rels), limit=limit, offset=offset)

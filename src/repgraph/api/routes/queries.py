@@ -1,0 +1,49 @@
+"""``/queries``: the named questions over people and perpetrators."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query
+
+from ... import service as S
+from ...models import GuiltByAssociation, OfficialCase
+from ...ontology import IncidentType
+from ..deps import ID_RULES, Limit, Offset, StoreDep, require_entity
+from ..routing import NOT_FOUND
+from ..routing import router as make_router
+from ..schemas import Page
+
+router = make_router("/queries", "queries")
+
+
+@router.get("/guilt-by-association", response_model=Page[GuiltByAssociation], responses=NOT_FOUND,
+            summary="Family members targeted through a relative's work (sippenhaft)")
+def guilt_by_association(
+    store: StoreDep,
+    defender_id: Annotated[str | None, Query(description="Only relatives of this defender.", **ID_RULES)] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[GuiltByAssociation]:
+    """One item per (relative, defender): the relation, the incidents with their citations,
+    and the citations of the targeting. Ordered by defender, relative."""
+    if defender_id is not None:
+        require_entity(store, defender_id, "defender")
+    return Page[GuiltByAssociation].of(S.guilt_by_association(store, defender_id), limit, offset)
+
+
+@router.get("/officials-cases", response_model=Page[OfficialCase], responses=NOT_FOUND,
+            summary="Officials and organizations linked to incidents, with their role and the victims")
+def officials_cases(
+    store: StoreDep,
+    official_id: Annotated[str | None, Query(description="Only this person or organization.", **ID_RULES)] = None,
+    incident_type: Annotated[IncidentType | None, Query(description="Only incidents of this type.")] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[OfficialCase]:
+    """Role: direct, ordered, participated (from the sources), or command (heading a
+    perpetrating organization over the incident's date). Ordered by perpetrator, date, incident."""
+    if official_id is not None:
+        require_entity(store, official_id, "official or organization")
+    cases = S.officials_cases(store, official_id, incident_type.value if incident_type else None)
+    return Page[OfficialCase].of(cases, limit, offset)

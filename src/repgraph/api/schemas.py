@@ -1,0 +1,59 @@
+"""API envelopes around the result models of :mod:`repgraph.models`: pages, health, errors.
+
+Only shapes the HTTP API adds live here; the answers themselves are the shared result
+models, so the CLI, views and exports describe the same things the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, Field
+
+from ..models import EntityDetail, ExileFlows
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list answer; ``total`` counts every item, not just this page."""
+
+    total: int
+    limit: int
+    offset: int
+    items: list[T]
+
+    @classmethod
+    def of(cls, items: list[T], limit: int, offset: int) -> "Page[T]":
+        return cls(total=len(items), limit=limit, offset=offset, items=items[offset:offset + limit])
+
+
+class EntityOut(EntityDetail):
+    """One entity; ``relationships`` is one page (ordered by type, direction, other id)."""
+
+    relationships_total: int
+    limit: int
+    offset: int
+
+
+class ExileFlowsOut(ExileFlows):
+    """Exile flows; ``groups`` and ``statistics`` in full, ``records`` one page of them."""
+
+    records_total: int
+    limit: int
+    offset: int
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+    backend: Literal["embedded", "neo4j"]
+    nodes: dict[str, int] = Field(description="Node count per label")
+    relationships: dict[str, int] = Field(description="Relationship count per type")
+    node_total: int
+    relationship_total: int
+
+
+class ErrorOut(BaseModel):
+    """Why the request failed, for people (404: the unknown id; 503: the store's reason)."""
+
+    detail: str
