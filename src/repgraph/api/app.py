@@ -11,7 +11,7 @@ from ..config import Settings, get_settings
 from ..store import GraphStore
 from . import errors
 from .deps import StoreProvider
-from .routes import entities, graph, health, incidents, queries, stats
+from .routes import analytics, entities, graph, health, incidents, queries, stats, viz
 
 DESCRIPTION = """
 Sourced facts on state repression networks: who was targeted, by whom, under which law,
@@ -37,6 +37,6 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app = FastAPI(title="repgraph", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.stores = provider
     errors.install(app)
-    for module in (health, entities, queries, incidents, stats, graph):
+    for module in (health, entities, queries, incidents, stats, graph, viz, analytics):
         app.include_router(module.router)
     return app

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.panel import Panel
 
+from .. import queries as Q
 from .. import service as S
 from ..config import get_settings
 from ..ingest import CaseFileError, ingest_case_file
@@ -17,10 +18,31 @@ from ..seed import GUILT_BY_ASSOCIATION_QUOTE, REPORT_SOURCE_ID, seed_files
 from ..store import StoreError
 from ..store.embedded import EmbeddedStore
 from . import app
-from .common import console, err_console
+from .common import console, err_console, print_error
 from .render import render_exile, render_with_incidents
 
 DEFAULT_VIEW = Path("visualizations/demo.html")
+#: The defender whose neighbourhood the demo draws.
+DEMO_EGO_ID = "person-yendri-velasquez"
+
+
+def write_demo_views(store, whole_path: Path, title: str) -> list[Path]:
+    """The demo's views, beside ``whole_path``: the whole graph, exile flows, one defender's
+    neighbourhood and the chain of command of the first incident with a named perpetrator."""
+    from ..viz import build_chain, build_ego, build_exile, build_whole, write_view
+
+    folder = whole_path.parent
+    written = [write_view(build_whole(store, title=title), whole_path),
+               write_view(build_exile(store), folder / "exile.html")]
+    try:
+        written.append(write_view(build_ego(store, DEMO_EGO_ID, depth=2), folder / f"ego-{DEMO_EGO_ID}.html"))
+    except S.NotFound:
+        pass
+    cases = S.officials_cases(store)
+    if cases:
+        incident = min(c.incident.id for c in cases)
+        written.append(write_view(build_chain(store, incident), folder / f"chain-{incident}.html"))
+    return written
 
 
 def _seed_source_ids(files) -> set[str]:
@@ -34,11 +56,11 @@ def _fresh_store(db: Path, files) -> EmbeddedStore:
     store = EmbeddedStore(db)
     existing = S.stats(store)
     if existing.node_total:
-        foreign = {r["id"] for r in store.read("MATCH (s:Source) RETURN s.id AS id")} - _seed_source_ids(files)
+        foreign = {r["id"] for r in store.read(Q.SOURCE_IDS)} - _seed_source_ids(files)
         if foreign:
             store.close()
-            err_console.print(
-                f"[red]error:[/] {db} holds data from other sources ({', '.join(sorted(foreign))}); "
+            print_error(
+                f"{db} holds data from other sources ({', '.join(sorted(foreign))}); "
                 "the demo will not replace it. Use --db to name another file."
             )
             raise typer.Exit(1)
@@ -60,7 +82,7 @@ def demo(
     try:
         store = _fresh_store(db, files)
     except StoreError as exc:
-        err_console.print(f"[red]error:[/] {exc}")
+        print_error(exc)
         raise typer.Exit(1) from None
     with store:
         store.apply_schema(schema_statements())
@@ -68,7 +90,7 @@ def demo(
             try:
                 r = ingest_case_file(store, f)
             except CaseFileError as exc:
-                err_console.print(f"[red]error:[/] {exc}")
+                print_error(exc)
                 raise typer.Exit(2) from None
             console.print(f"loaded {f.name}: {r.nodes} nodes, {r.relationships} relationships")
         st = S.stats(store)
@@ -98,10 +120,9 @@ def demo(
         if not cases:
             console.print("officials-cases: no source in the dataset names the perpetrator of a documented incident.")
 
-        from ..viz import write_html
-
-        out = write_html(S.whole_graph(store), view, "repgraph demo: " + ", ".join(f.stem for f in files))
-        console.print(f"\ninteractive graph: {out}")
+        console.print()
+        for out in write_demo_views(store, view, "repgraph demo: " + ", ".join(f.stem for f in files)):
+            console.print(f"interactive graph: {out}")
         console.print(f"next: [b]repgraph query search --param q=velasquez --db {db}[/]  ·  [b]repgraph serve --db {db}[/]")
 
 

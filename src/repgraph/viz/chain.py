@@ -1,0 +1,51 @@
+"""``chain``: an incident's victims, its perpetrators and the chain of command above them,
+valid at the incident's date (:func:`repgraph.service.responsibility_chain`)."""
+
+from __future__ import annotations
+
+from .. import service as S
+from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
+from ..store import GraphStore
+from .model import View, ViewEdge, ViewNode, enrich
+
+
+def build_chain(store: GraphStore, incident_id: str, viewer: Viewer = DEFAULT_VIEWER) -> View:
+    """Victims at the bottom, the incident, its perpetrators, then each level of command
+    above them, top-most highest. An organization's head at the date is linked to it by a
+    drawn ``COMMANDS`` link (they hold its head post). Raises NotFound."""
+    chain = disclose(S.responsibility_chain(store, incident_id), viewer)
+    inc = chain.incident
+    when = inc.date or "undated"
+    view = View(
+        kind="chain", title=f"Chain of command: {inc.name or inc.id}", nodes=[], edges=[], layout="hierarchical",
+        subtitle=(f"{(inc.type or 'incident').replace('_', ' ')}, {when}: victims at the bottom, perpetrators above, then the posts and "
+                  "superiors valid over the incident's whole date range."),
+        data_source=f"{store.backend} store",
+    )
+    view.add_node(ViewNode(id=inc.id, label="Incident", name=inc.name, level=1, anchor=True, citations=list(inc.citations)))
+    for v in chain.victims:
+        view.add_node(ViewNode(id=v.id, label=v.label or "Person", name=v.name, level=0))
+        view.add_edge(ViewEdge(source=inc.id, target=v.id, type="TARGETED"))
+    for link in chain.links:
+        view.add_node(ViewNode(id=link.entity.id, label=link.entity.label, name=link.entity.name, level=link.level + 2))
+        props = {k: v for k, v in (("validFrom", link.valid_from), ("validTo", link.valid_to)) if v}
+        cites = list(link.citations)
+        if link.kind == "perpetrator":
+            edge = ViewEdge(inc.id, link.entity.id, "PERPETRATED_BY", properties={"role": link.role, **props})
+        elif link.role == "reports_to":
+            edge = ViewEdge(link.below, link.entity.id, "REPORTS_TO", properties=props)
+        elif link.kind == "position":  # the perpetrator's own post
+            edge = ViewEdge(link.below, link.entity.id, "HOLDS", properties=props)
+        elif link.role == "command":  # head of a perpetrating or superior organization
+            edge = ViewEdge(link.entity.id, link.below, "COMMANDS", properties=props)
+        else:  # holder of a superior post
+            edge = ViewEdge(link.entity.id, link.below, "HOLDS", properties=props)
+        edge.citations = cites
+        view.add_edge(edge)
+    if not any(link.kind == "perpetrator" for link in chain.links):
+        view.notices.append("The sources name no perpetrator of this incident: there is no chain of command to draw.")
+    if chain.note:
+        view.notices.append(chain.note[0].upper() + chain.note[1:] + ".")
+    if not chain.victims:
+        view.notices.append("The sources name no victim of this incident.")
+    return enrich(store, view, viewer)

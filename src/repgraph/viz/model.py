@@ -1,0 +1,170 @@
+"""The intermediate graph every view builder returns and the renderer draws.
+
+A :class:`View` is a :class:`~repgraph.models.Subgraph` plus what a page needs: a title,
+notices (what was left out, what the sources do not say), the layout, anchors, and each
+element's citations. :func:`enrich` fetches the citations and full properties of the
+elements a builder chose (two anchored reads), through the disclosure seam.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .. import queries as Q
+from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
+from ..models import CitationOut, GraphEdge, GraphNode, Subgraph
+from ..store import GraphStore
+
+#: Properties that are bookkeeping, never shown.
+HIDDEN_PROPERTIES = frozenset({"searchText", "sourceIds", "citations"})
+
+
+@dataclass
+class ViewNode:
+    id: str
+    label: str | None
+    name: str | None
+    properties: dict[str, Any] = field(default_factory=dict)
+    citations: list[CitationOut] = field(default_factory=list)
+    caption: str | None = None  # second line under the name (e.g. "2 defenders")
+    level: int | None = None  # hierarchical layouts: 0 at the bottom
+    value: float | None = None  # drawn size (scaled), e.g. a count or a metric
+    anchor: bool = False  # the view is about this node: drawn larger, never filtered out
+    metrics: dict[str, float] = field(default_factory=dict)
+    community: int | None = None
+
+
+@dataclass
+class ViewEdge:
+    source: str
+    target: str
+    type: str
+    id: str | None = None
+    properties: dict[str, Any] = field(default_factory=dict)
+    citations: list[CitationOut] = field(default_factory=list)
+    caption: str | None = None  # second line under the type (e.g. the exile route)
+
+
+@dataclass
+class View:
+    kind: str
+    title: str
+    nodes: list[ViewNode]
+    edges: list[ViewEdge]
+    subtitle: str | None = None
+    notices: list[str] = field(default_factory=list)  # shown prominently: caps, gaps in the sources
+    notes: list[str] = field(default_factory=list)  # context in the side panel (e.g. reported figures)
+    layout: Literal["force", "hierarchical"] = "force"
+    direction: Literal["DU", "UD", "LR", "RL"] = "DU"  # hierarchical: where level 0 sits (DU: bottom)
+    size_by: str | None = None
+    color_by: str | None = None
+    data_source: str | None = None  # e.g. "embedded store" (no paths: pages get shared)
+
+    def node(self, node_id: str) -> ViewNode | None:
+        return next((n for n in self.nodes if n.id == node_id), None)
+
+    def add_node(self, node: ViewNode) -> ViewNode:
+        """Add ``node`` unless one with its id is there; returns the one kept."""
+        existing = self.node(node.id)
+        if existing:
+            return existing
+        self.nodes.append(node)
+        return node
+
+    def add_edge(self, edge: ViewEdge) -> None:
+        """Add ``edge`` unless the same relationship (id, or type and ends) is there."""
+        key = edge.id or (edge.source, edge.type, edge.target)
+        for e in self.edges:
+            if (e.id or (e.source, e.type, e.target)) == key or (e.source, e.type, e.target) == (edge.source, edge.type, edge.target):
+                return
+        self.edges.append(edge)
+
+    def to_subgraph(self) -> Subgraph:
+        """The view's graph, for the analytics."""
+        return Subgraph(
+            nodes=[GraphNode(id=n.id, label=n.label, name=n.name, properties=n.properties) for n in self.nodes],
+            edges=[GraphEdge(id=e.id, source=e.source, target=e.target, type=e.type, properties=e.properties) for e in self.edges],
+        )
+
+
+def truncation_notice(sub: Subgraph, what: str = "nodes", hint: str = "lower the depth or raise max_nodes") -> list[str]:
+    """The notice of a capped subgraph, or nothing."""
+    if not sub.truncated:
+        return []
+    return [f"Capped at {len(sub.nodes)} {what}: at least {sub.omitted_nodes} more were left out so the page stays "
+            f"responsive ({hint} to see more)."]
+
+
+def from_subgraph(sub: Subgraph, kind: str, title: str, anchors: tuple[str, ...] = (), **kwargs) -> View:
+    """A view of ``sub``, with its truncation notice."""
+    view = View(
+        kind=kind, title=title,
+        nodes=[ViewNode(id=n.id, label=n.label, name=n.name, properties=dict(n.properties), anchor=n.id in anchors)
+               for n in sub.nodes],
+        edges=[ViewEdge(source=e.source, target=e.target, type=e.type, id=e.id, properties=dict(e.properties)) for e in sub.edges],
+        **kwargs,
+    )
+    view.notices[:0] = truncation_notice(sub)
+    return view
+
+
+def _citation_items(raw: Any) -> list[dict]:
+    items = json.loads(raw) if isinstance(raw, str) else (raw or [])
+    return [c for c in items if isinstance(c, dict) and c.get("source") and c.get("quote")]
+
+
+def enrich(store: GraphStore, view: View, viewer: Viewer = DEFAULT_VIEWER) -> View:
+    """Fill in every element's properties and citations (with source titles) from the store.
+
+    Names and labels the builder set (from disclosed service answers) are kept; what is
+    fetched here passes through :func:`~repgraph.disclosure.disclose` as a Subgraph first.
+    Edges are matched to stored relationships by id, else by (source, type, target);
+    derived edges (not stored) keep what the builder gave them.
+    """
+    ids = [n.id for n in view.nodes]
+    if not ids:
+        return view
+    node_rows = store.read(Q.ENTITIES, {"ids": ids})
+    rel_rows = store.read(Q.NEIGHBOURS, {"ids": ids})
+    stored = Subgraph(
+        nodes=[GraphNode(id=r["id"], label=r["label"], name=r["props"].get("name"), properties=r["props"]) for r in node_rows],
+        edges=[
+            GraphEdge(id=r["props"].get("id"), type=r["type"], properties=r["props"],
+                      source=r["nodeId"] if r["outgoing"] else r["otherId"],
+                      target=r["otherId"] if r["outgoing"] else r["nodeId"])
+            for r in rel_rows
+        ],
+    )
+    stored = disclose(stored, viewer)
+    nodes_by_id = {n.id: n for n in stored.nodes}
+    edges_by_id = {e.id: e for e in stored.edges if e.id}
+    edges_by_key = {(e.source, e.type, e.target): e for e in stored.edges}
+
+    raw: list[tuple[Any, dict]] = []
+    for n in view.nodes:
+        s = nodes_by_id.get(n.id)
+        if s is None:
+            continue
+        n.label = n.label or s.label
+        n.name = n.name or s.name
+        n.properties = {**{k: v for k, v in s.properties.items() if k not in HIDDEN_PROPERTIES}, **n.properties}
+        if not n.citations:
+            raw.append((n, s.properties.get("citations")))
+    for e in view.edges:
+        s = edges_by_id.get(e.id) if e.id else None
+        s = s or edges_by_key.get((e.source, e.type, e.target))
+        if s is None:
+            continue
+        e.id = e.id or s.id
+        e.properties = {**{k: v for k, v in s.properties.items() if k not in HIDDEN_PROPERTIES}, **e.properties}
+        if not e.citations:
+            raw.append((e, s.properties.get("citations")))
+
+    wanted = {c["source"] for _, r in raw for c in _citation_items(r)}
+    titles = {r["id"]: r["title"] for r in store.read(Q.SOURCES, {"ids": sorted(wanted)})} if wanted else {}
+    for element, r in raw:
+        element.citations = [CitationOut(source=c["source"], source_title=titles.get(c["source"]), quote=c["quote"],
+                                         page=c.get("page")) for c in _citation_items(r)]
+    return view

@@ -1,0 +1,50 @@
+"""``operation`` and ``law``: the incidents under one operation or law, their victims and
+perpetrators (a two-hop walk over ``PART_OF``/``APPLIED_LAW``, ``TARGETED`` and
+``PERPETRATED_BY``)."""
+
+from __future__ import annotations
+
+from .. import service as S
+from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
+from ..store import GraphStore
+from .model import View, enrich, from_subgraph
+
+DEFAULT_MAX_NODES = 300
+
+
+def _incidents_view(store: GraphStore, entity_id: str, label: str, link: str, max_nodes: int, viewer: Viewer) -> View:
+    sub = disclose(S.ego_graph(store, entity_id, depth=2, types=[link, "TARGETED", "PERPETRATED_BY"],
+                               max_nodes=max_nodes), viewer)
+    root = next(n for n in sub.nodes if n.id == entity_id)
+    if root.label != label:
+        raise S.NotFound(f"no {label.lower()} with id {entity_id!r} (it is a {root.label})")
+    incidents = [n for n in sub.nodes if n.label == "Incident"]
+    victims = {e.target for e in sub.edges if e.type == "TARGETED"}
+    perpetrators = {e.target for e in sub.edges if e.type == "PERPETRATED_BY"}
+    what = "operation" if label == "Operation" else "law"
+    view = from_subgraph(
+        sub, what, f"{root.name or entity_id}: incidents, victims and perpetrators", anchors=(entity_id,),
+        subtitle=(f"{label} {entity_id}: {len(incidents)} incident{'s' if len(incidents) != 1 else ''}, "
+                  f"{len(victims)} victim{'s' if len(victims) != 1 else ''} named, "
+                  f"{len(perpetrators)} perpetrator{'s' if len(perpetrators) != 1 else ''} named."),
+        data_source=f"{store.backend} store",
+    )
+    if not incidents:
+        view.notices.append(f"No incident is linked to this {what} in the store.")
+    elif not perpetrators:
+        view.notices.append("The sources name no perpetrator of these incidents.")
+    return enrich(store, view, viewer)
+
+
+def build_operation(store: GraphStore, operation_id: str, max_nodes: int = DEFAULT_MAX_NODES,
+                    viewer: Viewer = DEFAULT_VIEWER) -> View:
+    """The incidents that were part of an operation, their victims and perpetrators.
+    Raises NotFound (also when the id is not an Operation)."""
+    return _incidents_view(store, operation_id, "Operation", "PART_OF", max_nodes, viewer)
+
+
+def build_law(store: GraphStore, law_id: str, max_nodes: int = DEFAULT_MAX_NODES,
+              viewer: Viewer = DEFAULT_VIEWER) -> View:
+    """The incidents a law was applied in, their victims and perpetrators.
+    Raises NotFound (also when the id is not a Law)."""
+    return _incidents_view(store, law_id, "Law", "APPLIED_LAW", max_nodes, viewer)
