@@ -1,0 +1,327 @@
+"""repgraph benchmark: ingest throughput and query / API latency on both backends.
+
+    python -m bench --sizes 1000,10000,100000 --runs 3 [--backends embedded,neo4j]
+
+For each size a seeded synthetic network (bench/generate.py, fake names) is written as
+JSON case files and ingested into a fresh store of each backend (elements/s, with the
+case files' parsing and validation included, as a user's ``repgraph ingest`` does). Then
+each named question runs ``--samples`` times per run on ids drawn (seeded) from the data,
+and each main API endpoint is called over HTTP on loopback through a real uvicorn server
+(a separate process). p50/p95 per run; the table reports the median over ``--runs`` runs
+and the embedded/Neo4j ratio of the p95s.
+
+Neo4j: ``NEO4J_URI`` (+ ``NEO4J_USER``/``NEO4J_PASSWORD``) if set, else a server started
+with scripts/neo4j-test-server in /tmp/neo4j-bench (1g heap, 512m page cache) and stopped
+afterwards. The Neo4j database is wiped before each size.
+
+``--ingest-limit N`` ingests only the first N person files of the embedded store (the
+slice's throughput is reported and marked as a sample); queries then run on that slice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import httpx
+
+from repgraph import queries as Q
+from repgraph import service as S
+from repgraph.ingest import ingest_case_file
+from repgraph.ingest.loader import load_case_file
+from repgraph.ingest.writer import element_count
+from repgraph.schema import schema_statements
+from repgraph.store.embedded import EmbeddedStore
+
+from .generate import generate, write
+
+ROOT = Path(__file__).resolve().parents[1]
+ANCHORED = ["entity", "ego-graph(depth 2)", "responsibility-chain", "search"]
+GLOBAL = ["guilt-by-association", "officials-cases", "exile-flows", "laws", "operations"]
+
+
+def log(msg: str) -> None:
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    k = max(0, min(len(s) - 1, round(p / 100 * (len(s) - 1))))
+    return s[k]
+
+
+def machine() -> dict[str, str]:
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")), platform.processor())
+    mem = next((l.split()[1] for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")), "0")
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
+    return {"cpu": cpu, "nproc": str(os.cpu_count()), "memory": f"{int(mem) / 2**20:.1f} GiB",
+            "python": platform.python_version(), "java": java[0] if java else "?", "os": platform.platform()}
+
+
+# --------------------------------------------------------------------------- neo4j
+
+
+class Neo4jServer:
+    def __init__(self):
+        self.home = None
+        if os.environ.get("NEO4J_URI"):
+            self.settings = {k: os.environ.get(k) for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE")}
+            return
+        self.home = Path("/tmp/neo4j-bench")
+        env = dict(os.environ, REPGRAPH_NEO4J_HEAP=os.environ.get("REPGRAPH_NEO4J_HEAP", "1g"),
+                   REPGRAPH_NEO4J_PAGECACHE=os.environ.get("REPGRAPH_NEO4J_PAGECACHE", "512m"))
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "neo4j-test-server"), "start", "--dir", str(self.home)],
+                       check=True, env=env, stdout=subprocess.DEVNULL)
+        self.settings = dict(l.split("=", 1) for l in (self.home / "neo4j.env").read_text().splitlines() if "=" in l)
+
+    def store(self):
+        from repgraph.store.neo4j_backend import Neo4jStore
+
+        s = self.settings
+        return Neo4jStore(s["NEO4J_URI"], s.get("NEO4J_USER") or "neo4j", s.get("NEO4J_PASSWORD") or None, s.get("NEO4J_DATABASE") or "neo4j")
+
+    def stop(self):
+        if self.home:
+            subprocess.run([sys.executable, str(ROOT / "scripts" / "neo4j-test-server"), "stop", "--dir", str(self.home)])
+
+
+def wipe_neo4j(store) -> None:
+    # in slices: one huge DETACH DELETE needs more heap than a small CI server has
+    while store.read("MATCH (n) RETURN count(n) AS c")[0]["c"]:
+        with store.transaction() as tx:
+            tx.run("MATCH (n) WITH n LIMIT 20000 DETACH DELETE n")
+
+
+# --------------------------------------------------------------------------- measurements
+
+
+def ingest(store, files: list[Path]) -> dict[str, Any]:
+    elements = 0
+    t0 = time.perf_counter()
+    for f in files:
+        elements += ingest_case_file(store, f).elements
+    dt = time.perf_counter() - t0
+    return {"elements": elements, "seconds": dt, "per_s": elements / dt}
+
+
+def pick_ids(files: list[Path], seed: int) -> dict[str, list[str]]:
+    """Anchors for the anchored questions, drawn from the ingested files."""
+    rng = random.Random(seed)
+    persons, incidents, officials = [], [], []
+    for f in files[1:]:
+        data = json.loads(f.read_text())
+        for n in data["nodes"]:
+            if n["label"] == "Person":
+                persons.append(n["id"])
+                if "official" in n["roles"]:
+                    officials.append(n["id"])
+            elif n["label"] == "Incident":
+                incidents.append(n["id"])
+    return {"person": rng.sample(persons, min(200, len(persons))), "incident": rng.sample(incidents, min(200, len(incidents))),
+            "official": rng.sample(officials, min(200, len(officials)))}
+
+
+#: A call whose warm-up takes longer than this (s) is sampled only twice: the number is
+#: far off any target already and would otherwise eat the run's time budget.
+SLOW = 5.0
+
+
+def time_calls(fn: Callable[[int], Any], samples: int) -> list[float]:
+    t0 = time.perf_counter()
+    fn(0)  # warm-up (query plans, caches)
+    if time.perf_counter() - t0 > SLOW:
+        samples = 2
+    out = []
+    for i in range(samples):
+        t0 = time.perf_counter()
+        fn(i + 1)
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def query_cases(store, ids: dict[str, list[str]]) -> dict[str, Callable[[int], Any]]:
+    p, i = ids["person"], ids["incident"]
+    return {
+        "entity": lambda k: S.entity(store, p[k % len(p)]),
+        "ego-graph(depth 2)": lambda k: S.ego_graph(store, p[k % len(p)], depth=2),
+        "responsibility-chain": lambda k: S.responsibility_chain(store, i[k % len(i)]),
+        "search": lambda k: S.search(store, "testdefender " + str(k % 97 + 1)),
+        "guilt-by-association": lambda k: S.guilt_by_association(store),
+        "officials-cases": lambda k: S.officials_cases(store),
+        "exile-flows": lambda k: S.exile_flows(store, ["country", "period", "route"][k % 3]),
+        "laws": lambda k: S.laws(store),
+        "operations": lambda k: S.operations(store),
+    }
+
+
+def api_cases(ids: dict[str, list[str]]) -> dict[str, Callable[[int], str]]:
+    p, i = ids["person"], ids["incident"]
+    return {
+        "GET /entities/{id}": lambda k: f"/entities/{p[k % len(p)]}",
+        "GET /graph/ego/{id}?depth=2": lambda k: f"/graph/ego/{p[k % len(p)]}?depth=2",
+        "GET /incidents/{id}/responsibility-chain": lambda k: f"/incidents/{i[k % len(i)]}/responsibility-chain",
+        "GET /entities?q=": lambda k: f"/entities?q=testdefender+{k % 97 + 1}",
+        "GET /queries/guilt-by-association": lambda k: "/queries/guilt-by-association",
+        "GET /queries/officials-cases": lambda k: "/queries/officials-cases",
+        "GET /stats/exile": lambda k: "/stats/exile",
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(env: dict[str, str]):
+    """A uvicorn server (separate process) over the configured store; (process, base url)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "repgraph.api:create_app", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning", "--no-access-log"],
+        env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"uvicorn exited: {proc.stderr.read()[-2000:]}")
+        try:
+            if httpx.get(url + "/health", timeout=5).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("uvicorn did not answer within 60 s")
+
+
+def measure(store, files, ids, runs: int, samples: int, api_env: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {"queries": {}, "api": {}}
+    cases = query_cases(store, ids)
+    for name, fn in cases.items():
+        n = samples if name in ANCHORED else max(3, samples // 4)
+        per_run = [time_calls(fn, n)]
+        per_run += [time_calls(fn, n) for _ in range(runs - 1) if max(per_run[0]) < SLOW * 1000]
+        out["queries"][name] = {"p50": statistics.median(pct(r, 50) for r in per_run),
+                                "p95": statistics.median(pct(r, 95) for r in per_run), "samples": len(per_run[0]), "runs": len(per_run)}
+        log(f"  {name}: p50 {out['queries'][name]['p50']:.1f} ms, p95 {out['queries'][name]['p95']:.1f} ms")
+    proc, url = serve(api_env)
+    try:
+        with httpx.Client(base_url=url, timeout=600) as client:
+            for name, path in api_cases(ids).items():
+                def call(k, path=path):
+                    r = client.get(path(k))
+                    r.raise_for_status()
+                n = samples if "{id}" in name or "q=" in name else max(3, samples // 4)
+                per_run = [time_calls(call, n)]
+                per_run += [time_calls(call, n) for _ in range(runs - 1) if max(per_run[0]) < SLOW * 1000]
+                out["api"][name] = {"p50": statistics.median(pct(r, 50) for r in per_run),
+                                    "p95": statistics.median(pct(r, 95) for r in per_run), "samples": len(per_run[0]), "runs": len(per_run)}
+                log(f"  {name}: p50 {out['api'][name]['p50']:.1f} ms, p95 {out['api'][name]['p95']:.1f} ms")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return out
+
+
+# --------------------------------------------------------------------------- report
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = []
+    for size, by_backend in results["sizes"].items():
+        emb, neo = by_backend.get("embedded"), by_backend.get("neo4j")
+        lines.append(f"\n### {int(size):,} persons\n")
+        lines.append("| measure | embedded p50 / p95 | Neo4j p50 / p95 | embedded/Neo4j (p95) |")
+        lines.append("| --- | --- | --- | --- |")
+        def ing(b):
+            if not b:
+                return "—"
+            i = b["ingest"]
+            return f"{i['per_s']:,.0f} el/s ({i['elements']:,} el in {i['seconds']:.1f} s{', sample' if i.get('sample') else ''})"
+        lines.append(f"| ingest | {ing(emb)} | {ing(neo)} | " + (f"{emb['ingest']['per_s'] / neo['ingest']['per_s']:.2f} (throughput)" if emb and neo else "—") + " |")
+        for section in ("queries", "api"):
+            names = (emb or neo)[section].keys()
+            for name in names:
+                def cell(b):
+                    if not b or name not in b[section]:
+                        return "—"
+                    m = b[section][name]
+                    return f"{m['p50']:.1f} / {m['p95']:.1f} ms"
+                ratio = (f"{emb[section][name]['p95'] / neo[section][name]['p95']:.2f}" if emb and neo and neo[section][name]["p95"] else "—")
+                label = name if section == "queries" else f"API {name}"
+                lines.append(f"| {label} | {cell(emb)} | {cell(neo)} | {ratio} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1000,10000", help="persons per network, comma-separated (default 1000,10000)")
+    ap.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is reported")
+    ap.add_argument("--samples", type=int, default=20, help="calls per run of an anchored query (global: a quarter)")
+    ap.add_argument("--backends", default="embedded,neo4j")
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--ingest-limit", type=int, default=0, help="embedded: ingest only the first N person files (a sample)")
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "repgraph-bench")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    a = ap.parse_args(argv)
+    sizes = [int(s) for s in a.sizes.split(",")]
+    backends = a.backends.split(",")
+
+    results = json.loads(a.out.read_text()) if a.out.exists() else {}
+    results.setdefault("sizes", {})
+    results["machine"] = machine()
+    neo = Neo4jServer() if "neo4j" in backends else None
+    try:
+        for size in sizes:
+            work = a.work / str(size)
+            shutil.rmtree(work, ignore_errors=True)
+            t0 = time.perf_counter()
+            files = write(generate(size, a.seed), work / "cases")
+            log(f"{size} persons: {sum(element_count(load_case_file(f)) for f in files):,} elements in {len(files)} files "
+                f"(generated in {time.perf_counter() - t0:.1f} s)")
+            res = results["sizes"].setdefault(str(size), {})
+            for backend in backends:
+                log(f"{size} persons, {backend}")
+                if backend == "embedded":
+                    db = work / "bench.db"
+                    store = EmbeddedStore(db)
+                    env = {"REPGRAPH_BACKEND": "embedded", "REPGRAPH_DB": str(db)}
+                    use = files[: a.ingest_limit + 1] if a.ingest_limit else files
+                else:
+                    store = neo.store()
+                    wipe_neo4j(store)
+                    env = {"REPGRAPH_BACKEND": "neo4j", **{k: v for k, v in neo.settings.items() if v}}
+                    use = files
+                store.apply_schema(schema_statements())
+                ing = ingest(store, use)
+                ing["sample"] = use is not files
+                log(f"  ingest: {ing['elements']:,} elements in {ing['seconds']:.1f} s = {ing['per_s']:,.0f}/s")
+                if backend == "embedded":
+                    store.close()  # the API server opens the file itself
+                    store = EmbeddedStore(db)
+                ids = pick_ids(use, a.seed)
+                res[backend] = {"ingest": ing, **measure(store, use, ids, a.runs, a.samples, env)}
+                store.close()
+                a.out.write_text(json.dumps(results, indent=1))
+    finally:
+        if neo:
+            neo.stop()
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
