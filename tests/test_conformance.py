@@ -13,6 +13,7 @@ without a conformance case.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -55,9 +56,11 @@ def stores(neo4j_settings, tmp_path_factory):
 
 
 def _canon(value: Any) -> Any:
-    """Plain values with collected lists of maps sorted (their order is not a contract)."""
+    """Plain values with collected lists of maps sorted (their order is not a contract),
+    and ``labels(n)`` lists sorted (a node's labels are a set; engines list them apart)."""
     if isinstance(value, dict):
-        return {k: _canon(v) for k, v in value.items()}
+        return {k: sorted(v) if k.endswith(("labels", "Labels")) and isinstance(v, list) else _canon(v)
+                for k, v in value.items()}
     if isinstance(value, list):
         items = [_canon(v) for v in value]
         if items and all(isinstance(v, dict) for v in items):
@@ -76,7 +79,7 @@ def _all_ids(store) -> list[str]:
 
 
 def _ids_of(store, label: str) -> list[str]:
-    return [r["id"] for r in store.read(Q.ENTITIES, {"ids": _all_ids(store)}) if r["label"] == label]
+    return [r["id"] for r in S.each(store, Q.ENTITY, _all_ids(store)) if r["label"] == label]
 
 
 # --------------------------------------------------------------------------- raw statements
@@ -85,13 +88,12 @@ def _ids_of(store, label: str) -> list[str]:
 #: (``EVERY_ID`` is filled in with the ids of every node.)
 EVERY_ID = "<every id>"
 STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
-    "LABELS_OF_IDS": [{"ids": ["p-defender-alpha", "src-fake-report", "no-such-id"]}],
+    "LABEL_OF_ID": [{"id": "p-defender-alpha"}, {"id": "src-fake-report"}, {"id": EVERY_ID}, {"id": "no-such-id"}],
     "NODE_COUNTS": [{}],
     "RELATIONSHIP_COUNTS": [{}],
     "ALL_IDS": [{}],
-    "ENTITY": [{"id": "p-defender-alpha"}, {"id": "inc-alpha-detention"}, {"id": "no-such-id"}],
-    "ENTITIES": [{"ids": EVERY_ID}],
-    "NEIGHBOURS": [{"ids": EVERY_ID}],
+    "ENTITY": [{"id": "p-defender-alpha"}, {"id": "inc-alpha-detention"}, {"id": EVERY_ID}, {"id": "no-such-id"}],
+    "NEIGHBOURS": [{"id": "p-defender-alpha"}, {"id": EVERY_ID}],
     "SEARCH": [
         {"tokens": ["alfa"], "exact": "|alfa|", "prefix": "|alfa", "word": " alfa", "label": None, "skip": 0, "limit": 20},
         {"tokens": ["fake"], "exact": "|fake|", "prefix": "|fake", "word": " fake", "label": "Organization", "skip": 1, "limit": 2},
@@ -99,12 +101,13 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
     ],
     "SEARCH_COUNT": [{"tokens": ["fake"], "label": None}, {"tokens": ["fake", "police"], "label": "Organization"}],
     "GUILT_BY_ASSOCIATION": [{"defenderId": None}, {"defenderId": "p-defender-alpha"}],
-    "OFFICIALS_CASES": [{"perpetratorId": None, "incidentType": None}, {"perpetratorId": "p-agent-gamma", "incidentType": None},
-                        {"perpetratorId": None, "incidentType": "raid"}],
-    "OFFICIALS_CASES_COMMAND": [{"perpetratorId": None, "incidentType": None}, {"perpetratorId": "p-chief-delta", "incidentType": None}],
+    "PERPETRATIONS": [{}],
+    "PERPETRATIONS_OF": [{"id": "p-agent-gamma"}, {"id": "org-fake-police"}, {"id": EVERY_ID}],
+    "VICTIMS": [{}],
+    "HEADS": [{}],
     "INCIDENT": [{"id": "inc-alpha-detention"}, {"id": "no-such-id"}],
     "INCIDENT_PERPETRATORS": [{"id": "inc-alpha-detention"}],
-    "INCIDENT_VICTIMS": [{"id": "inc-alpha-detention"}],
+    "INCIDENT_VICTIMS": [{"id": "inc-alpha-detention"}, {"id": EVERY_ID}],
     "POSITIONS_HELD": [{"personId": "p-chief-delta", "from": "2024-08-03", "to": "2024-08-03"},
                        {"personId": "p-chief-old", "from": "2023-01-01", "to": "2023-12-31"}],
     "ORGANIZATION_HEADS": [{"orgId": "org-fake-police", "from": "2024-08-03", "to": "2024-08-03"},
@@ -113,12 +116,12 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
                   {"id": "pos-fpp-director", "from": "2024-08-03", "to": "2024-08-03"},
                   {"id": "org-fake-police", "from": "2023-01-01", "to": "2023-12-31"}],
     "POSITION_ORGANIZATION": [{"id": "pos-fpp-director"}],
-    "EXILE_RECORDS": [{"roles": S.DEFENDER_ROLES}, {"roles": ["family_member"]}],
+    "EXILE_RECORDS": [{}],
     "STATISTICS": [{}],
     "LAWS_WITH_INCIDENTS": [{}],
     "OPERATIONS_WITH_INCIDENTS": [{}],
-    "SOURCE": [{"id": "src-fake-report"}],
-    "SOURCES": [{"ids": ["src-fake-report", "src-fake-interview"]}],
+    "SOURCE": [{"id": "src-fake-report"}, {"id": EVERY_ID}],
+    "SOURCE_IDS": [{}],
 }
 
 #: Statements that are not reads of the data (writes, wipes): covered by the ingest tests
@@ -142,7 +145,15 @@ def test_statement_same_on_both_backends(stores, name):
     query = getattr(Q, name)
     ordered = "ORDER BY" in query
     for params in STATEMENT_CASES[name]:
-        params = {k: (_all_ids(emb) if v == EVERY_ID else v) for k, v in params.items()}
+        if EVERY_ID in params.values():
+            # anchored on one id, run for every id through read_many (Neo4j batches it
+            # under UNWIND, the embedded store runs it per id): same rows
+            key = next(k for k, v in params.items() if v == EVERY_ID)
+            maps = [{**params, key: i} for i in _all_ids(emb)]
+            got_e, got_n = emb.read_many(query, maps), neo.read_many(query, maps)
+            assert _rows(got_e, False) == _rows(got_n, False), f"{name} for every id"
+            assert got_e, f"{name}: no rows for any id"
+            continue
         got_e, got_n = emb.read(query, params), neo.read(query, params)
         assert _rows(got_e, ordered) == _rows(got_n, ordered), f"{name} {params}"
         if "no-such-id" not in json.dumps(params):
@@ -355,6 +366,18 @@ API_CASES: dict[str, list[str]] = {
                                                       "/incidents/inc-velasquez-detention-2024-08-03/responsibility-chain",
                                                       "/incidents/no-such-id/responsibility-chain"],
     "/stats/exile": ["/stats/exile", "/stats/exile?by=period", "/stats/exile?by=route&limit=1", "/stats/exile?by=nonsense"],
+    "/viz/ego/{entity_id}": ["/viz/ego/p-defender-alpha?depth=2", "/viz/ego/no-such-id"],
+    "/viz/chain/{incident_id}": ["/viz/chain/inc-alpha-detention", "/viz/chain/no-such-id"],
+    "/viz/operation/{operation_id}": ["/viz/operation/op-fake-knock", "/viz/operation/law-fake-ngo"],
+    "/viz/law/{law_id}": ["/viz/law/law-fake-ngo"],
+    "/viz/exile": ["/viz/exile"],
+    "/viz/path/{source}/{target}": ["/viz/path/p-defender-alpha/p-minister-eps", "/viz/path/p-defender-alpha/no-such-id"],
+    "/viz/graph": ["/viz/graph", "/viz/graph?max_nodes=5"],
+    "/analytics/centrality": ["/analytics/centrality"],
+    "/analytics/brokers": ["/analytics/brokers"],
+    "/analytics/communities": ["/analytics/communities"],
+    "/analytics/path/{source}/{target}": ["/analytics/path/p-defender-alpha/p-minister-eps",
+                                          "/analytics/path/p-defender-alpha/no-such-id"],
     "/graph/ego/{entity_id}": ["/graph/ego/p-defender-alpha", "/graph/ego/p-defender-alpha?depth=2",
                                "/graph/ego/org-fake-police?depth=3&max_nodes=10", "/graph/ego/p-defender-alpha?depth=2&types=FAMILY_OF&types=TARGETED",
                                "/graph/ego/no-such-id", "/graph/ego/p-defender-alpha?depth=9"],
@@ -396,6 +419,17 @@ def test_every_endpoint_is_covered():
     assert not missing, f"API endpoints without a conformance case: {sorted(missing)}"
 
 
+def _body(response) -> Any:
+    """JSON answers as data; HTML views by the data block they draw (the page's render
+    time and nonce differ from call to call)."""
+    if response.headers["content-type"].startswith("text/html"):
+        m = re.search(r'<script id="repgraph-data" type="application/json">(.*?)</script>', response.text, re.S)
+        assert m, "a view without its data block"
+        data = json.loads(m.group(1))
+        return {k: v for k, v in data.items() if k not in {"generated", "generatedAt", "dataDate", "asOf"}}
+    return response.json()
+
+
 @pytest.mark.neo4j
 @pytest.mark.parametrize("endpoint", sorted(API_CASES))
 def test_endpoint_same_on_both_backends(api_clients, endpoint):
@@ -403,5 +437,5 @@ def test_endpoint_same_on_both_backends(api_clients, endpoint):
     for url in API_CASES[endpoint]:
         re, rn = emb.get(url), neo.get(url)
         assert re.status_code == rn.status_code, url
-        assert _without_where(re.json()) == _without_where(rn.json()), url
+        assert _without_where(_body(re)) == _without_where(_body(rn)), url
     assert emb.get(API_CASES[endpoint][0]).status_code == 200  # the first case is an answer, not an error

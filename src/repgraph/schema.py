@@ -14,6 +14,13 @@ from .ontology import FULLTEXT_PROPERTIES, NODE_MODELS
 #: Every node also carries this label, so an id alone finds a node through one index.
 ENTITY_LABEL = "Entity"
 
+
+def primary_label(labels: list[str] | None) -> str | None:
+    """The ontology label of a node from its ``labels(n)`` (any order): the one that is
+    not ``Entity``. Hot statements return ``labels(n)`` and call this, because a list
+    comprehension over labels costs GraphQLite ~40% of a one-hop read."""
+    return next((label for label in labels or () if label != ENTITY_LABEL), None)
+
 #: (label, property) pairs the named queries filter on.
 QUERY_INDEXES = (
     ("Incident", "type"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from functools import lru_cache
 from typing import Any, Literal
 
 from . import queries as Q
@@ -19,6 +20,7 @@ from .models import (
     ResponsibilityChain, SearchHit, SearchPage, StatisticOut, StoreStats, Subgraph, WithIncidents,
 )
 from .ontology import NODE_MODELS, fold
+from .schema import primary_label
 from .store import GraphStore
 
 #: Roles that make a person a human-rights defender in the broad (UN Declaration) sense.
@@ -37,24 +39,36 @@ class NotFound(LookupError):
 # --------------------------------------------------------------------------- helpers
 
 
+@lru_cache(maxsize=65536)
+def _parse_citations(raw: str) -> tuple[dict, ...]:
+    """The stored citations JSON (parsed once per distinct text: answers read it twice)."""
+    return tuple(json.loads(raw))
+
+
+def _citation_items(raw: str | list | None):
+    return _parse_citations(raw) if isinstance(raw, str) else (raw or [])
+
+
 def _citations(store: GraphStore, raw: str | list | None, titles: dict[str, str] | None = None) -> list[CitationOut]:
-    items = json.loads(raw) if isinstance(raw, str) else (raw or [])
+    items = _citation_items(raw)
     if titles is None:
         titles = _source_titles(store, {c["source"] for c in items})
     return [CitationOut(source_title=titles.get(c["source"]), **c) for c in items]
 
 
+def each(store: GraphStore, query: str, ids) -> list[dict]:
+    """``query`` (anchored on ``$id``) for every id: the fast multi-id shape on both backends."""
+    return store.read_many(query, [{"id": i} for i in ids])
+
+
 def _source_titles(store: GraphStore, ids: set[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    return {r["id"]: r["title"] for r in store.read(Q.SOURCES, {"ids": sorted(ids)})}
+    return {r["id"]: r["title"] for r in each(store, Q.SOURCE, sorted(ids))}
 
 
 def _cited_sources(*raws: Any) -> set[str]:
     out: set[str] = set()
     for raw in raws:
-        items = json.loads(raw) if isinstance(raw, str) else (raw or [])
-        out.update(c["source"] for c in items)
+        out.update(c["source"] for c in _citation_items(raw))
     return out
 
 
@@ -95,7 +109,7 @@ def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20,
     total = store.read(Q.SEARCH_COUNT, params)[0]["total"]
     rows = store.read(Q.SEARCH, {**params, "exact": f"|{folded}|", "prefix": f"|{folded}", "word": f" {folded}", "skip": offset, "limit": limit})
     # each hit shows why it is in the graph: its citations, in two queries per page
-    raw = {r["id"]: r["props"].get("citations") for r in store.read(Q.ENTITIES, {"ids": [r["id"] for r in rows]})} if rows else {}
+    raw = {r["id"]: r["props"].get("citations") for r in each(store, Q.ENTITY, [r["id"] for r in rows])}
     titles = _source_titles(store, _cited_sources(*raw.values()))
     items = [SearchHit(**r, citations=_citations(store, raw.get(r["id"]), titles)) for r in rows]
     return SearchPage(query=q, total=total, limit=limit, offset=offset, items=items)
@@ -109,13 +123,13 @@ def entity(store: GraphStore, entity_id: str) -> EntityDetail:
     if not rows:
         raise NotFound(f"no entity with id {entity_id!r}")
     props = rows[0]["props"]
-    rels = store.read(Q.NEIGHBOURS, {"ids": [entity_id]})
+    rels = store.read(Q.NEIGHBOURS, {"id": entity_id})
     titles = _source_titles(store, _cited_sources(props.get("citations"), *(r["props"].get("citations") for r in rels)))
     relationships = sorted(
         (
             RelationshipOut(
                 id=r["props"].get("id"), type=r["type"], direction="out" if r["outgoing"] else "in",
-                other=EntityRef(id=r["otherId"], label=r["otherLabel"], name=r["otherName"],
+                other=EntityRef(id=r["otherId"], label=primary_label(r["otherLabels"]), name=r["otherName"],
                                 confidentiality=r["otherConfidentiality"]),
                 properties=_public_props(r["props"]),
                 citations=_citations(store, r["props"].get("citations"), titles),
@@ -159,8 +173,34 @@ def officials_cases(store: GraphStore, official_id: str | None = None, incident_
     """Perpetrators linked to incidents, directly (direct/ordered/participated) or by
     command (heading a perpetrating organization over the incident's whole date), with
     the victims. Ordered by perpetrator name, id, date, incident, role."""
-    params = {"perpetratorId": official_id, "incidentType": incident_type}
-    rows = store.read(Q.OFFICIALS_CASES, params) + store.read(Q.OFFICIALS_CASES_COMMAND, params)
+    heads = store.read(Q.HEADS)
+    if official_id is None:
+        perpetrations = store.read(Q.PERPETRATIONS)
+    else:
+        heads = [h for h in heads if h["personId"] == official_id]
+        headed = sorted({h["organizationId"] for h in heads} - {official_id})
+        perpetrations = each(store, Q.PERPETRATIONS_OF, [official_id, *headed])
+    if incident_type is not None:
+        perpetrations = [p for p in perpetrations if p["incidentType"] == incident_type]
+    for p in perpetrations:
+        p["perpetratorLabel"] = primary_label(p.pop("perpetratorLabels"))
+    heads_of: dict[str, list[dict]] = defaultdict(list)
+    for h in heads:
+        heads_of[h["organizationId"]].append(h)
+    rows = [dict(p) for p in perpetrations if official_id is None or p["perpetratorId"] == official_id]
+    for p in perpetrations:  # command: heading the perpetrating organization over the incident's whole date
+        if p["perpetratorLabel"] != "Organization" or p["dateFrom"] is None:
+            continue
+        for h in heads_of.get(p["perpetratorId"], []):
+            if (h["validFrom"] or "0000-01-01") <= p["dateFrom"] and (h["validTo"] or "9999-12-31") >= p["dateTo"]:
+                rows.append({**p, "perpetratorId": h["personId"], "perpetrator": h["person"], "perpetratorLabel": "Person",
+                             "perpetratorConfidentiality": h["confidentiality"], "role": "command", "citations": h["citations"],
+                             "viaOrganizationId": p["perpetratorId"], "viaPositionId": h["positionId"]})
+    incident_ids = sorted({r["incidentId"] for r in rows})
+    victims_rows = store.read(Q.VICTIMS) if official_id is None else each(store, Q.INCIDENT_VICTIMS, incident_ids)
+    victims: dict[str, dict[str, EntityRef]] = defaultdict(dict)
+    for v in victims_rows:
+        victims[v["incidentId"]][v["id"]] = EntityRef(id=v["id"], name=v["name"], confidentiality=v["confidentiality"])
     titles = _source_titles(store, _cited_sources(*(r["citations"] for r in rows)))
     out = [
         OfficialCase(
@@ -168,7 +208,7 @@ def officials_cases(store: GraphStore, official_id: str | None = None, incident_
                                   confidentiality=r["perpetratorConfidentiality"]),
             role=r["role"] or "direct",
             incident=IncidentRef(id=r["incidentId"], name=r["incident"], type=r["incidentType"], date=r["date"]),
-            victims=_refs(r["victims"]),
+            victims=sorted(victims.get(r["incidentId"], {}).values(), key=lambda v: v.id),
             via_organization=r.get("viaOrganizationId"), via_position=r.get("viaPositionId"),
             citations=_citations(store, r["citations"], titles),
         )
@@ -263,7 +303,7 @@ def exile_flows(store: GraphStore, by: Literal["country", "period", "route"] = "
     records can be compared with the reported aggregates. Groups sorted by count desc, key."""
     if by not in ("country", "period", "route"):
         raise ValueError("by: one of country, period, route")
-    rows = store.read(Q.EXILE_RECORDS, {"roles": DEFENDER_ROLES})
+    rows = [r for r in store.read(Q.EXILE_RECORDS) if set(r["roles"] or ()) & set(DEFENDER_ROLES)]
     stats_rows = store.read(Q.STATISTICS)
     titles = _source_titles(store, _cited_sources(*(r["citations"] for r in rows), *(s["citations"] for s in stats_rows)))
     records = [
@@ -345,7 +385,7 @@ def ego_graph(store: GraphStore, entity_id: str, depth: int = 1, types: list[str
         if not frontier:
             break
         nxt = []
-        for r in sorted(store.read(Q.NEIGHBOURS, {"ids": frontier}), key=lambda r: (r["nodeId"], r["type"], r["otherId"])):
+        for r in sorted(each(store, Q.NEIGHBOURS, frontier), key=lambda r: (r["nodeId"], r["type"], r["otherId"])):
             if types and r["type"] not in types:
                 continue
             other = r["otherId"]
@@ -353,7 +393,7 @@ def ego_graph(store: GraphStore, entity_id: str, depth: int = 1, types: list[str
                 if len(nodes) >= max_nodes:
                     omitted.add(other)
                     continue
-                nodes[other] = GraphNode(id=other, label=r["otherLabel"], name=r["otherName"])
+                nodes[other] = GraphNode(id=other, label=primary_label(r["otherLabels"]), name=r["otherName"])
                 nxt.append(other)
             src, dst = (r["nodeId"], other) if r["outgoing"] else (other, r["nodeId"])
             eid = r["props"].get("id") or f"{r['type']}:{src}:{dst}"
@@ -362,7 +402,7 @@ def ego_graph(store: GraphStore, entity_id: str, depth: int = 1, types: list[str
     # fill in properties of the nodes found (one query)
     missing = [n for n in nodes if not nodes[n].properties]
     if missing:
-        for row in store.read(Q.ENTITIES, {"ids": missing}):
+        for row in each(store, Q.ENTITY, missing):
             nodes[row["id"]].properties = _public_props(row["props"])
     return Subgraph(nodes=sorted(nodes.values(), key=lambda n: n.id), edges=sorted(edges.values(), key=lambda e: e.id or ""),
                     truncated=bool(omitted), omitted_nodes=len(omitted))
@@ -372,11 +412,11 @@ def whole_graph(store: GraphStore, max_nodes: int = 500) -> Subgraph:
     """Every node and relationship (for small stores: the demo view), capped like ego graphs."""
     ids = [r["id"] for r in store.read(Q.ALL_IDS)]
     nodes: dict[str, GraphNode] = {}
-    for row in store.read(Q.ENTITIES, {"ids": ids[:max_nodes]}):
+    for row in each(store, Q.ENTITY, ids[:max_nodes]):
         nodes[row["id"]] = GraphNode(id=row["id"], label=row["label"], name=row["props"].get("name"),
                                      properties=_public_props(row["props"]))
     edges: dict[str, GraphEdge] = {}
-    for r in store.read(Q.NEIGHBOURS, {"ids": list(nodes)}):
+    for r in each(store, Q.NEIGHBOURS, list(nodes)):
         if r["otherId"] not in nodes or not r["outgoing"]:
             continue
         eid = r["props"].get("id")

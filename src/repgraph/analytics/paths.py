@@ -18,7 +18,9 @@ import networkx as nx
 from .. import queries as Q
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
 from ..models import EntityRef, GraphEdge, GraphNode, Subgraph
+from .. import service as S
 from ..service import NotFound
+from ..schema import primary_label
 from ..store import GraphStore
 from .graph import DEFAULT_EXCLUDED_LABELS, DEFAULT_EXCLUDED_TYPES, to_networkx
 from .results import Path, PathsReport
@@ -99,7 +101,7 @@ def connecting_subgraph(
     if not 1 <= max_hops <= MAX_HOPS:
         raise ValueError(f"max_hops: between 1 and {MAX_HOPS}")
     labels_out, types_out = set(exclude_labels), set(exclude_types)
-    ends = {r["id"]: r for r in store.read(Q.ENTITIES, {"ids": sorted({source, target})})}
+    ends = {r["id"]: r for r in S.each(store, Q.ENTITY, sorted({source, target}))}
     for n in (source, target):
         if n not in ends:
             raise NotFound(f"no entity with id {n!r}")
@@ -114,15 +116,16 @@ def connecting_subgraph(
         side = 0 if len(frontier[0]) <= len(frontier[1]) else 1
         seen, other_seen = dist[side], dist[1 - side]
         nxt: set[str] = set()
-        for r in store.read(Q.NEIGHBOURS, {"ids": frontier[side]}):
+        for r in S.each(store, Q.NEIGHBOURS, frontier[side]):
             other = r["otherId"]
-            if r["type"] in types_out or (r["otherLabel"] in labels_out and other not in (source, target)):
+            other_label = primary_label(r["otherLabels"])
+            if r["type"] in types_out or (other_label in labels_out and other not in (source, target)):
                 continue
             src, dst = (r["nodeId"], other) if r["outgoing"] else (other, r["nodeId"])
             eid = r["props"].get("id") or f"{r['type']}:{src}:{dst}"
             edges[eid] = GraphEdge(id=eid, source=src, target=dst, type=r["type"])
             if other not in nodes:
-                nodes[other] = GraphNode(id=other, label=r["otherLabel"], name=r["otherName"])
+                nodes[other] = GraphNode(id=other, label=other_label, name=r["otherName"])
             if other not in seen:
                 seen[other] = seen[r["nodeId"]] + 1
                 nxt.add(other)

@@ -58,7 +58,8 @@ def _resolve_labels(store: GraphStore, case: CaseFile, path: Path, relationships
     wanted = {r.from_ for r in relationships} | {r.to for r in relationships}
     wanted |= {c.source for n in case.nodes for c in n.citations}
     wanted |= {c.source for r in case.relationships for c in r.citations}
-    existing = {row["id"]: row["label"] for row in store.read(Q.LABELS_OF_IDS, {"ids": sorted(wanted | set(labels))})}
+    existing = {row["id"]: row["label"]
+                for row in store.read_many(Q.LABEL_OF_ID, [{"id": i} for i in sorted(wanted | set(labels))])}
     for i, node in enumerate(case.nodes):
         if node.id in existing and existing[node.id] != node.label:
             raise CaseFileError(

@@ -48,6 +48,18 @@ class GraphStore(ABC):
         Raises StoreError when the database cannot be reached.
         """
 
+    def read_many(self, query: str, rows: Sequence[dict[str, Any]]) -> list[Row]:
+        """Run an anchored read once per parameter map in ``rows``; all rows, concatenated.
+
+        For statements anchored on one id (``{id: $id}``): the shape both engines answer
+        through an index. ``query`` must not aggregate or ORDER BY (a backend may batch
+        the maps into one round trip); callers sort. The default runs them one by one.
+        """
+        out: list[Row] = []
+        for params in rows:
+            out.extend(self.read(query, params))
+        return out
+
     @abstractmethod
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .. import queries as Q
+from .. import service as S
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
 from ..models import CitationOut, GraphEdge, GraphNode, Subgraph
 from ..store import GraphStore
@@ -126,8 +127,8 @@ def enrich(store: GraphStore, view: View, viewer: Viewer = DEFAULT_VIEWER) -> Vi
     ids = [n.id for n in view.nodes]
     if not ids:
         return view
-    node_rows = store.read(Q.ENTITIES, {"ids": ids})
-    rel_rows = store.read(Q.NEIGHBOURS, {"ids": ids})
+    node_rows = S.each(store, Q.ENTITY, ids)
+    rel_rows = S.each(store, Q.NEIGHBOURS, ids)
     stored = Subgraph(
         nodes=[GraphNode(id=r["id"], label=r["label"], name=r["props"].get("name"), properties=r["props"]) for r in node_rows],
         edges=[
@@ -163,7 +164,7 @@ def enrich(store: GraphStore, view: View, viewer: Viewer = DEFAULT_VIEWER) -> Vi
             raw.append((e, s.properties.get("citations")))
 
     wanted = {c["source"] for _, r in raw for c in _citation_items(r)}
-    titles = {r["id"]: r["title"] for r in store.read(Q.SOURCES, {"ids": sorted(wanted)})} if wanted else {}
+    titles = {r["id"]: r["title"] for r in S.each(store, Q.SOURCE, sorted(wanted))} if wanted else {}
     for element, r in raw:
         element.citations = [CitationOut(source=c["source"], source_title=titles.get(c["source"]), quote=c["quote"],
                                          page=c.get("page")) for c in _citation_items(r)]
