@@ -99,6 +99,7 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
         {"tokens": ["fake"], "exact": "|fake|", "prefix": "|fake", "word": " fake", "label": "Organization", "skip": 1, "limit": 2},
         {"tokens": ["velasquez"], "exact": "|velasquez|", "prefix": "|velasquez", "word": " velasquez", "label": None, "skip": 0, "limit": 20},
     ],
+    "SEARCH_CANDIDATES": [{"token": "alfa"}, {"token": "fake"}, {"token": "velasquez"}],
     "SEARCH_COUNT": [{"tokens": ["fake"], "label": None}, {"tokens": ["fake", "police"], "label": "Organization"}],
     "GUILT_BY_ASSOCIATION": [{"defenderId": None}, {"defenderId": "p-defender-alpha"}],
     "PERPETRATIONS": [{}],
@@ -439,3 +440,19 @@ def test_endpoint_same_on_both_backends(api_clients, endpoint):
         assert re.status_code == rn.status_code, url
         assert _without_where(_body(re)) == _without_where(_body(rn)), url
     assert emb.get(API_CASES[endpoint][0]).status_code == 200  # the first case is an answer, not an error
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("q, label, limit, offset", [
+    ("alfa", None, 20, 0), ("fake", None, 5, 3), ("fake", "Person", 20, 0), ("FPP", None, 20, 0),
+    ("velasquez", None, 20, 0), ("carreño", None, 20, 0), ("fake police", "Organization", 20, 0), ("zzz", None, 20, 0),
+])
+def test_both_search_paths_give_the_same_page_on_both_backends(stores, q, label, limit, offset):
+    """service.search ranks in Cypher on Neo4j and in Python on GraphQLite (the one
+    per-backend choice, GraphStore.sorts_in_database): all four combinations agree."""
+    folded = S.fold(q)
+    tokens = folded.split()
+    answers = [path(store, folded, tokens, label, limit, offset)
+               for store in stores for path in (S._search_ranked_in_database, S._search_ranked_here)]
+    pages = [(total, [(r["id"], r["label"], r["name"], r["rank"]) for r in rows]) for total, rows in answers]
+    assert pages[1:] == pages[:1] * 3

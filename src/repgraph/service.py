@@ -96,23 +96,65 @@ def stats(store: GraphStore) -> StoreStats:
 
 def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
     """Entities whose name or an alias contains every word of ``q``, case- and
-    accent-insensitive ("velasquez" finds "Velásquez"). Ranked: exact name or alias, then
-    a word of a name starting with the query, then other matches; persons before
-    organizations before the rest; then by name and id. Raises ValueError on an unknown ``label`` or an empty query."""
+    accent-insensitive ("velasquez" finds "Velásquez"). Ranked: exact name or alias (0),
+    a word of a name or alias starting with the query (1), other matches (2); persons
+    before organizations before the rest; then by name and id. ``total`` counts every
+    match; each hit carries its citations. Raises ValueError on an unknown ``label`` or a
+    query without letters or digits."""
     folded = fold(q)
     tokens = folded.split()
     if not tokens:
         raise ValueError("q: give at least one letter or digit to search for")
     if label is not None:
         Q.checked_label(label)
+    if store.sorts_in_database:
+        total, rows = _search_ranked_in_database(store, folded, tokens, label, limit, offset)
+    else:
+        total, rows = _search_ranked_here(store, folded, tokens, label, limit, offset)
+    # aliases, confidentiality and citations of the page's hits: one anchored read each
+    props = {r["id"]: r["props"] for r in each(store, Q.ENTITY, [r["id"] for r in rows])}
+    titles = _source_titles(store, _cited_sources(*(p.get("citations") for p in props.values())))
+    items = [
+        SearchHit(id=r["id"], label=r["label"], name=r["name"], rank=r["rank"],
+                  aliases=props[r["id"]].get("aliases") or [], confidentiality=props[r["id"]].get("confidentiality"),
+                  citations=_citations(store, props[r["id"]].get("citations"), titles))
+        for r in rows
+    ]
+    return SearchPage(query=q, total=total, limit=limit, offset=offset, items=items)
+
+
+def _search_ranked_in_database(store, folded, tokens, label, limit, offset) -> tuple[int, list[dict]]:
+    """Neo4j: rank, order and page in Cypher (a text index serves CONTAINS; only the page
+    crosses the wire, which matters at 100k nodes: the driver decodes ~50 µs a row)."""
     params = {"tokens": tokens, "label": label}
     total = store.read(Q.SEARCH_COUNT, params)[0]["total"]
-    rows = store.read(Q.SEARCH, {**params, "exact": f"|{folded}|", "prefix": f"|{folded}", "word": f" {folded}", "skip": offset, "limit": limit})
-    # each hit shows why it is in the graph: its citations, in two queries per page
-    raw = {r["id"]: r["props"].get("citations") for r in each(store, Q.ENTITY, [r["id"] for r in rows])}
-    titles = _source_titles(store, _cited_sources(*raw.values()))
-    items = [SearchHit(**r, citations=_citations(store, raw.get(r["id"]), titles)) for r in rows]
-    return SearchPage(query=q, total=total, limit=limit, offset=offset, items=items)
+    rows = store.read(Q.SEARCH, {**params, "exact": f"|{folded}|", "prefix": f"|{folded}", "word": f" {folded}",
+                                 "skip": offset, "limit": limit})
+    return total, rows
+
+
+def _search_rank(search_text: str, folded: str) -> int:
+    if f"|{folded}|" in search_text:
+        return 0
+    if f"|{folded}" in search_text or f" {folded}" in search_text:
+        return 1
+    return 2
+
+
+def _search_ranked_here(store, folded, tokens, label, limit, offset) -> tuple[int, list[dict]]:
+    """GraphQLite: fetch the candidates flat and rank, order and page them here (same
+    order as :data:`~repgraph.queries.SEARCH`). Measured at 10k persons: the ranked, ordered
+    Cypher took 990 ms for a common word, the flat candidate read 117 ms."""
+    anchor = max(tokens, key=len)
+    hits = []
+    for r in store.read(Q.SEARCH_CANDIDATES, {"token": anchor}):
+        text, node_label = r["searchText"] or "", primary_label(r["labels"])
+        if label is not None and node_label != label or not all(t in text for t in tokens):
+            continue
+        kind = {"Person": 0, "Organization": 1}.get(node_label, 2)
+        hits.append({"id": r["id"], "label": node_label, "name": r["name"], "rank": _search_rank(text, folded), "_kind": kind})
+    hits.sort(key=lambda h: (h["rank"], h["_kind"], h["name"] or "", h["id"]))
+    return len(hits), hits[offset:offset + limit]
 
 
 def entity(store: GraphStore, entity_id: str) -> EntityDetail:

@@ -41,6 +41,12 @@ class GraphStore(ABC):
     #: ``"embedded"`` or ``"neo4j"``
     backend: str
 
+    #: Whether ORDER BY/SKIP/LIMIT over thousands of rows is cheap in the database (Neo4j)
+    #: or cheaper in Python after a flat read (GraphQLite 0.12, measured in bench/). The
+    #: one per-backend choice the service makes; tests/test_conformance.py runs both paths
+    #: on both backends.
+    sorts_in_database: bool = True
+
     @abstractmethod
     def read(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
         """Run a read-only Cypher statement; rows as plain values.

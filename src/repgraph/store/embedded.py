@@ -190,6 +190,7 @@ class EmbeddedStore(GraphStore):
     """A GraphQLite database in one SQLite file (``":memory:"`` for a throwaway one)."""
 
     backend = "embedded"
+    sorts_in_database = False
 
     def __init__(self, path: str | Path):
         self._path = str(path)
