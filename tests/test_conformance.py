@@ -119,8 +119,10 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
     "POSITION_ORGANIZATION": [{"id": "pos-fpp-director"}],
     "EXILE_RECORDS": [{}],
     "STATISTICS": [{}],
-    "LAWS_WITH_INCIDENTS": [{}],
-    "OPERATIONS_WITH_INCIDENTS": [{}],
+    "LAWS": [{}],
+    "LAW_INCIDENTS": [{}],
+    "OPERATIONS": [{}],
+    "OPERATION_INCIDENTS": [{}],
     "SOURCE": [{"id": "src-fake-report"}, {"id": EVERY_ID}],
     "SOURCE_IDS": [{}],
 }

@@ -380,27 +380,31 @@ def exile_flows(store: GraphStore, by: Literal["country", "period", "route"] = "
     return ExileFlows(by=by, groups=group_list, records=records, statistics=statistics)
 
 
-def _with_incidents(store: GraphStore, query: str) -> list[WithIncidents]:
-    rows = store.read(query)
-    titles = _source_titles(store, _cited_sources(*(r["citations"] for r in rows)))
-    return [
+def _with_incidents(store: GraphStore, owners_query: str, incidents_query: str) -> list[WithIncidents]:
+    owners = store.read(owners_query)
+    incidents: dict[str, list[IncidentRef]] = defaultdict(list)
+    for r in store.read(incidents_query):
+        incidents[r.pop("ownerId")].append(IncidentRef(**r))
+    titles = _source_titles(store, _cited_sources(*(r["citations"] for r in owners)))
+    out = [
         WithIncidents(
             id=r["id"], name=r["name"],
-            incidents=sorted((IncidentRef(**i) for i in r["incidents"] if i.get("id")), key=lambda i: (i.date or "", i.id)),
+            incidents=sorted(incidents.get(r["id"], []), key=lambda i: (i.date or "", i.id)),
             citations=_citations(store, r["citations"], titles),
         )
-        for r in rows
+        for r in owners
     ]
+    return sorted(out, key=lambda w: (w.name or "", w.id))
 
 
 def laws(store: GraphStore) -> list[WithIncidents]:
     """Every Law with the incidents it was applied in (APPLIED_LAW)."""
-    return _with_incidents(store, Q.LAWS_WITH_INCIDENTS)
+    return _with_incidents(store, Q.LAWS, Q.LAW_INCIDENTS)
 
 
 def operations(store: GraphStore) -> list[WithIncidents]:
     """Every Operation with its incidents (PART_OF)."""
-    return _with_incidents(store, Q.OPERATIONS_WITH_INCIDENTS)
+    return _with_incidents(store, Q.OPERATIONS, Q.OPERATION_INCIDENTS)
 
 
 # --------------------------------------------------------------------------- subgraphs
