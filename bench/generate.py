@@ -216,9 +216,11 @@ def generate(persons: int, seed: int = 42) -> list[dict[str, Any]]:
                 rels.append(t)
                 if officials_here and rng.random() < 0.6:
                     rels.append({"type": "PERPETRATED_BY", "from": iid, "to": rng.choice(officials_here),
-                                 "role": rng.choice(["direct", "ordered", "participated"])})
+                                 "role": rng.choice(["direct", "ordered", "participated"]),
+                                 "citations": _cite(rng, sources, "who did it")})
                 else:
-                    rels.append({"type": "PERPETRATED_BY", "from": iid, "to": rng.choice(state_orgs), "role": "direct"})
+                    rels.append({"type": "PERPETRATED_BY", "from": iid, "to": rng.choice(state_orgs), "role": "direct",
+                                 "citations": _cite(rng, sources, "which unit did it")})
                 if rng.random() < 0.3:
                     rels.append({"type": "APPLIED_LAW", "from": iid, "to": rng.choice(laws)})
                 if rng.random() < 0.3:

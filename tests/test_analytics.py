@@ -135,6 +135,8 @@ def test_centrality_report_lists_perpetrators_and_organizations_best_first():
     sg = subgraph([("inc", "agent"), ("inc", "victim"), ("agent", "org"), ("boss", "org")], labels)
     sg.edges[0].type = "PERPETRATED_BY"
     sg.nodes[0].properties = {"roles": ["official"]}  # "agent" sorts first: official by role too
+    org = next(n for n in sg.nodes if n.id == "org")
+    org.properties = {"kind": "police"}
     report = A.centrality_report(sg)
     assert [s.id for s in report.scores] == ["agent", "org"]  # boss and victim are not perpetrators
     # path victim-inc-agent-org-boss: agent between 2*... hand: pairs through agent:
@@ -304,3 +306,16 @@ def test_api_analytics_bad_parameters(synthetic_store):
     assert client.get("/analytics/centrality", params={"depth": 9}).status_code == 422
     assert client.get("/analytics/communities", params={"method": "magic"}).status_code == 422
     assert client.get("/analytics/path/a-1/b-1", params={"max_hops": 99}).status_code == 422
+
+
+def test_human_rights_bodies_are_never_perpetrators(seed_store):
+    """Regression: the IACHR, OHCHR, the report's authors and protection programmes were
+    listed under 'centrality of perpetrators' on the real dataset."""
+    from repgraph import service as S
+
+    report = A.centrality_report(S.whole_graph(seed_store))
+    kinds = {n.id: n.properties.get("kind") for n in S.whole_graph(seed_store).nodes}
+    listed = {s.id for s in report.scores}
+    assert listed, "the Treasury officials and their units are perpetrators"
+    assert not {i for i in listed if kinds.get(i) in ("ngo", "international_body", "protection_program", "media")}
+    assert "org-iachr" not in listed and "person-yendri-velasquez" not in listed

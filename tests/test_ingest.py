@@ -157,3 +157,21 @@ def test_folder_ingest_stops_at_first_bad_file(empty_store, tmp_path):
     with pytest.raises(CaseFileError, match="2-bad.yaml"):
         ingest_paths(empty_store, [folder])
     assert S.stats(empty_store).node_total == 3  # the good file stays, the bad one wrote nothing
+
+
+def test_uncited_accusation_is_refused(tmp_path):
+    """Regression: a PERPETRATED_BY without a citation (naming a perpetrator on no
+    evidence) was ingested silently."""
+    p = write(tmp_path, "accuse.yaml", """
+dataset: {name: accuse, title: Accuse}
+nodes:
+  - {label: Source, id: src-a, name: Fake Source, type: report, title: Fake Source}
+  - {label: Person, id: p-colonel, name: Colonel Bogus Notreal, roles: [official]}
+  - {label: Incident, id: inc-a, name: Fake raid, type: raid, citations: [{source: src-a, quote: a raid}]}
+relationships:
+  - {type: PERPETRATED_BY, from: inc-a, to: p-colonel, role: ordered}
+""")
+    with pytest.raises(CaseFileError) as err:
+        load_case_file(p)
+    assert "relationships[0] (PERPETRATED_BY:inc-a:p-colonel): every PERPETRATED_BY needs at least one citation" in str(err.value)
+    assert "Value error" not in str(err.value)

@@ -36,7 +36,8 @@ HOSTILE_CASE = {
     ],
     "relationships": [
         {"type": "TARGETED", "from": "inc-hostile", "to": "p-hostile"},
-        {"type": "PERPETRATED_BY", "from": "inc-hostile", "to": "org-hostile"},
+        {"type": "PERPETRATED_BY", "from": "inc-hostile", "to": "org-hostile",
+         "citations": [{"source": "src-hostile", "quote": HOSTILE_QUOTE}]},
         {"type": "FAMILY_OF", "from": "p-accents", "to": "p-hostile", "relation": "<i>cousin</i>"},
         {"type": "PART_OF", "from": "inc-hostile", "to": "op-hostile"},
         {"type": "APPLIED_LAW", "from": "inc-hostile", "to": "law-hostile"},

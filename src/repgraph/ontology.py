@@ -617,6 +617,10 @@ AnyRelationship = Annotated[
 #: Node labels whose elements must carry at least one citation (a claim, not a reference entity).
 CLAIM_LABELS = frozenset({"Incident", "Statistic", "Sanction"})
 
+#: Relationship types that must carry a citation: an uncited PERPETRATED_BY accuses
+#: someone on no evidence.
+CLAIM_TYPES = frozenset({"PERPETRATED_BY"})
+
 # --------------------------------------------------------------------------- case file
 
 
@@ -642,7 +646,11 @@ class CaseFile(Model):
     def _claims_are_cited(self):
         for i, node in enumerate(self.nodes):
             if node.label in CLAIM_LABELS and not node.citations:
-                raise ValueError(f"nodes[{i}] ({node.label} {node.id}): a {node.label} needs at least one citation")
+                raise ValueError(f"nodes[{i}] ({node.label} {node.id}): every {node.label} needs at least one citation")
+        for i, rel in enumerate(self.relationships):
+            if rel.type_name in CLAIM_TYPES and not rel.citations:
+                raise ValueError(f"relationships[{i}] ({rel.id}): every {rel.type_name} needs at least one citation "
+                                 "(it names a perpetrator)")
         return self
 
 

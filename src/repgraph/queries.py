@@ -275,7 +275,7 @@ RETURN o.id AS id, o.name AS name
 EXILE_RECORDS = """
 MATCH (p:Person)-[e:EXILED_TO]->(c:Country)
 RETURN p.id AS personId, p.name AS person, p.roles AS roles, p.confidentiality AS confidentiality, c.id AS countryId,
-       c.name AS country, e.date AS date, e.halfYear AS halfYear, e.route AS route, e.via AS via,
+       c.name AS country, c.confidentiality AS countryConfidentiality, e.date AS date, e.halfYear AS halfYear, e.route AS route, e.via AS via,
        e.citations AS citations
 ORDER BY country, personId
 """

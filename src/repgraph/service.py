@@ -351,7 +351,7 @@ def exile_flows(store: GraphStore, by: Literal["country", "period", "route"] = "
     records = [
         ExileRecord(
             person=EntityRef(id=r["personId"], label="Person", name=r["person"], confidentiality=r["confidentiality"]),
-            country=EntityRef(id=r["countryId"], label="Country", name=r["country"]),
+            country=EntityRef(id=r["countryId"], label="Country", name=r["country"], confidentiality=r["countryConfidentiality"]),
             date=r["date"], half_year=r["halfYear"], route=r["route"], via=r["via"],
             citations=_citations(store, r["citations"], titles),
         )

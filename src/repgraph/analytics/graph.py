@@ -76,17 +76,24 @@ def to_networkx(
     return G
 
 
-def perpetrator_ids(subgraph: Subgraph) -> set[str]:
-    """Ids of the subgraph's perpetrators and organizations.
+#: Organization kinds of the state apparatus: the organizations that can be perpetrators.
+#: NGOs, media, international bodies and protection programmes never are (a human-rights
+#: body must not be listed among "perpetrators" because it is well connected).
+STATE_KINDS = frozenset({"state_security", "police", "military", "court", "prosecutor", "ministry",
+                         "legislature", "government"})
 
-    A perpetrator is a Person with the role ``official`` or the target of a
-    ``PERPETRATED_BY`` relationship in ``subgraph``; every Organization is included.
+
+def perpetrator_ids(subgraph: Subgraph) -> set[str]:
+    """Ids of the subgraph's perpetrators: the targets of ``PERPETRATED_BY``, persons with
+    the role ``official``, and organizations of the state (:data:`STATE_KINDS`).
 
     Examples
     --------
     >>> from repgraph.models import GraphEdge, GraphNode, Subgraph
     >>> sg = Subgraph(nodes=[GraphNode(id="i", label="Incident"), GraphNode(id="p", label="Person"),
-    ...                      GraphNode(id="o", label="Organization"), GraphNode(id="v", label="Person")],
+    ...                      GraphNode(id="o", label="Organization", properties={"kind": "police"}),
+    ...                      GraphNode(id="ngo", label="Organization", properties={"kind": "ngo"}),
+    ...                      GraphNode(id="v", label="Person")],
     ...               edges=[GraphEdge(source="i", target="p", type="PERPETRATED_BY"),
     ...                      GraphEdge(source="i", target="v", type="TARGETED")])
     >>> sorted(perpetrator_ids(sg))
@@ -95,6 +102,7 @@ def perpetrator_ids(subgraph: Subgraph) -> set[str]:
     out = {e.target for e in subgraph.edges if e.type == "PERPETRATED_BY"}
     for n in subgraph.nodes:
         roles = n.properties.get("roles") or []
-        if n.label == "Organization" or (n.label == "Person" and "official" in roles):
+        if (n.label == "Organization" and n.properties.get("kind") in STATE_KINDS) or (
+                n.label == "Person" and "official" in roles):
             out.add(n.id)
     return out

@@ -36,7 +36,7 @@ class NodeScore(BaseModel):
 class CentralityReport(BaseModel):
     scope: GraphScope
     subjects: Literal["perpetrators", "all"] = Field(
-        description="perpetrators: organizations and persons who are officials or named perpetrators; all: every node")
+        description="perpetrators: named perpetrators, officials and state organizations (never NGOs, media or international bodies); all: every node")
     scores: list[NodeScore] = Field(description="Ordered by betweenness, then degree (both descending), then id")
 
 

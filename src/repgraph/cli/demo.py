@@ -61,7 +61,7 @@ def _fresh_store(db: Path, files) -> EmbeddedStore:
             store.close()
             print_error(
                 f"{db} holds data from other sources ({', '.join(sorted(foreign))}); "
-                "the demo will not replace it. Use --db to name another file."
+                f"the demo will not replace it. Run it on another file: {_command_name()} demo --db demo.db"
             )
             raise typer.Exit(1)
         store.close()
@@ -69,6 +69,21 @@ def _fresh_store(db: Path, files) -> EmbeddedStore:
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         store = EmbeddedStore(db)
     return store
+
+
+def _command_name() -> str:
+    """How the user can call repgraph again: the path of this executable when it is not on PATH
+    (``make demo`` runs .venv/bin/repgraph)."""
+    import shutil
+    import sys
+
+    exe = Path(sys.argv[0])
+    if exe.name == "repgraph" and shutil.which("repgraph") != str(exe.resolve()):
+        try:
+            return str(exe.resolve().relative_to(Path.cwd()))
+        except ValueError:
+            return str(exe)
+    return "repgraph"
 
 
 @app.command()
@@ -123,7 +138,8 @@ def demo(
         console.print()
         for out in write_demo_views(store, view, "repgraph demo: " + ", ".join(f.stem for f in files)):
             console.print(f"interactive graph: {out}")
-        console.print(f"next: [b]repgraph query search --param q=velasquez --db {db}[/]  ·  [b]repgraph serve --db {db}[/]")
+        exe = _command_name()
+        console.print(f"next: [b]{exe} query search --param q=velasquez --db {db}[/]  ·  [b]{exe} serve --db {db}[/]")
 
 
 __all__ = ["demo", "fold"]

@@ -215,14 +215,14 @@ def analyze_brokers(
         return print_json(report)
     t = Table(title="articulation points (removing one splits the network)", caption=_scope_line(report.scope))
     for col in ("entity", "label", "pieces without it", "communities touched"):
-        t.add_column(col)
+        t.add_column(col, overflow="fold")
     for b in report.articulation_points:
         t.add_row(esc(f"{b.entity.name or b.entity.id} ({b.entity.id})"), b.entity.label or "", str(b.components_if_removed),
                   ", ".join(map(str, b.communities)))
     console.print(t)
     t = Table(title="bridges (removing one splits the network)")
     for col in ("from", "to", "relationships", "side sizes", "between communities"):
-        t.add_column(col)
+        t.add_column(col, overflow="fold")
     for b in report.bridges:
         t.add_row(esc(b.source.name or b.source.id), esc(b.target.name or b.target.id), ", ".join(b.types),
                   " | ".join(map(str, b.side_sizes)), "yes" if b.between_communities else "no")
@@ -250,7 +250,7 @@ def analyze_communities(
                     f"{len(report.communities) - len(shown)} smaller than {min_size} hidden",
               caption=_scope_line(report.scope))
     for col in ("#", "size", "members"):
-        t.add_column(col)
+        t.add_column(col, overflow="fold")
     for c in shown:
         t.add_row(str(c.index), str(c.size), esc(", ".join(m.name or m.id for m in c.members)))
     console.print(t)

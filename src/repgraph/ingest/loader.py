@@ -46,7 +46,7 @@ def _record_name(data: Any, section: str, index: int) -> str:
 def _located(path: Path, data: Any, exc: ValidationError) -> CaseFileError:
     err = exc.errors()[0]
     loc = tuple(err["loc"])
-    msg = err["msg"]
+    msg = err["msg"].removeprefix("Value error, ")
     if loc and loc[0] in ("nodes", "relationships") and len(loc) >= 2 and isinstance(loc[1], int):
         record = _record_name(data, loc[0], loc[1])
         rest = loc[2:]
