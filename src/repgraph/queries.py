@@ -161,6 +161,55 @@ RETURN rel.id AS relativeId, rel.name AS relative, rel.confidentiality AS relati
 ORDER BY defender, defenderId, relative, relativeId, date, incidentId
 """
 
+#: One page of guilt-by-association entries, grouped, ordered and paged in the database
+#: (Neo4j's path; see service.guilt_by_association_page). ``$defenderId`` or null,
+#: ``$skip``, ``$limit``. Answers ``total`` and ``page`` (entries with their incidents).
+GUILT_BY_ASSOCIATION_PAGE = """
+MATCH (i:Incident)-[t:TARGETED {basis: 'guilt_by_association'}]->(rel:Person)-[f:FAMILY_OF]->(d:Person)
+WHERE ($defenderId IS NULL OR d.id = $defenderId)
+  AND (t.becauseOf IS NULL OR t.becauseOf = d.id)
+WITH rel, d, f, t, i
+ORDER BY i.date, i.id
+WITH rel, d, collect(f.relation)[0] AS relation,
+     collect({incidentId: i.id, incident: i.name, incidentType: i.type, date: i.date,
+              citations: t.citations, incidentCitations: i.citations}) AS incidents
+ORDER BY d.name, d.id, rel.name, rel.id
+WITH collect({relativeId: rel.id, relative: rel.name, relativeConfidentiality: rel.confidentiality,
+              defenderId: d.id, defender: d.name, defenderConfidentiality: d.confidentiality,
+              relation: relation, incidents: incidents}) AS entries
+RETURN size(entries) AS total, entries[$skip..($skip + $limit)] AS page
+"""
+
+#: One page of officials-cases links (direct and command), joined, ordered and paged in
+#: the database (Neo4j's path; see service.officials_cases_page; the embedded store joins
+#: PERPETRATIONS, HEADS and VICTIMS in Python because this join took GraphQLite 59 s at
+#: 10k persons). ``$perpetratorId`` or null, ``$incidentType`` or null, ``$skip``, ``$limit``.
+OFFICIALS_CASES_PAGE = """
+CALL {
+  MATCH (i:Incident)-[p:PERPETRATED_BY]->(x:Entity)
+  WHERE ($perpetratorId IS NULL OR x.id = $perpetratorId)
+    AND ($incidentType IS NULL OR i.type = $incidentType)
+  RETURN x, coalesce(p.role, 'direct') AS role, p.citations AS citations, i,
+         null AS viaOrganizationId, null AS viaPositionId
+  UNION ALL
+  MATCH (i:Incident)-[:PERPETRATED_BY]->(o:Organization)<-[:IN]-(pos:Position {isHead: true})<-[h:HOLDS]-(x:Person)
+  WHERE ($perpetratorId IS NULL OR x.id = $perpetratorId)
+    AND ($incidentType IS NULL OR i.type = $incidentType)
+    AND i.dateFrom IS NOT NULL
+    AND coalesce(h.validFrom, '0000-01-01') <= i.dateFrom
+    AND coalesce(h.validTo, '9999-12-31') >= i.dateTo
+  RETURN x, 'command' AS role, h.citations AS citations, i,
+         o.id AS viaOrganizationId, pos.id AS viaPositionId
+}
+WITH x, role, citations, i, viaOrganizationId, viaPositionId
+ORDER BY coalesce(x.name, ''), x.id, coalesce(i.date, ''), i.id, role
+WITH collect({perpetratorId: x.id, perpetrator: x.name, perpetratorLabels: labels(x),
+              perpetratorConfidentiality: x.confidentiality, role: role, citations: citations,
+              incidentId: i.id, incident: i.name, incidentType: i.type, date: i.date,
+              viaOrganizationId: viaOrganizationId, viaPositionId: viaPositionId}) AS links
+RETURN size(links) AS total, links[$skip..($skip + $limit)] AS page
+"""
+
 # officials-cases is answered from three flat statements joined (and date-filtered) by
 # the service. Shape: the one-statement form (perpetrations, OPTIONAL MATCH victims,
 # collect; the command form a 4-hop join comparing HOLDS dates with incident dates)

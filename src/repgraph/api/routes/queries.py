@@ -29,7 +29,8 @@ def guilt_by_association(
     and the citations of the targeting. Ordered by defender, relative."""
     if defender_id is not None:
         require_entity(store, defender_id, "defender")
-    return Page[GuiltByAssociation].of(S.guilt_by_association(store, defender_id), limit, offset)
+    total, items = S.guilt_by_association_page(store, defender_id, limit, offset)
+    return Page[GuiltByAssociation](total=total, limit=limit, offset=offset, items=items)
 
 
 @router.get("/officials-cases", response_model=Page[OfficialCase], responses=NOT_FOUND,
@@ -45,5 +46,5 @@ def officials_cases(
     perpetrating organization over the incident's date). Ordered by perpetrator, date, incident."""
     if official_id is not None:
         require_entity(store, official_id, "official or organization")
-    cases = S.officials_cases(store, official_id, incident_type.value if incident_type else None)
-    return Page[OfficialCase].of(cases, limit, offset)
+    total, items = S.officials_cases_page(store, official_id, incident_type.value if incident_type else None, limit, offset)
+    return Page[OfficialCase](total=total, limit=limit, offset=offset, items=items)
