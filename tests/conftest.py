@@ -113,3 +113,16 @@ def pytest_collection_modifyitems(config, items):
         callspec = getattr(item, "callspec", None)
         if callspec and any(v == "neo4j" for v in callspec.params.values()):
             item.add_marker(pytest.mark.neo4j)
+
+
+@pytest.fixture
+def synthetic_db(tmp_path):
+    """An embedded store file with the synthetic network, ingested through the real CLI."""
+    from typer.testing import CliRunner
+
+    from repgraph.cli import app
+
+    db = tmp_path / "syn.db"
+    result = CliRunner().invoke(app, ["ingest", str(SYNTHETIC), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    return db

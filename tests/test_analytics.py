@@ -232,16 +232,6 @@ def test_analysis_subgraph_ego_and_whole(synthetic_store):
 # --------------------------------------------------------------------------- CLI and API
 
 
-@pytest.fixture
-def synthetic_db(tmp_path):
-    from repgraph.cli import app
-
-    db = tmp_path / "syn.db"
-    result = CliRunner().invoke(app, ["ingest", "tests/fixtures/synthetic.yaml", "--db", str(db)])
-    assert result.exit_code == 0, result.output
-    return db
-
-
 def test_cli_analyze_centrality_json(synthetic_db):
     from repgraph.cli import app
 

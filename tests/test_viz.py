@@ -228,16 +228,6 @@ def test_write_html_keeps_its_signature(tmp_path):
 # --------------------------------------------------------------------------- CLI
 
 
-@pytest.fixture
-def synthetic_db(tmp_path):
-    from repgraph.cli import app
-
-    db = tmp_path / "syn.db"
-    result = CliRunner().invoke(app, ["ingest", "tests/fixtures/synthetic.yaml", "--db", str(db)])
-    assert result.exit_code == 0, result.output
-    return db
-
-
 @pytest.mark.parametrize("args", [
     ["ego", "p-defender-alpha", "--depth", "2", "--size-by", "degree", "--color-by", "community"],
     ["chain", "inc-alpha-detention"], ["operation", "op-fake-knock"], ["law", "law-fake-ngo"], ["exile"],
