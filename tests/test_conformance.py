@@ -135,7 +135,7 @@ NOT_READS = {"DELETE_ALL"}
 #: keep ORDER BY order through collect(), and the embedded store never runs these; the
 #: paged-lists test below requires their answers to equal the Python path's on Neo4j and
 #: on the embedded store.
-NEO4J_PATH = {"GUILT_BY_ASSOCIATION_PAGE", "OFFICIALS_CASES_PAGE"}
+NEO4J_PATH = {"GUILT_BY_ASSOCIATION_PAGE", "OFFICIALS_CASES_PAGE", "OFFICIALS_CASES_COUNT"}
 
 
 def _statements() -> dict[str, str]:

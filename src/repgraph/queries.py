@@ -184,6 +184,8 @@ RETURN size(entries) AS total, entries[$skip..($skip + $limit)] AS page
 #: the database (Neo4j's path; see service.officials_cases_page; the embedded store joins
 #: PERPETRATIONS, HEADS and VICTIMS in Python because this join took GraphQLite 59 s at
 #: 10k persons). ``$perpetratorId`` or null, ``$incidentType`` or null, ``$skip``, ``$limit``.
+#: Shape: ORDER BY + SKIP/LIMIT and a separate count (below) measured 0.9 + 0.26 s at 100k
+#: persons against 2.5 s for collecting every link into one list and slicing it.
 OFFICIALS_CASES_PAGE = """
 CALL {
   MATCH (i:Incident)-[p:PERPETRATED_BY]->(x:Entity)
@@ -203,11 +205,32 @@ CALL {
 }
 WITH x, role, citations, i, viaOrganizationId, viaPositionId
 ORDER BY coalesce(x.name, ''), x.id, coalesce(i.date, ''), i.id, role
-WITH collect({perpetratorId: x.id, perpetrator: x.name, perpetratorLabels: labels(x),
-              perpetratorConfidentiality: x.confidentiality, role: role, citations: citations,
-              incidentId: i.id, incident: i.name, incidentType: i.type, date: i.date,
-              viaOrganizationId: viaOrganizationId, viaPositionId: viaPositionId}) AS links
-RETURN size(links) AS total, links[$skip..($skip + $limit)] AS page
+SKIP $skip
+LIMIT $limit
+RETURN x.id AS perpetratorId, x.name AS perpetrator, labels(x) AS perpetratorLabels,
+       x.confidentiality AS perpetratorConfidentiality, role, citations,
+       i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
+       viaOrganizationId, viaPositionId
+"""
+
+#: How many links :data:`OFFICIALS_CASES_PAGE` pages through; same parameters (skip and
+#: limit unused).
+OFFICIALS_CASES_COUNT = """
+CALL {
+  MATCH (i:Incident)-[p:PERPETRATED_BY]->(x:Entity)
+  WHERE ($perpetratorId IS NULL OR x.id = $perpetratorId)
+    AND ($incidentType IS NULL OR i.type = $incidentType)
+  RETURN count(*) AS n
+  UNION ALL
+  MATCH (i:Incident)-[:PERPETRATED_BY]->(o:Organization)<-[:IN]-(pos:Position {isHead: true})<-[h:HOLDS]-(x:Person)
+  WHERE ($perpetratorId IS NULL OR x.id = $perpetratorId)
+    AND ($incidentType IS NULL OR i.type = $incidentType)
+    AND i.dateFrom IS NOT NULL
+    AND coalesce(h.validFrom, '0000-01-01') <= i.dateFrom
+    AND coalesce(h.validTo, '9999-12-31') >= i.dateTo
+  RETURN count(*) AS n
+}
+RETURN sum(n) AS total
 """
 
 # officials-cases is answered from three flat statements joined (and date-filtered) by

@@ -250,12 +250,11 @@ def officials_cases_page(store: GraphStore, official_id: str | None, incident_ty
     took 11 s to cross the wire); the embedded store joins three flat reads here (the
     one-statement join took GraphQLite 59 s at 10k). Conformance covers both paths."""
     if store.sorts_in_database:
-        page = store.read(Q.OFFICIALS_CASES_PAGE, {"perpetratorId": official_id, "incidentType": incident_type,
-                                                   "skip": offset, "limit": limit})[0]
-        rows = page["page"]
+        params = {"perpetratorId": official_id, "incidentType": incident_type, "skip": offset, "limit": limit}
+        total = store.read(Q.OFFICIALS_CASES_COUNT, params)[0]["total"]
+        rows = store.read(Q.OFFICIALS_CASES_PAGE, params)
         for r in rows:
             r["perpetratorLabel"] = primary_label(r.pop("perpetratorLabels"))
-        total = page["total"]
     else:
         rows = _official_rows_here(store, official_id, incident_type)
         total, rows = len(rows), rows[offset:offset + limit]
