@@ -180,29 +180,35 @@ WITH collect({relativeId: rel.id, relative: rel.name, relativeConfidentiality: r
 RETURN size(entries) AS total, entries[$skip..($skip + $limit)] AS page
 """
 
-#: One page of officials-cases links (direct and command), joined, ordered and paged in
-#: the database (Neo4j's path; see service.officials_cases_page; the embedded store joins
-#: PERPETRATIONS, HEADS and VICTIMS in Python because this join took GraphQLite 59 s at
-#: 10k persons). ``$perpetratorId`` or null, ``$incidentType`` or null, ``$skip``, ``$limit``.
-#: Shape: ORDER BY + SKIP/LIMIT and a separate count (below) measured 0.9 + 0.26 s at 100k
-#: persons against 2.5 s for collecting every link into one list and slicing it.
-OFFICIALS_CASES_PAGE = """
-CALL {
+# The two kinds of officials-cases link, shared by the page and its count: a named
+# perpetrator (direct, ordered, participated), and the head of a perpetrating
+# organization whose term covers the incident's whole date (command).
+_DIRECT_LINKS = """
   MATCH (i:Incident)-[p:PERPETRATED_BY]->(x:Entity)
   WHERE ($perpetratorId IS NULL OR x.id = $perpetratorId)
     AND ($incidentType IS NULL OR i.type = $incidentType)
-  RETURN x, coalesce(p.role, 'direct') AS role, p.citations AS citations, i,
-         null AS viaOrganizationId, null AS viaPositionId
-  UNION ALL
+"""
+_COMMAND_LINKS = """
   MATCH (i:Incident)-[:PERPETRATED_BY]->(o:Organization)<-[:IN]-(pos:Position {isHead: true})<-[h:HOLDS]-(x:Person)
   WHERE ($perpetratorId IS NULL OR x.id = $perpetratorId)
     AND ($incidentType IS NULL OR i.type = $incidentType)
     AND i.dateFrom IS NOT NULL
     AND coalesce(h.validFrom, '0000-01-01') <= i.dateFrom
     AND coalesce(h.validTo, '9999-12-31') >= i.dateTo
-  RETURN x, 'command' AS role, h.citations AS citations, i,
+"""
+
+#: One page of officials-cases links (direct and command), joined, ordered and paged in
+#: the database (Neo4j's path; see service.officials_cases_page; the embedded store joins
+#: PERPETRATIONS, HEADS and VICTIMS in Python because this join took GraphQLite 59 s at
+#: 10k persons). ``$perpetratorId`` or null, ``$incidentType`` or null, ``$skip``, ``$limit``.
+#: Shape: ORDER BY + SKIP/LIMIT and a separate count (below) measured 0.9 + 0.26 s at 100k
+#: persons against 2.5 s for collecting every link into one list and slicing it.
+OFFICIALS_CASES_PAGE = f"""
+CALL {{{_DIRECT_LINKS}  RETURN x, coalesce(p.role, 'direct') AS role, p.citations AS citations, i,
+         null AS viaOrganizationId, null AS viaPositionId
+  UNION ALL{_COMMAND_LINKS}  RETURN x, 'command' AS role, h.citations AS citations, i,
          o.id AS viaOrganizationId, pos.id AS viaPositionId
-}
+}}
 WITH x, role, citations, i, viaOrganizationId, viaPositionId
 ORDER BY coalesce(x.name, ''), x.id, coalesce(i.date, ''), i.id, role
 SKIP $skip
@@ -215,21 +221,10 @@ RETURN x.id AS perpetratorId, x.name AS perpetrator, labels(x) AS perpetratorLab
 
 #: How many links :data:`OFFICIALS_CASES_PAGE` pages through; same parameters (skip and
 #: limit unused).
-OFFICIALS_CASES_COUNT = """
-CALL {
-  MATCH (i:Incident)-[p:PERPETRATED_BY]->(x:Entity)
-  WHERE ($perpetratorId IS NULL OR x.id = $perpetratorId)
-    AND ($incidentType IS NULL OR i.type = $incidentType)
-  RETURN count(*) AS n
-  UNION ALL
-  MATCH (i:Incident)-[:PERPETRATED_BY]->(o:Organization)<-[:IN]-(pos:Position {isHead: true})<-[h:HOLDS]-(x:Person)
-  WHERE ($perpetratorId IS NULL OR x.id = $perpetratorId)
-    AND ($incidentType IS NULL OR i.type = $incidentType)
-    AND i.dateFrom IS NOT NULL
-    AND coalesce(h.validFrom, '0000-01-01') <= i.dateFrom
-    AND coalesce(h.validTo, '9999-12-31') >= i.dateTo
-  RETURN count(*) AS n
-}
+OFFICIALS_CASES_COUNT = f"""
+CALL {{{_DIRECT_LINKS}  RETURN count(*) AS n
+  UNION ALL{_COMMAND_LINKS}  RETURN count(*) AS n
+}}
 RETURN sum(n) AS total
 """
 
