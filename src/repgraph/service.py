@@ -19,7 +19,7 @@ from .models import (
     GraphEdge, GraphNode, GuiltByAssociation, IncidentRef, OfficialCase, RelationshipOut,
     ResponsibilityChain, SearchHit, SearchPage, StatisticOut, StoreStats, Subgraph, WithIncidents,
 )
-from .ontology import NODE_MODELS, fold
+from .ontology import fold
 from .schema import primary_label
 from .store import GraphStore
 
@@ -520,6 +520,7 @@ def whole_graph(store: GraphStore, max_nodes: int = 500) -> Subgraph:
 
 
 __all__ = [
-    "NotFound", "stats", "search", "entity", "guilt_by_association", "officials_cases",
-    "responsibility_chain", "exile_flows", "laws", "operations", "ego_graph", "whole_graph", "NODE_MODELS",
+    "NotFound", "each", "stats", "search", "entity", "guilt_by_association", "guilt_by_association_page",
+    "officials_cases", "officials_cases_page", "responsibility_chain", "exile_flows", "laws", "operations",
+    "ego_graph", "whole_graph",
 ]
