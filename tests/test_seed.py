@@ -94,3 +94,12 @@ def test_search_velasquez_without_accent(seed_store):
     assert page.items[0].id == "person-yendri-velasquez" and page.items[0].name == "Yendri Velásquez"
     # accents in the Spanish spelling of Treasury names are aliases
     assert S.search(seed_store, "Carreño").items[0].id == S.search(seed_store, "carreno escobar").items[0].id
+
+
+def test_treasury_allegations_carry_their_lower_confidence(seed_store):
+    """An accusation the source reports as 'accused'/'reportedly' must not read as fact."""
+    cases = {(c.perpetrator.id, c.incident.id): c for c in S.officials_cases(seed_store)}
+    calderon = [c for (p, _), c in cases.items() if p.startswith("person-carlos-alberto-calderon")]
+    assert [c.confidence for c in calderon] == [0.5]
+    assert all(c.confidence is not None and c.confidence <= 1 for c in cases.values())
+    assert not [c for c in cases.values() if c.victims]  # the Treasury release names no victim

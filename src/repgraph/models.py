@@ -80,6 +80,7 @@ class GuiltByAssociation(BaseModel):
 class OfficialCase(BaseModel):
     perpetrator: EntityRef
     role: str = Field(description="direct | ordered | participated | command")
+    confidence: float | None = Field(default=None, description="0..1: the curator's confidence in this link (below 1: alleged, reported)")
     incident: IncidentRef
     victims: list[EntityRef]
     via_organization: str | None = Field(default=None, description="with role command: the organization headed")

@@ -268,7 +268,7 @@ def officials_cases_page(store: GraphStore, official_id: str | None, incident_ty
         OfficialCase(
             perpetrator=EntityRef(id=r["perpetratorId"], label=r["perpetratorLabel"], name=r["perpetrator"],
                                   confidentiality=r["perpetratorConfidentiality"]),
-            role=r["role"],
+            role=r["role"], confidence=r["confidence"],
             incident=IncidentRef(id=r["incidentId"], name=r["incident"], type=r["incidentType"], date=r["date"]),
             victims=sorted(victims.get(r["incidentId"], {}).values(), key=lambda v: v.id),
             via_organization=r.get("viaOrganizationId"), via_position=r.get("viaPositionId"),
@@ -303,6 +303,7 @@ def _official_rows_here(store: GraphStore, official_id: str | None, incident_typ
             if (h["validFrom"] or "0000-01-01") <= p["dateFrom"] and (h["validTo"] or "9999-12-31") >= p["dateTo"]:
                 rows.append({**p, "perpetratorId": h["personId"], "perpetrator": h["person"], "perpetratorLabel": "Person",
                              "perpetratorConfidentiality": h["confidentiality"], "role": "command", "citations": h["citations"],
+                             "confidence": h["confidence"],
                              "viaOrganizationId": p["perpetratorId"], "viaPositionId": h["positionId"]})
     rows.sort(key=lambda r: (r["perpetrator"] or "", r["perpetratorId"], r["date"] or "", r["incidentId"], r["role"]))
     return rows

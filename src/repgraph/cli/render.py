@@ -54,10 +54,10 @@ def render_result(name: str, result) -> None:
         console.print(t)
     elif name == "officials-cases":
         t = Table(title=f"officials and organizations linked to incidents: {len(result)} links")
-        for col in ("perpetrator", "role", "incident", "date", "victims"):
+        for col in ("perpetrator", "role (confidence)", "incident", "date", "victims"):
             t.add_column(col, overflow="fold")
         for c in result:
-            _row(t, c.perpetrator.name or c.perpetrator.id, c.role, c.incident.name or c.incident.id,
+            _row(t, c.perpetrator.name or c.perpetrator.id, f"{c.role} ({c.confidence:g})" if c.confidence is not None else c.role, c.incident.name or c.incident.id,
                       c.incident.date or "", ", ".join(v.name or v.id for v in c.victims))
         console.print(t)
     elif name in ("laws", "operations"):
