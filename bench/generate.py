@@ -121,8 +121,8 @@ def generate(persons: int, seed: int = 42) -> list[dict[str, Any]]:
                     second = rng.choice([x for x in parents if x != first] or parents)
                     rels.append({"type": "REPORTS_TO", "id": f"REPORTS_TO:{oid}:{first}:2010", "from": oid, "to": first, "startDate": "2010", "endDate": "2020-12"})
                     rels.append({"type": "REPORTS_TO", "id": f"REPORTS_TO:{oid}:{second}:2021", "from": oid, "to": second, "startDate": "2021-01"})
-                    rels.append({"type": "REPORTS_TO", "id": f"REPORTS_TO:{hp}:{first}:2010", "from": hp, "to": head_pos[first], "startDate": "2010", "endDate": "2020-12"})
-                    rels.append({"type": "REPORTS_TO", "id": f"REPORTS_TO:{hp}:{second}:2021", "from": hp, "to": head_pos[second], "startDate": "2021-01"})
+                    rels.append({"type": "REPORTS_TO", "id": f"REPORTS_TO:{hp}:{head_pos[first]}:2010", "from": hp, "to": head_pos[first], "startDate": "2010", "endDate": "2020-12"})
+                    rels.append({"type": "REPORTS_TO", "id": f"REPORTS_TO:{hp}:{head_pos[second]}:2021", "from": hp, "to": head_pos[second], "startDate": "2021-01"})
                 else:
                     rels.append({"type": "REPORTS_TO", "from": oid, "to": first, "startDate": "2010"})
                     rels.append({"type": "REPORTS_TO", "from": hp, "to": head_pos[first], "startDate": "2010"})

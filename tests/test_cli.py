@@ -117,3 +117,19 @@ def test_schema_command_prints_the_json_schema():
 def test_missing_folder_for_db_is_a_clear_error(tmp_path):
     proc = run("stats", "--db", tmp_path / "no" / "such" / "x.db", check=False)
     assert proc.returncode == 1 and "does not exist" in proc.stderr
+
+
+def test_query_parameters_are_checked_like_the_api(tmp_path):
+    """Regression: the CLI answered '0 found' for a mistyped id or type, and a negative
+    limit silently dropped a hit."""
+    db = tmp_path / "x.db"
+    run("ingest", SYNTHETIC, "--db", db)
+    for args, message in (
+        (["officials-cases", "-p", "incident_type=tortur"], "incident_type: one of"),
+        (["guilt-by-association", "-p", "defender_id=nope"], "defender_id: no entity with id 'nope'"),
+        (["search", "-p", "q=fake", "-p", "limit=-1"], "limit: 1 to 1000"),
+        (["search", "-p", "q=fake", "-p", "offset=-2"], "offset: 0 or more"),
+        (["search", "-p", "q=a", "-p", "q=b"], "q given twice"),
+    ):
+        proc = run("query", *args, "--db", db, check=False)
+        assert proc.returncode == 2 and message in proc.stderr, (args, proc.stderr)

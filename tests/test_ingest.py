@@ -175,3 +175,74 @@ relationships:
         load_case_file(p)
     assert "relationships[0] (PERPETRATED_BY:inc-a:p-colonel): every PERPETRATED_BY needs at least one citation" in str(err.value)
     assert "Value error" not in str(err.value)
+
+
+PROTECTED = """
+dataset: {name: secret, title: Secret}
+nodes:
+  - {label: Person, id: p-secret, name: Fakesecret Testperson, roles: [family_member], confidentiality: confidential}
+"""
+
+
+def test_a_later_file_never_lowers_confidentiality(empty_store, tmp_path):
+    """Regression: re-ingesting a person without `confidentiality` made a confidential
+    relative public (the default filled in, SET += overwrote the stored level)."""
+    ingest_case_file(empty_store, write(tmp_path, "c1.yaml", PROTECTED))
+    ingest_case_file(empty_store, write(tmp_path, "c2.yaml", PROTECTED.replace(
+        "roles: [family_member], confidentiality: confidential", "roles: [defender]")))
+    assert S.entity(empty_store, "p-secret").properties["confidentiality"] == "confidential"
+    ingest_case_file(empty_store, write(tmp_path, "c3.yaml", PROTECTED.replace("confidential}", "public}")))
+    assert S.entity(empty_store, "p-secret").properties["confidentiality"] == "confidential"
+
+
+def test_dangling_because_of_is_refused(empty_store, tmp_path):
+    p = write(tmp_path, "because.yaml", """
+dataset: {name: because, title: Because}
+nodes:
+  - {label: Source, id: src-b, name: Fake Source, type: report, title: Fake Source}
+  - {label: Person, id: p-rel, name: Fake Relative, roles: [family_member]}
+  - {label: Incident, id: inc-b, name: Fake raid, type: raid, citations: [{source: src-b, quote: a raid}]}
+relationships:
+  - {type: TARGETED, from: inc-b, to: p-rel, basis: guilt_by_association, becauseOf: p-nobody}
+""")
+    with pytest.raises(CaseFileError) as err:
+        ingest_case_file(empty_store, p)
+    assert err.value.field == "becauseOf" and "p-nobody" in err.value.problem
+    assert S.stats(empty_store).node_total == 0
+
+
+def test_relationship_ids_name_their_ends(tmp_path):
+    """Regression: an explicit id reused in another file for other ends left two
+    relationships with one id. Ids are TYPE:from:to with an optional suffix."""
+    bad = write(tmp_path, "fam.yaml", """
+dataset: {name: fam, title: Fam}
+nodes:
+  - {label: Person, id: p-w, name: Fake Wife, roles: [family_member]}
+  - {label: Person, id: p-v, name: Fake Husband, roles: [defender]}
+relationships:
+  - {type: FAMILY_OF, id: fam-1, from: p-w, to: p-v, relation: wife}
+""")
+    with pytest.raises(CaseFileError, match="id is TYPE:from:to"):
+        load_case_file(bad)
+    ok = write(tmp_path, "ok.yaml", bad.read_text().replace("id: fam-1", "id: 'FAMILY_OF:p-w:p-v:1990'"))
+    assert load_case_file(ok).relationships[0].id == "FAMILY_OF:p-w:p-v:1990"
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("dataset: {name: x, title: x}\nnodes:\n  - {label: Incident, id: i, name: x, type: raid, date: 2024-02-30,\n"
+     "     citations: [{source: s, quote: q}]}\n", "invalid value"),
+    ("dataset: {name: x, title: x}\nnodes:\n  - {label: Operation, id: o, name: x, startDate: '2024-09', endDate: '2023-01'}\n",
+     "before start"),
+    ("nodes: " + "[" * 50000 + "]" * 50000 + "\n", "nested too deeply"),
+])
+def test_inputs_that_crashed_the_loader_are_located_errors(tmp_path, text, problem):
+    """Regression: these raised raw ValueError/RecursionError tracebacks."""
+    with pytest.raises(CaseFileError, match=problem):
+        load_case_file(write(tmp_path, "bad.yaml", text))
+
+
+def test_names_are_bounded(tmp_path):
+    p = write(tmp_path, "huge.yaml", "dataset: {name: x, title: x}\nnodes:\n"
+              f"  - {{label: Country, id: c-huge, name: {'a' * 600}}}\n")
+    with pytest.raises(CaseFileError, match="at most 500 characters"):
+        load_case_file(p)

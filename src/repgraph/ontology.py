@@ -122,6 +122,11 @@ class DatePrecision(StrEnum):
     year = "year"
 
 
+#: Longest name and longest quote accepted (a 20 MB name made every answer that
+#: mentions it 20 MB).
+MAX_NAME = 500
+MAX_TEXT = 20_000
+
 # --------------------------------------------------------------------------- partial dates
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -188,8 +193,8 @@ class Model(BaseModel):
 class Citation(Model):
     """One piece of support for an element: a source, the supporting quote, the page."""
 
-    source: str = Field(min_length=1, description="id of a Source node")
-    quote: str = Field(min_length=1, description="verbatim supporting text")
+    source: str = Field(min_length=1, max_length=200, description="id of a Source node")
+    quote: str = Field(min_length=1, max_length=MAX_TEXT, description="verbatim supporting text")
     page: str | None = Field(default=None, description="page or section, where known")
 
 
@@ -220,6 +225,13 @@ class Element(Model):
             self.confidentiality = self.default_confidentiality().value
         return self
 
+    @model_validator(mode="after")
+    def _derived_properties_are_valid(self):
+        # Date ranges (end before start) are checked here, at validation, so a bad file
+        # is refused with its record named instead of failing half-way through a write.
+        self.derived_properties()
+        return self
+
     def to_properties(self) -> dict[str, Any]:
         """Flat, Neo4j-storable properties (camelCase; lists of primitives only).
 
@@ -244,8 +256,8 @@ class NodeBase(Element):
 
     label: ClassVar[str]
     id: Id
-    name: str = Field(min_length=1)
-    aliases: list[str] = Field(default_factory=list)
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    aliases: list[Annotated[str, Field(min_length=1, max_length=MAX_NAME)]] = Field(default_factory=list, max_length=100)
 
     def derived_properties(self) -> dict[str, Any]:
         return {"searchText": search_text([self.name, *self.aliases])}
@@ -434,8 +446,14 @@ class RelationshipBase(Element):
 
     @model_validator(mode="after")
     def _default_id(self):
+        default = f"{self.type_name}:{self.from_}:{self.to}"
         if self.id is None:
-            self.id = f"{self.type_name}:{self.from_}:{self.to}"
+            self.id = default
+        elif not self.id.startswith(default + ":"):
+            # An id names one relationship between these two ends; an arbitrary id could be
+            # reused in another file for other ends and leave two relationships with one id.
+            raise ValueError(f"a {self.type_name} id is TYPE:from:to, optionally with a suffix "
+                             f"(e.g. {default}:2019); got {self.id!r}")
         return self
 
     def to_properties(self) -> dict[str, Any]:
@@ -473,6 +491,12 @@ class Targeted(RelationshipBase):
         if self.because_of and self.basis != TargetBasis.guilt_by_association:
             raise ValueError("becauseOf is only meaningful with basis guilt_by_association")
         return self
+
+    def default_confidentiality(self) -> Confidentiality:
+        # Targeting a relative for a defender's work reveals the relative: protected by default.
+        if self.basis == TargetBasis.guilt_by_association:
+            return Confidentiality.restricted
+        return Confidentiality.public
 
 
 class PerpetratedBy(RelationshipBase):

@@ -65,7 +65,7 @@ def merge_relationship(rel_type: str, from_label: str, to_label: str) -> str:
 #: under UNWIND in one round trip (``GraphStore.read_many``).
 LABEL_OF_ID = f"""
 MATCH (n:{ENTITY_LABEL} {{id: $id}})
-RETURN n.id AS id, [l IN labels(n) WHERE l <> '{ENTITY_LABEL}'][0] AS label
+RETURN n.id AS id, [l IN labels(n) WHERE l <> '{ENTITY_LABEL}'][0] AS label, n.confidentiality AS confidentiality
 """
 
 #: Empties the store (demo and test fixtures only).

@@ -13,7 +13,8 @@ from rich.table import Table
 from .. import service as S
 from ..ingest import CaseFileError, load_case_file
 from ..ingest.writer import element_count, expand_paths, write_case
-from ..ontology import case_file_json_schema
+from .. import queries as Q
+from ..ontology import IncidentType, case_file_json_schema
 from ..queries import NAMED_QUERIES
 from ..schema import schema_statements
 from . import app
@@ -98,7 +99,10 @@ def _parse_params(items: list[str]) -> dict[str, str]:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise typer.BadParameter(f"{item!r}: expected key=value", param_hint="--param")
-        out[key.strip().replace("-", "_")] = value
+        key = key.strip().replace("-", "_")
+        if key in out:
+            raise typer.BadParameter(f"{key} given twice", param_hint="--param")
+        out[key] = value
     return out
 
 
@@ -108,6 +112,12 @@ def run_named_query(store, name: str, params: dict[str, str]):
     unknown = set(params) - set(spec.params)
     if unknown:
         raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))} for {name}; known: {', '.join(spec.params) or 'none'}")
+    # the same checks as the API: a typo must not answer "nothing found"
+    for key in ("defender_id", "official_id"):
+        if params.get(key) is not None and not S.each(store, Q.ENTITY, [params[key]]):
+            raise S.NotFound(f"{key}: no entity with id {params[key]!r}")
+    if params.get("incident_type") is not None and params["incident_type"] not in IncidentType.__members__:
+        raise ValueError(f"incident_type: one of {', '.join(IncidentType.__members__)}")
     if name == "guilt-by-association":
         return S.guilt_by_association(store, params.get("defender_id"))
     if name == "officials-cases":
@@ -125,6 +135,8 @@ def run_named_query(store, name: str, params: dict[str, str]):
             limit, offset = int(params.get("limit", 20)), int(params.get("offset", 0))
         except ValueError:
             raise ValueError("limit and offset are whole numbers") from None
+        if not (1 <= limit <= 1000 and offset >= 0):
+            raise ValueError("limit: 1 to 1000; offset: 0 or more")
         return S.search(store, params["q"], params.get("type"), limit, offset)
     if name == "laws":
         return S.laws(store)

@@ -32,6 +32,10 @@ def _read(path: Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise CaseFileError(path, f"invalid YAML{at}: {getattr(exc, 'problem', exc)}") from None
+    except RecursionError:
+        raise CaseFileError(path, "nested too deeply to be a case file") from None
+    except ValueError as exc:  # PyYAML's own date parsing: an unquoted 2024-02-30
+        raise CaseFileError(path, f"invalid value: {exc}") from None
 
 
 def _record_name(data: Any, section: str, index: int) -> str:
@@ -80,6 +84,8 @@ def load_case_file(path: str | Path) -> CaseFile:
         case = CaseFile.model_validate(data)
     except ValidationError as exc:
         raise _located(path, data, exc) from None
+    except RecursionError:
+        raise CaseFileError(path, "nested too deeply to be a case file") from None
     seen: dict[str, int] = {}
     for i, node in enumerate(case.nodes):
         if node.id in seen:

@@ -52,14 +52,22 @@ def _documented_in(case: CaseFile) -> list[RelationshipBase]:
     return out
 
 
-def _resolve_labels(store: GraphStore, case: CaseFile, path: Path, relationships: list[RelationshipBase]) -> dict[str, str]:
-    """Label of every id the file refers to: its own nodes, else the store's. Raises on unknown ids."""
+#: Strictness of the confidentiality levels: an ingest never lowers a node's level.
+STRICTNESS = {"public": 0, "restricted": 1, "confidential": 2}
+
+
+def _resolve_labels(store: GraphStore, case: CaseFile, path: Path, relationships: list[RelationshipBase]
+                    ) -> tuple[dict[str, str], dict[str, str]]:
+    """Label of every id the file refers to (its own nodes, else the store's), and the
+    stored confidentiality of the file's nodes already in the store. Raises on a label clash."""
     labels = {n.id: n.label for n in case.nodes}
     wanted = {r.from_ for r in relationships} | {r.to for r in relationships}
+    wanted |= {r.because_of for r in relationships if getattr(r, "because_of", None)}
     wanted |= {c.source for n in case.nodes for c in n.citations}
     wanted |= {c.source for r in case.relationships for c in r.citations}
-    existing = {row["id"]: row["label"]
-                for row in store.read_many(Q.LABEL_OF_ID, [{"id": i} for i in sorted(wanted | set(labels))])}
+    rows = store.read_many(Q.LABEL_OF_ID, [{"id": i} for i in sorted(wanted | set(labels))])
+    existing = {row["id"]: row["label"] for row in rows}
+    stored_confidentiality = {row["id"]: row["confidentiality"] for row in rows if row["id"] in labels}
     for i, node in enumerate(case.nodes):
         if node.id in existing and existing[node.id] != node.label:
             raise CaseFileError(
@@ -68,7 +76,7 @@ def _resolve_labels(store: GraphStore, case: CaseFile, path: Path, relationships
             )
     for ident, label in existing.items():
         labels.setdefault(ident, label)
-    return labels
+    return labels, stored_confidentiality
 
 
 def _check_references(case: CaseFile, path: Path, labels: dict[str, str]) -> None:
@@ -90,6 +98,10 @@ def _check_references(case: CaseFile, path: Path, labels: dict[str, str]) -> Non
         for j, c in enumerate(rel.citations):
             if labels.get(c.source) != "Source":
                 raise CaseFileError(path, f"unknown source id {c.source!r}", record, f"citations[{j}].source")
+        because = getattr(rel, "because_of", None)
+        if because is not None and labels.get(because) != "Person":
+            problem = f"unknown id {because!r}" if because not in labels else f"{because!r} is a {labels[because]}, not a Person"
+            raise CaseFileError(path, f"becauseOf names the relative whose work was punished: {problem}", record, "becauseOf")
 
 
 def write_case(store: GraphStore, case: CaseFile, path: str | Path = "<case>", progress: Progress | None = None) -> IngestResult:
@@ -98,12 +110,17 @@ def write_case(store: GraphStore, case: CaseFile, path: str | Path = "<case>", p
     wrong labels; a store failure rolls the whole file back."""
     path = Path(path)
     relationships = [*case.relationships, *_documented_in(case)]
-    labels = _resolve_labels(store, case, path, relationships)
+    labels, stored_confidentiality = _resolve_labels(store, case, path, relationships)
     _check_references(case, path, labels)
 
     nodes_by_label: dict[str, list[dict]] = defaultdict(list)
     for node in case.nodes:
-        nodes_by_label[node.label].append({"id": node.id, "props": node.to_properties()})
+        props = node.to_properties()
+        stored = stored_confidentiality.get(node.id)
+        if stored and STRICTNESS.get(stored, 0) > STRICTNESS[props["confidentiality"]]:
+            # A later file (or a default) never makes a protected person less protected.
+            props["confidentiality"] = stored
+        nodes_by_label[node.label].append({"id": node.id, "props": props})
     rels_by_shape: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     for rel in relationships:
         shape = (rel.type_name, labels[rel.from_], labels[rel.to])
