@@ -116,7 +116,6 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
     "SUPERIORS": [{"id": "pos-fpp-agent", "from": "2024-08-03", "to": "2024-08-03"},
                   {"id": "pos-fpp-director", "from": "2024-08-03", "to": "2024-08-03"},
                   {"id": "org-fake-police", "from": "2023-01-01", "to": "2023-12-31"}],
-    "POSITION_ORGANIZATION": [{"id": "pos-fpp-director"}],
     "EXILE_RECORDS": [{}],
     "STATISTICS": [{}],
     "LAWS": [{}],

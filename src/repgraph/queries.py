@@ -332,12 +332,6 @@ ORDER BY id
 # holder's HOLDS dates with a null id (found by tests/test_conformance.py). No holder at
 # all still collects one all-null map on both backends; the service skips null ids.
 
-#: Organization of a position; ``$id``.
-POSITION_ORGANIZATION = """
-MATCH (pos:Position {id: $id})-[:IN]->(o:Organization)
-RETURN o.id AS id, o.name AS name
-"""
-
 #: Exile records: persons -> host countries, with date, half-year, route and the
 #: person's roles (the service keeps defenders). Shape: filtering roles in Cypher with
 #: ``any(r IN p.roles WHERE r IN $roles)`` cost GraphQLite 400 ms at 10k, against 35 ms.

@@ -76,11 +76,6 @@ def _public_props(props: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if k not in INTERNAL_PROPERTIES}
 
 
-def _refs(items: list[dict]) -> list[EntityRef]:
-    """Entity refs from collected maps; OPTIONAL MATCH misses collect as null ids."""
-    return sorted((EntityRef(**i) for i in items if i.get("id") is not None), key=lambda r: r.id)
-
-
 # --------------------------------------------------------------------------- stats, search, entity
 
 

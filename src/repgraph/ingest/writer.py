@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import queries as Q
-from ..ontology import CaseFile, DocumentedIn, NodeBase, RelationshipBase
+from ..ontology import CaseFile, DocumentedIn, RelationshipBase
 from ..store import GraphStore
 from .errors import CaseFileError
 from .loader import load_case_file
