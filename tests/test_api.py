@@ -368,7 +368,7 @@ def test_every_route_answers_through_disclosure(synthetic, monkeypatch):
     """One call of disclose() per answer, with the viewer, on every route; what it returns is what leaves."""
     calls = []
 
-    def spy(result, viewer):
+    def spy(result, viewer, store=None):
         calls.append((type(result).__name__, viewer.name))
         return result
 
@@ -393,7 +393,7 @@ def test_every_route_answers_through_disclosure(synthetic, monkeypatch):
 
 
 def test_redaction_plugs_in_without_touching_routes(synthetic, monkeypatch):
-    def pseudonymise(result, viewer):
+    def pseudonymise(result, viewer, store=None):
         for g in getattr(result, "items", []):
             g.relative.name = f"[{g.relation}]"
         return result
@@ -409,7 +409,7 @@ def test_rendered_responses_pass_the_seam_untouched(monkeypatch):
     from fastapi import FastAPI
     from fastapi.responses import HTMLResponse
 
-    monkeypatch.setattr(routing, "disclose", lambda result, viewer: pytest.fail("disclose() called on a Response"))
+    monkeypatch.setattr(routing, "disclose", lambda result, viewer, store=None: pytest.fail("disclose() called on a Response"))
     r = routing.router("/x", "x")
 
     @r.get("/page", response_class=HTMLResponse)

@@ -124,6 +124,9 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
     "OPERATION_INCIDENTS": [{}],
     "SOURCE": [{"id": "src-fake-report"}, {"id": EVERY_ID}],
     "SOURCE_IDS": [{}],
+    "PROTECTED_NODES": [{"levels": ["restricted", "confidential"]}, {"levels": ["confidential"]}],
+    "PROTECTED_RELATIONSHIPS": [{"levels": ["restricted", "confidential"]}],
+    "PUBLIC_PERSON_NAMES": [{}],
 }
 
 #: Statements that are not reads of the data (writes, wipes): covered by the ingest tests

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .ontology import Confidentiality
 
@@ -75,9 +75,34 @@ def notify(viewer: Viewer, protected_ids: Iterable[str]) -> None:
             listener(viewer, ids)
 
 
-def disclose(result: T, viewer: Viewer = DEFAULT_VIEWER) -> T:
-    """Return what ``viewer`` may see of ``result`` (a result model or a list of them).
+def disclose(result: T, viewer: Viewer = DEFAULT_VIEWER, store: Any = None) -> T:
+    """Return what ``viewer`` may see of ``result`` (a result model, or a list of them),
+    read from ``store``.
 
-    The seam for redaction: currently the identity, for every viewer.
+    Below full clearance, protected persons become pseudonyms with opaque ids, elements
+    above the viewer's level are hidden, and protected names and ids are masked in every
+    string (:mod:`repgraph.redaction`); counts are left as they are. Listeners are told
+    which restricted or confidential elements were shown. Raises
+    :class:`~repgraph.service.NotFound` when nothing of ``result`` may be shown (the
+    element asked for is hidden from the viewer: answered like an unknown id), and
+    RuntimeError when a viewer without full clearance is given no store (fail closed).
     """
-    return result
+    full = Role(viewer.role) is Role.admin
+    if full and not _listeners:
+        return result
+    if store is None:
+        if full:
+            return result
+        raise RuntimeError("disclose: a viewer without full clearance needs the store the answer came from")
+    from .redaction import HIDE, redactor
+
+    red = redactor(store, viewer)
+    shown: set[str] = set()
+    out = red.redact(result, shown)
+    ident = getattr(result, "id", None)
+    if out is HIDE or (ident is not None and red.unseen(ident)):
+        from .service import NotFound
+
+        raise NotFound(f"no entity with id {ident!r}" if ident else "nothing here may be shown at your clearance")
+    notify(viewer, shown)
+    return out

@@ -32,6 +32,7 @@ class IncidentRef(BaseModel):
     name: str | None = None
     type: str | None = None
     date: str | None = None
+    confidentiality: str | None = Field(default=None, description="public | restricted | confidential")
     citations: list[CitationOut] = Field(default_factory=list)
 
 
@@ -56,6 +57,7 @@ class RelationshipOut(BaseModel):
     other: EntityRef
     properties: dict[str, Any] = Field(default_factory=dict)
     citations: list[CitationOut] = Field(default_factory=list)
+    confidentiality: str | None = Field(default=None, description="public | restricted | confidential (of the link)")
 
 
 class EntityDetail(BaseModel):
@@ -65,6 +67,7 @@ class EntityDetail(BaseModel):
     properties: dict[str, Any]
     citations: list[CitationOut] = Field(default_factory=list)
     relationships: list[RelationshipOut] = Field(default_factory=list)
+    confidentiality: str | None = Field(default=None, description="public | restricted | confidential")
 
 
 class GuiltByAssociation(BaseModel):
@@ -75,6 +78,7 @@ class GuiltByAssociation(BaseModel):
     relation: str | None = None
     incidents: list[IncidentRef]
     citations: list[CitationOut] = Field(default_factory=list)
+    confidentiality: str | None = Field(default=None, description="the highest level of the family link and the targeting")
 
 
 class OfficialCase(BaseModel):
@@ -86,6 +90,7 @@ class OfficialCase(BaseModel):
     via_organization: str | None = Field(default=None, description="with role command: the organization headed")
     via_position: str | None = None
     citations: list[CitationOut] = Field(default_factory=list)
+    confidentiality: str | None = Field(default=None, description="public | restricted | confidential (of the link)")
 
 
 class ChainLink(BaseModel):
@@ -104,6 +109,7 @@ class ChainLink(BaseModel):
     valid_from: str | None = None
     valid_to: str | None = None
     citations: list[CitationOut] = Field(default_factory=list)
+    confidentiality: str | None = Field(default=None, description="public | restricted | confidential (of the link)")
 
 
 class ResponsibilityChain(BaseModel):
@@ -116,6 +122,7 @@ class ResponsibilityChain(BaseModel):
 
 
 class ExileRecord(BaseModel):
+    id: str | None = Field(default=None, description="the EXILED_TO relationship's id")
     person: EntityRef
     country: EntityRef
     date: str | None = None
@@ -123,6 +130,7 @@ class ExileRecord(BaseModel):
     route: str | None = None
     via: str | None = None
     citations: list[CitationOut] = Field(default_factory=list)
+    confidentiality: str | None = Field(default=None, description="public | restricted | confidential (of the link)")
 
 
 class ExileGroup(BaseModel):
@@ -142,6 +150,7 @@ class StatisticOut(BaseModel):
     place: str | None = None
     qualifier: str | None = None
     citations: list[CitationOut] = Field(default_factory=list)
+    confidentiality: str | None = Field(default=None, description="public | restricted | confidential")
 
 
 class ExileFlows(BaseModel):
@@ -160,6 +169,7 @@ class WithIncidents(BaseModel):
     name: str | None = None
     incidents: list[IncidentRef]
     citations: list[CitationOut] = Field(default_factory=list)
+    confidentiality: str | None = Field(default=None, description="public | restricted | confidential")
 
 
 class GraphNode(BaseModel):
@@ -167,6 +177,8 @@ class GraphNode(BaseModel):
     label: str | None = None
     name: str | None = None
     properties: dict[str, Any] = Field(default_factory=dict)
+    confidentiality: str | None = Field(default=None, description="public | restricted | confidential")
+    citations: list[CitationOut] = Field(default_factory=list)
 
 
 class GraphEdge(BaseModel):
@@ -175,6 +187,8 @@ class GraphEdge(BaseModel):
     target: str
     type: str
     properties: dict[str, Any] = Field(default_factory=dict)
+    confidentiality: str | None = Field(default=None, description="public | restricted | confidential")
+    citations: list[CitationOut] = Field(default_factory=list)
 
 
 class Subgraph(BaseModel):

@@ -145,6 +145,33 @@ WHERE all(t IN $tokens WHERE n.searchText CONTAINS t)
 RETURN count(n) AS total
 """
 
+# --------------------------------------------------------------------------- redaction inventory
+
+#: Every node above ``public`` (``$levels``: ``['restricted', 'confidential']``): what
+#: :mod:`repgraph.redaction` pseudonymises or hides for a caller without clearance. Read
+#: once and cached per store version.
+PROTECTED_NODES = f"""
+MATCH (n:{ENTITY_LABEL})
+WHERE n.confidentiality IN $levels
+RETURN n.id AS id, [l IN labels(n) WHERE l <> '{ENTITY_LABEL}'][0] AS label, n.name AS name,
+       n.aliases AS aliases, n.confidentiality AS confidentiality
+"""
+
+#: Every relationship above ``public``; ``$levels`` as above.
+PROTECTED_RELATIONSHIPS = """
+MATCH ()-[r]->()
+WHERE r.confidentiality IN $levels
+RETURN r.id AS id, r.confidentiality AS confidentiality
+"""
+
+#: Names and aliases of the public persons (their words are never masked as a protected
+#: person's: a defender shares a surname with the relative targeted because of them).
+PUBLIC_PERSON_NAMES = """
+MATCH (n:Person)
+WHERE n.confidentiality = 'public'
+RETURN n.name AS name, n.aliases AS aliases
+"""
+
 # --------------------------------------------------------------------------- domain questions
 
 #: Family members targeted because of a relative's work (sippenhaft). ``$defenderId`` or null.
@@ -157,7 +184,8 @@ WHERE ($defenderId IS NULL OR d.id = $defenderId)
 RETURN rel.id AS relativeId, rel.name AS relative, rel.confidentiality AS relativeConfidentiality,
        d.id AS defenderId, d.name AS defender, d.confidentiality AS defenderConfidentiality, f.relation AS relation,
        i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
-       t.citations AS citations, i.citations AS incidentCitations
+       t.citations AS citations, i.citations AS incidentCitations, i.confidentiality AS incidentConfidentiality,
+       t.confidentiality AS targetingConfidentiality, f.confidentiality AS familyConfidentiality
 ORDER BY defender, defenderId, relative, relativeId, date, incidentId
 """
 
@@ -170,13 +198,14 @@ WHERE ($defenderId IS NULL OR d.id = $defenderId)
   AND (t.becauseOf IS NULL OR t.becauseOf = d.id)
 WITH rel, d, f, t, i
 ORDER BY i.date, i.id
-WITH rel, d, collect(f.relation)[0] AS relation,
+WITH rel, d, collect(f.relation)[0] AS relation, collect(f.confidentiality)[0] AS familyConfidentiality,
      collect({incidentId: i.id, incident: i.name, incidentType: i.type, date: i.date,
-              citations: t.citations, incidentCitations: i.citations}) AS incidents
+              citations: t.citations, incidentCitations: i.citations, incidentConfidentiality: i.confidentiality,
+              targetingConfidentiality: t.confidentiality}) AS incidents
 ORDER BY d.name, d.id, rel.name, rel.id
 WITH collect({relativeId: rel.id, relative: rel.name, relativeConfidentiality: rel.confidentiality,
               defenderId: d.id, defender: d.name, defenderConfidentiality: d.confidentiality,
-              relation: relation, incidents: incidents}) AS entries
+              relation: relation, familyConfidentiality: familyConfidentiality, incidents: incidents}) AS entries
 RETURN size(entries) AS total, entries[$skip..($skip + $limit)] AS page
 """
 
@@ -205,18 +234,19 @@ _COMMAND_LINKS = """
 #: persons against 2.5 s for collecting every link into one list and slicing it.
 OFFICIALS_CASES_PAGE = f"""
 CALL {{{_DIRECT_LINKS}  RETURN x, coalesce(p.role, 'direct') AS role, p.citations AS citations, p.confidence AS confidence, i,
-         null AS viaOrganizationId, null AS viaPositionId
+         null AS viaOrganizationId, null AS viaPositionId, p.confidentiality AS linkConfidentiality
   UNION ALL{_COMMAND_LINKS}  RETURN x, 'command' AS role, h.citations AS citations, h.confidence AS confidence, i,
-         o.id AS viaOrganizationId, pos.id AS viaPositionId
+         o.id AS viaOrganizationId, pos.id AS viaPositionId, h.confidentiality AS linkConfidentiality
 }}
-WITH x, role, citations, confidence, i, viaOrganizationId, viaPositionId
+WITH x, role, citations, confidence, i, viaOrganizationId, viaPositionId, linkConfidentiality
 ORDER BY coalesce(x.name, ''), x.id, coalesce(i.date, ''), i.id, role
 SKIP $skip
 LIMIT $limit
 RETURN x.id AS perpetratorId, x.name AS perpetrator, labels(x) AS perpetratorLabels,
        x.confidentiality AS perpetratorConfidentiality, role, citations, confidence,
        i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
-       viaOrganizationId, viaPositionId
+       i.citations AS incidentCitations, i.confidentiality AS incidentConfidentiality,
+       viaOrganizationId, viaPositionId, linkConfidentiality
 """
 
 #: How many links :data:`OFFICIALS_CASES_PAGE` pages through; same parameters (skip and
@@ -238,9 +268,10 @@ PERPETRATIONS = """
 MATCH (i:Incident)-[p:PERPETRATED_BY]->(x:Entity)
 RETURN x.id AS perpetratorId, x.name AS perpetrator, labels(x) AS perpetratorLabels,
        x.confidentiality AS perpetratorConfidentiality, p.role AS role, p.citations AS citations,
-       p.confidence AS confidence,
+       p.confidence AS confidence, p.confidentiality AS linkConfidentiality,
        i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
-       i.dateFrom AS dateFrom, i.dateTo AS dateTo
+       i.dateFrom AS dateFrom, i.dateTo AS dateTo, i.citations AS incidentCitations,
+       i.confidentiality AS incidentConfidentiality
 """
 
 #: The perpetrations of one perpetrator; ``$id``.
@@ -248,9 +279,10 @@ PERPETRATIONS_OF = """
 MATCH (i:Incident)-[p:PERPETRATED_BY]->(x:Entity {id: $id})
 RETURN x.id AS perpetratorId, x.name AS perpetrator, labels(x) AS perpetratorLabels,
        x.confidentiality AS perpetratorConfidentiality, p.role AS role, p.citations AS citations,
-       p.confidence AS confidence,
+       p.confidence AS confidence, p.confidentiality AS linkConfidentiality,
        i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
-       i.dateFrom AS dateFrom, i.dateTo AS dateTo
+       i.dateFrom AS dateFrom, i.dateTo AS dateTo, i.citations AS incidentCitations,
+       i.confidentiality AS incidentConfidentiality
 """
 
 #: Every victim of every incident.
@@ -265,14 +297,14 @@ HEADS = """
 MATCH (o:Organization)<-[:IN]-(pos:Position {isHead: true})<-[h:HOLDS]-(x:Person)
 RETURN o.id AS organizationId, pos.id AS positionId, x.id AS personId, x.name AS person,
        x.confidentiality AS confidentiality, h.validFrom AS validFrom, h.validTo AS validTo,
-       h.citations AS citations, h.confidence AS confidence
+       h.citations AS citations, h.confidence AS confidence, h.confidentiality AS linkConfidentiality
 """
 
 #: The incident and its date bounds; ``$id``.
 INCIDENT = """
 MATCH (i:Incident {id: $id})
 RETURN i.id AS id, i.name AS name, i.type AS type, i.date AS date, i.dateFrom AS dateFrom,
-       i.dateTo AS dateTo, i.citations AS citations
+       i.dateTo AS dateTo, i.citations AS citations, i.confidentiality AS confidentiality
 """
 
 #: Direct perpetrators of one incident; ``$id``.
@@ -280,7 +312,7 @@ INCIDENT_PERPETRATORS = """
 MATCH (i:Incident {id: $id})-[p:PERPETRATED_BY]->(x)
 RETURN x.id AS id, [l IN labels(x) WHERE l <> 'Entity'][0] AS label, x.name AS name,
        x.confidentiality AS confidentiality, p.role AS role,
-       p.citations AS citations, p.confidence AS confidence
+       p.citations AS citations, p.confidence AS confidence, p.confidentiality AS linkConfidentiality
 ORDER BY id
 """
 
@@ -299,7 +331,8 @@ WHERE coalesce(h.validFrom, '0000-01-01') <= $from
   AND coalesce(h.validTo, '9999-12-31') >= $to
 OPTIONAL MATCH (pos)-[:IN]->(o:Organization)
 RETURN pos.id AS positionId, pos.name AS position, o.id AS organizationId, o.name AS organization,
-       h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations
+       h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations,
+       pos.confidentiality AS positionConfidentiality, h.confidentiality AS linkConfidentiality
 ORDER BY positionId
 """
 
@@ -309,7 +342,8 @@ MATCH (o:Organization {id: $orgId})<-[:IN]-(pos:Position {isHead: true})<-[h:HOL
 WHERE coalesce(h.validFrom, '0000-01-01') <= $from
   AND coalesce(h.validTo, '9999-12-31') >= $to
 RETURN pos.id AS positionId, pos.name AS position, x.id AS personId, x.name AS person,
-       h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations
+       h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations,
+       x.confidentiality AS personConfidentiality, h.confidentiality AS linkConfidentiality
 ORDER BY positionId, personId
 """
 
@@ -323,8 +357,10 @@ WHERE coalesce(r.validFrom, '0000-01-01') <= $from
 OPTIONAL MATCH (x:Person)-[h:HOLDS]->(s)
 RETURN s.id AS id, [l IN labels(s) WHERE l <> 'Entity'][0] AS label, s.name AS name,
        r.validFrom AS validFrom, r.validTo AS validTo, r.citations AS citations,
+       s.confidentiality AS confidentiality, r.confidentiality AS linkConfidentiality,
        collect(DISTINCT CASE WHEN coalesce(h.validFrom, '0000-01-01') <= $from AND coalesce(h.validTo, '9999-12-31') >= $to
-               THEN {id: x.id, name: x.name, validFrom: h.validFrom, validTo: h.validTo, citations: h.citations} END) AS holders
+               THEN {id: x.id, name: x.name, validFrom: h.validFrom, validTo: h.validTo, citations: h.citations,
+                     confidentiality: x.confidentiality, linkConfidentiality: h.confidentiality} END) AS holders
 ORDER BY id
 """
 # Shape: the holders' dates are tested inside collect(CASE ...), not in a WHERE on the
@@ -339,7 +375,7 @@ EXILE_RECORDS = """
 MATCH (p:Person)-[e:EXILED_TO]->(c:Country)
 RETURN p.id AS personId, p.name AS person, p.roles AS roles, p.confidentiality AS confidentiality, c.id AS countryId,
        c.name AS country, c.confidentiality AS countryConfidentiality, e.date AS date, e.halfYear AS halfYear, e.route AS route, e.via AS via,
-       e.citations AS citations
+       e.citations AS citations, e.id AS id, e.confidentiality AS linkConfidentiality
 ORDER BY country, personId
 """
 
@@ -348,7 +384,7 @@ STATISTICS = """
 MATCH (s:Statistic)
 RETURN s.id AS id, s.name AS name, s.measure AS measure, s.value AS value, s.unit AS unit,
        s.periodStart AS periodStart, s.periodEnd AS periodEnd, s.place AS place,
-       s.qualifier AS qualifier, s.citations AS citations
+       s.qualifier AS qualifier, s.citations AS citations, s.confidentiality AS confidentiality
 ORDER BY periodStart, id
 """
 
@@ -358,25 +394,27 @@ ORDER BY periodStart, id
 #: Every law.
 LAWS = """
 MATCH (l:Law)
-RETURN l.id AS id, l.name AS name, l.citations AS citations
+RETURN l.id AS id, l.name AS name, l.citations AS citations, l.confidentiality AS confidentiality
 """
 
 #: Incidents in which a law was applied.
 LAW_INCIDENTS = """
 MATCH (i:Incident)-[:APPLIED_LAW]->(l:Law)
-RETURN l.id AS ownerId, i.id AS id, i.name AS name, i.type AS type, i.date AS date
+RETURN l.id AS ownerId, i.id AS id, i.name AS name, i.type AS type, i.date AS date,
+       i.citations AS citations, i.confidentiality AS confidentiality
 """
 
 #: Every operation.
 OPERATIONS = """
 MATCH (o:Operation)
-RETURN o.id AS id, o.name AS name, o.citations AS citations
+RETURN o.id AS id, o.name AS name, o.citations AS citations, o.confidentiality AS confidentiality
 """
 
 #: Incidents that were part of an operation.
 OPERATION_INCIDENTS = """
 MATCH (i:Incident)-[:PART_OF]->(o:Operation)
-RETURN o.id AS ownerId, i.id AS id, i.name AS name, i.type AS type, i.date AS date
+RETURN o.id AS ownerId, i.id AS id, i.name AS name, i.type AS type, i.date AS date,
+       i.citations AS citations, i.confidentiality AS confidentiality
 """
 
 #: Every Source id (the demo checks a store holds only seed sources before replacing it).

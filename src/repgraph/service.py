@@ -19,6 +19,7 @@ from .models import (
     GraphEdge, GraphNode, GuiltByAssociation, IncidentRef, OfficialCase, RelationshipOut,
     ResponsibilityChain, SearchHit, SearchPage, StatisticOut, StoreStats, Subgraph, WithIncidents,
 )
+from .disclosure import DEFAULT_VIEWER, Role, Viewer
 from .ontology import fold
 from .schema import primary_label
 from .store import GraphStore
@@ -76,6 +77,22 @@ def _public_props(props: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if k not in INTERNAL_PROPERTIES}
 
 
+def _top(*levels: str | None) -> str:
+    """The highest of several confidentiality levels (``public`` when none is set)."""
+    order = ("public", "restricted", "confidential")
+    return max((lv or "public" for lv in levels), key=order.index)
+
+
+def _redactor(store: GraphStore, viewer: Viewer):
+    """The viewer's redactor when they lack full clearance (else None: nothing to filter)."""
+    if Role(viewer.role) is Role.admin:
+        return None
+    from .redaction import redactor
+
+    red = redactor(store, viewer)
+    return red if red.active else None
+
+
 # --------------------------------------------------------------------------- stats, search, entity
 
 
@@ -89,23 +106,29 @@ def stats(store: GraphStore) -> StoreStats:
     )
 
 
-def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
+def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20, offset: int = 0,
+           viewer: Viewer = DEFAULT_VIEWER) -> SearchPage:
     """Entities whose name or an alias contains every word of ``q``, case- and
     accent-insensitive ("velasquez" finds "Velásquez"). Ranked: exact name or alias (0),
     a word of a name or alias starting with the query (1), other matches (2); persons
     before organizations before the rest; then by name and id. ``total`` counts every
     match; each hit carries its citations. Raises ValueError on an unknown ``label`` or a
-    query without letters or digits."""
+    query without letters or digits.
+
+    For a ``viewer`` without full clearance, candidates are filtered before ranking and
+    paging (:func:`_visible_hits`): nothing they may not see is matched or counted, and
+    no protected name or alias matches (names are masked before matching)."""
     folded = fold(q)
     tokens = folded.split()
     if not tokens:
         raise ValueError("q: give at least one letter or digit to search for")
     if label is not None:
         Q.checked_label(label)
-    if store.sorts_in_database:
+    red = _redactor(store, viewer)
+    if store.sorts_in_database and red is None:
         total, rows = _search_ranked_in_database(store, folded, tokens, label, limit, offset)
     else:
-        total, rows = _search_ranked_here(store, folded, tokens, label, limit, offset)
+        total, rows = _search_ranked_here(store, folded, tokens, label, limit, offset, red)
     # aliases, confidentiality and citations of the page's hits: one anchored read each
     props = {r["id"]: r["props"] for r in each(store, Q.ENTITY, [r["id"] for r in rows])}
     titles = _source_titles(store, _cited_sources(*(p.get("citations") for p in props.values())))
@@ -136,13 +159,16 @@ def _search_rank(search_text: str, folded: str) -> int:
     return 2
 
 
-def _search_ranked_here(store, folded, tokens, label, limit, offset) -> tuple[int, list[dict]]:
+def _search_ranked_here(store, folded, tokens, label, limit, offset, red=None) -> tuple[int, list[dict]]:
     """GraphQLite: fetch the candidates flat and rank, order and page them here (same
     order as :data:`~repgraph.queries.SEARCH`). Measured at 10k persons: the ranked, ordered
     Cypher took 990 ms for a common word, the flat candidate read 117 ms."""
     anchor = max(tokens, key=len)
     hits = []
-    for r in store.read(Q.SEARCH_CANDIDATES, {"token": anchor}):
+    rows = store.read(Q.SEARCH_CANDIDATES, {"token": anchor})
+    if red is not None:
+        rows = _visible_hits(rows, red)
+    for r in rows:
         text, node_label = r["searchText"] or "", primary_label(r["labels"])
         if label is not None and node_label != label or not all(t in text for t in tokens):
             continue
@@ -150,6 +176,18 @@ def _search_ranked_here(store, folded, tokens, label, limit, offset) -> tuple[in
         hits.append({"id": r["id"], "label": node_label, "name": r["name"], "rank": _search_rank(text, folded), "_kind": kind})
     hits.sort(key=lambda h: (h["rank"], h["_kind"], h["name"] or "", h["id"]))
     return len(hits), hits[offset:offset + limit]
+
+
+def _visible_hits(rows: list[dict], red) -> list[dict]:
+    """Search candidates as a caller below full clearance may match them: nothing hidden
+    or pseudonymised, and each name matched with protected names masked (the visibility
+    step, kept apart from how candidates are found)."""
+    out = []
+    for r in rows:
+        if red.unseen(r["id"]):
+            continue
+        out.append({**r, "searchText": red.search_text(r["searchText"] or "")})
+    return out
 
 
 def entity(store: GraphStore, entity_id: str) -> EntityDetail:
@@ -170,6 +208,7 @@ def entity(store: GraphStore, entity_id: str) -> EntityDetail:
                                 confidentiality=r["otherConfidentiality"]),
                 properties=_public_props(r["props"]),
                 citations=_citations(store, r["props"].get("citations"), titles),
+                confidentiality=r["props"].get("confidentiality"),
             )
             for r in rels
         ),
@@ -178,6 +217,7 @@ def entity(store: GraphStore, entity_id: str) -> EntityDetail:
     return EntityDetail(
         id=entity_id, label=rows[0]["label"], name=props.get("name"), properties=_public_props(props),
         citations=_citations(store, props.get("citations"), titles), relationships=relationships,
+        confidentiality=props.get("confidentiality"),
     )
 
 
@@ -225,8 +265,10 @@ def _guilt_groups(store: GraphStore, rows: list[dict]) -> list[GuiltByAssociatio
             )
         g = grouped[key]
         g.incidents.append(IncidentRef(id=r["incidentId"], name=r["incident"], type=r["incidentType"], date=r["date"],
-                                       citations=_citations(store, r["incidentCitations"], titles)))
+                                       citations=_citations(store, r["incidentCitations"], titles),
+                                       confidentiality=r["incidentConfidentiality"]))
         g.citations.extend(_citations(store, r["citations"], titles))
+        g.confidentiality = _top(g.confidentiality, r["familyConfidentiality"], r["targetingConfidentiality"])
     return list(grouped.values())
 
 
@@ -257,17 +299,19 @@ def officials_cases_page(store: GraphStore, official_id: str | None, incident_ty
     victims_rows = each(store, Q.INCIDENT_VICTIMS, incident_ids) if len(incident_ids) <= 1000 else store.read(Q.VICTIMS)
     victims: dict[str, dict[str, EntityRef]] = defaultdict(dict)
     for v in victims_rows:
-        victims[v["incidentId"]][v["id"]] = EntityRef(id=v["id"], name=v["name"], confidentiality=v["confidentiality"])
-    titles = _source_titles(store, _cited_sources(*(r["citations"] for r in rows)))
+        victims[v["incidentId"]][v["id"]] = EntityRef(id=v["id"], label="Person", name=v["name"], confidentiality=v["confidentiality"])
+    titles = _source_titles(store, _cited_sources(*(r["citations"] for r in rows), *(r["incidentCitations"] for r in rows)))
     return total, [
         OfficialCase(
             perpetrator=EntityRef(id=r["perpetratorId"], label=r["perpetratorLabel"], name=r["perpetrator"],
                                   confidentiality=r["perpetratorConfidentiality"]),
             role=r["role"], confidence=r["confidence"],
-            incident=IncidentRef(id=r["incidentId"], name=r["incident"], type=r["incidentType"], date=r["date"]),
+            incident=IncidentRef(id=r["incidentId"], name=r["incident"], type=r["incidentType"], date=r["date"],
+                                 citations=_citations(store, r["incidentCitations"], titles),
+                                 confidentiality=r["incidentConfidentiality"]),
             victims=sorted(victims.get(r["incidentId"], {}).values(), key=lambda v: v.id),
             via_organization=r.get("viaOrganizationId"), via_position=r.get("viaPositionId"),
-            citations=_citations(store, r["citations"], titles),
+            citations=_citations(store, r["citations"], titles), confidentiality=r["linkConfidentiality"] or "public",
         )
         for r in rows
     ]
@@ -298,7 +342,7 @@ def _official_rows_here(store: GraphStore, official_id: str | None, incident_typ
             if (h["validFrom"] or "0000-01-01") <= p["dateFrom"] and (h["validTo"] or "9999-12-31") >= p["dateTo"]:
                 rows.append({**p, "perpetratorId": h["personId"], "perpetrator": h["person"], "perpetratorLabel": "Person",
                              "perpetratorConfidentiality": h["confidentiality"], "role": "command", "citations": h["citations"],
-                             "confidence": h["confidence"],
+                             "confidence": h["confidence"], "linkConfidentiality": h["linkConfidentiality"],
                              "viaOrganizationId": p["perpetratorId"], "viaPositionId": h["positionId"]})
     rows.sort(key=lambda r: (r["perpetrator"] or "", r["perpetratorId"], r["date"] or "", r["incidentId"], r["role"]))
     return rows
@@ -332,7 +376,8 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
     for p in perps:
         links.append(ChainLink(level=0, kind="perpetrator",
                                entity=EntityRef(id=p["id"], label=p["label"], name=p["name"], confidentiality=p["confidentiality"]),
-                               role=p["role"], below=incident_id, citations=cites(p["citations"])))
+                               role=p["role"], below=incident_id, citations=cites(p["citations"]),
+                               confidentiality=p["linkConfidentiality"] or "public"))
     note = None
     if inc["dateFrom"] is None:
         note = "the incident has no date: no chain of command can be dated, perpetrators only"
@@ -340,15 +385,15 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
         for p in perps:
             if p["label"] == "Person":
                 for pos in store.read(Q.POSITIONS_HELD, {"personId": p["id"], **dates}):
-                    links.append(ChainLink(level=1, kind="position", entity=EntityRef(id=pos["positionId"], label="Position", name=pos["position"]),
+                    links.append(ChainLink(level=1, kind="position",
+                                           entity=EntityRef(id=pos["positionId"], label="Position", name=pos["position"],
+                                                            confidentiality=pos["positionConfidentiality"]),
                                            role="held", below=p["id"], valid_from=pos["validFrom"], valid_to=pos["validTo"],
-                                           citations=cites(pos["citations"])))
+                                           citations=cites(pos["citations"]), confidentiality=pos["linkConfidentiality"] or "public"))
                     frontier.append((pos["positionId"], "Position"))
             else:
                 for head in store.read(Q.ORGANIZATION_HEADS, {"orgId": p["id"], **dates}):
-                    links.append(ChainLink(level=1, kind="holder", entity=EntityRef(id=head["personId"], label="Person", name=head["person"]),
-                                           role="command", below=p["id"], valid_from=head["validFrom"], valid_to=head["validTo"],
-                                           citations=cites(head["citations"])))
+                    links.append(_head_link(1, head, p["id"], cites))
                 frontier.append((p["id"], "Organization"))
         seen = {i for i, _ in frontier}
         level = 1
@@ -358,35 +403,51 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
             for ident, _ in frontier:
                 for s in store.read(Q.SUPERIORS, {"id": ident, **dates}):
                     links.append(ChainLink(level=level, kind="position" if s["label"] == "Position" else "organization",
-                                           entity=EntityRef(id=s["id"], label=s["label"], name=s["name"]), role="reports_to",
-                                           below=ident, valid_from=s["validFrom"], valid_to=s["validTo"], citations=cites(s["citations"])))
+                                           entity=EntityRef(id=s["id"], label=s["label"], name=s["name"], confidentiality=s["confidentiality"]),
+                                           role="reports_to", below=ident, valid_from=s["validFrom"], valid_to=s["validTo"],
+                                           citations=cites(s["citations"]), confidentiality=s["linkConfidentiality"] or "public"))
                     for h in s["holders"]:
                         if h.get("id") is None:
                             continue
-                        links.append(ChainLink(level=level, kind="holder", entity=EntityRef(id=h["id"], label="Person", name=h["name"]),
+                        links.append(ChainLink(level=level, kind="holder",
+                                               entity=EntityRef(id=h["id"], label="Person", name=h["name"],
+                                                                confidentiality=h.get("confidentiality")),
                                                role="held", below=s["id"], valid_from=h.get("validFrom"), valid_to=h.get("validTo"),
-                                               citations=cites(h.get("citations"))))
+                                               citations=cites(h.get("citations")),
+                                               confidentiality=h.get("linkConfidentiality") or "public"))
                     if s["label"] == "Organization":
                         for head in store.read(Q.ORGANIZATION_HEADS, {"orgId": s["id"], **dates}):
-                            links.append(ChainLink(level=level, kind="holder", entity=EntityRef(id=head["personId"], label="Person", name=head["person"]),
-                                                   role="command", below=s["id"], valid_from=head["validFrom"], valid_to=head["validTo"],
-                                                   citations=cites(head["citations"])))
+                            links.append(_head_link(level, head, s["id"], cites))
                     if s["id"] not in seen:
                         seen.add(s["id"])
                         nxt.append((s["id"], s["label"]))
             frontier = nxt
     links.sort(key=lambda link: (link.level, link.kind, link.below or "", link.entity.id))
     return ResponsibilityChain(
-        incident=IncidentRef(id=inc["id"], name=inc["name"], type=inc["type"], date=inc["date"], citations=cites(inc["citations"])),
+        incident=IncidentRef(id=inc["id"], name=inc["name"], type=inc["type"], date=inc["date"], citations=cites(inc["citations"]),
+                             confidentiality=inc["confidentiality"]),
         date_from=inc["dateFrom"], date_to=inc["dateTo"], victims=victims, links=links, note=note,
     )
 
 
-def exile_flows(store: GraphStore, by: Literal["country", "period", "route"] = "country") -> ExileFlows:
+def _head_link(level: int, head: dict, below: str, cites) -> ChainLink:
+    """The chain link of a person heading an organization (holding its head post) at the date."""
+    return ChainLink(level=level, kind="holder",
+                     entity=EntityRef(id=head["personId"], label="Person", name=head["person"],
+                                      confidentiality=head["personConfidentiality"]),
+                     role="command", below=below, valid_from=head["validFrom"], valid_to=head["validTo"],
+                     citations=cites(head["citations"]), confidentiality=head["linkConfidentiality"] or "public")
+
+
+def exile_flows(store: GraphStore, by: Literal["country", "period", "route"] = "country",
+                viewer: Viewer = DEFAULT_VIEWER) -> ExileFlows:
     """Defenders (defender, journalist, lawyer, trade-unionist, activist) by host country,
     by half-year (``2024-H2``; ``unknown`` when the date does not say) or by route, from
     individual EXILED_TO records; beside them every sourced Statistic, so the individual
-    records can be compared with the reported aggregates. Groups sorted by count desc, key."""
+    records can be compared with the reported aggregates. Groups sorted by count desc, key.
+    A group's ``count`` counts every record; for a ``viewer`` without full clearance its
+    ``persons`` lists only those whose record they may see (a hidden record is a number,
+    never a name or a pseudonym)."""
     if by not in ("country", "period", "route"):
         raise ValueError("by: one of country, period, route")
     rows = [r for r in store.read(Q.EXILE_RECORDS) if set(r["roles"] or ()) & set(DEFENDER_ROLES)]
@@ -394,6 +455,7 @@ def exile_flows(store: GraphStore, by: Literal["country", "period", "route"] = "
     titles = _source_titles(store, _cited_sources(*(r["citations"] for r in rows), *(s["citations"] for s in stats_rows)))
     records = [
         ExileRecord(
+            id=r["id"], confidentiality=r["linkConfidentiality"],
             person=EntityRef(id=r["personId"], label="Person", name=r["person"], confidentiality=r["confidentiality"]),
             country=EntityRef(id=r["countryId"], label="Country", name=r["country"], confidentiality=r["countryConfidentiality"]),
             date=r["date"], half_year=r["halfYear"], route=r["route"], via=r["via"],
@@ -406,18 +468,23 @@ def exile_flows(store: GraphStore, by: Literal["country", "period", "route"] = "
         "period": lambda rec: rec.half_year or "unknown",
         "route": lambda rec: rec.route or "unknown",
     }[by]
+    red = _redactor(store, viewer)
     groups: dict[str, dict[str, EntityRef]] = defaultdict(dict)
+    listed: dict[str, set[str]] = defaultdict(set)
     for rec in records:
         groups[key_of(rec)][rec.person.id] = rec.person
+        if red is None or not red.hides_relationship(rec.id, rec.confidentiality, rec.person.id, rec.country.id):
+            listed[key_of(rec)].add(rec.person.id)
     group_list = sorted(
-        (ExileGroup(key=k, count=len(v), persons=sorted(v.values(), key=lambda p: p.id)) for k, v in groups.items()),
+        (ExileGroup(key=k, count=len(v), persons=sorted((p for i, p in v.items() if i in listed[k]), key=lambda p: p.id))
+         for k, v in groups.items()),
         key=lambda g: (-g.count, g.key),
     )
     statistics = [
         StatisticOut(
             id=s["id"], name=s["name"], measure=s["measure"], value=s["value"], unit=s["unit"],
             period_start=s["periodStart"], period_end=s["periodEnd"], place=s["place"], qualifier=s["qualifier"],
-            citations=_citations(store, s["citations"], titles),
+            citations=_citations(store, s["citations"], titles), confidentiality=s["confidentiality"],
         )
         for s in stats_rows
     ]
@@ -426,15 +493,17 @@ def exile_flows(store: GraphStore, by: Literal["country", "period", "route"] = "
 
 def _with_incidents(store: GraphStore, owners_query: str, incidents_query: str) -> list[WithIncidents]:
     owners = store.read(owners_query)
+    incident_rows = store.read(incidents_query)
+    titles = _source_titles(store, _cited_sources(*(r["citations"] for r in owners), *(r["citations"] for r in incident_rows)))
     incidents: dict[str, list[IncidentRef]] = defaultdict(list)
-    for r in store.read(incidents_query):
-        incidents[r.pop("ownerId")].append(IncidentRef(**r))
-    titles = _source_titles(store, _cited_sources(*(r["citations"] for r in owners)))
+    for r in incident_rows:
+        raw = r.pop("citations")
+        incidents[r.pop("ownerId")].append(IncidentRef(**r, citations=_citations(store, raw, titles)))
     out = [
         WithIncidents(
             id=r["id"], name=r["name"],
             incidents=sorted(incidents.get(r["id"], []), key=lambda i: (i.date or "", i.id)),
-            citations=_citations(store, r["citations"], titles),
+            citations=_citations(store, r["citations"], titles), confidentiality=r["confidentiality"],
         )
         for r in owners
     ]
@@ -454,11 +523,26 @@ def operations(store: GraphStore) -> list[WithIncidents]:
 # --------------------------------------------------------------------------- subgraphs
 
 
+def _node(row_id: str, label: str | None, props: dict[str, Any], titles: dict[str, str], store: GraphStore) -> GraphNode:
+    return GraphNode(id=row_id, label=label, name=props.get("name"), properties=_public_props(props),
+                     confidentiality=props.get("confidentiality"), citations=_citations(store, props.get("citations"), titles))
+
+
+def _edge(eid: str, src: str, dst: str, rel_type: str, props: dict[str, Any], titles: dict[str, str], store: GraphStore) -> GraphEdge:
+    return GraphEdge(id=eid, source=src, target=dst, type=rel_type, properties=_public_props(props),
+                     confidentiality=props.get("confidentiality"), citations=_citations(store, props.get("citations"), titles))
+
+
 def ego_graph(store: GraphStore, entity_id: str, depth: int = 1, types: list[str] | None = None,
-              max_nodes: int = 200) -> Subgraph:
+              max_nodes: int = 200, viewer: Viewer = DEFAULT_VIEWER) -> Subgraph:
     """The neighbourhood of an entity up to ``depth`` hops (1..3), optionally only over
     relationship types ``types``; breadth-first, capped at ``max_nodes`` nodes with
-    ``truncated`` set and ``omitted_nodes`` counted. Raises NotFound, ValueError."""
+    ``truncated`` set and ``omitted_nodes`` counted. Every node and edge carries its
+    confidentiality and citations. Raises NotFound, ValueError.
+
+    For a ``viewer`` without full clearance the walk is the viewer's graph: it never
+    crosses a relationship above their level nor reaches a hidden node, so nothing in the
+    answer is there only because of something hidden."""
     if not 1 <= depth <= 3:
         raise ValueError("depth: between 1 and 3")
     for t in types or []:
@@ -466,9 +550,9 @@ def ego_graph(store: GraphStore, entity_id: str, depth: int = 1, types: list[str
     root = store.read(Q.ENTITY, {"id": entity_id})
     if not root:
         raise NotFound(f"no entity with id {entity_id!r}")
-    nodes: dict[str, GraphNode] = {entity_id: GraphNode(id=entity_id, label=root[0]["label"], name=root[0]["props"].get("name"),
-                                                        properties=_public_props(root[0]["props"]))}
-    edges: dict[str, GraphEdge] = {}
+    red = _redactor(store, viewer)
+    node_rows: dict[str, tuple[str | None, dict[str, Any]]] = {entity_id: (root[0]["label"], root[0]["props"])}
+    edge_rows: dict[str, tuple[str, str, str, dict[str, Any]]] = {}
     omitted: set[str] = set()
     frontier = [entity_id]
     for _ in range(depth):
@@ -479,39 +563,49 @@ def ego_graph(store: GraphStore, entity_id: str, depth: int = 1, types: list[str
             if types and r["type"] not in types:
                 continue
             other = r["otherId"]
-            if other not in nodes:
-                if len(nodes) >= max_nodes:
-                    omitted.add(other)
-                    continue
-                nodes[other] = GraphNode(id=other, label=primary_label(r["otherLabels"]), name=r["otherName"])
-                nxt.append(other)
             src, dst = (r["nodeId"], other) if r["outgoing"] else (other, r["nodeId"])
             eid = r["props"].get("id") or f"{r['type']}:{src}:{dst}"
-            edges[eid] = GraphEdge(id=eid, source=src, target=dst, type=r["type"], properties=_public_props(r["props"]))
+            if red is not None and red.hides_relationship(eid, r["props"].get("confidentiality"), other):
+                continue
+            if other not in node_rows:
+                if len(node_rows) >= max_nodes:
+                    omitted.add(other)
+                    continue
+                node_rows[other] = (primary_label(r["otherLabels"]), {})
+                nxt.append(other)
+            edge_rows[eid] = (src, dst, r["type"], r["props"])
         frontier = nxt
-    # fill in properties of the nodes found (one query)
-    missing = [n for n in nodes if not nodes[n].properties]
-    if missing:
-        for row in each(store, Q.ENTITY, missing):
-            nodes[row["id"]].properties = _public_props(row["props"])
-    return Subgraph(nodes=sorted(nodes.values(), key=lambda n: n.id), edges=sorted(edges.values(), key=lambda e: e.id or ""),
-                    truncated=bool(omitted), omitted_nodes=len(omitted))
+    missing = [n for n, (_, props) in node_rows.items() if not props]
+    for row in each(store, Q.ENTITY, missing):
+        node_rows[row["id"]] = (row["label"], row["props"])
+    titles = _source_titles(store, _cited_sources(*(p.get("citations") for _, p in node_rows.values()),
+                                                  *(e[3].get("citations") for e in edge_rows.values())))
+    nodes = [_node(i, label, props, titles, store) for i, (label, props) in sorted(node_rows.items())]
+    edges = [_edge(eid, *e, titles, store) for eid, e in sorted(edge_rows.items())]
+    return Subgraph(nodes=nodes, edges=edges, truncated=bool(omitted), omitted_nodes=len(omitted))
 
 
-def whole_graph(store: GraphStore, max_nodes: int = 500) -> Subgraph:
-    """Every node and relationship (for small stores: the demo view), capped like ego graphs."""
+def whole_graph(store: GraphStore, max_nodes: int = 500, viewer: Viewer = DEFAULT_VIEWER) -> Subgraph:
+    """Every node and relationship (for small stores: the demo view), capped like ego
+    graphs; for a ``viewer`` without full clearance, of the graph they may see (hidden
+    nodes are neither drawn nor counted against the cap)."""
+    red = _redactor(store, viewer)
     ids = [r["id"] for r in store.read(Q.ALL_IDS)]
-    nodes: dict[str, GraphNode] = {}
-    for row in each(store, Q.ENTITY, ids[:max_nodes]):
-        nodes[row["id"]] = GraphNode(id=row["id"], label=row["label"], name=row["props"].get("name"),
-                                     properties=_public_props(row["props"]))
-    edges: dict[str, GraphEdge] = {}
-    for r in each(store, Q.NEIGHBOURS, list(nodes)):
-        if r["otherId"] not in nodes or not r["outgoing"]:
+    if red is not None:
+        ids = [i for i in ids if not red.hides_node(i)]
+    node_rows = {row["id"]: (row["label"], row["props"]) for row in each(store, Q.ENTITY, ids[:max_nodes])}
+    edge_rows: dict[str, tuple[str, str, str, dict[str, Any]]] = {}
+    for r in each(store, Q.NEIGHBOURS, list(node_rows)):
+        if r["otherId"] not in node_rows or not r["outgoing"]:
             continue
         eid = r["props"].get("id")
-        edges[eid] = GraphEdge(id=eid, source=r["nodeId"], target=r["otherId"], type=r["type"], properties=_public_props(r["props"]))
-    return Subgraph(nodes=sorted(nodes.values(), key=lambda n: n.id), edges=sorted(edges.values(), key=lambda e: e.id or ""),
+        if red is not None and red.hides_relationship(eid, r["props"].get("confidentiality")):
+            continue
+        edge_rows[eid] = (r["nodeId"], r["otherId"], r["type"], r["props"])
+    titles = _source_titles(store, _cited_sources(*(p.get("citations") for _, p in node_rows.values()),
+                                                  *(e[3].get("citations") for e in edge_rows.values())))
+    return Subgraph(nodes=[_node(i, label, props, titles, store) for i, (label, props) in sorted(node_rows.items())],
+                    edges=[_edge(eid, *e, titles, store) for eid, e in sorted(edge_rows.items(), key=lambda x: x[0] or "")],
                     truncated=len(ids) > max_nodes, omitted_nodes=max(0, len(ids) - max_nodes))
 
 

@@ -11,7 +11,7 @@ import networkx as nx
 
 from ..models import EntityRef, Subgraph
 from .communities import DEFAULT_SEED, Method, community_index, detect_communities
-from .graph import to_networkx
+from .graph import entity_ref, to_networkx
 from .results import Bridge, Broker, BrokersReport, GraphScope
 from .scope import fill_scope
 
@@ -73,7 +73,7 @@ def brokers_report(subgraph: Subgraph, *, method: Method = "louvain", seed: int 
     index = community_index(detect_communities(G, method, seed))
 
     def ref(n: str) -> EntityRef:
-        return EntityRef(id=n, label=G.nodes[n]["label"], name=G.nodes[n]["name"])
+        return entity_ref(G, n)
 
     points = [
         Broker(entity=ref(n), components_if_removed=components_if_removed(G, n),

@@ -120,7 +120,8 @@ def centrality_report(
     wanted = perpetrator_ids(subgraph) if subjects == "perpetrators" else set(G)
     scores = [
         NodeScore(id=n, label=G.nodes[n]["label"], name=G.nodes[n]["name"], degree=G.degree(n),
-                  degree_centrality=deg[n], betweenness=btw[n])
+                  degree_centrality=deg[n], betweenness=btw[n], confidentiality=G.nodes[n].get("confidentiality"),
+                  citations=G.nodes[n].get("citations") or [])
         for n in G if n in wanted
     ]
     scores.sort(key=lambda s: (-s.betweenness, -s.degree, s.id))

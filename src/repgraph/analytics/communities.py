@@ -12,7 +12,7 @@ from typing import Literal
 import networkx as nx
 
 from ..models import EntityRef, Subgraph
-from .graph import to_networkx
+from .graph import entity_ref, to_networkx
 from .results import CommunitiesReport, Community, GraphScope
 from .scope import fill_scope
 
@@ -113,7 +113,7 @@ def communities_report(subgraph: Subgraph, *, method: Method = "louvain", seed: 
         modularity=modularity(G, parts),
         communities=[
             Community(index=i, size=len(members),
-                      members=[EntityRef(id=m, label=G.nodes[m]["label"], name=G.nodes[m]["name"]) for m in members])
+                      members=[entity_ref(G, m) for m in members])
             for i, members in enumerate(parts)
         ],
     )

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from ..models import Subgraph
+from ..models import EntityRef, Subgraph
 
 #: Node labels left out of analyses by default (documentation and aggregates, not actors).
 DEFAULT_EXCLUDED_LABELS: frozenset[str] = frozenset({"Source", "Statistic"})
@@ -41,8 +41,8 @@ def to_networkx(
     Returns
     -------
     networkx.Graph
-        One node per kept node id, with attributes ``label``, ``name`` and ``roles``
-        (list, possibly empty); one edge per linked pair, with ``types`` (sorted list of
+        One node per kept node id, with attributes ``label``, ``name``, ``roles``
+        (list, possibly empty), ``confidentiality`` and ``citations``; one edge per linked pair, with ``types`` (sorted list of
         relationship types) and ``ids`` (relationship ids). Self-loops are dropped.
 
     Examples
@@ -63,7 +63,8 @@ def to_networkx(
         if n.label in labels_out:
             continue
         roles = n.properties.get("roles") or []
-        G.add_node(n.id, label=n.label, name=n.name, roles=list(roles) if isinstance(roles, list) else [roles])
+        G.add_node(n.id, label=n.label, name=n.name, roles=list(roles) if isinstance(roles, list) else [roles],
+                   confidentiality=n.confidentiality, citations=n.citations)
     for e in subgraph.edges:
         if e.type in types_out or e.source == e.target or e.source not in G or e.target not in G:
             continue
@@ -74,6 +75,12 @@ def to_networkx(
         else:
             G.add_edge(e.source, e.target, types=[e.type], ids=[e.id])
     return G
+
+
+def entity_ref(G: nx.Graph, n: str) -> EntityRef:
+    """Node ``n`` of ``G`` as a reference: id, label, name, confidentiality."""
+    data = G.nodes[n]
+    return EntityRef(id=n, label=data["label"], name=data["name"], confidentiality=data.get("confidentiality"))
 
 
 #: Organization kinds of the state apparatus: the organizations that can be perpetrators.

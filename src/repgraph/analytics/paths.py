@@ -22,7 +22,7 @@ from .. import service as S
 from ..service import NotFound
 from ..schema import primary_label
 from ..store import GraphStore
-from .graph import DEFAULT_EXCLUDED_LABELS, DEFAULT_EXCLUDED_TYPES, to_networkx
+from .graph import DEFAULT_EXCLUDED_LABELS, DEFAULT_EXCLUDED_TYPES, entity_ref, to_networkx
 from .results import Path, PathsReport
 
 #: Longest connection searched for, in hops.
@@ -86,6 +86,7 @@ def connecting_subgraph(
     max_explored: int = MAX_EXPLORED,
     exclude_labels: Iterable[str] = DEFAULT_EXCLUDED_LABELS,
     exclude_types: Iterable[str] = DEFAULT_EXCLUDED_TYPES,
+    viewer: Viewer = DEFAULT_VIEWER,
 ) -> Subgraph:
     """What a bidirectional breadth-first search from ``source`` and ``target`` walks
     before the two meet: every relationship of every expanded node.
@@ -96,6 +97,9 @@ def connecting_subgraph(
     ``truncated`` is set). Nodes with ``exclude_labels`` are not walked through (the two
     ends always are) and ``exclude_types`` relationships are ignored.
 
+    For a ``viewer`` without full clearance the walk never crosses a relationship above
+    their level nor a hidden node (connections are those of the graph they may see).
+
     Raises NotFound when either id is not in the store, ValueError on a bad ``max_hops``.
     """
     if not 1 <= max_hops <= MAX_HOPS:
@@ -105,7 +109,9 @@ def connecting_subgraph(
     for n in (source, target):
         if n not in ends:
             raise NotFound(f"no entity with id {n!r}")
-    nodes = {n: GraphNode(id=n, label=ends[n]["label"], name=ends[n]["props"].get("name")) for n in ends}
+    red = S._redactor(store, viewer)
+    nodes = {n: GraphNode(id=n, label=ends[n]["label"], name=ends[n]["props"].get("name"),
+                          confidentiality=ends[n]["props"].get("confidentiality")) for n in ends}
     edges: dict[str, GraphEdge] = {}
     dist: list[dict[str, int]] = [{source: 0}, {target: 0}]
     frontier: list[list[str]] = [[source], [target]]
@@ -123,9 +129,13 @@ def connecting_subgraph(
                 continue
             src, dst = (r["nodeId"], other) if r["outgoing"] else (other, r["nodeId"])
             eid = r["props"].get("id") or f"{r['type']}:{src}:{dst}"
-            edges[eid] = GraphEdge(id=eid, source=src, target=dst, type=r["type"])
+            if red is not None and red.hides_relationship(eid, r["props"].get("confidentiality"), other):
+                continue
+            edges[eid] = GraphEdge(id=eid, source=src, target=dst, type=r["type"],
+                                   confidentiality=r["props"].get("confidentiality"))
             if other not in nodes:
-                nodes[other] = GraphNode(id=other, label=other_label, name=r["otherName"])
+                nodes[other] = GraphNode(id=other, label=other_label, name=r["otherName"],
+                                         confidentiality=r["otherConfidentiality"])
             if other not in seen:
                 seen[other] = seen[r["nodeId"]] + 1
                 nxt.add(other)
@@ -161,12 +171,13 @@ def paths_report(store: GraphStore, source: str, target: str, *, max_hops: int =
     if not 1 <= limit <= 100:
         raise ValueError("limit: between 1 and 100")
     if walked is None:
-        walked = disclose(connecting_subgraph(store, source, target, max_hops=max_hops), viewer)
+        walked = disclose(connecting_subgraph(store, source, target, max_hops=max_hops, viewer=viewer), viewer, store)
     G = to_networkx(walked, exclude_labels=set(DEFAULT_EXCLUDED_LABELS) - {source, target})
     for n in (source, target):  # an excluded end (a Source) is still an end
         if n not in G:
             node = next(x for x in walked.nodes if x.id == n)
-            G.add_node(n, label=node.label, name=node.name, roles=[])
+            G.add_node(n, label=node.label, name=node.name, roles=[], confidentiality=node.confidentiality,
+                       citations=node.citations)
     try:
         everything = list(islice(nx.all_shortest_paths(G, source, target), SCAN_LIMIT))
     except nx.NetworkXNoPath:
@@ -175,7 +186,7 @@ def paths_report(store: GraphStore, source: str, target: str, *, max_hops: int =
     chosen = everything[:limit]
 
     def ref(n: str) -> EntityRef:
-        return EntityRef(id=n, label=G.nodes[n]["label"], name=G.nodes[n]["name"])
+        return entity_ref(G, n)
 
     return PathsReport(
         source=ref(source), target=ref(target), hops=len(everything[0]) - 1 if everything else None,

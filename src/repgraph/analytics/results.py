@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from ..models import EntityRef
+from ..models import CitationOut, EntityRef
 
 
 class GraphScope(BaseModel):
@@ -31,6 +31,8 @@ class NodeScore(BaseModel):
     degree: int = Field(description="Distinct neighbours, >= 0")
     degree_centrality: float = Field(description="degree / (n - 1), in [0, 1]")
     betweenness: float = Field(description="Normalised betweenness centrality, in [0, 1]")
+    confidentiality: str | None = Field(default=None, description="public | restricted | confidential")
+    citations: list[CitationOut] = Field(default_factory=list)
 
 
 class CentralityReport(BaseModel):

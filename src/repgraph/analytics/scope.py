@@ -26,10 +26,10 @@ def analysis_subgraph(store: GraphStore, root: str | None = None, depth: int = 2
     if not 1 <= max_nodes <= MAX_ANALYSIS_NODES:
         raise ValueError(f"max_nodes: between 1 and {MAX_ANALYSIS_NODES}")
     if root:
-        sub = S.ego_graph(store, root, depth=depth, max_nodes=max_nodes)
+        sub = S.ego_graph(store, root, depth=depth, max_nodes=max_nodes, viewer=viewer)
     else:
-        sub = S.whole_graph(store, max_nodes=max_nodes)
-    sub = disclose(sub, viewer)
+        sub = S.whole_graph(store, max_nodes=max_nodes, viewer=viewer)
+    sub = disclose(sub, viewer, store)
     return sub, GraphScope(root=root, depth=depth if root else None, nodes=len(sub.nodes), edges=len(sub.edges),
                            truncated=sub.truncated, omitted_nodes=sub.omitted_nodes)
 

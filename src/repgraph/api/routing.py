@@ -15,21 +15,58 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
 from ..disclosure import disclose
+from ..service import NotFound
 from .deps import ViewerDep
 from .schemas import ErrorOut
 
 VIEWER_PARAM = "_viewer"
+STORE_PARAM = "_store"
+
+#: Parameters naming an element: an id the viewer may not see is answered 404, like an
+#: unknown id, before the handler runs (a protected person is never found by their id).
+ID_PARAMS = ("entity_id", "incident_id", "operation_id", "law_id", "source", "target", "root", "defender_id",
+             "official_id")
 
 
-def _disclosed(answer: Any, viewer) -> Any:
+class _LazyStore:
+    """The request's store, opened only if disclosure needs it (a route without a store,
+    or an admin with no listener, never opens it)."""
+
+    def __init__(self, request: Request):
+        self._request = request
+
+    def get(self):
+        return self._request.app.state.stores.get()
+
+
+def _check_ids(kwargs: dict[str, Any], viewer, store: _LazyStore) -> None:
+    from ..disclosure import Role
+
+    if Role(viewer.role) is Role.admin:
+        return
+    from ..redaction import redactor
+
+    red = redactor(store.get(), viewer)
+    for name in ID_PARAMS:
+        value = kwargs.get(name)
+        if isinstance(value, str) and red.unseen(value):
+            raise NotFound(f"no entity with id {value!r}")
+
+
+def _disclosed(answer: Any, viewer, store: _LazyStore) -> Any:
     # A ready-made Response (an HTML view) was rendered from models its route already
     # disclosed for the viewer (it asks for ViewerDep itself); bytes are not redacted here.
-    return answer if isinstance(answer, Response) else disclose(answer, viewer)
+    if isinstance(answer, Response):
+        return answer
+    from ..disclosure import Role, _listeners
+
+    full = Role(viewer.role) is Role.admin and not _listeners
+    return disclose(answer, viewer) if full else disclose(answer, viewer, store.get())
 
 
 def disclosing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
@@ -39,19 +76,22 @@ def disclosing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     except NameError:  # annotations naming local imports: FastAPI resolves what it can itself
         sig = inspect.signature(endpoint)
     viewer = inspect.Parameter(VIEWER_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation=ViewerDep)
+    store = inspect.Parameter(STORE_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation=Request)
 
     if inspect.iscoroutinefunction(endpoint):
         @functools.wraps(endpoint)
         async def wrapper(*args, **kwargs):
-            who = kwargs.pop(VIEWER_PARAM)
-            return _disclosed(await endpoint(*args, **kwargs), who)
+            who, where = kwargs.pop(VIEWER_PARAM), _LazyStore(kwargs.pop(STORE_PARAM))
+            _check_ids(kwargs, who, where)
+            return _disclosed(await endpoint(*args, **kwargs), who, where)
     else:
         @functools.wraps(endpoint)
         def wrapper(*args, **kwargs):
-            who = kwargs.pop(VIEWER_PARAM)
-            return _disclosed(endpoint(*args, **kwargs), who)
+            who, where = kwargs.pop(VIEWER_PARAM), _LazyStore(kwargs.pop(STORE_PARAM))
+            _check_ids(kwargs, who, where)
+            return _disclosed(endpoint(*args, **kwargs), who, where)
 
-    wrapper.__signature__ = sig.replace(parameters=[*sig.parameters.values(), viewer])
+    wrapper.__signature__ = sig.replace(parameters=[*sig.parameters.values(), viewer, store])
     wrapper.__disclosed__ = True
     return wrapper
 

@@ -85,6 +85,12 @@ class GraphStore(ABC):
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def change_token(self) -> Any:
+        """A value that changes whenever the data may have changed (any connection's
+        commit), or None when the backend cannot tell cheaply: caches of derived data
+        (the redaction inventory) then expire on a short timer instead."""
+        return None
+
     @property
     @abstractmethod
     def location(self) -> str:

@@ -206,6 +206,13 @@ class EmbeddedStore(GraphStore):
         except Exception as exc:  # sqlite3.DatabaseError, OSError
             raise StoreError(f"cannot open embedded store {self._path}: {exc}") from exc
         self._lock = threading.RLock()
+        self._commits = 0
+
+    def change_token(self) -> tuple[int, int]:
+        """SQLite's ``data_version`` (changes on other connections' commits) and this
+        connection's own commit count."""
+        with self._lock:
+            return self._db.sqlite_connection.execute("PRAGMA data_version").fetchone()[0], self._commits
 
     @property
     def location(self) -> str:
@@ -236,6 +243,7 @@ class EmbeddedStore(GraphStore):
                 raise
             else:
                 conn.execute("COMMIT")
+                self._commits += 1
 
     def apply_schema(self, statements: Sequence[str]) -> list[str]:
         skipped = []

@@ -13,7 +13,7 @@ def build_chain(store: GraphStore, incident_id: str, viewer: Viewer = DEFAULT_VI
     """Victims at the bottom, the incident, its perpetrators, then each level of command
     above them, top-most highest. An organization's head at the date is linked to it by a
     drawn ``COMMANDS`` link (they hold its head post). Raises NotFound."""
-    chain = disclose(S.responsibility_chain(store, incident_id), viewer)
+    chain = disclose(S.responsibility_chain(store, incident_id), viewer, store)
     inc = chain.incident
     when = inc.date or "undated"
     view = View(

@@ -14,7 +14,7 @@ def build_ego(store: GraphStore, entity_id: str, depth: int = 1, max_nodes: int 
               viewer: Viewer = DEFAULT_VIEWER) -> View:
     """Everything within ``depth`` hops (1..3) of ``entity_id``, at most ``max_nodes`` nodes
     (a notice says how many more were found). Raises NotFound, ValueError."""
-    sub = disclose(S.ego_graph(store, entity_id, depth=depth, max_nodes=max_nodes), viewer)
+    sub = disclose(S.ego_graph(store, entity_id, depth=depth, max_nodes=max_nodes, viewer=viewer), viewer, store)
     root = next(n for n in sub.nodes if n.id == entity_id)
     hops = f"{depth} hop{'s' if depth > 1 else ''}"
     view = from_subgraph(

@@ -22,7 +22,7 @@ def build_exile(store: GraphStore, viewer: Viewer = DEFAULT_VIEWER) -> View:
     """Every individual exile record of a defender (:func:`repgraph.service.exile_flows`):
     person -> host country (``EXILED_TO``, the route under the type), the border place
     crossed where known (a drawn ``VIA`` link), countries sized by their defenders."""
-    flows = disclose(S.exile_flows(store, "country"), viewer)
+    flows = disclose(S.exile_flows(store, "country", viewer), viewer, store)
     per_country: dict[str, set[str]] = defaultdict(set)
     for rec in flows.records:
         per_country[rec.country.id].add(rec.person.id)

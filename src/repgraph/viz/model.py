@@ -102,9 +102,10 @@ def from_subgraph(sub: Subgraph, kind: str, title: str, anchors: tuple[str, ...]
     """A view of ``sub``, with its truncation notice."""
     view = View(
         kind=kind, title=title,
-        nodes=[ViewNode(id=n.id, label=n.label, name=n.name, properties=dict(n.properties), anchor=n.id in anchors)
-               for n in sub.nodes],
-        edges=[ViewEdge(source=e.source, target=e.target, type=e.type, id=e.id, properties=dict(e.properties)) for e in sub.edges],
+        nodes=[ViewNode(id=n.id, label=n.label, name=n.name, properties=dict(n.properties), anchor=n.id in anchors,
+                        citations=list(n.citations)) for n in sub.nodes],
+        edges=[ViewEdge(source=e.source, target=e.target, type=e.type, id=e.id, properties=dict(e.properties),
+                        citations=list(e.citations)) for e in sub.edges],
         **kwargs,
     )
     view.notices[:0] = truncation_notice(sub)
@@ -120,7 +121,8 @@ def enrich(store: GraphStore, view: View, viewer: Viewer = DEFAULT_VIEWER) -> Vi
     """Fill in every element's properties and citations (with source titles) from the store.
 
     Names and labels the builder set (from disclosed service answers) are kept; what is
-    fetched here passes through :func:`~repgraph.disclosure.disclose` as a Subgraph first.
+    fetched here passes through :func:`~repgraph.disclosure.disclose` as a Subgraph first
+    (so a confidential source's quote or a protected name never reaches the page).
     Edges are matched to stored relationships by id, else by (source, type, target);
     derived edges (not stored) keep what the builder gave them.
     """
@@ -129,43 +131,50 @@ def enrich(store: GraphStore, view: View, viewer: Viewer = DEFAULT_VIEWER) -> Vi
         return view
     node_rows = S.each(store, Q.ENTITY, ids)
     rel_rows = S.each(store, Q.NEIGHBOURS, ids)
+    raws = [r["props"].get("citations") for r in node_rows] + [r["props"].get("citations") for r in rel_rows]
+    wanted = {c["source"] for r in raws for c in _citation_items(r)}
+    titles = {r["id"]: r["title"] for r in S.each(store, Q.SOURCE, sorted(wanted))} if wanted else {}
+
+    def cites(raw) -> list[CitationOut]:
+        return [CitationOut(source=c["source"], source_title=titles.get(c["source"]), quote=c["quote"], page=c.get("page"))
+                for c in _citation_items(raw)]
+
+    def shown(props: dict) -> dict:
+        return {k: v for k, v in props.items() if k not in HIDDEN_PROPERTIES}
+
     stored = Subgraph(
-        nodes=[GraphNode(id=r["id"], label=r["label"], name=r["props"].get("name"), properties=r["props"]) for r in node_rows],
+        nodes=[GraphNode(id=r["id"], label=r["label"], name=r["props"].get("name"), properties=shown(r["props"]),
+                         confidentiality=r["props"].get("confidentiality"), citations=cites(r["props"].get("citations")))
+               for r in node_rows],
         edges=[
-            GraphEdge(id=r["props"].get("id"), type=r["type"], properties=r["props"],
+            GraphEdge(id=r["props"].get("id"), type=r["type"], properties=shown(r["props"]),
+                      confidentiality=r["props"].get("confidentiality"), citations=cites(r["props"].get("citations")),
                       source=r["nodeId"] if r["outgoing"] else r["otherId"],
                       target=r["otherId"] if r["outgoing"] else r["nodeId"])
             for r in rel_rows
         ],
     )
-    stored = disclose(stored, viewer)
+    stored = disclose(stored, viewer, store)
     nodes_by_id = {n.id: n for n in stored.nodes}
     edges_by_id = {e.id: e for e in stored.edges if e.id}
     edges_by_key = {(e.source, e.type, e.target): e for e in stored.edges}
 
-    raw: list[tuple[Any, dict]] = []
     for n in view.nodes:
         s = nodes_by_id.get(n.id)
         if s is None:
             continue
         n.label = n.label or s.label
         n.name = n.name or s.name
-        n.properties = {**{k: v for k, v in s.properties.items() if k not in HIDDEN_PROPERTIES}, **n.properties}
+        n.properties = {**s.properties, **n.properties}
         if not n.citations:
-            raw.append((n, s.properties.get("citations")))
+            n.citations = list(s.citations)
     for e in view.edges:
         s = edges_by_id.get(e.id) if e.id else None
         s = s or edges_by_key.get((e.source, e.type, e.target))
         if s is None:
             continue
         e.id = e.id or s.id
-        e.properties = {**{k: v for k, v in s.properties.items() if k not in HIDDEN_PROPERTIES}, **e.properties}
+        e.properties = {**s.properties, **e.properties}
         if not e.citations:
-            raw.append((e, s.properties.get("citations")))
-
-    wanted = {c["source"] for _, r in raw for c in _citation_items(r)}
-    titles = {r["id"]: r["title"] for r in S.each(store, Q.SOURCE, sorted(wanted))} if wanted else {}
-    for element, r in raw:
-        element.citations = [CitationOut(source=c["source"], source_title=titles.get(c["source"]), quote=c["quote"],
-                                         page=c.get("page")) for c in _citation_items(r)]
+            e.citations = list(s.citations)
     return view

@@ -14,7 +14,7 @@ DEFAULT_MAX_NODES = 300
 
 def _incidents_view(store: GraphStore, entity_id: str, label: str, link: str, max_nodes: int, viewer: Viewer) -> View:
     sub = disclose(S.ego_graph(store, entity_id, depth=2, types=[link, "TARGETED", "PERPETRATED_BY"],
-                               max_nodes=max_nodes), viewer)
+                               max_nodes=max_nodes, viewer=viewer), viewer, store)
     root = next(n for n in sub.nodes if n.id == entity_id)
     if root.label != label:
         raise S.NotFound(f"no {label.lower()} with id {entity_id!r} (it is a {root.label})")

@@ -15,7 +15,7 @@ def build_path(store: GraphStore, source: str, target: str, max_hops: int = 6, l
     """Every shortest connection (up to ``limit``) of at most ``max_hops`` hops between
     ``source`` and ``target``; documentation links (sources) are not connections.
     Raises NotFound, ValueError."""
-    walked = disclose(connecting_subgraph(store, source, target, max_hops=max_hops), viewer)
+    walked = disclose(connecting_subgraph(store, source, target, max_hops=max_hops, viewer=viewer), viewer, store)
     report = paths_report(store, source, target, max_hops=max_hops, limit=limit, walked=walked)
     paths = [[n.id for n in p.nodes] for p in report.paths]
     sub = path_subgraph(walked, paths) if paths else Subgraph(

@@ -14,7 +14,7 @@ def build_whole(store: GraphStore, max_nodes: int = DEFAULT_MAX_NODES, title: st
                 viewer: Viewer = DEFAULT_VIEWER) -> View:
     """Every node (at most ``max_nodes``, in id order; a notice counts the rest) and every
     relationship between them."""
-    sub = disclose(S.whole_graph(store, max_nodes=max_nodes), viewer)
+    sub = disclose(S.whole_graph(store, max_nodes=max_nodes, viewer=viewer), viewer, store)
     view = from_subgraph(sub, "graph", title or "The whole graph",
                          subtitle="Every element in the store and every relationship between them.",
                          data_source=f"{store.backend} store")

@@ -8,7 +8,7 @@ from fastapi import Query
 
 from ... import service as S
 from ...models import SearchPage
-from ..deps import EntityId, Limit, NodeLabel, Offset, StoreDep
+from ..deps import EntityId, Limit, NodeLabel, Offset, StoreDep, ViewerDep
 from ..routing import NOT_FOUND
 from ..routing import router as make_router
 from ..schemas import EntityOut
@@ -19,14 +19,16 @@ router = make_router("/entities", "entities")
 @router.get("", response_model=SearchPage, summary="Search entities by name or alias")
 def search_entities(
     store: StoreDep,
+    viewer: ViewerDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Words that must all occur in a name or alias (at least one letter or digit); case and accents ignored (`velasquez` finds Velásquez).")],
     type: Annotated[NodeLabel | None, Query(description="Only this node label.")] = None,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> SearchPage:
     """Ranked: exact name or alias (rank 0), then names starting with the query (1), then
-    other matches (2); ties by name and id. Each hit carries its citations."""
-    return S.search(store, q, type, limit, offset)
+    other matches (2); ties by name and id. Each hit carries its citations. Matches and
+    ``total`` are those of what the caller may see (protected names never match)."""
+    return S.search(store, q, type, limit, offset, viewer)
 
 
 @router.get("/{entity_id}", response_model=EntityOut, responses=NOT_FOUND,

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import Query
 
 from ... import service as S
-from ..deps import Limit, Offset, StoreDep
+from ..deps import Limit, Offset, StoreDep, ViewerDep
 from ..routing import router as make_router
 from ..schemas import ExileFlowsOut
 
@@ -17,6 +17,7 @@ router = make_router("/stats", "statistics")
 @router.get("/exile", response_model=ExileFlowsOut, summary="Exile flows of defenders, and the sourced statistics beside them")
 def exile(
     store: StoreDep,
+    viewer: ViewerDep,
     by: Annotated[Literal["country", "period", "route"], Query(description="Group by host country, half-year (`2024-H2`) or route.")] = "country",
     limit: Limit = 100,
     offset: Offset = 0,
@@ -24,6 +25,6 @@ def exile(
     """``groups``: defenders counted per key from individual EXILED_TO records (count desc,
     key); ``statistics``: every sourced figure (e.g. 7 and 28 per half of 2024), so the two
     can be compared; ``records``: one page of the individual records with their citations."""
-    flows = S.exile_flows(store, by)
+    flows = S.exile_flows(store, by, viewer)
     return ExileFlowsOut(**{**dict(flows), "records": flows.records[offset:offset + limit]},
                          records_total=len(flows.records), limit=limit, offset=offset)

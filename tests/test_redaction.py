@@ -1,0 +1,266 @@
+"""Redaction at every exit: every route of the OpenAPI spec, called as a viewer, an analyst
+and an admin over a case file with a public defender, a restricted relative targeted
+because of him, and a confidential witness with an alias (tests/fixtures/protected.yaml,
+fake names), on both backends. The whole of every answer is scanned for every protected
+name, id, alias and quote fragment.
+
+The viewer is chosen with FastAPI's ``dependency_overrides`` on ``get_viewer`` (the
+documented way to swap a dependency in tests); everything else is the shipped app.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import re
+import warnings
+from pathlib import Path
+
+import pytest
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from repgraph.api import create_app
+from repgraph.api.deps import get_viewer
+from repgraph.disclosure import Role, Viewer, add_listener, remove_listener
+from repgraph.ingest import ingest_case_file
+from repgraph.ontology import fold
+
+from conftest import BACKENDS, FIXTURES, fresh_store
+
+PROTECTED = FIXTURES / "protected.yaml"
+
+#: Words, ids and quote fragments that name the restricted relative.
+RESTRICTED = ["Ana Ficticia", "Ficticia", "Escondidatest", "p-relative-ana"]
+#: ... and the confidential witness, her incident and the confidential interview.
+CONFIDENTIAL = ["Xiomara", "Inventada", "Xiomi", "Testigo", "Panaderiatest", "p-witness-xiomara", "inc-xiomara-threat",
+                "src-prot-interview", "Interview Nine Testcase"]
+
+ENTITY_IDS = ["p-defender-pedro", "p-relative-ana", "p-witness-xiomara", "p-agent-fake", "org-prot-unit",
+              "country-prot-host", "country-prot-home", "inc-pedro-detention", "inc-ana-raid", "inc-xiomara-threat",
+              "src-prot-report", "src-prot-interview", "stat-prot-exiled"]
+PAIR_IDS = ["p-defender-pedro", "p-relative-ana", "p-witness-xiomara", "org-prot-unit", "country-prot-host"]
+QUERY_VALUES = {
+    "q": ["ana", "ficticia", "xiomi", "testigo", "inventada", "raid", "pedro", "nunez", "threats", "escondidatest", "home"],
+    "by": ["country", "period", "route"],
+    "defender_id": [None, "p-defender-pedro", "p-relative-ana"],
+    "official_id": [None, "org-prot-unit", "p-agent-fake"],
+    "root": [None, "p-defender-pedro", "p-relative-ana", "inc-pedro-detention"],
+    "subjects": ["all"],
+    "depth": [2],
+}
+
+
+@pytest.fixture(params=BACKENDS)
+def protected_store(request, tmp_path):
+    store = fresh_store(request.param, tmp_path, request)
+    ingest_case_file(store, PROTECTED)
+    yield store
+    store.close()
+
+
+def client_as(store, role: Role) -> TestClient:
+    app = create_app(store=store)
+    app.dependency_overrides[get_viewer] = lambda: Viewer(f"test-{role.value}", role)
+    return TestClient(app)
+
+
+def _calls(spec: dict) -> list[str]:
+    """A URL for every GET route of the spec and every combination of the values above."""
+    urls = []
+    for path, ops in spec["paths"].items():
+        if "get" not in ops or path in ("/openapi.json", "/docs", "/redoc"):
+            continue
+        params = ops["get"].get("parameters", [])
+        path_names = [p["name"] for p in params if p["in"] == "path"]
+        query_names = [p["name"] for p in params if p["in"] == "query" and p["name"] in QUERY_VALUES]
+        if path_names == ["source", "target"]:
+            path_sets = [dict(zip(path_names, pair)) for pair in itertools.permutations(PAIR_IDS, 2)]
+        else:
+            path_sets = [dict(zip(path_names, combo)) for combo in itertools.product(ENTITY_IDS, repeat=len(path_names))]
+        query_sets = [dict(zip(query_names, combo)) for combo in itertools.product(*(QUERY_VALUES[n] for n in query_names))]
+        for ps in path_sets:
+            base = path
+            for k, v in ps.items():
+                base = base.replace("{" + k + "}", v)
+            for qs in query_sets:
+                query = "&".join(f"{k}={v}" for k, v in qs.items() if v is not None)
+                urls.append(base + (f"?{query}" if query else ""))
+    return urls
+
+
+def _answers(store, role: Role) -> tuple[dict[str, str], set[str]]:
+    """Every answer (URL -> body) with status 200, and the spec paths that answered 200."""
+    with client_as(store, role) as client:
+        spec = client.get("/openapi.json").json()
+        bodies, answered = {}, set()
+        for url in _calls(spec):
+            r = client.get(url)
+            assert r.status_code in (200, 404), (url, r.status_code, r.text[:300])
+            if r.status_code == 404:
+                assert r.json()["detail"].startswith("no "), (url, r.text)
+                continue
+            bodies[url] = r.text
+            answered.add(next(p for p in spec["paths"] if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", p), url.split("?")[0])))
+    return bodies, answered
+
+
+def _readable(body: str) -> str:
+    """The answer as text, JSON and HTML escapes decoded; a search's echo of the caller's own
+    query is left out (it is their input, not the store's)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return html.unescape(body)
+    if isinstance(data, dict):
+        data.pop("query", None)
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _hits(bodies: dict[str, str], needles: list[str]) -> dict[str, list[str]]:
+    """needle -> URLs whose answer contains it (case and accents ignored)."""
+    folded = {url: fold(_readable(body)) for url, body in bodies.items()}
+    return {n: [u for u, b in folded.items() if fold(n) in b] for n in needles}
+
+
+@pytest.fixture
+def answers(protected_store, request):
+    return lambda role: _answers(protected_store, role)
+
+
+def test_viewer_sees_no_protected_name_id_alias_or_quote_on_any_route(answers):
+    bodies, answered = answers(Role.viewer)
+    hits = {n: urls for n, urls in _hits(bodies, RESTRICTED + CONFIDENTIAL).items() if urls}
+    assert hits == {}
+    # every route of the spec answered something (a route that only 404s proves nothing)
+    assert {"/health", "/entities", "/entities/{entity_id}", "/graph/ego/{entity_id}", "/queries/guilt-by-association",
+            "/queries/officials-cases", "/incidents/{incident_id}/responsibility-chain", "/stats/exile",
+            "/analytics/centrality", "/analytics/brokers", "/analytics/communities", "/analytics/path/{source}/{target}",
+            "/viz/ego/{entity_id}", "/viz/chain/{incident_id}", "/viz/exile", "/viz/path/{source}/{target}",
+            "/viz/graph"} <= answered
+    # the protected relative still counts, as a pseudonym
+    assert any("Protected person" in b for u, b in bodies.items() if u.startswith("/stats/exile"))
+
+
+def test_analyst_sees_restricted_but_not_confidential(answers):
+    bodies, _ = answers(Role.analyst)
+    hits = _hits(bodies, RESTRICTED + CONFIDENTIAL)
+    assert {n for n in RESTRICTED if not hits[n]} == set()
+    assert {n: u for n, u in hits.items() if n in CONFIDENTIAL and u} == {}
+
+
+def test_admin_sees_everything(answers):
+    bodies, _ = answers(Role.admin)
+    hits = _hits(bodies, RESTRICTED + CONFIDENTIAL)
+    assert {n for n, urls in hits.items() if not urls} == set()
+
+
+# --------------------------------------------------------------------------- exact answers
+
+
+def test_protected_person_is_unknown_to_a_viewer(protected_store):
+    with client_as(protected_store, Role.viewer) as viewer:
+        r = viewer.get("/entities/p-relative-ana")
+        assert (r.status_code, r.json()) == (404, {"detail": "no entity with id 'p-relative-ana'"})
+        unknown = viewer.get("/entities/p-nobody-at-all")
+        assert unknown.status_code == 404 and unknown.json()["detail"] == "no entity with id 'p-nobody-at-all'"
+        assert viewer.get("/graph/ego/p-witness-xiomara").status_code == 404
+        assert viewer.get("/entities/inc-xiomara-threat").status_code == 404  # a confidential incident: hidden
+    with client_as(protected_store, Role.analyst) as analyst:
+        assert analyst.get("/entities/p-relative-ana").json()["name"] == "Ana Ficticia Núñez"
+        assert analyst.get("/entities/p-witness-xiomara").status_code == 404
+
+
+def test_search_never_matches_a_protected_name_and_totals_are_the_viewers(protected_store):
+    with client_as(protected_store, Role.viewer) as viewer:
+        assert viewer.get("/entities?q=ficticia").json()["total"] == 0
+        assert viewer.get("/entities?q=xiomi").json()["total"] == 0
+        nunez = viewer.get("/entities?q=nunez").json()
+        # Pedro and his detention; the raid's name names the relative, masked: not a match
+        assert (nunez["total"], sorted(h["id"] for h in nunez["items"])) == (2, ["inc-pedro-detention", "p-defender-pedro"])
+        raid = viewer.get("/entities?q=raid").json()
+        assert raid["total"] == 1 and raid["items"][0]["name"].startswith("Raid on the home of Protected person ")
+    with client_as(protected_store, Role.analyst) as analyst:
+        assert [h["id"] for h in analyst.get("/entities?q=ficticia").json()["items"]] == ["p-relative-ana", "inc-ana-raid"]
+        assert analyst.get("/entities?q=xiomi").json()["total"] == 0
+    with client_as(protected_store, Role.admin) as admin:
+        assert sorted(h["id"] for h in admin.get("/entities?q=xiomi").json()["items"]) == ["inc-xiomara-threat",
+                                                                                           "p-witness-xiomara"]
+
+
+def test_counts_include_protected_persons_as_numbers(protected_store):
+    with client_as(protected_store, Role.viewer) as viewer:
+        flows = viewer.get("/stats/exile").json()
+        host = next(g for g in flows["groups"] if g["key"] == "Hostlandtest")
+        assert host["count"] == 3  # Pedro, the relative and the witness
+        names = [p["name"] for p in host["persons"]]
+        assert names[0].startswith("Protected person ") and names[1:] == ["Pedro Ejemplo Núñez"] or \
+            names[1].startswith("Protected person ") and names[0] == "Pedro Ejemplo Núñez"
+        assert flows["records_total"] == 3 and len(flows["records"]) == 2  # the witness's record is confidential
+        pseudo = next(p for p in host["persons"] if p["name"].startswith("Protected person"))
+        assert re.fullmatch(r"protected-[0-9a-f]{16}", pseudo["id"])
+        # the same pseudonym and id in the record and in the masked incident name, every time
+        again = viewer.get("/stats/exile").json()
+        assert next(g for g in again["groups"] if g["key"] == "Hostlandtest")["persons"] == host["persons"]
+        raid = viewer.get("/entities/inc-ana-raid").json()
+        assert raid["name"] == f"Raid on the home of {pseudo['name']}"
+        gba = viewer.get("/queries/guilt-by-association").json()
+        assert (gba["total"], gba["items"]) == (1, [])  # the targeting is restricted: counted, not shown
+    with client_as(protected_store, Role.analyst) as analyst:
+        other = next(g for g in analyst.get("/stats/exile").json()["groups"] if g["key"] == "Hostlandtest")
+        ana = [p for p in other["persons"] if p["name"] == "Ana Ficticia Núñez"]
+        witness = [p for p in other["persons"] if p["name"].startswith("Protected person")]
+        assert ana and witness == []  # the witness's record is confidential: not listed, still counted
+        assert other["count"] == 3
+        gba = analyst.get("/queries/guilt-by-association").json()
+        assert [g["relative"]["name"] for g in gba["items"]] == ["Ana Ficticia Núñez"]
+
+
+def test_opaque_ids_differ_per_role_and_reveal_nothing(protected_store):
+    with client_as(protected_store, Role.viewer) as viewer:
+        v = [p["id"] for g in viewer.get("/stats/exile").json()["groups"] for p in g["persons"] if p["id"].startswith("protected-")]
+    with client_as(protected_store, Role.analyst) as analyst:
+        chain = analyst.get("/incidents/inc-pedro-detention/responsibility-chain").json()
+    # the analyst sees the witness only masked in the quote naming her
+    quotes = " ".join(c["quote"] for c in chain["incident"]["citations"])
+    assert "Xiomara" not in quotes and "Protected person" in quotes
+    assert v and all("ana" not in i and "relative" not in i for i in v)
+
+
+def test_quotes_naming_a_protected_person_are_masked(protected_store):
+    with client_as(protected_store, Role.viewer) as viewer:
+        inc = viewer.get("/entities/inc-pedro-detention").json()
+    quote = inc["citations"][0]["quote"]
+    assert quote.startswith("Pedro Ejemplo Núñez was detained; Protected person ") and quote.endswith(" saw the arrest.")
+
+
+def test_disclosure_tells_listeners_which_protected_ids_were_shown(protected_store):
+    seen = []
+
+    def listener(viewer, ids):
+        seen.append((viewer.role, list(ids)))
+
+    add_listener(listener)
+    try:
+        with client_as(protected_store, Role.analyst) as analyst:
+            analyst.get("/entities/p-relative-ana")
+        with client_as(protected_store, Role.viewer) as viewer:
+            viewer.get("/entities/p-defender-pedro")
+    finally:
+        remove_listener(listener)
+    assert seen and seen[0][0] == Role.analyst and "p-relative-ana" in seen[0][1]
+    assert all(role != Role.viewer for role, _ in seen)  # a viewer is never shown a protected element
+
+
+def test_analytics_run_on_the_viewers_graph(protected_store):
+    with client_as(protected_store, Role.viewer) as viewer:
+        scores = viewer.get("/analytics/centrality?subjects=all").json()
+        path = viewer.get("/analytics/path/p-defender-pedro/org-prot-unit").json()
+    ids = {s["id"] for s in scores["scores"]}
+    assert "inc-xiomara-threat" not in ids and "src-prot-interview" not in ids
+    assert path["hops"] == 2
+    with client_as(protected_store, Role.admin) as admin:
+        assert "inc-xiomara-threat" in {s["id"] for s in admin.get("/analytics/centrality?subjects=all").json()["scores"]}
