@@ -149,6 +149,19 @@ def redactor(store, viewer: Viewer) -> "Redactor":
     return red
 
 
+def require_visible(store, viewer: Viewer, *ids: str | None) -> None:
+    """NotFound, worded like an unknown id, when ``viewer`` may not name one of ``ids``
+    (a hidden element, or a protected person: never found by their id)."""
+    if Role(viewer.role) is Role.admin:
+        return
+    red = redactor(store, viewer)
+    for i in ids:
+        if i and red.unseen(i):
+            from .service import NotFound
+
+            raise NotFound(f"no entity with id {i!r}")
+
+
 # --------------------------------------------------------------------------- pseudonyms
 
 _numbers: dict[Role, dict[str, int]] = {}
@@ -425,4 +438,4 @@ class Redactor:
 HIDE = _HIDE
 
 __all__ = ["HIDE", "Protection", "Redactor", "WITHHELD", "forget", "opaque_id", "protection", "pseudonym", "rank",
-           "redactor"]
+           "redactor", "require_visible"]

@@ -17,6 +17,7 @@ import networkx as nx
 
 from .. import queries as Q
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
+from ..redaction import require_visible
 from ..models import EntityRef, GraphEdge, GraphNode, Subgraph
 from .. import service as S
 from ..service import NotFound
@@ -170,6 +171,7 @@ def paths_report(store: GraphStore, source: str, target: str, *, max_hops: int =
     """
     if not 1 <= limit <= 100:
         raise ValueError("limit: between 1 and 100")
+    require_visible(store, viewer, source, target)
     if walked is None:
         walked = disclose(connecting_subgraph(store, source, target, max_hops=max_hops, viewer=viewer), viewer, store)
     G = to_networkx(walked, exclude_labels=set(DEFAULT_EXCLUDED_LABELS) - {source, target})

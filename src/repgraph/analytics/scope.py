@@ -6,6 +6,7 @@ import networkx as nx
 
 from .. import service as S
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
+from ..redaction import require_visible
 from ..models import Subgraph
 from ..store import GraphStore
 from .graph import DEFAULT_EXCLUDED_LABELS, DEFAULT_EXCLUDED_TYPES
@@ -25,6 +26,7 @@ def analysis_subgraph(store: GraphStore, root: str | None = None, depth: int = 2
     """
     if not 1 <= max_nodes <= MAX_ANALYSIS_NODES:
         raise ValueError(f"max_nodes: between 1 and {MAX_ANALYSIS_NODES}")
+    require_visible(store, viewer, root)
     if root:
         sub = S.ego_graph(store, root, depth=depth, max_nodes=max_nodes, viewer=viewer)
     else:

@@ -20,7 +20,6 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
 from ..disclosure import disclose
-from ..service import NotFound
 from .deps import ViewerDep
 from .schemas import ErrorOut
 
@@ -46,16 +45,10 @@ class _LazyStore:
 
 def _check_ids(kwargs: dict[str, Any], viewer, store: _LazyStore) -> None:
     from ..disclosure import Role
+    from ..redaction import require_visible
 
-    if Role(viewer.role) is Role.admin:
-        return
-    from ..redaction import redactor
-
-    red = redactor(store.get(), viewer)
-    for name in ID_PARAMS:
-        value = kwargs.get(name)
-        if isinstance(value, str) and red.unseen(value):
-            raise NotFound(f"no entity with id {value!r}")
+    if Role(viewer.role) is not Role.admin:
+        require_visible(store.get(), viewer, *(v for k, v in kwargs.items() if k in ID_PARAMS and isinstance(v, str)))
 
 
 def _disclosed(answer: Any, viewer, store: _LazyStore) -> Any:

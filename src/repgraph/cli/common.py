@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..config import get_settings
-from ..disclosure import disclose
+from ..disclosure import DEFAULT_VIEWER, Role, Viewer, disclose
 from ..store import GraphStore, StoreError, open_store
 
 console = Console()
@@ -24,6 +24,39 @@ DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="Embedded store file (default: $REPGRAPH_DB or ./repgraph.db; NEO4J_URI selects Neo4j instead)."),
 ]
+
+
+AsOption = Annotated[
+    Role | None,
+    typer.Option("--as", help="Show what this role would see: viewer (public data), analyst (public and restricted) "
+                              "or admin (everything; the default: the CLI is the admin's tool on their own machine)."),
+]
+
+_viewer: list[Viewer] = [DEFAULT_VIEWER]
+
+
+def set_viewer(role: Role | None) -> None:
+    """The viewer of this command line (``--as ROLE``; admin when not given)."""
+    if role is None:
+        _viewer[0] = DEFAULT_VIEWER
+        return
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name in the environment
+        user = "local"
+    _viewer[0] = Viewer(name=f"cli:{user}", role=Role(role))
+
+
+def current_viewer() -> Viewer:
+    return _viewer[0]
+
+
+def answer(value: Any, store: GraphStore) -> Any:
+    """``value`` as the command's viewer may see it (the one exit of every CLI answer:
+    call it while ``store`` is open)."""
+    return disclose(value, current_viewer(), store)
 
 
 class OutputFormat(str, Enum):
@@ -57,8 +90,7 @@ def store_for(db: Path | None) -> Iterator[GraphStore]:
 
 
 def to_jsonable(value: Any) -> Any:
-    """Result models (after disclosure) as JSON-ready data."""
-    value = disclose(value)
+    """Result models (already passed through :func:`answer`) as JSON-ready data."""
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     if isinstance(value, list):

@@ -18,7 +18,9 @@ from ..ontology import IncidentType, case_file_json_schema
 from ..queries import NAMED_QUERIES
 from ..schema import schema_statements
 from . import app
-from .common import DbOption, FormatOption, OutputFormat, console, err_console, print_error, print_json, store_for
+from .common import (
+    DbOption, FormatOption, OutputFormat, answer, console, current_viewer, err_console, print_error, print_json, store_for,
+)
 
 #: Files with more elements than this get a progress bar.
 PROGRESS_THRESHOLD = 500
@@ -76,7 +78,7 @@ def schema(
 def stats(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None:
     """Node counts per label and relationship counts per type."""
     with store_for(db) as store:
-        result = S.stats(store)
+        result = answer(S.stats(store), store)
     if fmt is OutputFormat.json:
         print_json(result)
         return
@@ -107,7 +109,12 @@ def _parse_params(items: list[str]) -> dict[str, str]:
 
 
 def run_named_query(store, name: str, params: dict[str, str]):
-    """Answer a named query (see :data:`repgraph.queries.NAMED_QUERIES`) with string params."""
+    """Answer a named query (see :data:`repgraph.queries.NAMED_QUERIES`) with string params,
+    for the command's viewer (``--as``)."""
+    from ..redaction import require_visible
+
+    viewer = current_viewer()
+    require_visible(store, viewer, *(params.get(k) for k in ("defender_id", "official_id", "incident_id")))
     spec = NAMED_QUERIES[name]
     unknown = set(params) - set(spec.params)
     if unknown:
@@ -127,7 +134,7 @@ def run_named_query(store, name: str, params: dict[str, str]):
             raise ValueError("responsibility-chain needs --param incident_id=ID")
         return S.responsibility_chain(store, params["incident_id"])
     if name == "exile-flows":
-        return S.exile_flows(store, params.get("by", "country"))
+        return S.exile_flows(store, params.get("by", "country"), viewer)
     if name == "search":
         if "q" not in params:
             raise ValueError("search needs --param q=TEXT")
@@ -137,7 +144,7 @@ def run_named_query(store, name: str, params: dict[str, str]):
             raise ValueError("limit and offset are whole numbers") from None
         if not (1 <= limit <= 1000 and offset >= 0):
             raise ValueError("limit: 1 to 1000; offset: 0 or more")
-        return S.search(store, params["q"], params.get("type"), limit, offset)
+        return S.search(store, params["q"], params.get("type"), limit, offset, viewer)
     if name == "laws":
         return S.laws(store)
     if name == "operations":
@@ -159,7 +166,7 @@ def query(
     params = _parse_params(param)
     with store_for(db) as store:
         try:
-            result = run_named_query(store, name, params)
+            result = answer(run_named_query(store, name, params), store)
         except (ValueError, S.NotFound) as exc:
             print_error(exc)
             raise typer.Exit(2) from None

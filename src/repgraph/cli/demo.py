@@ -18,7 +18,8 @@ from ..seed import GUILT_BY_ASSOCIATION_QUOTE, REPORT_SOURCE_ID, seed_files
 from ..store import StoreError
 from ..store.embedded import EmbeddedStore
 from . import app
-from .common import console, err_console, print_error
+from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
+from .common import answer, console, current_viewer, err_console, print_error
 from .render import render_exile, render_with_incidents
 
 DEFAULT_VIEW = Path("visualizations/demo.html")
@@ -26,22 +27,23 @@ DEFAULT_VIEW = Path("visualizations/demo.html")
 DEMO_EGO_ID = "person-yendri-velasquez"
 
 
-def write_demo_views(store, whole_path: Path, title: str) -> list[Path]:
-    """The demo's views, beside ``whole_path``: the whole graph, exile flows, one defender's
-    neighbourhood and the chain of command of the first incident with a named perpetrator."""
+def write_demo_views(store, whole_path: Path, title: str, viewer: Viewer = DEFAULT_VIEWER) -> list[Path]:
+    """The demo's views, beside ``whole_path``, as ``viewer`` may see them: the whole graph,
+    exile flows, one defender's neighbourhood and the chain of command of the first
+    incident with a named perpetrator."""
     from ..viz import build_chain, build_ego, build_exile, build_whole, write_view
 
     folder = whole_path.parent
-    written = [write_view(build_whole(store, title=title), whole_path),
-               write_view(build_exile(store), folder / "exile.html")]
+    written = [write_view(build_whole(store, title=title, viewer=viewer), whole_path),
+               write_view(build_exile(store, viewer=viewer), folder / "exile.html")]
     try:
-        written.append(write_view(build_ego(store, DEMO_EGO_ID, depth=2), folder / f"ego-{DEMO_EGO_ID}.html"))
+        written.append(write_view(build_ego(store, DEMO_EGO_ID, depth=2, viewer=viewer), folder / f"ego-{DEMO_EGO_ID}.html"))
     except S.NotFound:
         pass
-    cases = S.officials_cases(store)
+    cases = disclose(S.officials_cases(store), viewer, store)
     if cases:
         incident = min(c.incident.id for c in cases)
-        written.append(write_view(build_chain(store, incident), folder / f"chain-{incident}.html"))
+        written.append(write_view(build_chain(store, incident, viewer=viewer), folder / f"chain-{incident}.html"))
     return written
 
 
@@ -112,11 +114,11 @@ def demo(
         console.print(f"store {db}: {st.node_total} nodes, {st.relationship_total} relationships\n")
 
         console.rule("Exile: where the named defenders went")
-        flows = S.exile_flows(store, "country")
+        flows = answer(S.exile_flows(store, "country", current_viewer()), store)
         render_exile(flows)
 
         console.rule("Guilt by association")
-        gba = S.guilt_by_association(store)
+        gba = answer(S.guilt_by_association(store), store)
         if gba:
             from .render import render_result
 
@@ -128,15 +130,15 @@ def demo(
             ))
 
         console.rule("Laws and operations used against defenders")
-        render_with_incidents("laws", S.laws(store))
-        render_with_incidents("operations", S.operations(store))
+        render_with_incidents("laws", answer(S.laws(store), store))
+        render_with_incidents("operations", answer(S.operations(store), store))
 
-        cases = S.officials_cases(store)
+        cases = answer(S.officials_cases(store), store)
         if not cases:
             console.print("officials-cases: no source in the dataset names the perpetrator of a documented incident.")
 
         console.print()
-        for out in write_demo_views(store, view, "repgraph demo: " + ", ".join(f.stem for f in files)):
+        for out in write_demo_views(store, view, "repgraph demo: " + ", ".join(f.stem for f in files), current_viewer()):
             console.print(f"interactive graph: {out}")
         exe = _command_name()
         console.print(f"next: [b]{exe} query search --param q=velasquez --db {db}[/]  ·  [b]{exe} serve --db {db}[/]")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from ..disclosure import disclose
 from ..models import ExileFlows, ResponsibilityChain, SearchPage
 from .common import console
 
@@ -20,8 +19,7 @@ def _quote(citations) -> str:
 
 
 def render_result(name: str, result) -> None:
-    """Print one named query's answer as a table (after disclosure)."""
-    result = disclose(result)
+    """Print one named query's answer (already passed through ``answer``) as a table."""
     if isinstance(result, SearchPage):
         t = Table(title=f"search {result.query!r}: {result.total} found")
         for col in ("id", "label", "name", "aliases"):

@@ -12,7 +12,9 @@ from rich.markup import escape as esc
 from rich.table import Table
 
 from . import app
-from .common import DbOption, FormatOption, OutputFormat, console, err_console, print_error, print_json, store_for
+from .common import (
+    DbOption, FormatOption, OutputFormat, answer, console, current_viewer, err_console, print_error, print_json, store_for,
+)
 
 viz_app = typer.Typer(help="Interactive HTML views (open offline in any browser).", no_args_is_help=True)
 analyze_app = typer.Typer(help="Network analytics (networkx) on the graph or an entity's neighbourhood.",
@@ -83,7 +85,7 @@ def viz_ego(
     from ..viz import build_ego
 
     with _answering(db) as store:
-        view = build_ego(store, entity_id, depth=depth, max_nodes=max_nodes)
+        view = build_ego(store, entity_id, depth=depth, max_nodes=max_nodes, viewer=current_viewer())
         _write(view, output, f"ego-{entity_id}", size_by, color_by)
 
 
@@ -96,7 +98,7 @@ def viz_chain(
     from ..viz import build_chain
 
     with _answering(db) as store:
-        _write(build_chain(store, incident_id), output, f"chain-{incident_id}", size_by, color_by)
+        _write(build_chain(store, incident_id, viewer=current_viewer()), output, f"chain-{incident_id}", size_by, color_by)
 
 
 @viz_app.command("operation")
@@ -109,7 +111,7 @@ def viz_operation(
     from ..viz import build_operation
 
     with _answering(db) as store:
-        _write(build_operation(store, operation_id, max_nodes=max_nodes), output, f"operation-{operation_id}", size_by, color_by)
+        _write(build_operation(store, operation_id, max_nodes=max_nodes, viewer=current_viewer()), output, f"operation-{operation_id}", size_by, color_by)
 
 
 @viz_app.command("law")
@@ -122,7 +124,7 @@ def viz_law(
     from ..viz import build_law
 
     with _answering(db) as store:
-        _write(build_law(store, law_id, max_nodes=max_nodes), output, f"law-{law_id}", size_by, color_by)
+        _write(build_law(store, law_id, max_nodes=max_nodes, viewer=current_viewer()), output, f"law-{law_id}", size_by, color_by)
 
 
 @viz_app.command("exile")
@@ -131,7 +133,7 @@ def viz_exile(output: OutputOption = None, db: DbOption = None) -> None:
     from ..viz import build_exile
 
     with _answering(db) as store:
-        _write(build_exile(store), output, "exile", None, None)
+        _write(build_exile(store, viewer=current_viewer()), output, "exile", None, None)
 
 
 @viz_app.command("path")
@@ -146,7 +148,7 @@ def viz_path(
     from ..viz import build_path
 
     with _answering(db) as store:
-        _write(build_path(store, source, target, max_hops=max_hops, limit=limit), output, f"path-{source}-{target}", None, None)
+        _write(build_path(store, source, target, max_hops=max_hops, limit=limit, viewer=current_viewer()), output, f"path-{source}-{target}", None, None)
 
 
 @viz_app.command("graph")
@@ -158,7 +160,7 @@ def viz_graph(
     from ..viz import build_whole
 
     with _answering(db) as store:
-        _write(build_whole(store, max_nodes=max_nodes), output, "graph", size_by, color_by)
+        _write(build_whole(store, max_nodes=max_nodes, viewer=current_viewer()), output, "graph", size_by, color_by)
 
 
 # --------------------------------------------------------------------------- analyze
@@ -186,8 +188,8 @@ def analyze_centrality(
     from ..analytics import analysis_subgraph, centrality_report
 
     with _answering(db) as store:
-        sub, scope = analysis_subgraph(store, root, depth, max_nodes)
-    report = centrality_report(sub, subjects=subjects.value, top=top, scope=scope)
+        sub, scope = analysis_subgraph(store, root, depth, max_nodes, current_viewer())
+        report = answer(centrality_report(sub, subjects=subjects.value, top=top, scope=scope), store)
     if fmt is OutputFormat.json:
         return print_json(report)
     t = Table(title=f"centrality of {report.subjects}", caption=_scope_line(report.scope))
@@ -209,8 +211,8 @@ def analyze_brokers(
     from ..analytics import analysis_subgraph, brokers_report
 
     with _answering(db) as store:
-        sub, scope = analysis_subgraph(store, root, depth, max_nodes)
-    report = brokers_report(sub, method=method.value, scope=scope)
+        sub, scope = analysis_subgraph(store, root, depth, max_nodes, current_viewer())
+        report = answer(brokers_report(sub, method=method.value, scope=scope), store)
     if fmt is OutputFormat.json:
         return print_json(report)
     t = Table(title="articulation points (removing one splits the network)", caption=_scope_line(report.scope))
@@ -240,8 +242,8 @@ def analyze_communities(
     from ..analytics import analysis_subgraph, communities_report
 
     with _answering(db) as store:
-        sub, scope = analysis_subgraph(store, root, depth, max_nodes)
-    report = communities_report(sub, method=method.value, scope=scope)
+        sub, scope = analysis_subgraph(store, root, depth, max_nodes, current_viewer())
+        report = answer(communities_report(sub, method=method.value, scope=scope), store)
     if fmt is OutputFormat.json:
         return print_json(report)
     shown = [c for c in report.communities if c.size >= min_size]
@@ -268,7 +270,7 @@ def analyze_path(
     from ..analytics import paths_report
 
     with _answering(db) as store:
-        report = paths_report(store, source, target, max_hops=max_hops, limit=limit)
+        report = answer(paths_report(store, source, target, max_hops=max_hops, limit=limit, viewer=current_viewer()), store)
     if fmt is OutputFormat.json:
         return print_json(report)
     if report.hops is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .. import service as S
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
+from ..redaction import require_visible
 from ..store import GraphStore
 from .model import View, ViewEdge, ViewNode, enrich
 
@@ -13,6 +14,7 @@ def build_chain(store: GraphStore, incident_id: str, viewer: Viewer = DEFAULT_VI
     """Victims at the bottom, the incident, its perpetrators, then each level of command
     above them, top-most highest. An organization's head at the date is linked to it by a
     drawn ``COMMANDS`` link (they hold its head post). Raises NotFound."""
+    require_visible(store, viewer, incident_id)
     chain = disclose(S.responsibility_chain(store, incident_id), viewer, store)
     inc = chain.incident
     when = inc.date or "undated"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import service as S
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
+from ..redaction import require_visible
 from ..store import GraphStore
 from .model import View, enrich, from_subgraph
 
@@ -14,6 +15,7 @@ def build_ego(store: GraphStore, entity_id: str, depth: int = 1, max_nodes: int 
               viewer: Viewer = DEFAULT_VIEWER) -> View:
     """Everything within ``depth`` hops (1..3) of ``entity_id``, at most ``max_nodes`` nodes
     (a notice says how many more were found). Raises NotFound, ValueError."""
+    require_visible(store, viewer, entity_id)
     sub = disclose(S.ego_graph(store, entity_id, depth=depth, max_nodes=max_nodes, viewer=viewer), viewer, store)
     root = next(n for n in sub.nodes if n.id == entity_id)
     hops = f"{depth} hop{'s' if depth > 1 else ''}"

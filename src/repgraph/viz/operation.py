@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .. import service as S
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
+from ..redaction import require_visible
 from ..store import GraphStore
 from .model import View, enrich, from_subgraph
 
@@ -13,6 +14,7 @@ DEFAULT_MAX_NODES = 300
 
 
 def _incidents_view(store: GraphStore, entity_id: str, label: str, link: str, max_nodes: int, viewer: Viewer) -> View:
+    require_visible(store, viewer, entity_id)
     sub = disclose(S.ego_graph(store, entity_id, depth=2, types=[link, "TARGETED", "PERPETRATED_BY"],
                                max_nodes=max_nodes, viewer=viewer), viewer, store)
     root = next(n for n in sub.nodes if n.id == entity_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..analytics.paths import connecting_subgraph, path_subgraph, paths_report
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
+from ..redaction import require_visible
 from ..models import Subgraph
 from ..store import GraphStore
 from .model import View, enrich, from_subgraph
@@ -15,8 +16,9 @@ def build_path(store: GraphStore, source: str, target: str, max_hops: int = 6, l
     """Every shortest connection (up to ``limit``) of at most ``max_hops`` hops between
     ``source`` and ``target``; documentation links (sources) are not connections.
     Raises NotFound, ValueError."""
+    require_visible(store, viewer, source, target)
     walked = disclose(connecting_subgraph(store, source, target, max_hops=max_hops, viewer=viewer), viewer, store)
-    report = paths_report(store, source, target, max_hops=max_hops, limit=limit, walked=walked)
+    report = paths_report(store, source, target, max_hops=max_hops, limit=limit, walked=walked, viewer=viewer)
     paths = [[n.id for n in p.nodes] for p in report.paths]
     sub = path_subgraph(walked, paths) if paths else Subgraph(
         nodes=[n for n in walked.nodes if n.id in (source, target)], edges=[])

@@ -1,0 +1,104 @@
+"""``repgraph --as ROLE``: every CLI output that shows data, as a viewer, scanned for every
+protected name, id, alias and quote fragment of tests/fixtures/protected.yaml (fake
+names); the same commands as admin show them. The CLI runs in-process (typer's runner)
+over a real embedded store file."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from repgraph.cli import app
+from repgraph.ontology import fold
+from repgraph.queries import NAMED_QUERIES
+
+from conftest import FIXTURES
+from test_redaction import CONFIDENTIAL, RESTRICTED
+
+PROTECTED = FIXTURES / "protected.yaml"
+
+
+@pytest.fixture(scope="module")
+def protected_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("cli") / "protected.db"
+    result = CliRunner().invoke(app, ["ingest", str(PROTECTED), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def _commands(db, out) -> list[list[str]]:
+    """Every data-showing command, in table and JSON form where it has both."""
+    d = ["--db", str(db)]
+    cmds = [["stats", *d], ["stats", "-f", "json", *d]]
+    params = {
+        "guilt-by-association": [[], ["-p", "defender_id=p-defender-pedro"]],
+        "officials-cases": [[], ["-p", "official_id=org-prot-unit"]],
+        "responsibility-chain": [["-p", "incident_id=inc-pedro-detention"], ["-p", "incident_id=inc-ana-raid"]],
+        "exile-flows": [["-p", f"by={by}"] for by in ("country", "period", "route")],
+        "search": [["-p", f"q={q}"] for q in ("nunez", "raid", "home", "pedro", "threats", "unit")],
+        "laws": [[]],
+        "operations": [[]],
+    }
+    assert set(params) == set(NAMED_QUERIES)  # every named query is tried
+    for name, variants in params.items():
+        for p in variants:
+            cmds += [["query", name, *p, *d], ["query", name, *p, "-f", "json", *d]]
+    for i, root in enumerate(["p-defender-pedro", "org-prot-unit", "inc-ana-raid", "country-prot-host"]):
+        cmds.append(["viz", "ego", root, "--depth", "2", "-o", str(out / f"ego{i}.html"), *d])
+    cmds += [
+        ["viz", "chain", "inc-pedro-detention", "-o", str(out / "chain.html"), *d],
+        ["viz", "chain", "inc-ana-raid", "-o", str(out / "chain2.html"), *d],
+        ["viz", "exile", "-o", str(out / "exile.html"), *d],
+        ["viz", "path", "p-defender-pedro", "org-prot-unit", "-o", str(out / "path.html"), *d],
+        ["viz", "graph", "-o", str(out / "graph.html"), "--size-by", "betweenness", "--color-by", "community", *d],
+    ]
+    for kind in ("centrality", "brokers", "communities"):
+        extra = ["--subjects", "all"] if kind == "centrality" else []
+        cmds += [["analyze", kind, *extra, *d], ["analyze", kind, *extra, "-f", "json", *d],
+                 ["analyze", kind, "--root", "p-defender-pedro", *extra, "-f", "json", *d]]
+    cmds += [["analyze", "path", "p-defender-pedro", "country-prot-host", "-f", "json", *d],
+             ["analyze", "path", "p-defender-pedro", "org-prot-unit", *d]]
+    return cmds
+
+
+def _run_all(db, out, role: str) -> str:
+    """Everything the commands printed and wrote, as ``role``."""
+    runner = CliRunner()
+    texts = []
+    for cmd in _commands(db, out):
+        result = runner.invoke(app, ["--as", role, *cmd], env={"COLUMNS": "400"})
+        assert result.exit_code == 0, (cmd, result.output)
+        texts.append(result.output)
+    texts += [p.read_text(encoding="utf-8") for p in sorted(out.glob("*.html"))]
+    return fold("\n".join(texts))
+
+
+def test_cli_as_viewer_shows_no_protected_name_anywhere(protected_db, tmp_path):
+    import html
+
+    seen = fold(html.unescape(_run_all(protected_db, tmp_path, "viewer")))
+    assert [n for n in RESTRICTED + CONFIDENTIAL if fold(n) in seen] == []
+    assert "protected person" in seen  # the relative is still there, as a pseudonym
+
+
+def test_cli_as_analyst_and_admin(protected_db, tmp_path):
+    import html
+
+    (tmp_path / "a").mkdir()
+    analyst = fold(html.unescape(_run_all(protected_db, tmp_path / "a", "analyst")))
+    assert [n for n in RESTRICTED if fold(n) not in analyst] == []
+    assert [n for n in CONFIDENTIAL if fold(n) in analyst] == []
+    (tmp_path / "b").mkdir()
+    admin = fold(html.unescape(_run_all(protected_db, tmp_path / "b", "admin")))
+    assert [n for n in RESTRICTED + ["Xiomara", "Inventada", "inc-xiomara-threat"] if fold(n) not in admin] == []
+
+
+def test_cli_protected_id_is_unknown_to_a_viewer(protected_db, tmp_path):
+    runner = CliRunner()
+    for cmd in (["viz", "ego", "p-relative-ana", "-o", str(tmp_path / "x.html")],
+                ["query", "guilt-by-association", "-p", "defender_id=p-relative-ana"],
+                ["analyze", "path", "p-relative-ana", "p-defender-pedro"]):
+        r = runner.invoke(app, ["--as", "viewer", *cmd, "--db", str(protected_db)])
+        assert r.exit_code == 2 and "no entity with id 'p-relative-ana'" in r.output, (cmd, r.output)
+        assert runner.invoke(app, [*cmd, "--db", str(protected_db)]).exit_code == 0, cmd  # the admin's own tool
+    assert not (tmp_path / "x.html").exists() or "Ficticia" in (tmp_path / "x.html").read_text(encoding="utf-8")
