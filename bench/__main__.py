@@ -39,6 +39,8 @@ import httpx
 
 from repgraph import queries as Q
 from repgraph import service as S
+from repgraph.disclosure import Role, Viewer, disclose
+from repgraph.ontology import PROTECTED_ROLES
 from repgraph.ingest import ingest_case_file
 from repgraph.ingest.loader import load_case_file
 from repgraph.ingest.writer import element_count
@@ -48,7 +50,10 @@ from repgraph.store.embedded import EmbeddedStore
 from .generate import generate, write
 
 ROOT = Path(__file__).resolve().parents[1]
-ANCHORED = ["entity", "ego-graph(depth 2)", "responsibility-chain", "search"]
+ANCHORED = ["entity", "ego-graph(depth 2)", "responsibility-chain", "search", "entity (public person)",
+            "entity (public person, as viewer)", "search (as viewer)"]
+#: A viewer (public data only): the redacted answers (repgraph.redaction) beside the admin's.
+VIEWER = Viewer("bench", Role.viewer)
 GLOBAL = ["guilt-by-association", "officials-cases", "exile-flows", "laws", "operations"]
 
 
@@ -120,16 +125,21 @@ def pick_ids(files: list[Path], seed: int) -> dict[str, list[str]]:
     """Anchors for the anchored questions, drawn from the ingested files."""
     rng = random.Random(seed)
     persons, incidents, officials = [], [], []
+    public_ids: set[str] = set()
     for f in files[1:]:
         data = json.loads(f.read_text())
         for n in data["nodes"]:
             if n["label"] == "Person":
                 persons.append(n["id"])
+                if not PROTECTED_ROLES.intersection(n["roles"]) and n.get("confidentiality", "public") == "public":
+                    public_ids.add(n["id"])
                 if "official" in n["roles"]:
                     officials.append(n["id"])
             elif n["label"] == "Incident":
                 incidents.append(n["id"])
+    public = [i for i in persons if i in public_ids]
     return {"person": rng.sample(persons, min(200, len(persons))), "incident": rng.sample(incidents, min(200, len(incidents))),
+            "public_person": rng.sample(public, min(200, len(public))),
             "official": rng.sample(officials, min(200, len(officials)))}
 
 
@@ -151,13 +161,31 @@ def time_calls(fn: Callable[[int], Any], samples: int) -> list[float]:
     return out
 
 
+def viewer_entity(store, entity_id: str):
+    """The entity page as the API answers a viewer: the id check, then the page disclosed
+    (a protected person's id answers NotFound, as an unknown id does)."""
+    from repgraph.redaction import require_visible
+
+    try:
+        require_visible(store, VIEWER, entity_id)
+        return disclose(S.entity(store, entity_id), VIEWER, store)
+    except S.NotFound:
+        return None
+
+
 def query_cases(store, ids: dict[str, list[str]]) -> dict[str, Callable[[int], Any]]:
-    p, i = ids["person"], ids["incident"]
+    p, i, pub = ids["person"], ids["incident"], ids["public_person"]
     return {
         "entity": lambda k: S.entity(store, p[k % len(p)]),
         "ego-graph(depth 2)": lambda k: S.ego_graph(store, p[k % len(p)], depth=2),
         "responsibility-chain": lambda k: S.responsibility_chain(store, i[k % len(i)]),
         "search": lambda k: S.search(store, "testdefender " + str(k % 97 + 1)),
+        # the same two answers for a viewer: visibility filter, pseudonyms and masking included
+        # the same public persons' pages for an admin and a viewer (a protected person's
+        # page is a cheap 404 for a viewer: comparing it would flatter the redaction)
+        "entity (public person)": lambda k: S.entity(store, pub[k % len(pub)]),
+        "entity (public person, as viewer)": lambda k: viewer_entity(store, pub[k % len(pub)]),
+        "search (as viewer)": lambda k: disclose(S.search(store, "testdefender " + str(k % 97 + 1), viewer=VIEWER), VIEWER, store),
         "guilt-by-association": lambda k: S.guilt_by_association(store),
         "officials-cases": lambda k: S.officials_cases(store),
         "exile-flows": lambda k: S.exile_flows(store, ["country", "period", "route"][k % 3]),

@@ -264,3 +264,16 @@ def test_analytics_run_on_the_viewers_graph(protected_store):
     assert path["hops"] == 2
     with client_as(protected_store, Role.admin) as admin:
         assert "inc-xiomara-threat" in {s["id"] for s in admin.get("/analytics/centrality?subjects=all").json()["scores"]}
+
+
+def test_a_victim_targeted_through_a_protected_link_is_not_listed(protected_store):
+    def raid_victims(client):
+        items = client.get("/queries/officials-cases?official_id=org-prot-unit").json()["items"]
+        return [[v["name"] for v in c["victims"]] for c in items if c["incident"]["id"] == "inc-ana-raid"]
+
+    with client_as(protected_store, Role.viewer) as viewer:
+        assert raid_victims(viewer) == [[]]  # the guilt-by-association targeting is restricted
+        chain = viewer.get("/incidents/inc-ana-raid/responsibility-chain").json()
+        assert chain["victims"] == [] and chain["incident"]["name"].startswith("Raid on the home of Protected person ")
+    with client_as(protected_store, Role.analyst) as analyst:
+        assert raid_victims(analyst) == [["Ana Ficticia Núñez"]]

@@ -27,6 +27,14 @@ class EntityRef(BaseModel):
     confidentiality: str | None = None
 
 
+class VictimRef(EntityRef):
+    """A victim of an incident: the person, and the confidentiality of the targeting itself
+    (a relative targeted because of a defender is protected even when the incident is not)."""
+
+    link_confidentiality: str | None = Field(default=None, description="public | restricted | confidential (of the TARGETED link)")
+    citations: list[CitationOut] = Field(default_factory=list, description="The targeting's citations.")
+
+
 class IncidentRef(BaseModel):
     id: str
     name: str | None = None
@@ -86,7 +94,7 @@ class OfficialCase(BaseModel):
     role: str = Field(description="direct | ordered | participated | command")
     confidence: float | None = Field(default=None, description="0..1: the curator's confidence in this link (below 1: alleged, reported)")
     incident: IncidentRef
-    victims: list[EntityRef]
+    victims: list[VictimRef]
     via_organization: str | None = Field(default=None, description="with role command: the organization headed")
     via_position: str | None = None
     citations: list[CitationOut] = Field(default_factory=list)
@@ -116,7 +124,7 @@ class ResponsibilityChain(BaseModel):
     incident: IncidentRef
     date_from: str | None
     date_to: str | None
-    victims: list[EntityRef]
+    victims: list[VictimRef]
     links: list[ChainLink]
     note: str | None = None
 

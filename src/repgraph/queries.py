@@ -288,7 +288,8 @@ RETURN x.id AS perpetratorId, x.name AS perpetrator, labels(x) AS perpetratorLab
 #: Every victim of every incident.
 VICTIMS = """
 MATCH (i:Incident)-[t:TARGETED]->(v:Person)
-RETURN i.id AS incidentId, v.id AS id, v.name AS name, v.confidentiality AS confidentiality
+RETURN i.id AS incidentId, v.id AS id, v.name AS name, v.confidentiality AS confidentiality,
+       t.confidentiality AS linkConfidentiality, t.citations AS citations
 """
 
 #: Every head post of an organization with its holders and their dates (command
@@ -319,7 +320,8 @@ ORDER BY id
 #: Victims of one incident; ``$id``.
 INCIDENT_VICTIMS = """
 MATCH (i:Incident {id: $id})-[t:TARGETED]->(v:Person)
-RETURN i.id AS incidentId, v.id AS id, v.name AS name, t.basis AS basis, v.confidentiality AS confidentiality, t.citations AS citations
+RETURN i.id AS incidentId, v.id AS id, v.name AS name, t.basis AS basis, v.confidentiality AS confidentiality, t.citations AS citations,
+       t.confidentiality AS linkConfidentiality
 ORDER BY id
 """
 

@@ -232,13 +232,11 @@ class Redactor:
         # names -> replacement, indexed by first folded word; longest sequences first
         self.sequences: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self.person_words: dict[str, str] = {}
-        blob = []
         for i, (label, _, names) in above.items():
             for name in names:
                 words = tuple(_words(name))
                 if not words:
                     continue
-                blob.append(" ".join(words))
                 self.sequences.setdefault(words[0], []).append((words, i))
                 if label == "Person":
                     for w in words:
@@ -246,8 +244,8 @@ class Redactor:
                             self.person_words.setdefault(w, i)
         for seqs in self.sequences.values():
             seqs.sort(key=lambda s: -len(s[0]))
-        #: folded protected names, for a quick "can this query touch a protected name?"
-        self.blob = "|".join(blob)
+        #: every folded word a mask could start at: a quick "nothing to mask here" test
+        self.trigger_words = frozenset(self.sequences) | frozenset(self.person_words)
         self.active = bool(above) or bool(self.hidden_relationships)
 
     # ----------------------------------------------------------------- questions
@@ -278,9 +276,6 @@ class Redactor:
 
     def pseudonym(self, person_id: str) -> str:
         return pseudonym(self.role, person_id)
-
-    def touches_protected_name(self, folded_tokens: list[str]) -> bool:
-        return any(t in self.blob for t in folded_tokens)
 
     # ----------------------------------------------------------------- text
 
@@ -335,10 +330,15 @@ class Redactor:
         return self.pseudonym(element_id) if element_id in self.persons else WITHHELD
 
     def search_text(self, search_text: str) -> str:
-        """A node's folded names as this caller may search them (protected names masked)."""
-        if not self.active or not self.touches_protected_name(search_text.split("|")):
-            return search_text
-        return "|".join(fold(self.mask(part)) if part else part for part in search_text.split("|"))
+        """A node's folded names (``|name|alias|``) as this caller may search them:
+        protected names masked, so they never match."""
+        if not self.active or self.trigger_words.isdisjoint(_WORD.findall(search_text)):
+            return search_text  # already folded: no protected word, nothing to mask
+        parts = []
+        for part in search_text.split("|"):
+            masked = self.mask(part) if part else part
+            parts.append(part if masked == part else fold(masked))
+        return "|".join(parts)
 
     # ----------------------------------------------------------------- models
 
@@ -379,6 +379,8 @@ class Redactor:
                 return _HIDE
         elif _is_node(type(m)):
             ident = m.id
+            if rank(getattr(m, "link_confidentiality", None)) > self.clearance:
+                return _HIDE  # shown through a link the caller may not see (a victim's targeting)
             if ident in self.issued:
                 return m
             level = self.level_of(ident, getattr(m, "confidentiality", None))

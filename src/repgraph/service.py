@@ -17,7 +17,7 @@ from . import queries as Q
 from .models import (
     ChainLink, CitationOut, EntityDetail, EntityRef, ExileFlows, ExileGroup, ExileRecord,
     GraphEdge, GraphNode, GuiltByAssociation, IncidentRef, OfficialCase, RelationshipOut,
-    ResponsibilityChain, SearchHit, SearchPage, StatisticOut, StoreStats, Subgraph, WithIncidents,
+    ResponsibilityChain, SearchHit, SearchPage, StatisticOut, StoreStats, Subgraph, VictimRef, WithIncidents,
 )
 from .disclosure import DEFAULT_VIEWER, Role, Viewer
 from .ontology import fold
@@ -297,10 +297,13 @@ def officials_cases_page(store: GraphStore, official_id: str | None, incident_ty
         total, rows = len(rows), rows[offset:offset + limit]
     incident_ids = sorted({r["incidentId"] for r in rows})
     victims_rows = each(store, Q.INCIDENT_VICTIMS, incident_ids) if len(incident_ids) <= 1000 else store.read(Q.VICTIMS)
-    victims: dict[str, dict[str, EntityRef]] = defaultdict(dict)
+    titles = _source_titles(store, _cited_sources(*(r["citations"] for r in rows), *(r["incidentCitations"] for r in rows),
+                                                  *(v["citations"] for v in victims_rows)))
+    victims: dict[str, dict[str, VictimRef]] = defaultdict(dict)
     for v in victims_rows:
-        victims[v["incidentId"]][v["id"]] = EntityRef(id=v["id"], label="Person", name=v["name"], confidentiality=v["confidentiality"])
-    titles = _source_titles(store, _cited_sources(*(r["citations"] for r in rows), *(r["incidentCitations"] for r in rows)))
+        victims[v["incidentId"]][v["id"]] = VictimRef(id=v["id"], label="Person", name=v["name"], confidentiality=v["confidentiality"],
+                                                      link_confidentiality=v["linkConfidentiality"] or "public",
+                                                      citations=_citations(store, v["citations"], titles))
     return total, [
         OfficialCase(
             perpetrator=EntityRef(id=r["perpetratorId"], label=r["perpetratorLabel"], name=r["perpetrator"],
@@ -368,7 +371,8 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
         titles.update(_source_titles(store, missing))
         return _citations(store, raw, titles)
 
-    victims = [EntityRef(id=v["id"], label="Person", name=v["name"], confidentiality=v["confidentiality"])
+    victims = [VictimRef(id=v["id"], label="Person", name=v["name"], confidentiality=v["confidentiality"],
+                         link_confidentiality=v["linkConfidentiality"] or "public", citations=cites(v["citations"]))
                for v in store.read(Q.INCIDENT_VICTIMS, {"id": incident_id})]
     perps = store.read(Q.INCIDENT_PERPETRATORS, {"id": incident_id})
     dates = {"from": inc["dateFrom"], "to": inc["dateTo"]}
