@@ -127,6 +127,7 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
     "PROTECTED_NODES": [{"levels": ["restricted", "confidential"]}, {"levels": ["confidential"]}],
     "PROTECTED_RELATIONSHIPS": [{"levels": ["restricted", "confidential"]}],
     "PUBLIC_PERSON_NAMES": [{}],
+    "RELATIONSHIP_LEVELS": [{}],
 }
 
 #: Statements that are not reads of the data (writes, wipes): covered by the ingest tests
