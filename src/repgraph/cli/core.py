@@ -33,7 +33,7 @@ def ingest(
 
     On bad input prints FILE, record and field and writes nothing of that file (exit 2).
     """
-    with store_for(db) as store:
+    with store_for(db, create=True) as store:
         store.apply_schema(schema_statements())
         before = S.stats(store)
         for path in expand_paths(paths):

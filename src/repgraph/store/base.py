@@ -19,6 +19,11 @@ class StoreError(RuntimeError):
     """The store could not answer (server down, file unreadable). The message is for people."""
 
 
+class StoreMissing(StoreError):
+    """A read named a store that does not exist (e.g. a mistyped ``--db``). Nothing was created:
+    only commands that write (``ingest``, ``demo``) create a store."""
+
+
 class Transaction(ABC):
     """A unit of work: everything run through it commits together or not at all."""
 

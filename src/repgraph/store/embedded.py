@@ -18,7 +18,7 @@ from typing import Any
 import graphqlite
 import sqlean
 
-from .base import GraphStore, Row, StoreError, Transaction
+from .base import GraphStore, Row, StoreError, StoreMissing, Transaction
 
 
 @functools.cache
@@ -192,9 +192,17 @@ class EmbeddedStore(GraphStore):
     backend = "embedded"
     sorts_in_database = False
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, create: bool = True):
+        """Open (``create``: or create) the store in ``path``. Raises :class:`StoreMissing`
+        when the file does not exist and ``create`` is false (nothing is created then),
+        :class:`StoreError` when it cannot be opened."""
         self._path = str(path)
         if self._path != ":memory:":
+            if not create and not Path(self._path).expanduser().is_file():
+                raise StoreMissing(
+                    f"no embedded store at {self._path}: check the path (--db or $REPGRAPH_DB); "
+                    "`repgraph ingest FILES --db PATH` creates one"
+                )
             parent = Path(self._path).expanduser().resolve().parent
             if not parent.is_dir():
                 raise StoreError(f"cannot open embedded store {self._path}: folder {parent} does not exist")
