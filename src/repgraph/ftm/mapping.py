@@ -1,0 +1,288 @@
+"""The one table between FollowTheMoney (FtM) and the repgraph ontology.
+
+Both directions read only this module: :mod:`.importer` (FtM entities -> a case file) and
+:mod:`.exporter` (the graph -> FtM entities). It says
+
+* which FtM schema becomes which node label (:data:`NODES`), and which interval schema
+  becomes which relationship type (:data:`LINKS`), property by property;
+* which FtM entity properties become relationships of their node (``Position:organization``
+  -> ``IN``, ``Sanction:entity`` -> ``SANCTIONED``: :attr:`NodeMapping.references`);
+* how a person's roles and an organization's kind are read from (and written to) FtM
+  ``classification``, ``topics`` and the schema (:func:`person_roles`, :func:`organization_kind`);
+* how FtM ids and repgraph ids correspond (:func:`repgraph_id`, :func:`ftm_id`).
+
+FtM names follow the library's YAML schemata (``followthemoney/schema/*.yaml``); repgraph
+fields are the case-file names (camelCase aliases of :mod:`repgraph.ontology`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..ontology import OrganizationKind, PersonRole
+
+# --------------------------------------------------------------------------- ids
+
+#: Prefix of repgraph ids made from FtM ids that are already safe.
+FTM_PREFIX = "ftm-"
+#: Prefix of repgraph ids made (with a hash) from FtM ids that are not.
+HASHED_PREFIX = "ftmx-"
+_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]*$")
+MAX_ID = 200
+
+
+def _hashed(text: str, prefix: str = HASHED_PREFIX) -> str:
+    slug = re.sub(r"[^A-Za-z0-9._\-]+", "-", text).strip("-._")[:60] or "x"
+    return f"{prefix}{slug}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:16]}"
+
+
+def repgraph_id(ftm: str) -> str:
+    """The stable repgraph id of an FtM id: ``ftm-<id>`` when the id fits the ontology's
+    ``Id`` pattern, else ``ftmx-<slug>-<sha1[:16]>`` (injective: the two forms never meet).
+
+    ``repgraph_id("NK-a1b2")`` -> ``"ftm-NK-a1b2"``; ``repgraph_id("a b")`` ->
+    ``"ftmx-a-b-<hash>"``. The same FtM id always gives the same repgraph id, so an
+    import is idempotent.
+    """
+    if _SAFE.match(ftm) and len(FTM_PREFIX) + len(ftm) <= MAX_ID:
+        return FTM_PREFIX + ftm
+    return _hashed(ftm)
+
+
+def ftm_id(node_id: str) -> str:
+    """The FtM id an exported node gets: the original FtM id for nodes imported from FtM
+    (``ftm-X`` -> ``X``), the repgraph id itself otherwise. So export -> import -> export
+    gives the same FtM ids (hashed ``ftmx-`` ids excepted: their original is not kept)."""
+    return node_id[len(FTM_PREFIX):] if node_id.startswith(FTM_PREFIX) else node_id
+
+
+def link_id(rel_type: str, source: str, target: str, ftm: str | None) -> str:
+    """The repgraph id of a relationship made from an FtM interval entity ``ftm``
+    (``TYPE:from:to:ftm-<id>``, so two Occupancies of one post by one person stay two), or
+    ``TYPE:from:to`` for a relationship made from an entity property (``ftm`` None)."""
+    base = f"{rel_type}:{source}:{target}"
+    if ftm is None:
+        return base
+    suffix = repgraph_id(ftm)
+    if len(base) + 1 + len(suffix) > MAX_ID:
+        suffix = _hashed(ftm, "h-")[-18:]
+    return f"{base}:{suffix}"
+
+
+def link_ftm_id(rel_id: str, rel_type: str, source: str, target: str) -> str:
+    """The FtM id an exported relationship gets: the original FtM interval id for
+    relationships imported from FtM, the repgraph relationship id otherwise."""
+    prefix = f"{rel_type}:{source}:{target}:"
+    if rel_id.startswith(prefix) and rel_id[len(prefix):].startswith(FTM_PREFIX):
+        return rel_id[len(prefix) + len(FTM_PREFIX):]
+    return rel_id
+
+
+def source_id(dataset: str) -> str:
+    """The repgraph id of the Source node standing for an FtM dataset: ``src-ftm-<name>``."""
+    if _SAFE.match(dataset) and len(dataset) <= 150:
+        return f"src-ftm-{dataset}"
+    return _hashed(dataset, "src-ftm-")
+
+
+# --------------------------------------------------------------------------- properties
+
+#: How values convert: ``text`` (first value; more are kept in notes), ``names`` (all
+#: values, a list), ``date`` (a partial ISO date; a time of day is dropped), ``country``
+#: (ISO 3166-1 alpha-2, upper case in repgraph, lower case in FtM), ``role`` (relationship
+#: role text).
+Kind = Literal["text", "names", "date", "country"]
+
+
+@dataclass(frozen=True)
+class Prop:
+    """One FtM property <-> one repgraph field. Several FtM properties may feed one
+    field on import (the first listed is the one written on export)."""
+
+    ftm: str
+    field: str
+    kind: Kind = "text"
+    export: bool = True
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An FtM entity property naming other entities, stored as relationships of the node:
+    ``(node)-[rel_type]->(each referenced entity)``."""
+
+    ftm: str
+    rel_type: str
+
+
+@dataclass(frozen=True)
+class NodeMapping:
+    """FtM schemata <-> one node label. ``schemata[0]`` is the default export schema."""
+
+    label: str
+    schemata: tuple[str, ...]
+    props: tuple[Prop, ...]
+    references: tuple[Reference, ...] = ()
+
+
+@dataclass(frozen=True)
+class LinkMapping:
+    """One FtM interval schema <-> one relationship type. ``source``/``target`` are the FtM
+    properties naming the relationship's ``from`` and ``to`` ends."""
+
+    rel_type: str
+    schema: str
+    source: str
+    target: str
+    props: tuple[Prop, ...] = field(default=())
+
+
+_NAMES = (Prop("name", "name"), Prop("alias", "aliases", "names"),
+          Prop("previousName", "aliases", "names", export=False), Prop("weakAlias", "aliases", "names", export=False))
+_DESCRIPTION = (Prop("description", "description"), Prop("summary", "description", export=False),
+                Prop("notes", "notes"))
+_INTERVAL = (Prop("startDate", "startDate", "date"), Prop("endDate", "endDate", "date"))
+
+NODES: tuple[NodeMapping, ...] = (
+    NodeMapping("Person", ("Person",), (
+        *_NAMES, *_DESCRIPTION,
+        Prop("nationality", "nationality", "country"), Prop("citizenship", "nationality", "country", export=False),
+        Prop("gender", "gender"),
+    )),
+    NodeMapping("Organization", ("Organization", "PublicBody", "Company"), (
+        *_NAMES, *_DESCRIPTION,
+        Prop("abbreviation", "acronym"),
+        Prop("country", "country", "country"), Prop("jurisdiction", "country", "country", export=False),
+        Prop("mainCountry", "country", "country", export=False),
+    )),
+    NodeMapping("Position", ("Position",), (
+        *_NAMES, *_DESCRIPTION,
+        Prop("inceptionDate", "startDate", "date"), Prop("dissolutionDate", "endDate", "date"),
+    ), references=(Reference("organization", "IN"),)),
+    NodeMapping("Incident", ("Event",), (
+        *_NAMES, Prop("description", "description"), Prop("summary", "description", export=False), Prop("notes", "notes"),
+        Prop("date", "date", "date"), Prop("startDate", "date", "date", export=False), Prop("endDate", "dateEnd", "date"),
+    )),
+    NodeMapping("Sanction", ("Sanction",), (
+        Prop("summary", "name"),
+        Prop("authority", "authority"), Prop("program", "programme"), Prop("reason", "reason"),
+        Prop("startDate", "date", "date"), Prop("listingDate", "date", "date", export=False),
+        Prop("description", "notes"),
+    ), references=(Reference("entity", "SANCTIONED"),)),
+)
+
+LINKS: tuple[LinkMapping, ...] = (
+    LinkMapping("HOLDS", "Occupancy", "holder", "post", _INTERVAL),
+    LinkMapping("MEMBER_OF", "Membership", "member", "organization", (Prop("role", "role"), *_INTERVAL)),
+    # FtM: `relationship` is what `relative` is to `person` ("mother"); repgraph: `relation`
+    # is what the from-person is to the to-person. So relative -> person.
+    LinkMapping("FAMILY_OF", "Family", "relative", "person", (Prop("relationship", "relation"),)),
+)
+
+NODE_BY_SCHEMA: dict[str, NodeMapping] = {s: m for m in NODES for s in m.schemata}
+NODE_BY_LABEL: dict[str, NodeMapping] = {m.label: m for m in NODES}
+LINK_BY_SCHEMA: dict[str, LinkMapping] = {m.schema: m for m in LINKS}
+LINK_BY_TYPE: dict[str, LinkMapping] = {m.rel_type: m for m in LINKS}
+#: Relationship types exported as a property of their source node (Position.organization, ...).
+REFERENCE_BY_TYPE: dict[str, tuple[NodeMapping, Reference]] = {
+    r.rel_type: (m, r) for m in NODES for r in m.references
+}
+
+#: FtM schemata an import understands (others are counted and left out).
+IMPORTED_SCHEMATA = frozenset(NODE_BY_SCHEMA) | frozenset(LINK_BY_SCHEMA)
+
+# --------------------------------------------------------------------------- roles and kinds
+
+#: FtM topics (``followthemoney/types/topic.py``) that state a person's role.
+ROLE_BY_TOPIC: dict[str, PersonRole] = {
+    "role.journo": PersonRole.journalist,
+    "role.lawyer": PersonRole.lawyer,
+    "role.act": PersonRole.activist,
+    "pol.union": PersonRole.trade_unionist,
+    **{t: PersonRole.official for t in (
+        "role.pep", "role.pep.frmr", "role.pep.intl", "role.pep.natl", "role.pol", "role.judge", "role.civil",
+        "role.diplo", "role.spy", "gov.head", "gov.security", "mil",
+    )},
+}
+#: The topic written on export for a role (none for roles FtM has no word for).
+TOPIC_BY_ROLE: dict[str, str] = {
+    PersonRole.journalist: "role.journo", PersonRole.lawyer: "role.lawyer", PersonRole.activist: "role.act",
+    PersonRole.defender: "role.act", PersonRole.trade_unionist: "pol.union",
+}
+
+#: FtM topics that state an organization's kind, most specific first.
+KIND_BY_TOPIC: dict[str, OrganizationKind] = {
+    "gov.security": OrganizationKind.state_security,
+    "mil": OrganizationKind.military,
+    "gov.judicial": OrganizationKind.court,
+    "gov.legislative": OrganizationKind.legislature,
+    "gov.igo": OrganizationKind.international_body,
+    "gov.executive": OrganizationKind.ministry,
+    **{t: OrganizationKind.government for t in ("gov", "gov.national", "gov.state", "gov.muni", "gov.admin", "gov.head")},
+}
+TOPIC_BY_KIND: dict[str, str] = {
+    OrganizationKind.state_security: "gov.security", OrganizationKind.police: "gov.security",
+    OrganizationKind.military: "mil", OrganizationKind.court: "gov.judicial", OrganizationKind.prosecutor: "gov.judicial",
+    OrganizationKind.legislature: "gov.legislative", OrganizationKind.international_body: "gov.igo",
+    OrganizationKind.ministry: "gov.executive", OrganizationKind.government: "gov",
+}
+#: Kinds exported as FtM ``PublicBody`` (a ministry, department or state body).
+PUBLIC_BODY_KINDS = frozenset({
+    OrganizationKind.state_security, OrganizationKind.police, OrganizationKind.military, OrganizationKind.court,
+    OrganizationKind.prosecutor, OrganizationKind.ministry, OrganizationKind.legislature, OrganizationKind.government,
+})
+#: The kind an FtM schema states by itself.
+KIND_BY_SCHEMA: dict[str, OrganizationKind] = {"PublicBody": OrganizationKind.government}
+if "company" in OrganizationKind.__members__:  # pragma: no branch - follows the ontology
+    KIND_BY_SCHEMA["Company"] = OrganizationKind("company")
+
+
+def person_roles(classification: list[str], topics: list[str], holds_post: bool, is_relative: bool) -> list[str]:
+    """A person's repgraph roles from what the FtM data states, in this order:
+
+    1. ``classification`` values that are repgraph roles (what a repgraph export writes);
+    2. role topics (:data:`ROLE_BY_TOPIC`: ``role.pep`` -> official, ``role.journo`` -> journalist, ...);
+    3. the file's links: holding a post (``Occupancy``) -> official; being the ``relative``
+       in a ``Family`` -> family_member (protected: restricted by default).
+
+    Returns [] when nothing states a role (the importer then refuses the entity, naming it).
+    """
+    roles = [c for c in classification if c in PersonRole.__members__]
+    if roles:
+        return sorted(set(roles), key=roles.index)
+    found = [ROLE_BY_TOPIC[t].value for t in topics if t in ROLE_BY_TOPIC]
+    if holds_post:
+        found.append(PersonRole.official.value)
+    if is_relative:
+        found.append(PersonRole.family_member.value)
+    return sorted(set(found), key=found.index)
+
+
+def organization_kind(schema: str, classification: list[str], topics: list[str]) -> str | None:
+    """An organization's repgraph kind: a ``classification`` value that is a kind, else the
+    first kind topic (:data:`KIND_BY_TOPIC`), else the schema's own (``PublicBody`` ->
+    government, ``Company`` -> company). None when nothing states one."""
+    for value in classification:
+        if value in OrganizationKind.__members__:
+            return value
+    for topic in topics:
+        if topic in KIND_BY_TOPIC:
+            return KIND_BY_TOPIC[topic].value
+    kind = KIND_BY_SCHEMA.get(schema)
+    return kind.value if kind else None
+
+
+def organization_schema(kind: str) -> str:
+    """The FtM schema an organization of ``kind`` is exported as."""
+    if kind in PUBLIC_BODY_KINDS:
+        return "PublicBody"
+    if kind == "company":
+        return "Company"
+    return "Organization"
+
+
+def ftm_date(value: str) -> str:
+    """An FtM date (``YYYY[-MM[-DD[THH:MM[:SS]]]]``) as a repgraph partial date (the day part)."""
+    return value[:10]
