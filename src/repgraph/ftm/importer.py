@@ -267,6 +267,8 @@ class _Builder:
         elif mapping.label == "Incident":
             types = [k for k in proxy.get("keywords") if k in IncidentType.__members__]
             data["type"] = types[0] if types else IncidentType.other.value
+        elif mapping.label == "Position":
+            data["isHead"] = M.HEAD_KEYWORD in proxy.get("keywords")
         elif mapping.label == "Sanction" and "name" not in data:
             data["name"] = " ".join(filter(None, (proxy.first("authority"), proxy.first("program")))) or "Sanction"
         if len(data.get("name", "")) > MAX_NAME:

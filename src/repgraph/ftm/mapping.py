@@ -283,6 +283,11 @@ def organization_schema(kind: str) -> str:
     return "Organization"
 
 
+#: The FtM ``Position:keywords`` value that marks a post commanding its organization
+#: (repgraph ``isHead``; FtM has no property for it).
+HEAD_KEYWORD = "head"
+
+
 def ftm_date(value: str) -> str:
     """An FtM date (``YYYY[-MM[-DD[THH:MM[:SS]]]]``) as a repgraph partial date (the day part)."""
     return value[:10]

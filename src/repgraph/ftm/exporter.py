@@ -1,0 +1,186 @@
+"""The graph out as FtM entities (JSON lines) that ``ftm validate`` accepts.
+
+The graph is read whole (:func:`repgraph.service.whole_graph`, uncapped), passed through
+:func:`repgraph.disclosure.disclose` for the viewer (what they may not see never reaches
+this module), then mapped by :mod:`.mapping`:
+
+* Person -> ``Person``; Organization -> ``Organization``, ``PublicBody`` or ``Company`` by
+  kind; Position -> ``Position`` (``organization`` from ``IN``); Incident -> ``Event``;
+  Sanction -> ``Sanction`` (``entity`` from ``SANCTIONED``);
+* HOLDS -> ``Occupancy``, MEMBER_OF -> ``Membership``, FAMILY_OF -> ``Family``.
+
+Roles and kinds travel in ``classification`` (exactly) and ``topics`` (where FtM has a
+word); incident types in ``keywords``. Everything else (laws, operations, places,
+sources, statistics, victims and perpetrators, chains of command, exile) has no FtM
+counterpart here and is counted in :attr:`FtmExportResult.left_out`. Confidentiality is not
+carried: the export is already redacted for its viewer.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from followthemoney import model
+from followthemoney.entity import ValueEntity
+
+from .. import service as S
+from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
+from ..models import GraphEdge, GraphNode, Subgraph
+from ..store import GraphStore
+from . import mapping as M
+
+#: The dataset exported entities belong to, unless another is given.
+DEFAULT_DATASET = "repgraph"
+
+
+@dataclass
+class FtmExportResult:
+    """What an export wrote: entities per FtM schema; elements left out per label or
+    relationship type (no FtM counterpart, or an end not exported); values FtM refused
+    (``(entity id, property, value)``, e.g. a nationality that is no country)."""
+
+    entities: dict[str, int] = field(default_factory=dict)
+    left_out: dict[str, int] = field(default_factory=dict)
+    refused_values: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.entities.values())
+
+
+class _Entities:
+    def __init__(self, dataset: str):
+        self.dataset = dataset
+        self.by_id: dict[str, ValueEntity] = {}
+        self.refused: list[tuple[str, str, str]] = []
+
+    def make(self, schema: str, ident: str) -> ValueEntity:
+        entity = ValueEntity(model[schema], {"id": ident, "datasets": [self.dataset]})
+        self.by_id[ident] = entity
+        return entity
+
+    def add(self, entity: ValueEntity, prop: str, values: Any) -> None:
+        for value in values if isinstance(values, list) else [values]:
+            if value is None or value == "":
+                continue
+            text = str(value)
+            before = len(entity.get(prop))
+            entity.add(prop, text)
+            if len(entity.get(prop)) == before and text not in entity.get(prop):
+                self.refused.append((entity.id, prop, text))
+
+
+def _value(prop: M.Prop, value: Any) -> Any:
+    if prop.kind == "country" and isinstance(value, str):
+        return value.lower()
+    return value
+
+
+def _node(out: _Entities, node: GraphNode) -> ValueEntity | None:
+    mapping = M.NODE_BY_LABEL.get(node.label or "")
+    if mapping is None:
+        return None
+    p = node.properties
+    schema = mapping.schemata[0]
+    if node.label == "Organization":
+        schema = M.organization_schema(p.get("kind", ""))
+    entity = out.make(schema, M.ftm_id(node.id))
+    for prop in mapping.props:
+        if prop.export and prop.field in p:
+            out.add(entity, prop.ftm, _value(prop, p[prop.field]))
+    if node.label == "Sanction":
+        out.add(entity, "summary", node.name or p.get("name"))
+    elif "name" not in entity.properties and node.name:
+        out.add(entity, "name", node.name)
+    if node.label == "Person":
+        roles = p.get("roles") or []
+        out.add(entity, "classification", roles)
+        out.add(entity, "topics", sorted({M.TOPIC_BY_ROLE[r] for r in roles if r in M.TOPIC_BY_ROLE}))
+    elif node.label == "Organization" and p.get("kind"):
+        out.add(entity, "classification", p["kind"])
+        out.add(entity, "topics", M.TOPIC_BY_KIND.get(p["kind"]))
+    elif node.label == "Incident" and p.get("type"):
+        out.add(entity, "keywords", p["type"])
+    elif node.label == "Position" and p.get("isHead"):
+        out.add(entity, "keywords", M.HEAD_KEYWORD)
+    return entity
+
+
+def _edge(out: _Entities, edge: GraphEdge, exported: dict[str, ValueEntity], left_out: Counter) -> None:
+    source, target = exported.get(edge.source), exported.get(edge.target)
+    if source is None or target is None or (edge.type not in M.LINK_BY_TYPE and edge.type not in M.REFERENCE_BY_TYPE):
+        left_out[edge.type] += 1
+        return
+    if edge.type in M.REFERENCE_BY_TYPE:
+        _, ref = M.REFERENCE_BY_TYPE[edge.type]
+        out.add(source, ref.ftm, target.id)
+        return
+    link = M.LINK_BY_TYPE[edge.type]
+    ident = M.link_ftm_id(edge.id or f"{edge.type}:{edge.source}:{edge.target}", edge.type, edge.source, edge.target)
+    entity = out.make(link.schema, ident)
+    out.add(entity, link.source, source.id)
+    out.add(entity, link.target, target.id)
+    for prop in link.props:
+        if prop.export and prop.field in edge.properties:
+            out.add(entity, prop.ftm, _value(prop, edge.properties[prop.field]))
+
+
+def to_ftm(graph: Subgraph, dataset: str = DEFAULT_DATASET) -> tuple[list[ValueEntity], FtmExportResult]:
+    """FtM entities (sorted by id) for an (already disclosed) subgraph, and the tally."""
+    out = _Entities(dataset)
+    left_out: Counter[str] = Counter()
+    exported: dict[str, ValueEntity] = {}
+    for node in graph.nodes:
+        entity = _node(out, node)
+        if entity is None:
+            left_out[node.label or "?"] += 1
+        else:
+            exported[node.id] = entity
+    for edge in graph.edges:
+        _edge(out, edge, exported, left_out)
+    for ident, entity in list(out.by_id.items()):
+        # FtM requires these (Sanction:entity, Occupancy:holder, ...): a sanction whose
+        # target was not exported says nothing in FtM.
+        if any(not entity.has(req) for req in entity.schema.required):
+            del out.by_id[ident]
+            left_out[entity.schema.name] += 1
+    entities = sorted(out.by_id.values(), key=lambda e: e.id)
+    result = FtmExportResult(
+        entities=dict(sorted(Counter(e.schema.name for e in entities).items())),
+        left_out=dict(sorted(left_out.items())),
+        refused_values=out.refused,
+    )
+    return entities, result
+
+
+def entity_line(entity: ValueEntity) -> str:
+    """One JSON line: ``id`` first (as ``ftm`` writes it), then schema, properties, datasets."""
+    data = entity.to_dict()
+    line = {"id": data.pop("id"), "schema": data.pop("schema"), "properties": data.pop("properties"),
+            "datasets": sorted(data.pop("datasets", []))}
+    return json.dumps(line, ensure_ascii=False, sort_keys=False)
+
+
+def export_ftm(store: GraphStore, output: str | Path | IO[str], viewer: Viewer = DEFAULT_VIEWER,
+               dataset: str = DEFAULT_DATASET) -> FtmExportResult:
+    """Write the graph, as ``viewer`` may see it, to ``output`` (a path, ``"-"`` for stdout,
+    or an open text file) as FtM JSON lines, one entity per line, sorted by id.
+
+    Returns the tally (:class:`FtmExportResult`). Raises StoreError when the store cannot
+    be read, OSError when the file cannot be written.
+    """
+    graph = disclose(S.whole_graph(store, max_nodes=sys.maxsize), viewer)
+    entities, result = to_ftm(graph, dataset)
+    text = "".join(entity_line(e) + "\n" for e in entities)
+    if hasattr(output, "write"):
+        output.write(text)  # type: ignore[union-attr]
+    elif str(output) == "-":
+        sys.stdout.write(text)
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+    return result
