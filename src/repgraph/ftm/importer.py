@@ -129,9 +129,6 @@ def read_entities(path: str | Path) -> list[FtmEntity]:
             raise CaseFileError(path, "datasets is a list of dataset names", record, "datasets")
         proxy = ValueEntity.from_dict({k: v for k, v in data.items() if k in ("id", "schema", "properties", "datasets")},
                                       cleaned=False)
-        for required in schema.required:
-            if not proxy.has(required, quiet=True):
-                raise CaseFileError(path, f"{schema.name} requires {required!r}", record, f"properties.{required}")
         if ident in entities:
             try:
                 entities[ident].proxy = entities[ident].proxy.merge(proxy)
@@ -140,6 +137,11 @@ def read_entities(path: str | Path) -> list[FtmEntity]:
                                           f"does not fit: {exc}", record, "schema") from None
         else:
             entities[ident] = FtmEntity(proxy, number)
+    for entity in entities.values():  # once fragments are merged: a fragment may lack them
+        for required in entity.proxy.schema.required:
+            if not entity.proxy.has(required, quiet=True):
+                raise CaseFileError(path, f"{entity.proxy.schema.name} requires {required!r}", entity.record,
+                                    f"properties.{required}")
     return list(entities.values())
 
 
@@ -187,7 +189,10 @@ def _fields(proxy: ValueEntity, props: tuple[M.Prop, ...]) -> dict[str, Any]:
 
 
 def _error_field(label_or_type: str, loc: tuple, props: tuple[M.Prop, ...]) -> str:
-    name = str(loc[0]) if loc else ""
+    if not loc:  # a check across fields: the date range
+        dates = list(dict.fromkeys(f"properties.{p.ftm}" for p in props if p.kind == "date" and p.export))
+        return ", ".join(dates) or label_or_type
+    name = str(loc[0])
     for p in props:
         if p.field == name:
             return f"properties.{p.ftm}" + (format_loc(loc[1:]) and f" ({format_loc(loc[1:])})")

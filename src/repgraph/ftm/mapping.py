@@ -158,7 +158,7 @@ NODES: tuple[NodeMapping, ...] = (
         Prop("mainCountry", "country", "country", export=False),
     )),
     NodeMapping("Position", ("Position",), (
-        *_NAMES, *_DESCRIPTION,
+        *_NAMES, Prop("notes", "notes"), Prop("description", "notes", export=False), Prop("summary", "notes", export=False),
         Prop("inceptionDate", "startDate", "date"), Prop("dissolutionDate", "endDate", "date"),
     ), references=(Reference("organization", "IN"),)),
     NodeMapping("Incident", ("Event",), (
