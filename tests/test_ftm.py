@@ -36,10 +36,12 @@ def entity(ident: str, schema: str, datasets=(DS,), **props) -> dict:
 
 
 #: A small network as OpenSanctions would publish it: an official in a post of a security
-#: service, his sister, a sanction, a journalist member of an NGO, an event, an address.
+#: service, his sister, an associate, his passport, a sanction (and a lifted one), a
+#: journalist member of an NGO, a company he owns, an event, an address.
 ENTITIES = [
     entity("per-pedro", "Person", name="Pedro Ejemplo Núñez", alias=["El Ficticio", "P. Ejemplo"],
-           topics=["role.pep", "sanction"], nationality="ve", gender="male",
+           previousName="Pedro Ejemplo", weakAlias="Pedrito", topics=["role.pep", "sanction"], nationality="ve",
+           gender="male", birthDate="1961-04", idNumber="V-0000001",
            sourceUrl="https://example.org/fake/pedro", summary="Director of a fictional service"),
     entity("per-ana", "Person", name="Ana Ficticia"),
     entity("per-carla", "Person", name="Carla Inventada", topics="role.journo"),
@@ -49,17 +51,27 @@ ENTITIES = [
     entity("pos-dir", "Position", name="Director of the Servicio Ficticio", organization="org-sfi",
            inceptionDate="2001", keywords="head"),
     entity("occ-1", "Occupancy", holder="per-pedro", post="pos-dir", startDate="2017-06", endDate="2020-01-15"),
-    entity("mem-1", "Membership", member="per-carla", organization="org-obs", role="editor", startDate="2019"),
+    entity("mem-1", "Membership", member="per-carla", organization="org-obs", role="editor", startDate="2019",
+           status="current"),
     entity("fam-1", "Family", person="per-pedro", relative="per-ana", relationship="sister"),
-    entity("san-1", "Sanction", entity="per-pedro", authority="Fictional Treasury", program="E.O. 99999",
-           startDate="2019-11-05", reason="Acting for a fictional government"),
+    entity("san-1", "Sanction", entity="per-pedro", authority="Office of Foreign Assets Control",
+           program=["VENEZUELA-EO13884", "E.O. 13884"], startDate="2019-11-05", authorityId="99999",
+           reason="Acting for a fictional government"),
+    entity("san-2", "Sanction", entity="per-pedro", authority="Fictional Union Council", program="Fake Regulation 1/2018",
+           startDate="2018-01-22", endDate="2021-03-01", status="Inactive"),
     entity("ev-1", "Event", name="Raid on a fictional newsroom", date="2018-03-02", keywords="raid",
            involved="per-carla"),
     entity("addr-1", "Address", full="1 Calle Falsa, Ciudad Ficticia"),
-    entity("san-addr", "Sanction", entity="addr-1", authority="Fictional Treasury"),
+    entity("san-addr", "Sanction", entity="addr-1", authority="Fictional Union Council"),
+    entity("pass-1", "Passport", holder="per-pedro", number="P-FAKE-123", country="ve"),
+    entity("per-luis", "Person", name="Luis Imaginario"),
+    entity("assoc-1", "Associate", person="per-pedro", associate="per-luis", relationship="business partner"),
+    entity("co-1", "Company", name="Empresa Ficticia C.A.", jurisdiction="pa"),
+    entity("own-1", "Ownership", owner="per-pedro", asset="co-1", percentage="51", startDate="2015"),
+    entity("rep-1", "Representation", agent="per-luis", client="per-pedro"),
+    entity("unit-1", "PublicBody", name="Unidad Ficticia Especial", topics="gov.security"),
+    entity("part-1", "Membership", member="unit-1", organization="org-sfi"),
 ]
-
-
 def write_ftm(path: Path, entities: list[dict]) -> Path:
     path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entities), encoding="utf-8")
     return path
@@ -79,24 +91,28 @@ def lines(path: Path) -> list[dict]:
 
 def test_import_ftm_maps_entities_links_and_sources(empty_store, tmp_path):
     result = import_ftm(empty_store, write_ftm(tmp_path / "os.ftm.json", ENTITIES))
-    assert result.entities == 13
+    assert result.entities == len(ENTITIES) == 22
     assert result.skipped == {"Address": 1, "Sanction": 1}
     nodes, rels = counts(empty_store)
-    assert nodes == {"Incident": 1, "Organization": 2, "Person": 3, "Position": 1, "Sanction": 1, "Source": 1}
-    assert rels == {"DOCUMENTED_IN": 1, "FAMILY_OF": 1, "HOLDS": 1, "IN": 1, "MEMBER_OF": 1, "SANCTIONED": 1}
+    assert nodes == {"Incident": 1, "Organization": 4, "Person": 4, "Position": 1, "Sanction": 2, "Source": 1}
+    assert rels == {"ACTING_FOR": 1, "ASSOCIATE_OF": 1, "DOCUMENTED_IN": 1, "FAMILY_OF": 1, "HOLDS": 1, "IN": 1,
+                    "MEMBER_OF": 1, "OWNS": 1, "PART_OF": 1, "SANCTIONED": 2}
 
     pedro = S.entity(empty_store, "ftm-per-pedro")
+    p = pedro.properties
     assert pedro.name == "Pedro Ejemplo Núñez"
-    assert pedro.properties["roles"] == ["official"]
-    assert pedro.properties["aliases"] == ["El Ficticio", "P. Ejemplo"]
-    assert pedro.properties["nationality"] == "VE" and pedro.properties["gender"] == "male"
-    assert pedro.properties["description"] == "Director of a fictional service"
-    # the dataset is the source, and the citation quotes what the entity states
-    [cite] = pedro.citations
-    assert cite.source == "src-ftm-fake_sanctions" and cite.source_title == DS
-    assert "sourceUrl: https://example.org/fake/pedro" in cite.quote and cite.quote.startswith("FtM Person per-pedro:")
-    source = S.entity(empty_store, "src-ftm-fake_sanctions")
-    assert source.properties["type"] == "dataset"
+    assert p["roles"] == ["official"]
+    assert list(zip(p["aliases"], p["aliasTypes"])) == [
+        ("El Ficticio", "alias"), ("P. Ejemplo", "alias"), ("Pedro Ejemplo", "former_name"), ("Pedrito", "nickname")]
+    assert (p["nationality"], p["gender"], p["birthDate"]) == ("VE", "male", "1961-04")
+    assert sorted(p["identifiers"]) == ["other:V-0000001", "passport:P-FAKE-123"]
+    assert p["description"] == "Director of a fictional service"
+    # the dataset is the source, and the citations quote what the entities state
+    assert [c.source for c in pedro.citations] == ["src-ftm-fake_sanctions"] * 2
+    assert "sourceUrl: https://example.org/fake/pedro" in pedro.citations[0].quote
+    assert pedro.citations[0].quote.startswith("FtM Person per-pedro:") and pedro.citations[0].source_title == DS
+    assert pedro.citations[1].quote == "FtM Passport pass-1: country: ve; holder: per-pedro; number: P-FAKE-123"
+    assert S.entity(empty_store, "src-ftm-fake_sanctions").properties["type"] == "dataset"
 
     rels_of = {(r.type, r.direction, r.other.id): r.properties for r in pedro.relationships}
     holds = rels_of[("HOLDS", "out", "ftm-pos-dir")]
@@ -107,24 +123,44 @@ def test_import_ftm_maps_entities_links_and_sources(empty_store, tmp_path):
     assert family["relation"] == "sister" and family["confidentiality"] == "restricted"
     ana = S.entity(empty_store, "ftm-per-ana")
     assert ana.properties["roles"] == ["family_member"] and ana.properties["confidentiality"] == "restricted"
-    assert ("SANCTIONED", "in", "ftm-san-1") in rels_of
+    associate = rels_of[("ASSOCIATE_OF", "in", "ftm-per-luis")]
+    assert associate["relation"] == "business partner" and associate["confidentiality"] == "restricted"
+    assert S.entity(empty_store, "ftm-per-luis").properties["roles"] == ["associate"]
+    assert ("ACTING_FOR", "in", "ftm-per-luis") in rels_of
+    assert rels_of[("OWNS", "out", "ftm-co-1")]["percentage"] == 51.0
+    assert {k[2] for k in rels_of if k[0] == "SANCTIONED"} == {"ftm-san-1", "ftm-san-2"}
 
-    sanction = S.entity(empty_store, "ftm-san-1").properties
-    assert (sanction["authority"], sanction["programme"], sanction["date"], sanction["reason"]) == (
-        "Fictional Treasury", "E.O. 99999", "2019-11-05", "Acting for a fictional government")
+    ofac = S.entity(empty_store, "ftm-san-1").properties
+    assert (ofac["authority"], ofac["authorityName"], ofac["programme"], ofac["legalBasis"], ofac["listId"]) == (
+        "us_ofac", "Office of Foreign Assets Control", "VENEZUELA-EO13884", "E.O. 13884", "99999")
+    assert (ofac["listedDate"], ofac["status"], ofac["reason"]) == ("2019-11-05", "active", "Acting for a fictional government")
+    lifted = S.entity(empty_store, "ftm-san-2").properties
+    assert (lifted["authority"], lifted["listedDate"], lifted["endDate"], lifted["status"]) == (
+        "other", "2018-01-22", "2021-03-01", "lifted")
+    assert json.loads(lifted["endCitations"])[0]["quote"].startswith("FtM Sanction san-2:")
+
     position = S.entity(empty_store, "ftm-pos-dir")
     assert position.properties["isHead"] is True and position.properties["startDate"] == "2001"
     assert [(r.type, r.other.id) for r in position.relationships if r.direction == "out"] == [("IN", "ftm-org-sfi")]
     org = S.entity(empty_store, "ftm-org-sfi").properties
     assert (org["kind"], org["acronym"], org["country"]) == ("state_security", "SFI", "VE")
     assert S.entity(empty_store, "ftm-org-obs").properties["kind"] == "ngo"
+    company = S.entity(empty_store, "ftm-co-1").properties
+    assert (company["kind"], company["country"]) == ("company", "PA")
+    assert [(r.type, r.other.id) for r in S.entity(empty_store, "ftm-unit-1").relationships] == [("PART_OF", "ftm-org-sfi")]
     carla = S.entity(empty_store, "ftm-per-carla")
     assert carla.properties["roles"] == ["journalist"]
-    assert [(r.type, r.other.id, r.properties["role"]) for r in carla.relationships] == [("MEMBER_OF", "ftm-org-obs", "editor")]
+    [(kind, other, membership)] = [(r.type, r.other.id, r.properties) for r in carla.relationships]
+    assert (kind, other, membership["role"], membership["current"]) == ("MEMBER_OF", "ftm-org-obs", "editor", True)
     event = S.entity(empty_store, "ftm-ev-1").properties
     assert (event["type"], event["date"]) == ("raid", "2018-03-02")
     # `involved` says nothing about who did what: no victim, no perpetrator is invented
     assert not [r for r in S.entity(empty_store, "ftm-ev-1").relationships if r.type in ("TARGETED", "PERPETRATED_BY")]
+
+
+def test_a_person_with_no_stated_role_is_a_designee(empty_store, tmp_path):
+    import_ftm(empty_store, write_ftm(tmp_path / "p.json", [entity("p", "Person", name="Ana Ficticia")]))
+    assert S.entity(empty_store, "ftm-p").properties["roles"] == ["designee"]
 
 
 def test_import_ftm_twice_changes_nothing(empty_store, tmp_path):
@@ -161,8 +197,12 @@ BAD = [
      "properties.birthDate", "'1970-13-01' is not a valid date"),
     (json.dumps(entity("x", "Occupancy", post="pos-dir")), "line 3 (id=x, schema=Occupancy)", "properties.holder",
      "Occupancy requires 'holder'"),
-    (json.dumps(entity("x", "Person", name="Ana Ficticia")), "line 3 (id=x, schema=Person)", "properties.topics",
-     "no repgraph role is stated"),
+    (json.dumps(entity("x", "Organization", name="Ana Ficticia S.A.")), "line 3 (id=x, schema=Organization)",
+     "properties.classification", "no repgraph kind is stated"),
+    (json.dumps(entity("x", "Sanction", entity="per-pedro", authority="EU", endDate="2020")),
+     "line 3 (id=x, schema=Sanction)", "properties.status", "endDate needs status lifted or expired"),
+    (json.dumps(entity("x", "Ownership", owner="per-pedro", asset="org-sfi", percentage="half")),
+     "line 3 (id=x, schema=Ownership)", "properties.percentage", "valid number"),
     (json.dumps(entity("x", "Occupancy", holder="per-pedro", post="pos-dir", startDate="2020", endDate="2019")),
      "line 3 (id=x, schema=Occupancy)", "properties.startDate, properties.endDate", "end 2019 is before start 2020"),
     (json.dumps({"schema": "Person", "properties": {}}), "line 3", "id", "every FtM entity needs an id"),
@@ -200,6 +240,9 @@ def test_links_to_entities_already_imported_resolve(empty_store, tmp_path):
     import_ftm(empty_store, write_ftm(tmp_path / "persons.json", ENTITIES[:1]))
     import_ftm(empty_store, write_ftm(tmp_path / "sanctions.json", [ENTITIES[9]]))
     assert [r.other.id for r in S.entity(empty_store, "ftm-san-1").relationships if r.type == "SANCTIONED"] == ["ftm-per-pedro"]
+    # a passport whose holder is not in the file is left out (identifiers live on the person)
+    result = import_ftm(empty_store, write_ftm(tmp_path / "docs.json", [ENTITIES[14]]))
+    assert result.skipped == {"Passport": 1}
 
 
 def test_ids_are_stable_and_safe():
@@ -291,16 +334,30 @@ def test_round_trip_of_an_ftm_import_preserves_everything(empty_store, request, 
     first, second = round_trip(empty_store, request, tmp_path)
     assert first == second
     by_id = {e["id"]: e for e in first}
-    # entities, links, dates and sanctions, with the original FtM ids
-    assert sorted(by_id) == ["ev-1", "fam-1", "mem-1", "occ-1", "org-obs", "org-sfi", "per-ana", "per-carla",
-                             "per-pedro", "pos-dir", "san-1"]
-    assert by_id["san-1"]["properties"] == {
-        "summary": ["Fictional Treasury E.O. 99999"], "authority": ["Fictional Treasury"], "program": ["E.O. 99999"],
-        "reason": ["Acting for a fictional government"], "startDate": ["2019-11-05"], "entity": ["per-pedro"]}
-    assert by_id["occ-1"]["properties"] == {"holder": ["per-pedro"], "post": ["pos-dir"], "startDate": ["2017-06"],
-                                            "endDate": ["2020-01-15"]}
-    assert by_id["pos-dir"]["properties"]["organization"] == ["org-sfi"]
-    assert by_id["ev-1"]["properties"]["date"] == ["2018-03-02"]
+    # entities, links, dates and sanctions, with the original FtM ids; identity documents
+    # under ids made from their holder (repgraph keeps them on the person)
+    assert sorted(by_id) == sorted({e["id"] for e in ENTITIES} - {"addr-1", "san-addr", "pass-1"}
+                                   | {"per-pedro-id-702a2451b961", "per-pedro-id-8f3a09aaf840"})
+    props = {i: e["properties"] for i, e in by_id.items()}
+    assert props["san-1"] == {
+        "summary": ["Office of Foreign Assets Control VENEZUELA-EO13884"], "reason": ["Acting for a fictional government"],
+        "authorityId": ["99999"], "startDate": ["2019-11-05"], "authority": ["Office of Foreign Assets Control", "us_ofac"],
+        "program": ["VENEZUELA-EO13884", "E.O. 13884"], "status": ["active"], "entity": ["per-pedro"]}
+    assert (props["san-2"]["startDate"], props["san-2"]["endDate"], props["san-2"]["status"]) == (
+        ["2018-01-22"], ["2021-03-01"], ["lifted"])
+    assert props["occ-1"] == {"holder": ["per-pedro"], "post": ["pos-dir"], "startDate": ["2017-06"],
+                              "endDate": ["2020-01-15"]}
+    assert props["fam-1"] == {"relative": ["per-ana"], "person": ["per-pedro"], "relationship": ["sister"]}
+    assert props["assoc-1"] == {"associate": ["per-luis"], "person": ["per-pedro"], "relationship": ["business partner"]}
+    assert props["mem-1"]["status"] == ["current"] and props["part-1"] == {"member": ["unit-1"], "organization": ["org-sfi"]}
+    assert props["own-1"]["percentage"] == ["51"] and props["rep-1"] == {"agent": ["per-luis"], "client": ["per-pedro"]}
+    assert props["pos-dir"]["organization"] == ["org-sfi"] and props["pos-dir"]["keywords"] == ["head"]
+    assert props["ev-1"]["date"] == ["2018-03-02"]
+    pedro = props["per-pedro"]
+    assert (pedro["birthDate"], pedro["previousName"], pedro["weakAlias"], pedro["topics"]) == (
+        ["1961-04"], ["Pedro Ejemplo"], ["Pedrito"], ["sanction"])
+    assert props["per-pedro-id-702a2451b961"] == {"holder": ["per-pedro"], "number": ["P-FAKE-123"], "type": ["passport"]}
+    assert by_id["co-1"]["schema"] == "Company"
 
 
 def test_round_trip_of_native_data_preserves_entities_links_and_dates(synthetic_store, request, tmp_path):
@@ -338,12 +395,12 @@ def test_cli_import_export_and_located_error(tmp_path):
     db = tmp_path / "cli.db"
     path = write_ftm(tmp_path / "os.json", ENTITIES)
     out = run("import-ftm", path, "--db", db).stdout
-    # 3 persons, 2 organizations, a post, a sanction, an event and the dataset's Source;
-    # FAMILY_OF, HOLDS, IN, MEMBER_OF, SANCTIONED and the event's DOCUMENTED_IN
-    assert "13 FtM entities -> 9 nodes, 6 relationships" in out and "Address 1, Sanction 1; links to them: 1" in out
+    # 4 persons, 4 organizations, a post, 2 sanctions, an event and the dataset's Source;
+    # 10 relationships and the event's DOCUMENTED_IN
+    assert "22 FtM entities -> 13 nodes, 11 relationships" in out and "Address 1, Sanction 1; links to them: 1" in out
     assert "(+0)" not in out
     run("export-ftm", "-o", tmp_path / "out.json", "--as", "viewer", "--db", db)
-    assert len(lines(tmp_path / "out.json")) == 11
+    assert len(lines(tmp_path / "out.json")) == 21
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(ENTITIES[0]) + "\n" + json.dumps(entity("x", "Occupancy", holder="per-pedro", post="nowhere")) + "\n")
     proc = run("import-ftm", bad, "--db", db, check=False)
@@ -351,4 +408,4 @@ def test_cli_import_export_and_located_error(tmp_path):
     assert f"{bad}, record line 2 (id=x, schema=Occupancy), field properties.post" in proc.stderr
     assert "nothing was written" in proc.stderr
     stats = json.loads(run("stats", "--db", db, "-f", "json").stdout)
-    assert stats["nodes"]["Person"] == 3
+    assert stats["nodes"]["Person"] == 4

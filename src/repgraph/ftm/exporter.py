@@ -18,6 +18,7 @@ carried: the export is already redacted for its viewer.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from collections import Counter
@@ -78,7 +79,35 @@ class _Entities:
 def _value(prop: M.Prop, value: Any) -> Any:
     if prop.kind == "country" and isinstance(value, str):
         return value.lower()
+    if prop.kind == "number" and isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return value
+
+
+def _names(out: _Entities, entity: ValueEntity, p: dict[str, Any]) -> None:
+    names = p.get("aliases") or []
+    types = p.get("aliasTypes") or ["alias"] * len(names)
+    for name, kind in zip(names, types):
+        out.add(entity, M.PROP_BY_NAME_TYPE.get(kind, "alias"), name)
+
+
+def _identifiers(out: _Entities, person: ValueEntity, values: list[str]) -> None:
+    """A Person's ``identifiers`` (``scheme:value``) as FtM Passport / Identification
+    entities held by it, with ids stable across exports."""
+    for item in values:
+        scheme, _, value = item.partition(":")
+        digest = hashlib.sha1(item.encode("utf-8")).hexdigest()[:12]
+        doc = out.make("Passport" if scheme == "passport" else "Identification", f"{person.id}-id-{digest}")
+        out.add(doc, "holder", person.id)
+        out.add(doc, "number", value)
+        out.add(doc, "type", scheme)
+
+
+def _sanction(out: _Entities, entity: ValueEntity, p: dict[str, Any]) -> None:
+    # the body's own name and the vocabulary code, so both come back on import
+    out.add(entity, "authority", [v for v in (p.get("authorityName"), p.get("authority")) if v])
+    out.add(entity, "program", [v for v in (p.get("programme"), p.get("legalBasis")) if v])
+    out.add(entity, "status", p.get("status"))
 
 
 def _node(out: _Entities, node: GraphNode) -> ValueEntity | None:
@@ -91,16 +120,20 @@ def _node(out: _Entities, node: GraphNode) -> ValueEntity | None:
         schema = M.organization_schema(p.get("kind", ""))
     entity = out.make(schema, M.ftm_id(node.id))
     for prop in mapping.props:
-        if prop.export and prop.field in p:
+        if prop.export and prop.kind != "names" and prop.field in p:
             out.add(entity, prop.ftm, _value(prop, p[prop.field]))
+    if "name" in mapping.schema_props(schema):
+        _names(out, entity, p)
     if node.label == "Sanction":
         out.add(entity, "summary", node.name or p.get("name"))
+        _sanction(out, entity, p)
     elif "name" not in entity.properties and node.name:
         out.add(entity, "name", node.name)
     if node.label == "Person":
         roles = p.get("roles") or []
         out.add(entity, "classification", roles)
         out.add(entity, "topics", sorted({M.TOPIC_BY_ROLE[r] for r in roles if r in M.TOPIC_BY_ROLE}))
+        _identifiers(out, entity, p.get("identifiers") or [])
     elif node.label == "Organization" and p.get("kind"):
         out.add(entity, "classification", p["kind"])
         out.add(entity, "topics", M.TOPIC_BY_KIND.get(p["kind"]))
@@ -111,23 +144,39 @@ def _node(out: _Entities, node: GraphNode) -> ValueEntity | None:
     return entity
 
 
-def _edge(out: _Entities, edge: GraphEdge, exported: dict[str, ValueEntity], left_out: Counter) -> None:
+def _fits(entity: ValueEntity, schema: str, prop: str) -> bool:
+    """Whether ``entity`` may be the value of FtM property ``schema:prop`` (its range)."""
+    target = model[schema].properties[prop].range
+    return target is None or entity.schema.is_a(target)
+
+
+def _edge(out: _Entities, edge: GraphEdge, exported: dict[str, ValueEntity], labels: dict[str, str],
+          left_out: Counter) -> None:
     source, target = exported.get(edge.source), exported.get(edge.target)
-    if source is None or target is None or (edge.type not in M.LINK_BY_TYPE and edge.type not in M.REFERENCE_BY_TYPE):
-        left_out[edge.type] += 1
-        return
-    if edge.type in M.REFERENCE_BY_TYPE:
+    link = M.LINK_BY_TYPE.get(edge.type)
+    if edge.type in M.REFERENCE_BY_TYPE and source is not None and target is not None:
         _, ref = M.REFERENCE_BY_TYPE[edge.type]
-        out.add(source, ref.ftm, target.id)
+        if _fits(target, source.schema.name, ref.ftm):
+            out.add(source, ref.ftm, target.id)
+            if edge.type == "SANCTIONED" and "active" in source.get("status"):
+                out.add(target, "topics", "sanction")  # how FtM consumers find the sanctioned
+            return
+    elif (link is not None and source is not None and target is not None and labels.get(edge.source) in link.source_labels
+          and _fits(source, link.schema, link.source) and _fits(target, link.schema, link.target)):
+        ident = M.link_ftm_id(edge.id or f"{edge.type}:{edge.source}:{edge.target}", edge.type, edge.source, edge.target)
+        entity = out.make(link.schema, ident)
+        out.add(entity, link.source, source.id)
+        out.add(entity, link.target, target.id)
+        props = edge.properties
+        for prop in link.props:
+            if prop.export and prop.field in props:
+                out.add(entity, prop.ftm, _value(prop, props[prop.field]))
+        if props.get("current"):
+            out.add(entity, "status", "current")
+        elif props.get("former"):
+            out.add(entity, "status", "ended")
         return
-    link = M.LINK_BY_TYPE[edge.type]
-    ident = M.link_ftm_id(edge.id or f"{edge.type}:{edge.source}:{edge.target}", edge.type, edge.source, edge.target)
-    entity = out.make(link.schema, ident)
-    out.add(entity, link.source, source.id)
-    out.add(entity, link.target, target.id)
-    for prop in link.props:
-        if prop.export and prop.field in edge.properties:
-            out.add(entity, prop.ftm, _value(prop, edge.properties[prop.field]))
+    left_out[edge.type] += 1
 
 
 def to_ftm(graph: Subgraph, dataset: str = DEFAULT_DATASET) -> tuple[list[ValueEntity], FtmExportResult]:
@@ -141,8 +190,9 @@ def to_ftm(graph: Subgraph, dataset: str = DEFAULT_DATASET) -> tuple[list[ValueE
             left_out[node.label or "?"] += 1
         else:
             exported[node.id] = entity
+    labels = {n.id: n.label or "" for n in graph.nodes}
     for edge in graph.edges:
-        _edge(out, edge, exported, left_out)
+        _edge(out, edge, exported, labels, left_out)
     for ident, entity in list(out.by_id.items()):
         # FtM requires these (Sanction:entity, Occupancy:holder, ...): a sanction whose
         # target was not exported says nothing in FtM.

@@ -31,13 +31,15 @@ from pydantic import ValidationError
 
 from ..ingest.errors import CaseFileError, format_loc
 from ..ingest.writer import IngestResult, write_case
-from ..ontology import MAX_NAME, MAX_TEXT, NODE_MODELS, REL_MODELS, CaseFile, IncidentType
+from ..ontology import MAX_NAME, MAX_TEXT, NODE_MODELS, REL_MODELS, CaseFile, IncidentType, SanctionAuthority
 from ..store import GraphStore
 from . import mapping as M
 
 #: repgraph fields whose value is read from something other than a mapped property, and
 #: the FtM property an error about them names.
-_DERIVED_FIELDS = {"roles": "topics", "kind": "classification", "type": "keywords"}
+_DERIVED_FIELDS = {"roles": "topics", "kind": "classification", "type": "keywords", "authority": "authority",
+                   "authorityName": "authority", "programme": "program", "legalBasis": "program", "status": "status",
+                   "identifiers": "number", "current": "status", "former": "status"}
 
 
 @dataclass
@@ -158,7 +160,8 @@ def statement_text(proxy: ValueEntity) -> str:
 
 def _fields(proxy: ValueEntity, props: tuple[M.Prop, ...]) -> dict[str, Any]:
     """repgraph fields from FtM properties (:class:`.mapping.Prop`). Single-valued fields
-    take the first value; further values are kept in ``notes``, never dropped silently."""
+    take the first value; further values are kept in ``notes``, never dropped silently.
+    Other names become ``aliases`` ``{name, type}`` (:data:`.mapping.NAME_TYPE_BY_PROP`)."""
     out: dict[str, Any] = {}
     extra: list[str] = []
     for p in props:
@@ -166,13 +169,16 @@ def _fields(proxy: ValueEntity, props: tuple[M.Prop, ...]) -> dict[str, Any]:
         if not values:
             continue
         if p.kind == "names":
-            out.setdefault(p.field, [])
-            out[p.field].extend(v for v in values if v not in out[p.field])
+            names = out.setdefault(p.field, [])
+            seen = {n["name"] for n in names}
+            names.extend({"name": v, "type": M.NAME_TYPE_BY_PROP[p.ftm]} for v in values if v not in seen)
             continue
         if p.kind == "date":
             values = [M.ftm_date(v) for v in values]
         elif p.kind == "country":
             values = [v.upper() for v in values]
+        elif p.kind == "number":
+            values = [v.strip().rstrip("%").strip() for v in values]
         if p.field == "notes":
             out["notes"] = "\n\n".join([*([out["notes"]] if "notes" in out else []), *values])
             continue
@@ -188,17 +194,19 @@ def _fields(proxy: ValueEntity, props: tuple[M.Prop, ...]) -> dict[str, Any]:
     return out
 
 
-def _error_field(label_or_type: str, loc: tuple, props: tuple[M.Prop, ...]) -> str:
-    if not loc:  # a check across fields: the date range
+def _error_field(label_or_type: str, loc: tuple, props: tuple[M.Prop, ...], problem: str) -> str:
+    if not loc:  # a check across fields: the status of an end, or a date range
+        if "status" in problem:
+            return "properties.status"
         dates = list(dict.fromkeys(f"properties.{p.ftm}" for p in props if p.kind == "date" and p.export))
         return ", ".join(dates) or label_or_type
     name = str(loc[0])
     for p in props:
         if p.field == name:
-            return f"properties.{p.ftm}" + (format_loc(loc[1:]) and f" ({format_loc(loc[1:])})")
+            return f"properties.{p.ftm}"
     if name in _DERIVED_FIELDS:
         return f"properties.{_DERIVED_FIELDS[name]}"
-    return f"{label_or_type}.{format_loc(loc)}" if loc else label_or_type
+    return f"{label_or_type}.{format_loc(loc)}"
 
 
 def _validated(path: Path, entity: FtmEntity, cls, data: dict[str, Any], props: tuple[M.Prop, ...]):
@@ -207,8 +215,19 @@ def _validated(path: Path, entity: FtmEntity, cls, data: dict[str, Any], props: 
     except ValidationError as exc:
         err = exc.errors()[0]
         label = getattr(cls, "label", None) or cls.type_name
-        problem = f"as a repgraph {label}: {err['msg'].removeprefix('Value error, ')}"
-        raise CaseFileError(path, problem, entity.record, _error_field(label, tuple(err["loc"]), props)) from None
+        msg = err["msg"].removeprefix("Value error, ")
+        raise CaseFileError(path, f"as a repgraph {label}: {msg}", entity.record,
+                            _error_field(label, tuple(err["loc"]), props, msg)) from None
+
+
+def _tenure_status(proxy: ValueEntity, data: dict[str, Any]) -> None:
+    """FtM ``status`` of an Occupancy or Membership (``current``, ``ended``) -> repgraph
+    ``current`` / ``former`` (only where no end date says more)."""
+    status = {v.strip().lower() for v in proxy.get("status", quiet=True)}
+    if "current" in status and "endDate" not in data:
+        data["current"] = True
+    elif status & {"ended", "former", "past"} and "endDate" not in data:
+        data["former"] = True
 
 
 class _Builder:
@@ -222,8 +241,19 @@ class _Builder:
         self.skipped_ids = {e.proxy.id for e in entities if e.proxy.schema.name not in M.IMPORTED_SCHEMATA}
         self.skipped: Counter[str] = Counter(self.by_id[i].proxy.schema.name for i in self.skipped_ids)
         self.skipped_links = 0
-        self.holders = {v for e in entities if e.proxy.schema.name == "Occupancy" for v in e.proxy.get("holder")}
-        self.relatives = {v for e in entities if e.proxy.schema.name == "Family" for v in e.proxy.get("relative")}
+
+        def ends(schema: str, prop: str) -> set[str]:
+            return {v for e in entities if e.proxy.schema.name == schema for v in e.proxy.get(prop)}
+
+        self.holders, self.relatives, self.associates = ends("Occupancy", "holder"), ends("Family", "relative"), ends("Associate", "associate")
+        self.documents: dict[str, list[FtmEntity]] = {}
+        for e in entities:
+            if e.proxy.schema.name in M.IDENTIFICATION_SCHEMATA:
+                holder = self.by_id.get(e.proxy.first("holder"))
+                if holder is not None and holder.proxy.schema.name == "Person" and len(e.proxy.get("holder")) == 1:
+                    self.documents.setdefault(holder.proxy.id, []).append(e)
+                else:  # repgraph keeps identifiers on a person of the same file
+                    self.skipped[e.proxy.schema.name] += 1
         self.datasets: set[str] = set()
         self.nodes: list[tuple[FtmEntity, Any]] = []
         self.relationships: list[tuple[FtmEntity, Any]] = []
@@ -234,13 +264,18 @@ class _Builder:
         quote = statement_text(proxy)
         return [{"source": M.source_id(d), "quote": quote} for d in datasets]
 
+    def label_of(self, ftm: str) -> str | None:
+        entity = self.by_id.get(ftm)
+        mapping = M.NODE_BY_SCHEMA.get(entity.proxy.schema.name) if entity else None
+        return mapping.label if mapping else None
+
     def build(self) -> None:
         for entity in self.entities:
             schema = entity.proxy.schema.name
             if schema in M.NODE_BY_SCHEMA:
                 self.node(entity, M.NODE_BY_SCHEMA[schema])
-            elif schema in M.LINK_BY_SCHEMA:
-                self.link(entity, M.LINK_BY_SCHEMA[schema])
+            elif schema in M.LINKS_BY_SCHEMA:
+                self.link(entity)
 
     def _end(self, ftm: str) -> str | None:
         """The repgraph id of a referenced entity, or None if the file left it out."""
@@ -249,22 +284,51 @@ class _Builder:
             return None
         return M.repgraph_id(ftm)
 
+    def person(self, proxy: ValueEntity, data: dict[str, Any]) -> None:
+        data["roles"] = M.person_roles(proxy.get("classification"), proxy.get("topics"), proxy.id in self.holders,
+                                       proxy.id in self.relatives, proxy.id in self.associates)
+        identifiers = [{"scheme": scheme, "value": v} for prop, scheme in M.IDENTIFIER_PROPS.items() for v in proxy.get(prop)]
+        for document in self.documents.get(proxy.id, []):
+            scheme = M.identification_scheme(document.proxy.schema.name, document.proxy.get("type"))
+            identifiers.extend({"scheme": scheme, "value": v} for v in document.proxy.get("number"))
+            data["citations"].extend(self.citations(document.proxy))
+        unique = {(i["scheme"], i["value"]): i for i in identifiers}
+        if unique:
+            data["identifiers"] = list(unique.values())
+
+    def sanction(self, proxy: ValueEntity, data: dict[str, Any]) -> None:
+        code, name = M.sanction_authority(proxy.get("authority"))
+        data["authority"] = code or name or SanctionAuthority.other.value
+        if name:
+            data["authorityName"] = name
+        programs = proxy.get("program")
+        if programs:
+            data["programme"] = programs[0]
+        if len(programs) > 1:
+            data["legalBasis"] = "; ".join(programs[1:])
+        statuses = [M.SANCTION_STATUS.get(v.strip().lower()) for v in proxy.get("status")]
+        if any(statuses):
+            data["status"] = next(s for s in statuses if s)
+        elif proxy.get("status"):
+            data["notes"] = "\n".join(filter(None, [data.get("notes"), f"FtM status: {', '.join(proxy.get('status'))}"]))
+        # each end-point with its citation: the entity states the listing and the end
+        if "listedDate" in data:
+            data["listedCitations"] = data["citations"]
+        if "endDate" in data and data.get("status") in ("lifted", "expired"):
+            data["endCitations"] = data["citations"]
+        if "name" not in data:
+            data["name"] = " ".join(filter(None, (name or code, proxy.first("program")))) or "Sanction"
+
     def node(self, entity: FtmEntity, mapping: M.NodeMapping) -> None:
         proxy = entity.proxy
         data = _fields(proxy, mapping.props)
         data.update(label=mapping.label, id=M.repgraph_id(proxy.id), citations=self.citations(proxy))
-        names = data.get("aliases", [])
-        if "name" in data and data["name"] in names:
-            names.remove(data["name"])
-        classification, topics = proxy.get("classification", quiet=True), proxy.get("topics", quiet=True)
+        if "aliases" in data:
+            data["aliases"] = [a for a in data["aliases"] if a["name"] != data.get("name")]
         if mapping.label == "Person":
-            data["roles"] = M.person_roles(classification, topics, proxy.id in self.holders, proxy.id in self.relatives)
-            if not data["roles"]:
-                raise CaseFileError(
-                    self.path, "no repgraph role is stated for this person: give a classification (e.g. official, "
-                    "defender) or a role topic (e.g. role.pep, role.journo, role.act)", entity.record, "properties.topics")
+            self.person(proxy, data)
         elif mapping.label == "Organization":
-            data["kind"] = M.organization_kind(proxy.schema.name, classification, topics)
+            data["kind"] = M.organization_kind(proxy.schema.name, proxy.get("classification"), proxy.get("topics"))
             if data["kind"] is None:
                 raise CaseFileError(
                     self.path, "no repgraph kind is stated for this organization: give a classification (e.g. "
@@ -274,8 +338,8 @@ class _Builder:
             data["type"] = types[0] if types else IncidentType.other.value
         elif mapping.label == "Position":
             data["isHead"] = M.HEAD_KEYWORD in proxy.get("keywords")
-        elif mapping.label == "Sanction" and "name" not in data:
-            data["name"] = " ".join(filter(None, (proxy.first("authority"), proxy.first("program")))) or "Sanction"
+        elif mapping.label == "Sanction":
+            self.sanction(proxy, data)
         if len(data.get("name", "")) > MAX_NAME:
             data["name"] = data["name"][: MAX_NAME - 1] + "…"
         references = []
@@ -291,11 +355,15 @@ class _Builder:
         for rel in references:
             self.relationships.append((entity, _validated(self.path, entity, REL_MODELS[rel["type"]], rel, ())))
 
-    def link(self, entity: FtmEntity, mapping: M.LinkMapping) -> None:
+    def link(self, entity: FtmEntity) -> None:
         proxy = entity.proxy
-        fields = _fields(proxy, mapping.props)
         cites = self.citations(proxy)
-        for source in proxy.get(mapping.source):
+        first = M.LINKS_BY_SCHEMA[proxy.schema.name][0]
+        for source in proxy.get(first.source):
+            mapping = M.link_for(proxy.schema.name, self.label_of(source))
+            fields = _fields(proxy, mapping.props)
+            if mapping.rel_type in ("HOLDS", "MEMBER_OF"):
+                _tenure_status(proxy, fields)
             for target in proxy.get(mapping.target):
                 a, b = self._end(source), self._end(target)
                 if a is None or b is None:
@@ -386,8 +454,8 @@ def _relocated(exc: CaseFileError, path: Path, mapped: FtmCase) -> CaseFileError
         field = exc.field
         if entity is not None and exc.field in ("from", "to"):
             schema = entity.proxy.schema.name
-            if schema in M.LINK_BY_SCHEMA:
-                link = M.LINK_BY_SCHEMA[schema]
+            if schema in M.LINKS_BY_SCHEMA:
+                link = M.LINKS_BY_SCHEMA[schema][0]  # one schema's mappings share their end properties
                 field = f"properties.{link.source if exc.field == 'from' else link.target}"
             else:
                 rel = mapped.case.relationships[index]

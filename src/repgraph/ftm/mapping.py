@@ -90,17 +90,17 @@ def source_id(dataset: str) -> str:
 
 # --------------------------------------------------------------------------- properties
 
-#: How values convert: ``text`` (first value; more are kept in notes), ``names`` (all
-#: values, a list), ``date`` (a partial ISO date; a time of day is dropped), ``country``
-#: (ISO 3166-1 alpha-2, upper case in repgraph, lower case in FtM), ``role`` (relationship
-#: role text).
-Kind = Literal["text", "names", "date", "country"]
+#: How values convert: ``text`` (first value; more are kept in notes), ``names`` (other
+#: names: a list of ``{name, type}``, see :data:`NAME_TYPE_BY_PROP`), ``date`` (a partial
+#: ISO date; a time of day is dropped), ``country`` (ISO 3166-1 alpha-2, upper case in
+#: repgraph, lower case in FtM), ``number`` (a decimal).
+Kind = Literal["text", "names", "date", "country", "number"]
 
 
 @dataclass(frozen=True)
 class Prop:
     """One FtM property <-> one repgraph field. Several FtM properties may feed one
-    field on import (the first listed is the one written on export)."""
+    field on import (the first listed with ``export`` is the one written on export)."""
 
     ftm: str
     field: str
@@ -126,21 +126,35 @@ class NodeMapping:
     props: tuple[Prop, ...]
     references: tuple[Reference, ...] = ()
 
+    def schema_props(self, schema: str) -> set[str]:
+        """The FtM properties of ``schema`` (a shortcut for the exporter)."""
+        from followthemoney import model
+
+        return set(model[schema].properties)
+
 
 @dataclass(frozen=True)
 class LinkMapping:
     """One FtM interval schema <-> one relationship type. ``source``/``target`` are the FtM
-    properties naming the relationship's ``from`` and ``to`` ends."""
+    properties naming the relationship's ``from`` and ``to`` ends. ``source_labels``: the
+    repgraph labels of ``from`` this mapping is for (FtM ``Membership`` of a person is
+    ``MEMBER_OF``, of an organization ``PART_OF``)."""
 
     rel_type: str
     schema: str
     source: str
     target: str
     props: tuple[Prop, ...] = field(default=())
+    source_labels: tuple[str, ...] = ("Person", "Organization")
 
 
-_NAMES = (Prop("name", "name"), Prop("alias", "aliases", "names"),
-          Prop("previousName", "aliases", "names", export=False), Prop("weakAlias", "aliases", "names", export=False))
+#: Other names: the FtM name property <-> the repgraph alias type (``spelling`` is written
+#: as ``alias``: FtM has no word for it).
+NAME_TYPE_BY_PROP: dict[str, str] = {"alias": "alias", "previousName": "former_name", "weakAlias": "nickname"}
+PROP_BY_NAME_TYPE: dict[str, str] = {"alias": "alias", "spelling": "alias", "former_name": "previousName",
+                                     "nickname": "weakAlias"}
+
+_NAMES = (Prop("name", "name"), *(Prop(ftm, "aliases", "names") for ftm in NAME_TYPE_BY_PROP))
 _DESCRIPTION = (Prop("description", "description"), Prop("summary", "description", export=False),
                 Prop("notes", "notes"))
 _INTERVAL = (Prop("startDate", "startDate", "date"), Prop("endDate", "endDate", "date"))
@@ -148,6 +162,7 @@ _INTERVAL = (Prop("startDate", "startDate", "date"), Prop("endDate", "endDate", 
 NODES: tuple[NodeMapping, ...] = (
     NodeMapping("Person", ("Person",), (
         *_NAMES, *_DESCRIPTION,
+        Prop("birthDate", "birthDate", "date"),
         Prop("nationality", "nationality", "country"), Prop("citizenship", "nationality", "country", export=False),
         Prop("gender", "gender"),
     )),
@@ -165,33 +180,107 @@ NODES: tuple[NodeMapping, ...] = (
         *_NAMES, Prop("description", "description"), Prop("summary", "description", export=False), Prop("notes", "notes"),
         Prop("date", "date", "date"), Prop("startDate", "date", "date", export=False), Prop("endDate", "dateEnd", "date"),
     )),
+    # authority, program (programme and legal basis) and status are read and written by
+    # the importer and exporter themselves (see SANCTION_STATUS).
     NodeMapping("Sanction", ("Sanction",), (
-        Prop("summary", "name"),
-        Prop("authority", "authority"), Prop("program", "programme"), Prop("reason", "reason"),
-        Prop("startDate", "date", "date"), Prop("listingDate", "date", "date", export=False),
+        Prop("summary", "name"), Prop("reason", "reason"), Prop("authorityId", "listId"),
+        Prop("startDate", "listedDate", "date"), Prop("listingDate", "listedDate", "date", export=False),
+        Prop("date", "listedDate", "date", export=False), Prop("endDate", "endDate", "date"),
         Prop("description", "notes"),
     ), references=(Reference("entity", "SANCTIONED"),)),
 )
 
+_TENURE = (*_INTERVAL,)  # plus FtM `status` <-> current / former (importer, exporter)
+
 LINKS: tuple[LinkMapping, ...] = (
-    LinkMapping("HOLDS", "Occupancy", "holder", "post", _INTERVAL),
-    LinkMapping("MEMBER_OF", "Membership", "member", "organization", (Prop("role", "role"), *_INTERVAL)),
+    LinkMapping("HOLDS", "Occupancy", "holder", "post", _TENURE),
+    LinkMapping("MEMBER_OF", "Membership", "member", "organization", (Prop("role", "role"), *_TENURE), ("Person",)),
+    LinkMapping("PART_OF", "Membership", "member", "organization", _INTERVAL, ("Organization",)),
     # FtM: `relationship` is what `relative` is to `person` ("mother"); repgraph: `relation`
-    # is what the from-person is to the to-person. So relative -> person.
+    # is what the from-person is to the to-person. So relative -> person. Associate alike.
     LinkMapping("FAMILY_OF", "Family", "relative", "person", (Prop("relationship", "relation"),)),
+    LinkMapping("ASSOCIATE_OF", "Associate", "associate", "person", (Prop("relationship", "relation"), *_INTERVAL)),
+    LinkMapping("ACTING_FOR", "Representation", "agent", "client", _INTERVAL),
+    LinkMapping("OWNS", "Ownership", "owner", "asset", (Prop("percentage", "percentage", "number"), *_INTERVAL)),
+    LinkMapping("CONTROLS", "Directorship", "director", "organization", (Prop("role", "role"), *_INTERVAL)),
 )
 
 NODE_BY_SCHEMA: dict[str, NodeMapping] = {s: m for m in NODES for s in m.schemata}
 NODE_BY_LABEL: dict[str, NodeMapping] = {m.label: m for m in NODES}
-LINK_BY_SCHEMA: dict[str, LinkMapping] = {m.schema: m for m in LINKS}
+LINKS_BY_SCHEMA: dict[str, tuple[LinkMapping, ...]] = {
+    s: tuple(m for m in LINKS if m.schema == s) for s in dict.fromkeys(m.schema for m in LINKS)
+}
 LINK_BY_TYPE: dict[str, LinkMapping] = {m.rel_type: m for m in LINKS}
 #: Relationship types exported as a property of their source node (Position.organization, ...).
 REFERENCE_BY_TYPE: dict[str, tuple[NodeMapping, Reference]] = {
     r.rel_type: (m, r) for m in NODES for r in m.references
 }
 
+
+def link_for(schema: str, source_label: str | None) -> LinkMapping:
+    """The mapping of an FtM interval entity whose source end has ``source_label`` (None:
+    not known from the file, the first mapping is taken)."""
+    options = LINKS_BY_SCHEMA[schema]
+    return next((m for m in options if source_label in m.source_labels), options[0])
+
+
+#: Identity documents (FtM ``Identification``, ``Passport``) become ``identifiers`` of
+#: their holder, a Person in the same file: ``{scheme, value}``.
+IDENTIFICATION_SCHEMATA = ("Identification", "Passport")
+#: FtM Person properties that are identifiers, and their scheme.
+IDENTIFIER_PROPS: dict[str, str] = {"passportNumber": "passport", "idNumber": "other"}
+
 #: FtM schemata an import understands (others are counted and left out).
-IMPORTED_SCHEMATA = frozenset(NODE_BY_SCHEMA) | frozenset(LINK_BY_SCHEMA)
+IMPORTED_SCHEMATA = frozenset(NODE_BY_SCHEMA) | frozenset(LINKS_BY_SCHEMA) | frozenset(IDENTIFICATION_SCHEMATA)
+
+def identification_scheme(schema: str, types: list[str]) -> str:
+    """The repgraph identifier scheme of an FtM identity document: a ``type`` that is a
+    scheme (what a repgraph export writes), else ``passport`` for a Passport or a type
+    saying passport, ``cedula`` for a type saying cédula, else ``other``."""
+    from ..ontology import IdentifierScheme, fold
+
+    for t in types:
+        if t in IdentifierScheme.__members__:
+            return t
+    folded = " ".join(fold(t) for t in types)
+    if schema == "Passport" or "passport" in folded or "pasaporte" in folded:
+        return IdentifierScheme.passport.value
+    if "cedula" in folded:
+        return IdentifierScheme.cedula.value
+    return IdentifierScheme.other.value
+
+
+#: Sanctioning bodies as OpenSanctions' FtM data names them (folded substrings), read
+#: before the ontology's own aliases (:data:`repgraph.ontology.AUTHORITY_ALIASES`).
+AUTHORITY_BY_NAME: tuple[tuple[str, str], ...] = (
+    ("office of foreign assets control", "us_ofac"), ("department of the treasury", "us_ofac"),
+    ("office of financial sanctions implementation", "uk"), ("foreign, commonwealth", "uk"),
+    ("council of the european union", "eu"), ("european commission", "eu"),
+    ("global affairs canada", "canada"), ("state secretariat for economic affairs", "switzerland"),
+    ("security council", "un"),
+)
+
+
+def sanction_authority(values: list[str]) -> tuple[str | None, str | None]:
+    """(vocabulary code, the body's own name) from FtM ``Sanction:authority`` values: a
+    value that is a code (what a repgraph export writes) or a name listed in
+    :data:`AUTHORITY_BY_NAME`; otherwise the code is None and the ontology maps the name."""
+    from ..ontology import SanctionAuthority, fold
+
+    code = next((v for v in values if v in SanctionAuthority.__members__), None)
+    name = next((v for v in values if v not in SanctionAuthority.__members__), None)
+    if code is None and name is not None:
+        folded = fold(name)
+        code = next((c for key, c in AUTHORITY_BY_NAME if key in folded), None)
+    return code, name
+
+
+#: FtM ``status`` of a Sanction (free text: Active, Inactive, Expired, ...) -> repgraph status.
+SANCTION_STATUS: dict[str, str] = {
+    "active": "active", "current": "active", "in force": "active",
+    "lifted": "lifted", "inactive": "lifted", "delisted": "lifted", "revoked": "lifted", "removed": "lifted",
+    "expired": "expired", "lapsed": "expired",
+}
 
 # --------------------------------------------------------------------------- roles and kinds
 
@@ -201,6 +290,7 @@ ROLE_BY_TOPIC: dict[str, PersonRole] = {
     "role.lawyer": PersonRole.lawyer,
     "role.act": PersonRole.activist,
     "pol.union": PersonRole.trade_unionist,
+    "role.rca": PersonRole.associate,
     **{t: PersonRole.official for t in (
         "role.pep", "role.pep.frmr", "role.pep.intl", "role.pep.natl", "role.pol", "role.judge", "role.civil",
         "role.diplo", "role.spy", "gov.head", "gov.security", "mil",
@@ -234,20 +324,20 @@ PUBLIC_BODY_KINDS = frozenset({
     OrganizationKind.prosecutor, OrganizationKind.ministry, OrganizationKind.legislature, OrganizationKind.government,
 })
 #: The kind an FtM schema states by itself.
-KIND_BY_SCHEMA: dict[str, OrganizationKind] = {"PublicBody": OrganizationKind.government}
-if "company" in OrganizationKind.__members__:  # pragma: no branch - follows the ontology
-    KIND_BY_SCHEMA["Company"] = OrganizationKind("company")
+KIND_BY_SCHEMA: dict[str, OrganizationKind] = {"PublicBody": OrganizationKind.government,
+                                                "Company": OrganizationKind.company}
 
 
-def person_roles(classification: list[str], topics: list[str], holds_post: bool, is_relative: bool) -> list[str]:
+def person_roles(classification: list[str], topics: list[str], holds_post: bool = False,
+                 is_relative: bool = False, is_associate: bool = False) -> list[str]:
     """A person's repgraph roles from what the FtM data states, in this order:
 
     1. ``classification`` values that are repgraph roles (what a repgraph export writes);
     2. role topics (:data:`ROLE_BY_TOPIC`: ``role.pep`` -> official, ``role.journo`` -> journalist, ...);
     3. the file's links: holding a post (``Occupancy``) -> official; being the ``relative``
-       in a ``Family`` -> family_member (protected: restricted by default).
-
-    Returns [] when nothing states a role (the importer then refuses the entity, naming it).
+       in a ``Family`` -> family_member (protected: restricted by default); being the
+       ``associate`` in an ``Associate`` -> associate;
+    4. else ``designee`` (neutral: named, function unknown).
     """
     roles = [c for c in classification if c in PersonRole.__members__]
     if roles:
@@ -257,7 +347,9 @@ def person_roles(classification: list[str], topics: list[str], holds_post: bool,
         found.append(PersonRole.official.value)
     if is_relative:
         found.append(PersonRole.family_member.value)
-    return sorted(set(found), key=found.index)
+    if is_associate:
+        found.append(PersonRole.associate.value)
+    return sorted(set(found), key=found.index) or [PersonRole.designee.value]
 
 
 def organization_kind(schema: str, classification: list[str], topics: list[str]) -> str | None:
@@ -278,7 +370,7 @@ def organization_schema(kind: str) -> str:
     """The FtM schema an organization of ``kind`` is exported as."""
     if kind in PUBLIC_BODY_KINDS:
         return "PublicBody"
-    if kind == "company":
+    if kind == OrganizationKind.company:
         return "Company"
     return "Organization"
 
