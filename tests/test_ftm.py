@@ -172,6 +172,17 @@ def test_import_ftm_twice_changes_nothing(empty_store, tmp_path):
     assert first.ingest == second.ingest
 
 
+def test_import_at_a_confidentiality_never_lowers_a_default(empty_store, tmp_path):
+    import_ftm(empty_store, write_ftm(tmp_path / "c.json", ENTITIES), confidentiality="restricted")
+    assert S.entity(empty_store, "ftm-per-pedro").properties["confidentiality"] == "restricted"
+    assert S.entity(empty_store, "src-ftm-fake_sanctions").properties["confidentiality"] == "restricted"
+    holds = [r for r in S.entity(empty_store, "ftm-per-pedro").relationships if r.type == "HOLDS"][0]
+    assert holds.properties["confidentiality"] == "restricted"
+    import_ftm(empty_store, write_ftm(tmp_path / "c2.json", ENTITIES[:1]), confidentiality="public")
+    # a later import never lowers what is stored (the ingest's rule)
+    assert S.entity(empty_store, "ftm-per-pedro").properties["confidentiality"] == "restricted"
+
+
 def test_fragments_of_one_entity_are_merged(tmp_path):
     path = write_ftm(tmp_path / "f.json", [entity("p", "Person", name="Ana Ficticia"),
                                            entity("p", "Person", datasets=("other",), alias="Anita")])

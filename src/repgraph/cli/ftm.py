@@ -9,6 +9,7 @@ import typer
 
 from ..disclosure import Role, Viewer
 from ..ingest import CaseFileError
+from ..ontology import Confidentiality
 from . import app
 from .common import DbOption, console, err_console, print_error, store_for
 
@@ -18,6 +19,8 @@ def import_ftm_command(
     path: Annotated[Path, typer.Argument(help="FtM entities, one JSON object per line (Aleph, OpenSanctions).")],
     dataset: Annotated[str | None, typer.Option(help="Dataset of entities that name none (default: the file's name).")] = None,
     title: Annotated[str | None, typer.Option(help="Title of that dataset's Source node.")] = None,
+    confidentiality: Annotated[Confidentiality | None, typer.Option(
+        help="Least confidentiality of everything imported (FtM carries none; relatives stay restricted).")] = None,
     db: DbOption = None,
 ) -> None:
     """Import FtM entities: a Source per dataset, idempotent, all-or-nothing.
@@ -30,7 +33,7 @@ def import_ftm_command(
     with store_for(db) as store:
         store.apply_schema(schema_statements())
         try:
-            result = import_ftm(store, path, dataset, title)
+            result = import_ftm(store, path, dataset, title, confidentiality.value if confidentiality else None)
         except CaseFileError as exc:
             print_error(exc)
             err_console.print("nothing was written from that file")

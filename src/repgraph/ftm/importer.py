@@ -30,8 +30,9 @@ from followthemoney.exc import InvalidData
 from pydantic import ValidationError
 
 from ..ingest.errors import CaseFileError, format_loc
-from ..ingest.writer import IngestResult, write_case
-from ..ontology import MAX_NAME, MAX_TEXT, NODE_MODELS, REL_MODELS, CaseFile, IncidentType, SanctionAuthority
+from ..ingest.writer import STRICTNESS, IngestResult, write_case
+from ..ontology import (MAX_NAME, MAX_TEXT, NODE_MODELS, REL_MODELS, CaseFile, Confidentiality, IncidentType,
+                        SanctionAuthority)
 from ..store import GraphStore
 from . import mapping as M
 
@@ -391,19 +392,26 @@ class FtmCase:
 
 
 def to_case_file(path: str | Path, entities: list[FtmEntity], dataset: str | None = None,
-                 title: str | None = None) -> FtmCase:
+                 title: str | None = None, confidentiality: str | None = None) -> FtmCase:
     """The case file an FtM file makes, and for each of its nodes and relationships the
     entity it came from (for located errors). ``dataset``: the dataset of entities that
-    name none (default: the file's name); ``title``: the title of its Source node.
+    name none (default: the file's name); ``title``: the title of its Source node;
+    ``confidentiality``: the least level of everything in the file (an element whose own
+    default is stricter, e.g. a relative, keeps it). FtM carries no confidentiality.
     Raises :class:`CaseFileError` (file, line, entity id, property)."""
     path = Path(path)
     default = dataset or path.stem.removesuffix(".ftm")
     builder = _Builder(path, entities, default)
     builder.build()
+    if confidentiality is not None:
+        level = Confidentiality(confidentiality).value
+        for _, element in [*builder.nodes, *builder.relationships]:
+            if STRICTNESS[level] > STRICTNESS[element.confidentiality]:
+                element.confidentiality = level
     sources = [
         NODE_MODELS["Source"].model_validate({
             "label": "Source", "id": M.source_id(d), "name": d, "type": "dataset",
-            "title": (title if d == default and title else d), "confidentiality": "public",
+            "title": (title if d == default and title else d), "confidentiality": confidentiality or "public",
         })
         for d in sorted(builder.datasets)
     ]
@@ -419,18 +427,20 @@ def to_case_file(path: str | Path, entities: list[FtmEntity], dataset: str | Non
 _RECORD = re.compile(r"^(nodes|relationships)\[(\d+)\]")
 
 
-def import_ftm(store: GraphStore, path: str | Path, dataset: str | None = None, title: str | None = None) -> FtmImportResult:
+def import_ftm(store: GraphStore, path: str | Path, dataset: str | None = None, title: str | None = None,
+               confidentiality: str | None = None) -> FtmImportResult:
     """Import an FtM JSON-lines file into ``store``: read and check it (:func:`read_entities`),
     map it to a case file (:func:`to_case_file`), write that in one transaction
     (:func:`~repgraph.ingest.writer.write_case`). Idempotent; all or nothing.
 
     Raises :class:`CaseFileError` naming the file, the line (entity id, schema) and the
     FtM property; then nothing was written. References to entities neither in the file nor
-    already in the store (as ``ftm-<id>``) are such errors.
+    already in the store (as ``ftm-<id>``) are such errors. ``dataset``, ``title``,
+    ``confidentiality``: see :func:`to_case_file`.
     """
     path = Path(path)
     entities = read_entities(path)
-    mapped = to_case_file(path, entities, dataset, title)
+    mapped = to_case_file(path, entities, dataset, title, confidentiality)
     try:
         result = write_case(store, mapped.case, path)
     except CaseFileError as exc:
