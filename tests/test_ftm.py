@@ -183,6 +183,23 @@ def test_import_at_a_confidentiality_never_lowers_a_default(empty_store, tmp_pat
     assert S.entity(empty_store, "ftm-per-pedro").properties["confidentiality"] == "restricted"
 
 
+def test_since_at_least_travels_as_ftm_date(empty_store, tmp_path):
+    """A start "since at least" is written as FtM `date` (not `startDate`) and read back so."""
+    import_ftm(empty_store, write_ftm(tmp_path / "a.json", [
+        ENTITIES[0], ENTITIES[3], ENTITIES[5],
+        entity("occ-2", "Occupancy", holder="per-pedro", post="pos-dir", date="2016"),
+        entity("san-3", "Sanction", entity="per-pedro", authority="eu", date="2019-11-05")]))
+    pedro = S.entity(empty_store, "ftm-per-pedro")
+    holds = next(r.properties for r in pedro.relationships if r.type == "HOLDS")
+    assert (holds["startDate"], holds["startQualifier"]) == ("2016", "at_least")
+    sanction = S.entity(empty_store, "ftm-san-3").properties
+    assert (sanction["listedDate"], sanction["listedQualifier"], sanction["authority"]) == ("2019-11-05", "at_least", "eu")
+    export_ftm(empty_store, tmp_path / "out.json")
+    by_id = {e["id"]: e["properties"] for e in lines(tmp_path / "out.json")}
+    assert by_id["occ-2"] == {"holder": ["per-pedro"], "post": ["pos-dir"], "date": ["2016"]}
+    assert by_id["san-3"]["date"] == ["2019-11-05"] and "startDate" not in by_id["san-3"]
+
+
 def test_fragments_of_one_entity_are_merged(tmp_path):
     path = write_ftm(tmp_path / "f.json", [entity("p", "Person", name="Ana Ficticia"),
                                            entity("p", "Person", datasets=("other",), alias="Anita")])
@@ -320,6 +337,18 @@ def test_export_ftm_of_the_seed_passes_ftm_validate(seed_store, tmp_path):
     validated = ftm_validate(tmp_path / "seed.json", tmp_path)
     assert result.total == len(validated) > 0
     assert result.refused_values == []
+    by_id = {e["id"]: e["properties"] for e in validated}
+    # the E.O. 13884 identification, and the Canadian sanction in force "since at least"
+    # the release (FtM `date`, not a `startDate` the source does not state)
+    us = by_id["sanc-us-eo13884-ceballos-ichaso"]
+    assert (us["startDate"], us["program"], us["status"], us["entity"]) == (
+        ["2019-11-05"], ["E.O. 13884"], ["active"], ["person-remigio-ceballos-ichaso"])
+    assert us["authority"][-1] == "us_ofac"
+    ca = by_id["sanc-ca-sem-ceballos-ichaso"]
+    assert (ca["date"], ca["authority"], ca["program"]) == (
+        ["2019-11-05"], ["Government of Canada", "canada"], ["Special Economic Measures"])
+    assert "startDate" not in ca
+    assert by_id["person-remigio-ceballos-ichaso"]["topics"] == ["sanction"]
 
 
 def round_trip(store, request, tmp_path) -> tuple[list[dict], list[dict]]:

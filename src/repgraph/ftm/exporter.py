@@ -103,7 +103,14 @@ def _identifiers(out: _Entities, person: ValueEntity, values: list[str]) -> None
         out.add(doc, "type", scheme)
 
 
+def _at_least(entity: ValueEntity, qualifier: Any, start_prop: str = "startDate") -> None:
+    """A start "since at least" moves from ``startDate`` to FtM ``date`` (see mapping.AT_LEAST_PROP)."""
+    if qualifier == "at_least" and entity.has(start_prop):
+        entity.set(M.AT_LEAST_PROP, entity.pop(start_prop))
+
+
 def _sanction(out: _Entities, entity: ValueEntity, p: dict[str, Any]) -> None:
+    _at_least(entity, p.get("listedQualifier"))
     # the body's own name and the vocabulary code, so both come back on import
     out.add(entity, "authority", [v for v in (p.get("authorityName"), p.get("authority")) if v])
     out.add(entity, "program", [v for v in (p.get("programme"), p.get("legalBasis")) if v])
@@ -171,6 +178,7 @@ def _edge(out: _Entities, edge: GraphEdge, exported: dict[str, ValueEntity], lab
         for prop in link.props:
             if prop.export and prop.field in props:
                 out.add(entity, prop.ftm, _value(prop, props[prop.field]))
+        _at_least(entity, props.get("startQualifier"))
         if props.get("current"):
             out.add(entity, "status", "current")
         elif props.get("former"):

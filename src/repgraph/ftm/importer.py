@@ -221,9 +221,18 @@ def _validated(path: Path, entity: FtmEntity, cls, data: dict[str, Any], props: 
                             _error_field(label, tuple(err["loc"]), props, msg)) from None
 
 
+def _at_least(proxy: ValueEntity, data: dict[str, Any], field: str, qualifier: str) -> None:
+    """An FtM ``date`` with no start date: the start "since at least" that date."""
+    if field not in data and proxy.get(M.AT_LEAST_PROP, quiet=True):
+        data[field] = M.ftm_date(proxy.first(M.AT_LEAST_PROP))
+        data[qualifier] = "at_least"
+
+
 def _tenure_status(proxy: ValueEntity, data: dict[str, Any]) -> None:
     """FtM ``status`` of an Occupancy or Membership (``current``, ``ended``) -> repgraph
-    ``current`` / ``former`` (only where no end date says more)."""
+    ``current`` / ``former`` (only where no end date says more); FtM ``date`` -> a start
+    since at least then."""
+    _at_least(proxy, data, "startDate", "startQualifier")
     status = {v.strip().lower() for v in proxy.get("status", quiet=True)}
     if "current" in status and "endDate" not in data:
         data["current"] = True
@@ -312,6 +321,7 @@ class _Builder:
             data["status"] = next(s for s in statuses if s)
         elif proxy.get("status"):
             data["notes"] = "\n".join(filter(None, [data.get("notes"), f"FtM status: {', '.join(proxy.get('status'))}"]))
+        _at_least(proxy, data, "listedDate", "listedQualifier")
         # each end-point with its citation: the entity states the listing and the end
         if "listedDate" in data:
             data["listedCitations"] = data["citations"]
@@ -365,6 +375,8 @@ class _Builder:
             fields = _fields(proxy, mapping.props)
             if mapping.rel_type in ("HOLDS", "MEMBER_OF"):
                 _tenure_status(proxy, fields)
+            elif "start_qualifier" in REL_MODELS[mapping.rel_type].model_fields:  # ASSOCIATE_OF, OWNS, ...
+                _at_least(proxy, fields, "startDate", "startQualifier")
             for target in proxy.get(mapping.target):
                 a, b = self._end(source), self._end(target)
                 if a is None or b is None:

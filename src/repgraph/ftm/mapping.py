@@ -185,12 +185,17 @@ NODES: tuple[NodeMapping, ...] = (
     NodeMapping("Sanction", ("Sanction",), (
         Prop("summary", "name"), Prop("reason", "reason"), Prop("authorityId", "listId"),
         Prop("startDate", "listedDate", "date"), Prop("listingDate", "listedDate", "date", export=False),
-        Prop("date", "listedDate", "date", export=False), Prop("endDate", "endDate", "date"),
+        Prop("endDate", "endDate", "date"),
         Prop("description", "notes"),
     ), references=(Reference("entity", "SANCTIONED"),)),
 )
 
-_TENURE = (*_INTERVAL,)  # plus FtM `status` <-> current / former (importer, exporter)
+#: A start "since at least" (repgraph ``startQualifier``/``listedQualifier: at_least``) is
+#: written as FtM ``date`` ("a date associated with the interval that is not explicitly its
+#: start"), never as ``startDate``; an FtM ``date`` with no ``startDate`` is read back so.
+AT_LEAST_PROP = "date"
+
+_TENURE = (*_INTERVAL,)  # plus FtM `status` <-> current / former, `date` <-> at_least
 
 LINKS: tuple[LinkMapping, ...] = (
     LinkMapping("HOLDS", "Occupancy", "holder", "post", _TENURE),
