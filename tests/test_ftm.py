@@ -42,7 +42,7 @@ ENTITIES = [
     entity("per-pedro", "Person", name="Pedro Ejemplo Núñez", alias=["El Ficticio", "P. Ejemplo"],
            previousName="Pedro Ejemplo", weakAlias="Pedrito", topics=["role.pep", "sanction"], nationality="ve",
            gender="male", birthDate="1961-04", idNumber="V-0000001",
-           sourceUrl="https://example.org/fake/pedro", summary="Director of a fictional service"),
+           sourceUrl="https://example.org/fake/pedro", summary="Director of a fictional service", proof="doc-1"),
     entity("per-ana", "Person", name="Ana Ficticia"),
     entity("per-carla", "Person", name="Carla Inventada", topics="role.journo"),
     entity("org-sfi", "PublicBody", name="Servicio Ficticio de Inteligencia", abbreviation="SFI",
@@ -71,6 +71,8 @@ ENTITIES = [
     entity("rep-1", "Representation", agent="per-luis", client="per-pedro"),
     entity("unit-1", "PublicBody", name="Unidad Ficticia Especial", topics="gov.security"),
     entity("part-1", "Membership", member="unit-1", organization="org-sfi"),
+    entity("doc-1", "Article", title="Fictional press release on fictional officials", publisher="Ministerio de Pruebas",
+           sourceUrl="https://example.org/fake/release", publishedAt="2019-11-05"),
 ]
 def write_ftm(path: Path, entities: list[dict]) -> Path:
     path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entities), encoding="utf-8")
@@ -91,10 +93,10 @@ def lines(path: Path) -> list[dict]:
 
 def test_import_ftm_maps_entities_links_and_sources(empty_store, tmp_path):
     result = import_ftm(empty_store, write_ftm(tmp_path / "os.ftm.json", ENTITIES))
-    assert result.entities == len(ENTITIES) == 22
+    assert result.entities == len(ENTITIES) == 23
     assert result.skipped == {"Address": 1, "Sanction": 1}
     nodes, rels = counts(empty_store)
-    assert nodes == {"Incident": 1, "Organization": 4, "Person": 4, "Position": 1, "Sanction": 2, "Source": 1}
+    assert nodes == {"Incident": 1, "Organization": 4, "Person": 4, "Position": 1, "Sanction": 2, "Source": 2}
     assert rels == {"ACTING_FOR": 1, "ASSOCIATE_OF": 1, "DOCUMENTED_IN": 1, "FAMILY_OF": 1, "HOLDS": 1, "IN": 1,
                     "MEMBER_OF": 1, "OWNS": 1, "PART_OF": 1, "SANCTIONED": 2}
 
@@ -108,10 +110,15 @@ def test_import_ftm_maps_entities_links_and_sources(empty_store, tmp_path):
     assert sorted(p["identifiers"]) == ["other:V-0000001", "passport:P-FAKE-123"]
     assert p["description"] == "Director of a fictional service"
     # the dataset is the source, and the citations quote what the entities state
-    assert [c.source for c in pedro.citations] == ["src-ftm-fake_sanctions"] * 2
+    # the dataset, and the document the entity names as its `proof`
+    assert [c.source for c in pedro.citations] == ["src-ftm-fake_sanctions", "ftm-doc-1", "src-ftm-fake_sanctions"]
+    assert pedro.citations[1].source_title == "Fictional press release on fictional officials"
+    doc = S.entity(empty_store, "ftm-doc-1").properties
+    assert (doc["type"], doc["publisher"], doc["url"], doc["date"]) == (
+        "report", "Ministerio de Pruebas", "https://example.org/fake/release", "2019-11-05")
     assert "sourceUrl: https://example.org/fake/pedro" in pedro.citations[0].quote
     assert pedro.citations[0].quote.startswith("FtM Person per-pedro:") and pedro.citations[0].source_title == DS
-    assert pedro.citations[1].quote == "FtM Passport pass-1: country: ve; holder: per-pedro; number: P-FAKE-123"
+    assert pedro.citations[2].quote == "FtM Passport pass-1: country: ve; holder: per-pedro; number: P-FAKE-123"
     assert S.entity(empty_store, "src-ftm-fake_sanctions").properties["type"] == "dataset"
 
     rels_of = {(r.type, r.direction, r.other.id): r.properties for r in pedro.relationships}
@@ -321,7 +328,7 @@ def test_export_ftm_passes_ftm_validate(synthetic_store, tmp_path):
     result = export_ftm(synthetic_store, tmp_path / "syn.json")
     validated = ftm_validate(tmp_path / "syn.json", tmp_path)
     by_id = {e["id"]: e for e in validated}
-    assert result.entities == {"Event": 4, "Family": 2, "Membership": 1, "Occupancy": 4, "Organization": 1,
+    assert result.entities == {"Article": 2, "Event": 4, "Family": 2, "Membership": 1, "Occupancy": 4, "Organization": 1,
                                "Person": 9, "Position": 3, "PublicBody": 2}
     assert result.left_out["PERPETRATED_BY"] == 4 and result.left_out["TARGETED"] == 4
     # FAMILY_OF mother -> defender: the defender is the FtM `person`, the mother the `relative`
@@ -378,6 +385,7 @@ def test_round_trip_of_an_ftm_import_preserves_everything(empty_store, request, 
     # under ids made from their holder (repgraph keeps them on the person)
     assert sorted(by_id) == sorted({e["id"] for e in ENTITIES} - {"addr-1", "san-addr", "pass-1"}
                                    | {"per-pedro-id-702a2451b961", "per-pedro-id-8f3a09aaf840"})
+    assert by_id["doc-1"]["schema"] == "Article" and by_id["per-pedro"]["properties"]["proof"] == ["doc-1"]
     props = {i: e["properties"] for i, e in by_id.items()}
     assert props["san-1"] == {
         "summary": ["Office of Foreign Assets Control VENEZUELA-EO13884"], "reason": ["Acting for a fictional government"],
@@ -403,7 +411,10 @@ def test_round_trip_of_an_ftm_import_preserves_everything(empty_store, request, 
 def test_round_trip_of_native_data_preserves_entities_links_and_dates(synthetic_store, request, tmp_path):
     first, second = round_trip(synthetic_store, request, tmp_path)
     assert first == second
-    assert len(first) == 26
+    assert len(first) == 28
+    # what an element cites is its FtM `proof`
+    proofs = {e["id"]: e["properties"].get("proof") for e in first}
+    assert (proofs["inc-alpha-detention"], proofs["inc-brother-interrogation"]) == (["src-fake-report"], ["src-fake-interview"])
 
 
 def test_export_redacts_through_disclose(synthetic_store, tmp_path):
@@ -435,12 +446,12 @@ def test_cli_import_export_and_located_error(tmp_path):
     db = tmp_path / "cli.db"
     path = write_ftm(tmp_path / "os.json", ENTITIES)
     out = run("import-ftm", path, "--db", db).stdout
-    # 4 persons, 4 organizations, a post, 2 sanctions, an event and the dataset's Source;
+    # 4 persons, 4 organizations, a post, 2 sanctions, an event, the document and the dataset's Source;
     # 10 relationships and the event's DOCUMENTED_IN
-    assert "22 FtM entities -> 13 nodes, 11 relationships" in out and "Address 1, Sanction 1; links to them: 1" in out
+    assert "23 FtM entities -> 14 nodes, 11 relationships" in out and "Address 1, Sanction 1; links to them: 1" in out
     assert "(+0)" not in out
     run("export-ftm", "-o", tmp_path / "out.json", "--as", "viewer", "--db", db)
-    assert len(lines(tmp_path / "out.json")) == 21
+    assert len(lines(tmp_path / "out.json")) == 22
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(ENTITIES[0]) + "\n" + json.dumps(entity("x", "Occupancy", holder="per-pedro", post="nowhere")) + "\n")
     proc = run("import-ftm", bad, "--db", db, check=False)

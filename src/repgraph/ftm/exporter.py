@@ -29,6 +29,7 @@ from typing import IO, Any
 from followthemoney import model
 from followthemoney.entity import ValueEntity
 
+from .. import queries as Q
 from .. import service as S
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
 from ..models import GraphEdge, GraphNode, Subgraph
@@ -122,6 +123,8 @@ def _node(out: _Entities, node: GraphNode) -> ValueEntity | None:
     if mapping is None:
         return None
     p = node.properties
+    if node.label == "Source" and p.get("type") == "dataset":
+        return None  # an FtM dataset: it travels as `datasets`
     schema = mapping.schemata[0]
     if node.label == "Organization":
         schema = M.organization_schema(p.get("kind", ""))
@@ -148,7 +151,22 @@ def _node(out: _Entities, node: GraphNode) -> ValueEntity | None:
         out.add(entity, "keywords", p["type"])
     elif node.label == "Position" and p.get("isHead"):
         out.add(entity, "keywords", M.HEAD_KEYWORD)
+    elif node.label == "Source":
+        out.add(entity, "keywords", p.get("type"))
     return entity
+
+
+def _proof(out: _Entities, store: GraphStore, exported: dict[str, ValueEntity]) -> None:
+    """Each exported entity's cited sources, where exported as documents, as FtM ``proof``.
+    Only ids already disclosed are looked up; hidden sources are never named."""
+    documents = {i: e for i, e in exported.items() if e.schema.is_a("Document")}
+    if not documents:
+        return
+    for row in S.each(store, Q.ENTITY, sorted(exported)):
+        entity = exported.get(row["id"])
+        cited = [documents[s].id for s in row["props"].get("sourceIds") or [] if s in documents and s != row["id"]]
+        if entity is not None and cited and "proof" in entity.schema.properties:
+            out.add(entity, "proof", cited)
 
 
 def _fits(entity: ValueEntity, schema: str, prop: str) -> bool:
@@ -187,8 +205,10 @@ def _edge(out: _Entities, edge: GraphEdge, exported: dict[str, ValueEntity], lab
     left_out[edge.type] += 1
 
 
-def to_ftm(graph: Subgraph, dataset: str = DEFAULT_DATASET) -> tuple[list[ValueEntity], FtmExportResult]:
-    """FtM entities (sorted by id) for an (already disclosed) subgraph, and the tally."""
+def to_ftm(graph: Subgraph, dataset: str = DEFAULT_DATASET, store: GraphStore | None = None
+           ) -> tuple[list[ValueEntity], FtmExportResult]:
+    """FtM entities (sorted by id) for an (already disclosed) subgraph, and the tally.
+    With ``store``, entities get ``proof`` links to the exported sources they cite."""
     out = _Entities(dataset)
     left_out: Counter[str] = Counter()
     exported: dict[str, ValueEntity] = {}
@@ -198,6 +218,8 @@ def to_ftm(graph: Subgraph, dataset: str = DEFAULT_DATASET) -> tuple[list[ValueE
             left_out[node.label or "?"] += 1
         else:
             exported[node.id] = entity
+    if store is not None:
+        _proof(out, store, exported)
     labels = {n.id: n.label or "" for n in graph.nodes}
     for edge in graph.edges:
         _edge(out, edge, exported, labels, left_out)
@@ -233,7 +255,7 @@ def export_ftm(store: GraphStore, output: str | Path | IO[str], viewer: Viewer =
     be read, OSError when the file cannot be written.
     """
     graph = disclose(S.whole_graph(store, max_nodes=sys.maxsize), viewer)
-    entities, result = to_ftm(graph, dataset)
+    entities, result = to_ftm(graph, dataset, store)
     text = "".join(entity_line(e) + "\n" for e in entities)
     if hasattr(output, "write"):
         output.write(text)  # type: ignore[union-attr]

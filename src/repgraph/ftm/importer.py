@@ -32,13 +32,13 @@ from pydantic import ValidationError
 from ..ingest.errors import CaseFileError, format_loc
 from ..ingest.writer import STRICTNESS, IngestResult, write_case
 from ..ontology import (MAX_NAME, MAX_TEXT, NODE_MODELS, REL_MODELS, CaseFile, Confidentiality, IncidentType,
-                        SanctionAuthority)
+                        SanctionAuthority, SourceKind)
 from ..store import GraphStore
 from . import mapping as M
 
 #: repgraph fields whose value is read from something other than a mapped property, and
 #: the FtM property an error about them names.
-_DERIVED_FIELDS = {"roles": "topics", "kind": "classification", "type": "keywords", "authority": "authority",
+_DERIVED_FIELDS = {"roles": "topics", "title": "title", "kind": "classification", "type": "keywords", "authority": "authority",
                    "authorityName": "authority", "programme": "program", "legalBasis": "program", "status": "status",
                    "identifiers": "number", "current": "status", "former": "status"}
 
@@ -269,10 +269,15 @@ class _Builder:
         self.relationships: list[tuple[FtmEntity, Any]] = []
 
     def citations(self, proxy: ValueEntity) -> list[dict[str, str]]:
+        """The entity's datasets, and the documents its ``proof`` names, each with a quote
+        of what the entity states."""
         datasets = sorted(proxy.datasets) or [self.default_dataset]
         self.datasets.update(datasets)
         quote = statement_text(proxy)
-        return [{"source": M.source_id(d), "quote": quote} for d in datasets]
+        sources = [M.source_id(d) for d in datasets]
+        # a proof not in the file is only quoted (the store need not hold it)
+        sources += [M.repgraph_id(p) for p in proxy.get("proof", quiet=True) if self.label_of(p) == "Source"]
+        return [{"source": s, "quote": quote} for s in dict.fromkeys(sources)]
 
     def label_of(self, ftm: str) -> str | None:
         entity = self.by_id.get(ftm)
@@ -351,6 +356,12 @@ class _Builder:
             data["isHead"] = M.HEAD_KEYWORD in proxy.get("keywords")
         elif mapping.label == "Sanction":
             self.sanction(proxy, data)
+        elif mapping.label == "Source":
+            types = [k for k in proxy.get("keywords") if k in SourceKind.__members__ and k != SourceKind.dataset]
+            data["type"] = types[0] if types else M.DEFAULT_SOURCE_TYPE
+            data.setdefault("name", data.get("title") or data.get("localRef") or proxy.id)
+            data.setdefault("title", data["name"])
+            data.pop("citations")  # a source is what others cite
         if len(data.get("name", "")) > MAX_NAME:
             data["name"] = data["name"][: MAX_NAME - 1] + "…"
         references = []

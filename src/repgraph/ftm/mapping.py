@@ -188,6 +188,14 @@ NODES: tuple[NodeMapping, ...] = (
         Prop("endDate", "endDate", "date"),
         Prop("description", "notes"),
     ), references=(Reference("entity", "SANCTIONED"),)),
+    # A source (report, article, official document): FtM `proof` of what cites it. Exported
+    # as Article (Document requires a fileName a web page has not); `keywords` carries the
+    # source type. Sources standing for FtM datasets travel as `datasets`, not as documents.
+    NodeMapping("Source", ("Article", "Document", "Pages", "PlainText", "HyperText"), (
+        *_NAMES, Prop("title", "title"), Prop("publisher", "publisher"), Prop("sourceUrl", "url"),
+        Prop("publishedAt", "date", "date"), Prop("date", "date", "date", export=False),
+        Prop("fileName", "localRef"), Prop("notes", "notes"), Prop("description", "notes", export=False),
+    )),
 )
 
 #: A start "since at least" (repgraph ``startQualifier``/``listedQualifier: at_least``) is
@@ -278,6 +286,10 @@ def sanction_authority(values: list[str]) -> tuple[str | None, str | None]:
         folded = fold(name)
         code = next((c for key, c in AUTHORITY_BY_NAME if key in folded), None)
     return code, name
+
+
+#: The source type of an imported FtM document that states none in ``keywords``.
+DEFAULT_SOURCE_TYPE = "report"
 
 
 #: FtM ``status`` of a Sanction (free text: Active, Inactive, Expired, ...) -> repgraph status.
