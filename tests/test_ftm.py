@@ -95,6 +95,7 @@ def test_import_ftm_maps_entities_links_and_sources(empty_store, tmp_path):
     result = import_ftm(empty_store, write_ftm(tmp_path / "os.ftm.json", ENTITIES))
     assert result.entities == len(ENTITIES) == 23
     assert result.skipped == {"Address": 1, "Sanction": 1}
+    assert result.ingest.dataset == "ftm-fake_sanctions"  # the FtM dataset, not the file's name
     nodes, rels = counts(empty_store)
     assert nodes == {"Incident": 1, "Organization": 4, "Person": 4, "Position": 1, "Sanction": 2, "Source": 2}
     assert rels == {"ACTING_FOR": 1, "ASSOCIATE_OF": 1, "DOCUMENTED_IN": 1, "FAMILY_OF": 1, "HOLDS": 1, "IN": 1,
