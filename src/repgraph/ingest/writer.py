@@ -21,12 +21,15 @@ Progress = Callable[[int], None]
 
 @dataclass(frozen=True)
 class IngestResult:
-    """What one file wrote: counts of nodes and relationships MERGEd (created or matched)."""
+    """What one file wrote: counts of nodes and relationships MERGEd (created or matched),
+    and of those this ingest created (0 when another run or process had written them)."""
 
     path: str
     dataset: str
     nodes: int
     relationships: int
+    nodes_created: int = 0
+    relationships_created: int = 0
 
     @property
     def elements(self) -> int:
@@ -136,7 +139,8 @@ def write_case(store: GraphStore, case: CaseFile, path: str | Path = "<case>", p
         shape = (rel.type_name, labels[rel.from_], labels[rel.to])
         rels_by_shape[shape].append({"from": rel.from_, "to": rel.to, "id": rel.id, "props": rel.to_properties()})
 
-    with store.transaction() as tx:
+    def work(tx) -> tuple[int, int]:
+        # run again by the store after a transient conflict with a concurrent writer
         for label, rows in nodes_by_label.items():
             tx.run_many(Q.merge_node(label), rows)
             if progress:
@@ -145,7 +149,11 @@ def write_case(store: GraphStore, case: CaseFile, path: str | Path = "<case>", p
             tx.run_many(Q.merge_relationship(rel_type, from_label, to_label), rows)
             if progress:
                 progress(len(rows))
-    return IngestResult(str(path), case.dataset.name, len(case.nodes), len(relationships))
+        return tx.created()
+
+    nodes_created, relationships_created = store.write(work)
+    return IngestResult(str(path), case.dataset.name, len(case.nodes), len(relationships),
+                        nodes_created, relationships_created)
 
 
 def element_count(case: CaseFile) -> int:
