@@ -30,7 +30,7 @@ def import_ftm_command(
     from ..ftm import import_ftm
     from ..schema import schema_statements
 
-    with store_for(db) as store:
+    with store_for(db, create=True) as store:
         store.apply_schema(schema_statements())
         try:
             result = import_ftm(store, path, dataset, title, confidentiality.value if confidentiality else None)
@@ -39,8 +39,10 @@ def import_ftm_command(
             err_console.print("nothing was written from that file")
             raise typer.Exit(2) from None
     skipped = ", ".join(f"{schema} {n}" for schema, n in result.skipped.items())
-    console.print(f"[green]ok[/] {path}: {result.entities} FtM entities -> {result.ingest.nodes} nodes, "
-                  f"{result.ingest.relationships} relationships")
+    ingest = result.ingest
+    console.print(f"[green]ok[/] {path}: {result.entities} FtM entities -> {ingest.nodes} nodes, "
+                  f"{ingest.relationships} relationships ({ingest.dataset}; created "
+                  f"+{ingest.nodes_created} nodes, +{ingest.relationships_created} relationships)")
     if skipped or result.skipped_links:
         console.print(f"left out (no repgraph counterpart): {skipped or 'none'}; links to them: {result.skipped_links}")
 
