@@ -25,4 +25,4 @@ def _main(as_role: AsOption = None) -> None:
     set_viewer(as_role)
 
 
-from . import core, demo, serve, viz  # noqa: E402,F401  (commands register themselves on `app`)
+from . import core, demo, ftm, serve, viz  # noqa: E402,F401  (commands register themselves on `app`)
