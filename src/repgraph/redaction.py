@@ -367,25 +367,31 @@ class Redactor:
         if isinstance(value, str):
             if name in UNMASKED_FIELDS or not self.active:
                 return value
-            return self.mask_ids(value) if name in ID_FIELDS else self.mask(value)
+            r = self.mask_ids(value) if name in ID_FIELDS else self.mask(value)
+            return value if r == value else r
         if isinstance(value, BaseModel):
             return self._model(value, shown)
         if isinstance(value, list):
             out = []
+            same = True
             for v in value:
                 r = self._walk(v, shown, name)
                 if r is not _HIDE:
                     out.append(r)
-            return out
+                same = same and r is v
+            return value if same else out  # unchanged: the same list (no copy)
         if isinstance(value, tuple):
             return tuple(r for r in (self._walk(v, shown, name) for v in value) if r is not _HIDE)
         if isinstance(value, dict):
             out_d = {}
+            same = True
             for k, v in value.items():
                 r = self._walk(v, shown, k)
+                key = k if not isinstance(k, str) or self.mask(k) == k else self.mask(k)
                 if r is not _HIDE:
-                    out_d[self.mask(k) if isinstance(k, str) else k] = r
-            return out_d
+                    out_d[key] = r
+                same = same and r is v and key is k
+            return value if same else out_d
         return value
 
     def _model(self, m: BaseModel, shown: set[str]) -> Any:
@@ -417,15 +423,21 @@ class Redactor:
             if level and rel_id:
                 shown.add(rel_id)
         values = {}
-        for fname, info in fields.items():
+        same = True
+        for fname in fields:
             v = getattr(m, fname)
             r = self._walk(v, shown, fname)
             if r is _HIDE:
                 return _HIDE  # a required part cannot be shown: neither can the whole
             values[fname] = r
+            same = same and r is v
         if isinstance(values.get("nodes"), list) and isinstance(values.get("edges"), list):  # a subgraph: no edge to a node not shown
             kept = {n.id for n in values["nodes"]}
-            values["edges"] = [e for e in values["edges"] if e.source in kept and e.target in kept]
+            edges = [e for e in values["edges"] if e.source in kept and e.target in kept]
+            same = same and len(edges) == len(values["edges"])
+            values["edges"] = edges
+        if same:
+            return m  # nothing to redact in it: the model itself (results are not mutated afterwards)
         return type(m).model_construct(_fields_set=m.model_fields_set, **values)
 
     def _pseudonymised(self, m: BaseModel, fields) -> BaseModel:
