@@ -127,6 +127,7 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
     "PROTECTED_RELATIONSHIPS": [{"levels": ["restricted", "confidential"]}],
     "PUBLIC_PERSON_NAMES": [{}],
     "RELATIONSHIP_LEVELS": [{}],
+    "CHANGE_COUNTS": [{}],
     "ANY_NODE_COUNT": [{}],
     "ANY_RELATIONSHIP_COUNT": [{}],
 }

@@ -171,6 +171,15 @@ MATCH ()-[r]->()
 RETURN r.id AS id, r.confidentiality AS confidentiality
 """
 
+#: Node and relationship totals in one round trip (Neo4j answers both from its count
+#: store): the redaction inventory is read again when they change.
+CHANGE_COUNTS = """
+MATCH (n)
+WITH count(n) AS nodes
+MATCH ()-[r]->()
+RETURN nodes, count(r) AS relationships
+"""
+
 #: Names and aliases of the public persons (their words are never masked as a protected
 #: person's: a defender shares a surname with the relative targeted because of them).
 PUBLIC_PERSON_NAMES = """

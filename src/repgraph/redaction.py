@@ -58,8 +58,8 @@ PROTECTED_LEVELS = ["restricted", "confidential"]
 WITHHELD = "[withheld]"
 #: Prefix of opaque ids (never derived from the name or the id).
 OPAQUE_PREFIX = "protected-"
-#: Seconds an inventory is trusted on a backend that cannot tell whether data changed.
-INVENTORY_TTL = 2.0
+#: Seconds an inventory is trusted at most on a backend whose change token is only counts.
+INVENTORY_TTL = 30.0
 
 _SECRET = secrets.token_bytes(32)  # per process: opaque ids hold for a server's life only
 _ID_TOKEN = re.compile(r"[A-Za-z0-9._\-]+")
@@ -76,6 +76,8 @@ def _fold_word(word: str) -> str:
 
 
 def _words(text: str) -> list[str]:
+    if text.isascii():
+        return _WORD.findall(text.lower())
     return [_fold_word(w) for w in _WORD.findall(text)]
 
 
@@ -113,24 +115,32 @@ class Protection:
         return cls(nodes, rels, frozenset(public))
 
 
-_inventories: "weakref.WeakKeyDictionary[Any, tuple[Any, float, Protection]]" = weakref.WeakKeyDictionary()
+_inventories: "weakref.WeakKeyDictionary[Any, tuple[Any, float, float, Protection]]" = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
 def protection(store) -> Protection:
     """The store's inventory, read again when :meth:`~repgraph.store.GraphStore.change_token`
-    changes (or, on a backend that cannot tell, after :data:`INVENTORY_TTL` seconds)."""
-    token = store.change_token()
+    changes; a backend whose token costs a round trip (Neo4j: its node and relationship
+    counts) is asked at most every ``store.change_token_interval`` seconds, and its
+    inventory is read again at least every :data:`INVENTORY_TTL` seconds (a level raised
+    in place changes no count)."""
     now = time.monotonic()
     with _lock:
         cached = _inventories.get(store)
+    interval = getattr(store, "change_token_interval", 0.0)
     if cached is not None:
-        old_token, at, inv = cached
-        if (token is not None and token == old_token) or (token is None and now - at < INVENTORY_TTL):
+        old_token, checked, built, inv = cached
+        if interval and now - checked < interval and now - built < INVENTORY_TTL:
             return inv
+    token = store.change_token()
+    if cached is not None and token is not None and token == old_token and (not interval or now - built < INVENTORY_TTL):
+        with _lock:
+            _inventories[store] = (token, now, built, inv)
+        return inv
     inv = Protection.read(store)
     with _lock:
-        _inventories[store] = (token, now, inv)
+        _inventories[store] = (token, now, now, inv)
     return inv
 
 

@@ -110,6 +110,10 @@ class GraphStore(ABC):
     def __exit__(self, *exc) -> None:
         self.close()
 
+    #: :meth:`change_token` is cheap (0) or costs a round trip: callers then ask at most
+    #: every this many seconds.
+    change_token_interval: float = 0.0
+
     def change_token(self) -> Any:
         """A value that changes whenever the data may have changed (any connection's
         commit), or None when the backend cannot tell cheaply: caches of derived data

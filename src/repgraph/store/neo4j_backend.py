@@ -12,6 +12,7 @@ import neo4j
 from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired, TransientError
 from neo4j.graph import Node, Relationship
 
+from .. import queries as Q
 from .base import GraphStore, Row, StoreError, Transaction
 
 T = TypeVar("T")
@@ -179,6 +180,15 @@ class Neo4jStore(GraphStore):
                     raise StoreError(f"Neo4j kept refusing a schema statement: {exc.message}") from exc
                 time.sleep(delay * (1 + random.random()))
                 delay = min(delay * 2, 2.0)
+
+    #: change_token costs a round trip: callers ask at most this often (seconds)
+    change_token_interval = 1.0
+
+    def change_token(self) -> tuple[int, int]:
+        """Node and relationship counts (Neo4j's count store: O(1), one round trip). A
+        change of confidentiality in place keeps them: caches also expire on a timer."""
+        row = self.read(Q.CHANGE_COUNTS)[0]
+        return row["nodes"], row["relationships"]
 
     def close(self) -> None:
         self._driver.close()
