@@ -426,7 +426,7 @@ def test_export_redacts_through_disclose(synthetic_store, tmp_path):
 
     viewer = Viewer("v", Role.viewer)
     result = export_ftm(synthetic_store, tmp_path / "v.json", viewer)
-    expected, _ = to_ftm(disclose(S.whole_graph(synthetic_store, max_nodes=10**9), viewer))
+    expected, _ = to_ftm(disclose(S.whole_graph(synthetic_store, max_nodes=10**9, viewer=viewer), viewer, synthetic_store))
     assert [e["id"] for e in lines(tmp_path / "v.json")] == [e.id for e in expected]
     assert result.total == len(expected)
 
@@ -461,7 +461,9 @@ def test_cli_import_export_and_located_error(tmp_path):
     again = run("import-ftm", path, "--db", db).stdout
     assert "created +0 nodes, +0 relationships" in again
     run("export-ftm", "-o", tmp_path / "out.json", "--as", "viewer", "--db", db)
-    assert len(lines(tmp_path / "out.json")) == 22
+    # as a viewer: the restricted relative is a pseudonym, her family and association links are hidden
+    exported = lines(tmp_path / "out.json")
+    assert len(exported) == 20 and "Ana Ficticia" not in json.dumps(exported, ensure_ascii=False)
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(ENTITIES[0]) + "\n" + json.dumps(entity("x", "Occupancy", holder="per-pedro", post="nowhere")) + "\n")
     proc = run("import-ftm", bad, "--db", db, check=False)

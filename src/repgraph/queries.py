@@ -111,13 +111,15 @@ RETURN n.id AS nodeId, type(r) AS type, startNode(r).id = n.id AS outgoing, prop
 #: Case- and accent-insensitive search on names and aliases (``searchText`` holds the
 #: folded names, ``|``-separated). ``$tokens`` (folded words, all must occur),
 #: ``$exact`` (``|folded query|``), ``$prefix`` (``|folded query``), ``$word`` (`` folded
-#: query``), ``$label`` or null, ``$skip``, ``$limit``. Ranked: exact name/alias (0), a
+#: query``), ``$label`` or null, ``$unseen`` (ids the caller may not see: never matched nor
+#: counted; ``[]`` for full clearance), ``$skip``, ``$limit``. Ranked: exact name/alias (0), a
 #: name/alias word starting with the query (1), other matches (2); within a rank persons,
 #: then organizations, then the rest, then by name and id.
 SEARCH = f"""
 MATCH (n:{ENTITY_LABEL})
 WHERE all(t IN $tokens WHERE n.searchText CONTAINS t)
   AND ($label IS NULL OR $label IN labels(n))
+  AND NOT n.id IN $unseen
 RETURN n.id AS id, [l IN labels(n) WHERE l <> '{ENTITY_LABEL}'][0] AS label, n.name AS name,
        n.aliases AS aliases, n.confidentiality AS confidentiality,
        CASE WHEN n.searchText CONTAINS $exact THEN 0
@@ -142,6 +144,7 @@ SEARCH_COUNT = f"""
 MATCH (n:{ENTITY_LABEL})
 WHERE all(t IN $tokens WHERE n.searchText CONTAINS t)
   AND ($label IS NULL OR $label IN labels(n))
+  AND NOT n.id IN $unseen
 RETURN count(n) AS total
 """
 
@@ -184,6 +187,14 @@ RETURN nodes, count(r) AS relationships
 #: person's: a defender shares a surname with the relative targeted because of them).
 PUBLIC_PERSON_NAMES = """
 MATCH (n:Person)
+WHERE n.confidentiality = 'public'
+RETURN n.name AS name, n.aliases AS aliases
+"""
+
+#: Names and aliases of the public organizations (same reason: "Empresa Ficticia" keeps its
+#: name when a protected "Ana Ficticia" exists).
+PUBLIC_ORGANIZATION_NAMES = """
+MATCH (n:Organization)
 WHERE n.confidentiality = 'public'
 RETURN n.name AS name, n.aliases AS aliases
 """

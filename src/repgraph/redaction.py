@@ -87,7 +87,8 @@ def _words(text: str) -> list[str]:
 @dataclass(eq=False)
 class Protection:
     """What the store protects: non-public nodes (id -> (label, level, names)),
-    non-public relationships (id -> level), and the folded words of public persons' names."""
+    non-public relationships (id -> level), and the folded words of public persons' and
+    organizations' names (never masked as a protected person's word)."""
 
     nodes: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
     relationships: dict[str, str] = field(default_factory=dict)
@@ -108,7 +109,7 @@ class Protection:
         rels = {r["id"]: r["confidentiality"] for r in rel_rows if r["id"] and r["confidentiality"] in PROTECTED_LEVELS}
         public: set[str] = set()
         if nodes:
-            for r in store.read(Q.PUBLIC_PERSON_NAMES):
+            for r in [*store.read(Q.PUBLIC_PERSON_NAMES), *store.read(Q.PUBLIC_ORGANIZATION_NAMES)]:
                 for name in [r["name"], *(r["aliases"] or [])]:
                     if name:
                         public.update(_words(name))
@@ -259,6 +260,10 @@ class Redactor:
             seqs.sort(key=lambda s: -len(s[0]))
         #: every folded word a mask could start at: a quick "nothing to mask here" test
         self.trigger_words = frozenset(self.sequences) | frozenset(self.person_words)
+        #: every word of every protected name, for "can this query touch a masked name?"
+        self._name_blob = "|".join(sorted({w for seqs in self.sequences.values() for words, _ in seqs for w in words}))
+        #: ids the caller may not name (hidden, or protected persons)
+        self.unseen_ids = frozenset(self.hidden) | frozenset(self.persons)
         self._masked: dict[str, str] = {}
         self.active = bool(above) or bool(self.hidden_relationships)
 
@@ -279,6 +284,11 @@ class Redactor:
     def unseen(self, node_id: str) -> bool:
         """The caller may not name this id (hidden, or a protected person): an unknown id to them."""
         return node_id in self.hidden or node_id in self.persons
+
+    def may_touch_protected_names(self, folded_tokens: list[str]) -> bool:
+        """Whether a search for these words could match inside a protected name (then the
+        names must be masked before matching; otherwise masking changes no match)."""
+        return any(t in self._name_blob or "protected" in t or "withheld" in t for t in folded_tokens)
 
     def hides_relationship(self, rel_id: str | None, level: str | None = None, *ends: str) -> bool:
         """The relationship is above the clearance, or touches a hidden node."""

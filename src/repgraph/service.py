@@ -125,8 +125,10 @@ def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20,
     if label is not None:
         Q.checked_label(label)
     red = _redactor(store, viewer)
-    if store.sorts_in_database and red is None:
-        total, rows = _search_ranked_in_database(store, folded, tokens, label, limit, offset)
+    if store.sorts_in_database and (red is None or not red.may_touch_protected_names(tokens)):
+        # no query word can fall in a masked name: the database ranks, leaving out the unseen
+        total, rows = _search_ranked_in_database(store, folded, tokens, label, limit, offset,
+                                                 sorted(red.unseen_ids) if red is not None else [])
     else:
         total, rows = _search_ranked_here(store, folded, tokens, label, limit, offset, red)
     # aliases, confidentiality and citations of the page's hits: one anchored read each
@@ -141,10 +143,10 @@ def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20,
     return SearchPage(query=q, total=total, limit=limit, offset=offset, items=items)
 
 
-def _search_ranked_in_database(store, folded, tokens, label, limit, offset) -> tuple[int, list[dict]]:
+def _search_ranked_in_database(store, folded, tokens, label, limit, offset, unseen=()) -> tuple[int, list[dict]]:
     """Neo4j: rank, order and page in Cypher (a text index serves CONTAINS; only the page
     crosses the wire, which matters at 100k nodes: the driver decodes ~50 µs a row)."""
-    params = {"tokens": tokens, "label": label}
+    params = {"tokens": tokens, "label": label, "unseen": list(unseen)}
     total = store.read(Q.SEARCH_COUNT, params)[0]["total"]
     rows = store.read(Q.SEARCH, {**params, "exact": f"|{folded}|", "prefix": f"|{folded}", "word": f" {folded}",
                                  "skip": offset, "limit": limit})
