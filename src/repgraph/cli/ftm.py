@@ -49,7 +49,7 @@ def import_ftm_command(
 
 @app.command("export-ftm")
 def export_ftm_command(
-    output: Annotated[Path, typer.Option("-o", "--output", help="File to write (- for stdout).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write (default -: stdout).")] = Path("-"),
     role: Annotated[Role, typer.Option("--as", help="Export what this role may see (viewer: public data only).")] = Role.admin,
     dataset: Annotated[str, typer.Option(help="FtM dataset name of the exported entities.")] = "repgraph",
     db: DbOption = None,
