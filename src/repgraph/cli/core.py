@@ -18,7 +18,8 @@ from ..ontology import IncidentType, case_file_json_schema
 from ..queries import NAMED_QUERIES
 from ..schema import schema_statements
 from . import app
-from .common import DbOption, FormatOption, OutputFormat, console, err_console, print_error, print_json, store_for
+from .common import (DbOption, FormatOption, OutputFormat, console, err_console, print_error, print_json, store_for,
+                     terminal_text)
 
 #: Files with more elements than this get a progress bar.
 PROGRESS_THRESHOLD = 500
@@ -106,7 +107,7 @@ def _parse_params(items: list[str]) -> dict[str, str]:
         key = key.strip().replace("-", "_")
         if key in out:
             raise typer.BadParameter(f"{key} given twice", param_hint="--param")
-        out[key] = value
+        out[key] = terminal_text(value)
     return out
 
 
