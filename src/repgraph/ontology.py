@@ -111,6 +111,7 @@ class SourceKind(StrEnum):
     media = "media"
     official_document = "official_document"
     international_body = "international_body"
+    dataset = "dataset"  # a compiled dataset, e.g. an FtM dataset of OpenSanctions or Aleph
 
 
 class TargetBasis(StrEnum):
@@ -718,7 +719,7 @@ class RelationshipBase(Element):
         default = f"{self.type_name}:{self.from_}:{self.to}"
         if self.id is None:
             self.id = default
-        elif not self.id.startswith(default + ":"):
+        elif self.id != default and not self.id.startswith(default + ":"):
             # An id names one relationship between these two ends; an arbitrary id could be
             # reused in another file for other ends and leave two relationships with one id.
             raise ValueError(f"a {self.type_name} id is TYPE:from:to, optionally with a suffix "
