@@ -30,7 +30,7 @@ def import_ftm_command(
     from ..ftm import import_ftm
     from ..schema import schema_statements
 
-    with store_for(db) as store:
+    with store_for(db, create=True) as store:
         store.apply_schema(schema_statements())
         try:
             result = import_ftm(store, path, dataset, title, confidentiality.value if confidentiality else None)
