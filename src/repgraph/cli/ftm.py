@@ -39,8 +39,10 @@ def import_ftm_command(
             err_console.print("nothing was written from that file")
             raise typer.Exit(2) from None
     skipped = ", ".join(f"{schema} {n}" for schema, n in result.skipped.items())
-    console.print(f"[green]ok[/] {path}: {result.entities} FtM entities -> {result.ingest.nodes} nodes, "
-                  f"{result.ingest.relationships} relationships")
+    ingest = result.ingest
+    console.print(f"[green]ok[/] {path}: {result.entities} FtM entities -> {ingest.nodes} nodes, "
+                  f"{ingest.relationships} relationships ({ingest.dataset}; created "
+                  f"+{ingest.nodes_created} nodes, +{ingest.relationships_created} relationships)")
     if skipped or result.skipped_links:
         console.print(f"left out (no repgraph counterpart): {skipped or 'none'}; links to them: {result.skipped_links}")
 
