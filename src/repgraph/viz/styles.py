@@ -105,11 +105,29 @@ EDGE_STYLES: dict[str, EdgeStyle] = _edge_styles()
 UNKNOWN_NODE = NodeStyle("?", "#999999", "dot", "unknown label")
 UNKNOWN_EDGE = EdgeStyle("?", "#999999")
 
-#: Colours for "colour by community" (repeat after twelve).
+#: The first colours of "colour by community" (Paul Tol's bright and vibrant schemes);
+#: later communities get generated hues (:func:`community_color`), so colours never repeat.
 COMMUNITY_COLORS = [
     "#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377",
     "#BBBBBB", "#EE7733", "#0077BB", "#33BBEE", "#EE3377", "#009988",
 ]
+#: Colour of the nodes in communities of one (grouped in the legend, not coloured one by one).
+SINGLETON_COLOR = "#d0d4d8"
+
+
+def community_color(index: int) -> str:
+    """The colour of community ``index`` (0-based): the fixed palette, then hues stepped by
+    the golden angle with alternating lightness, so no two communities share a colour.
+
+    >>> community_color(0), community_color(12) != community_color(24)
+    ('#4477AA', True)
+    """
+    if index < len(COMMUNITY_COLORS):
+        return COMMUNITY_COLORS[index]
+    k = index - len(COMMUNITY_COLORS)
+    hue = (k * 137.508 + 20) % 360
+    lightness = (38, 52, 66)[k % 3]
+    return f"hsl({hue:.1f}, 70%, {lightness}%)"
 
 
 def node_style(label: str | None) -> NodeStyle:
