@@ -41,7 +41,7 @@ def print_table(table: Table) -> None:
         console.print(table)
         return
     if table.title:
-        console.print(Text(str(table.title), style="italic"), soft_wrap=True)
+        console.print(Text(str(table.title), style="italic"))
     cells = [list(c.cells) for c in table.columns]
     for r in range(table.row_count):
         for i, column in enumerate(table.columns):

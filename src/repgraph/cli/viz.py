@@ -13,6 +13,7 @@ from rich.table import Table
 
 from ..limits import MAX_VIEW_NODES
 from . import app
+from .render import print_table
 from .common import DbOption, FormatOption, OutputFormat, console, err_console, print_error, print_json, store_for
 
 viz_app = typer.Typer(help="Interactive HTML views (open offline in any browser).", no_args_is_help=True)
@@ -205,10 +206,11 @@ def analyze_centrality(
     t = Table(title=f"centrality of {SUBJECTS_TITLE[report.subjects]}", caption=_scope_line(report.scope))
     for col, just in (("entity", "left"), ("id", "left"), ("label", "left"), ("degree", "right"),
                       ("degree centrality", "right"), ("betweenness", "right")):
-        t.add_column(col, justify=just, overflow="fold", no_wrap=col == "id", min_width=len(col))
+        t.add_column(col, justify=just, overflow="fold", no_wrap=col == "id")
     for s in report.scores:
         t.add_row(esc(s.name or s.id), esc(s.id), s.label or "", str(s.degree), f"{s.degree_centrality:.3f}", f"{s.betweenness:.3f}")
-    console.print(t)
+        t.columns[1].min_width = max(t.columns[1].min_width or 0, len(s.id))  # whole ids
+    print_table(t)
     if report.note:
         console.print(f"no scores: {esc(report.note)}")
 
@@ -228,19 +230,20 @@ def analyze_brokers(
     if fmt is OutputFormat.json:
         return print_json(report)
     t = Table(title="articulation points (removing one splits the network)", caption=_scope_line(report.scope))
-    for col in ("entity", "label", "pieces without it", "communities touched"):
-        t.add_column(col, overflow="fold")
+    for col in ("entity", "id", "label", "pieces without it", "communities touched"):
+        t.add_column(col, overflow="fold", no_wrap=col == "id")
     for b in report.articulation_points:
-        t.add_row(esc(f"{b.entity.name or b.entity.id} ({b.entity.id})"), b.entity.label or "", str(b.components_if_removed),
+        t.add_row(esc(b.entity.name or b.entity.id), esc(b.entity.id), b.entity.label or "", str(b.components_if_removed),
                   ", ".join(map(str, b.communities)))
-    console.print(t)
+        t.columns[1].min_width = max(t.columns[1].min_width or 0, len(b.entity.id))
+    print_table(t)
     t = Table(title="bridges (removing one splits the network)")
     for col in ("from", "to", "relationships", "side sizes", "between communities"):
         t.add_column(col, overflow="fold")
     for b in report.bridges:
         t.add_row(esc(b.source.name or b.source.id), esc(b.target.name or b.target.id), ", ".join(b.types),
                   " | ".join(map(str, b.side_sizes)), "yes" if b.between_communities else "no")
-    console.print(t)
+    print_table(t)
 
 
 @analyze_app.command("communities")
@@ -267,7 +270,7 @@ def analyze_communities(
         t.add_column(col, overflow="fold")
     for c in shown:
         t.add_row(str(c.index), str(c.size), esc(", ".join(m.name or m.id for m in c.members)))
-    console.print(t)
+    print_table(t)
 
 
 @analyze_app.command("path")
@@ -298,4 +301,4 @@ def analyze_path(
         for rels, node in zip(p.relationships, p.nodes[1:]):
             steps.append(f" -[{'|'.join(rels)}]- {node.name or node.id}")
         t.add_row(str(i), esc("".join(steps)))
-    console.print(t)
+    print_table(t)
