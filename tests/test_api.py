@@ -383,7 +383,7 @@ def test_every_route_answers_through_disclosure(synthetic, monkeypatch):
         "/health": "Health",
         "/entities?q=alfa": "SearchPage",
         "/entities/p-defender-alpha": "EntityOut",
-        "/queries/guilt-by-association": "Page[GuiltByAssociation]",
+        "/queries/guilt-by-association": "GuiltByAssociationPage",  # a page with a note on why it is empty
         "/queries/officials-cases": "Page[OfficialCase]",
         "/incidents/inc-alpha-detention/responsibility-chain": "ResponsibilityChain",
         "/stats/exile": "ExileFlowsOut",

@@ -45,6 +45,8 @@ _CHOSEN_NODES: dict[str, tuple[str, str, str]] = {
     "Source": ("#777777", "square", "source document"),
     "Statistic": ("#B8A000", "hexagon", "sourced aggregate figure"),
     "Sanction": ("#222222", "star", "sanction"),
+    "Proceeding": ("#332288", "square", "judicial or quasi-judicial proceeding (indictment, finding, acquittal)"),
+    "Exculpation": ("#117733", "dot", "information against an allegation (denial, acquittal, delisting)"),
 }
 
 _FALLBACK_COLORS = ["#44AA99", "#882255", "#117733", "#332288", "#999933", "#661100", "#6699CC"]
@@ -64,6 +66,14 @@ _CHOSEN_EDGES: dict[str, tuple[str, bool, float]] = {
     "EXILED_TO": ("#009E73", False, 2.5),
     "SANCTIONED": ("#222222", False, 1.5),
     "DOCUMENTED_IN": ("#AAAAAA", True, 0.8),
+    "CONCERNS": ("#332288", False, 1.5),
+    "WEAKENS": ("#117733", True, 2.0),
+    "ASSOCIATE_OF": ("#0072B2", True, 1.2),
+    "CONTROLS": ("#8C510A", False, 2.0),
+    "OWNS": ("#666666", False, 1.5),
+    "ACTING_FOR": ("#D55E00", True, 1.5),
+    "APPOINTED_BY": ("#B07C00", False, 1.5),
+    "REMOVED_BY": ("#B07C00", True, 1.5),
 }
 
 #: Relationships the views draw without storing them.
