@@ -94,6 +94,7 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
     "ALL_IDS": [{}],
     "NODE_TOTAL": [{}],
     "DEGREE_RANKING": [{"limit": 5}, {"limit": 1000}],
+    "PERPETRATOR_RANKING": [{"limit": 2}, {"limit": 100}],
     "ENTITY": [{"id": "p-defender-alpha"}, {"id": "inc-alpha-detention"}, {"id": EVERY_ID}, {"id": "no-such-id"}],
     "NEIGHBOURS": [{"id": "p-defender-alpha"}, {"id": EVERY_ID}],
     "SEARCH": [

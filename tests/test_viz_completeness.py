@@ -197,6 +197,12 @@ def test_analytics_of_a_large_store_sample_by_structure_and_say_so(generated_sto
     assert report.scope.note == scope.note
     communities = communities_report(sub, scope=scope)
     assert communities.modularity is not None and communities.modularity > 0.2
+    # the perpetrators' centrality starts from the perpetrators named in most incidents
+    psub, pscope = analysis_subgraph(generated_store, max_nodes=80, focus="perpetrators")
+    top = generated_store.read("MATCH (:Incident)-[p:PERPETRATED_BY]->(x) RETURN x.id AS id, count(p) AS n "
+                               "ORDER BY n DESC, id LIMIT 1")[0]["id"]
+    perpetrators = centrality_report(psub, scope=pscope)
+    assert top in {s.id for s in perpetrators.scores} and pscope.selection.startswith("the perpetrators named in most")
     _, cli_scope = analysis_subgraph(generated_store, max_nodes=80, via="cli")
     assert "--root ID" in cli_scope.note and "root=" not in cli_scope.note
 

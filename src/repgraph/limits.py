@@ -28,12 +28,3 @@ def knob(name: str, via: Exit = "cli", value: str | None = None) -> str:
     if via == "cli":
         return f"--{name.replace('_', '-')}" + (f" {value}" if value is not None else "")
     return f"{name}=" + (value if value is not None else "")
-
-
-def article(word: str) -> str:
-    """``word`` with its indefinite article: ``an Operation``, ``an Incident``, ``a Law``.
-
-    >>> article("Operation"), article("Law"), article("Incident")
-    ('an Operation', 'a Law', 'an Incident')
-    """
-    return f"{'an' if word[:1].lower() in 'aeiou' and word else 'a'} {word}"

@@ -29,14 +29,16 @@ def node_total(store: GraphStore) -> int:
     return int(rows[0]["total"]) if rows else 0
 
 
-def overview_graph(store: GraphStore, max_nodes: int = 500) -> Subgraph:
+def overview_graph(store: GraphStore, max_nodes: int = 500, first: list[str] | None = None) -> Subgraph:
     """At most ``max_nodes`` nodes and every relationship between them.
 
     A store of at most ``max_nodes`` nodes is returned whole. A larger one: hubs in order
     of their degree (:data:`repgraph.queries.DEGREE_RANKING`), each with up to
     ``max(5, max_nodes // 20)`` of its neighbours (best-linked first), until the cap; a
-    second pass fills what is left with further neighbours. ``truncated`` is then set and
-    ``omitted_nodes`` counts the nodes left out. Nodes sorted by id, edges by id.
+    second pass fills what is left with further neighbours. Hubs listed in ``first`` (e.g.
+    the perpetrators named in most incidents) come before the degree ranking. ``truncated``
+    is then set and ``omitted_nodes`` counts the nodes left out. Nodes sorted by id, edges
+    by id.
     """
     total = node_total(store)
     if total <= max_nodes:
@@ -45,7 +47,7 @@ def overview_graph(store: GraphStore, max_nodes: int = 500) -> Subgraph:
     rank = {i: k for k, i in enumerate(ranking)}
     share = max(5, max_nodes // 20)
     chosen: dict[str, None] = {}
-    hubs = ranking[: max(1, max_nodes // 2)]
+    hubs = list(dict.fromkeys([*(first or []), *ranking[: max(1, max_nodes // 2)]]))
     neighbours: dict[str, list[str]] = {}
 
     def neighbours_of(hub: str) -> list[str]:

@@ -124,6 +124,15 @@ ORDER BY degree DESC, id
 LIMIT $limit
 """
 
+#: Perpetrators named in the most incidents, most first, then by id; ``$limit``. The
+#: overview analysed for perpetrators' centrality starts from these.
+PERPETRATOR_RANKING = f"""
+MATCH (:Incident)-[p:PERPETRATED_BY]->(x:{ENTITY_LABEL})
+RETURN x.id AS id, count(p) AS incidents
+ORDER BY incidents DESC, id
+LIMIT $limit
+"""
+
 #: How many nodes the store holds.
 NODE_TOTAL = f"""
 MATCH (n:{ENTITY_LABEL})

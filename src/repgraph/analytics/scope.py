@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import networkx as nx
 
+from .. import queries as Q
 from .. import service as S
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
 from ..limits import Exit, knob
@@ -21,8 +24,14 @@ MAX_ANALYSIS_NODES = 5000
 OVERVIEW_SELECTION = "the best-linked nodes (most relationships, documentation not counted) and their neighbours"
 
 
+#: ... for the perpetrators' centrality.
+PERPETRATOR_SELECTION = ("the perpetrators named in most incidents, then the best-linked nodes (documentation not "
+                         "counted), and their neighbours")
+
+
 def analysis_subgraph(store: GraphStore, root: str | None = None, depth: int = 2, max_nodes: int = 1000,
-                      viewer: Viewer = DEFAULT_VIEWER, via: Exit = "api") -> tuple[Subgraph, GraphScope]:
+                      viewer: Viewer = DEFAULT_VIEWER, via: Exit = "api",
+                      focus: Literal["all", "perpetrators"] = "all") -> tuple[Subgraph, GraphScope]:
     """The subgraph to analyse, after disclosure, and its description.
 
     ``root`` given: its ego graph of ``depth`` hops (1..3), nearest hops first; else the
@@ -30,20 +39,25 @@ def analysis_subgraph(store: GraphStore, root: str | None = None, depth: int = 2
     (:func:`repgraph.overview.overview_graph`, never "the first ids"). At most
     ``max_nodes`` nodes (1..:data:`MAX_ANALYSIS_NODES`); a cut subgraph says so in the
     scope (``truncated``, ``selection``, and a ``note`` naming how to scope in the terms
-    of exit ``via``). Raises NotFound (unknown root) and ValueError (bad depth, cap).
+    of exit ``via``). With ``focus="perpetrators"`` the overview starts from the
+    perpetrators named in most incidents. Raises NotFound (unknown root) and ValueError
+    (bad depth, cap).
     """
     if not 1 <= max_nodes <= MAX_ANALYSIS_NODES:
         raise ValueError(f"max_nodes: between 1 and {MAX_ANALYSIS_NODES}")
     if root:
         sub = S.ego_graph(store, root, depth=depth, max_nodes=max_nodes)
     else:
-        sub = overview_graph(store, max_nodes=max_nodes)
+        first = None
+        if focus == "perpetrators":
+            first = [r["id"] for r in store.read(Q.PERPETRATOR_RANKING, {"limit": max(1, max_nodes // 10)})]
+        sub = overview_graph(store, max_nodes=max_nodes, first=first)
     sub = disclose(sub, viewer)
     selection = note = None
     if sub.truncated and not root:
-        selection = OVERVIEW_SELECTION
+        selection = PERPETRATOR_SELECTION if focus == "perpetrators" else OVERVIEW_SELECTION
         note = (f"The store holds {len(sub.nodes) + sub.omitted_nodes} nodes, more than the {max_nodes} analysed: these "
-                f"figures are of {len(sub.nodes)} of them, {OVERVIEW_SELECTION}, not of the whole store. For exact "
+                f"figures are of {len(sub.nodes)} of them, {selection}, not of the whole store. For exact "
                 f"figures analyse one entity's neighbourhood ({knob('root', via, 'ID')}, {knob('depth', via, '1..3')}).")
     elif sub.truncated:
         note = (f"The neighbourhood of {root} holds more than {max_nodes} nodes: these figures are of the {len(sub.nodes)} "

@@ -199,7 +199,7 @@ def analyze_centrality(
     from ..analytics import analysis_subgraph, centrality_report
 
     with _answering(db) as store:
-        sub, scope = analysis_subgraph(store, root, depth, max_nodes, via="cli")
+        sub, scope = analysis_subgraph(store, root, depth, max_nodes, via="cli", focus=subjects.value)
     report = centrality_report(sub, subjects=subjects.value, top=top, scope=scope)
     if fmt is OutputFormat.json:
         return print_json(report)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from .. import service as S
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
-from ..limits import MAX_VIEW_NODES, Exit, article, knob
+from ..limits import MAX_VIEW_NODES, Exit, knob
+from ..wording import article
 from ..store import GraphStore
 from .model import View, enrich, from_subgraph
 

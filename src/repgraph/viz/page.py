@@ -222,9 +222,10 @@ PAGE_JS = r"""
   var labelMin = data.options.nodes.scaling.label.drawThreshold;
   api.labelPx = function () { return data.options.nodes.font.size * network.getScale(); };
   function showZoomHint() {
-    zoomHint.hidden = !(api.labelPx() < labelMin - 1);
+    var hide = !(api.labelPx() < labelMin - 1);
+    if (zoomHint.hidden !== hide) zoomHint.hidden = hide;
   }
-  network.on("zoom", showZoomHint);
+  network.on("afterDrawing", showZoomHint);  // every redraw: wheel zoom, fit, moveTo
 
   function finish() {
     if (api.stable) return;
