@@ -91,6 +91,9 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
     "NODE_COUNTS": [{}],
     "RELATIONSHIP_COUNTS": [{}],
     "ALL_IDS": [{}],
+    "NODE_TOTAL": [{}],
+    "DEGREE_RANKING": [{"limit": 5}, {"limit": 1000}],
+    "PERPETRATOR_RANKING": [{"limit": 2}, {"limit": 100}],
     "ENTITY": [{"id": "p-defender-alpha"}, {"id": "inc-alpha-detention"}, {"id": EVERY_ID}, {"id": "no-such-id"}],
     "NEIGHBOURS": [{"id": "p-defender-alpha"}, {"id": EVERY_ID}],
     "SEARCH": [
@@ -101,6 +104,7 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
     "SEARCH_CANDIDATES": [{"token": "alfa"}, {"token": "fake"}, {"token": "velasquez"}],
     "SEARCH_COUNT": [{"tokens": ["fake"], "label": None}, {"tokens": ["fake", "police"], "label": "Organization"}],
     "GUILT_BY_ASSOCIATION": [{"defenderId": None}, {"defenderId": "p-defender-alpha"}],
+    "GUILT_BY_ASSOCIATION_TARGETINGS": [{}],
     "PERPETRATIONS": [{}],
     "PERPETRATIONS_OF": [{"id": "p-agent-gamma"}, {"id": "org-fake-police"}, {"id": EVERY_ID}],
     "VICTIMS": [{}],

@@ -36,6 +36,27 @@ def checked_type(rel_type: str) -> str:
     return rel_type
 
 
+def list_of_label(label: str) -> str:
+    """Every node of one (checked) label, in id order, one page: ``$skip``, ``$limit``.
+    Lists incidents (or any label) without a search word: ``repgraph list Incident``."""
+    return f"""
+MATCH (n:{checked_label(label)})
+RETURN n.id AS id, n.name AS name, n.type AS type, n.date AS date, n.confidentiality AS confidentiality,
+       n.citations AS citations
+ORDER BY id
+SKIP $skip
+LIMIT $limit
+"""
+
+
+def count_of_label(label: str) -> str:
+    """How many nodes of one (checked) label the store holds."""
+    return f"""
+MATCH (n:{checked_label(label)})
+RETURN count(n) AS total
+"""
+
+
 # --------------------------------------------------------------------------- writes
 
 
@@ -90,6 +111,32 @@ ALL_IDS = f"""
 MATCH (n:{ENTITY_LABEL})
 RETURN n.id AS id
 ORDER BY id
+"""
+
+#: The best-linked nodes: each node's relationships other than documentation
+#: (``DOCUMENTED_IN``), most first, then by id; ``$limit``. The overview of a store too
+#: large to draw or analyse whole starts from these (:mod:`repgraph.overview`).
+DEGREE_RANKING = f"""
+MATCH (n:{ENTITY_LABEL})-[r]-(m:{ENTITY_LABEL})
+WHERE type(r) <> 'DOCUMENTED_IN'
+RETURN n.id AS id, count(r) AS degree
+ORDER BY degree DESC, id
+LIMIT $limit
+"""
+
+#: Perpetrators named in the most incidents, most first, then by id; ``$limit``. The
+#: overview analysed for perpetrators' centrality starts from these.
+PERPETRATOR_RANKING = f"""
+MATCH (:Incident)-[p:PERPETRATED_BY]->(x:{ENTITY_LABEL})
+RETURN x.id AS id, count(p) AS incidents
+ORDER BY incidents DESC, id
+LIMIT $limit
+"""
+
+#: How many nodes the store holds.
+NODE_TOTAL = f"""
+MATCH (n:{ENTITY_LABEL})
+RETURN count(n) AS total
 """
 
 #: One entity by id: label and properties; ``$id`` (``read_many`` for several).
@@ -159,6 +206,13 @@ RETURN rel.id AS relativeId, rel.name AS relative, rel.confidentiality AS relati
        i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
        t.citations AS citations, i.citations AS incidentCitations
 ORDER BY defender, defenderId, relative, relativeId, date, incidentId
+"""
+
+#: How many targetings the store records as guilt by association, whether or not a
+#: FAMILY_OF link names the defender (why an empty answer is empty).
+GUILT_BY_ASSOCIATION_TARGETINGS = """
+MATCH (i:Incident)-[t:TARGETED {basis: 'guilt_by_association'}]->(rel:Person)
+RETURN count(t) AS total
 """
 
 #: One page of guilt-by-association entries, grouped, ordered and paged in the database
@@ -280,8 +334,8 @@ INCIDENT_PERPETRATORS = """
 MATCH (i:Incident {id: $id})-[p:PERPETRATED_BY]->(x)
 RETURN x.id AS id, [l IN labels(x) WHERE l <> 'Entity'][0] AS label, x.name AS name,
        x.confidentiality AS confidentiality, p.role AS role,
-       p.citations AS citations, p.confidence AS confidence
-ORDER BY id
+       p.citations AS citations, p.confidence AS confidence, p.id AS relationshipId
+ORDER BY id, relationshipId
 """
 
 #: Victims of one incident; ``$id``.
@@ -299,8 +353,8 @@ WHERE coalesce(h.validFrom, '0000-01-01') <= $from
   AND coalesce(h.validTo, '9999-12-31') >= $to
 OPTIONAL MATCH (pos)-[:IN]->(o:Organization)
 RETURN pos.id AS positionId, pos.name AS position, o.id AS organizationId, o.name AS organization,
-       h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations
-ORDER BY positionId
+       h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations, h.id AS relationshipId
+ORDER BY positionId, relationshipId
 """
 
 #: Head positions of an organization with their holders over [$from, $to]; ``$orgId``.
@@ -322,7 +376,7 @@ WHERE coalesce(r.validFrom, '0000-01-01') <= $from
   AND coalesce(r.validTo, '9999-12-31') >= $to
 OPTIONAL MATCH (x:Person)-[h:HOLDS]->(s)
 RETURN s.id AS id, [l IN labels(s) WHERE l <> 'Entity'][0] AS label, s.name AS name,
-       r.validFrom AS validFrom, r.validTo AS validTo, r.citations AS citations,
+       r.validFrom AS validFrom, r.validTo AS validTo, r.citations AS citations, r.id AS relationshipId,
        collect(DISTINCT CASE WHEN coalesce(h.validFrom, '0000-01-01') <= $from AND coalesce(h.validTo, '9999-12-31') >= $to
                THEN {id: x.id, name: x.name, validFrom: h.validFrom, validTo: h.validTo, citations: h.citations} END) AS holders
 ORDER BY id
@@ -339,8 +393,8 @@ EXILE_RECORDS = """
 MATCH (p:Person)-[e:EXILED_TO]->(c:Country)
 RETURN p.id AS personId, p.name AS person, p.roles AS roles, p.confidentiality AS confidentiality, c.id AS countryId,
        c.name AS country, c.confidentiality AS countryConfidentiality, e.date AS date, e.halfYear AS halfYear, e.route AS route, e.via AS via,
-       e.citations AS citations
-ORDER BY country, personId
+       e.citations AS citations, e.id AS id
+ORDER BY country, personId, date, id
 """
 
 #: Sourced aggregate figures, to set beside the individual records.
