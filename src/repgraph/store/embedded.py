@@ -88,10 +88,16 @@ class _SqlWriter:
         return None
 
     def set_props(self, kind: str, eid: int, props: dict[str, Any], fresh: bool) -> None:
+        """``SET e = props``: every property not in ``props`` (but ``id``) is removed."""
         col = "node_id" if kind == "node" else "edge_id"
+        if not fresh:
+            keep = [self.key("id"), *(self.key(k) for k, v in props.items() if v is not None)]
+            marks = ",".join("?" * len(keep))
+            for t in _TYPED:
+                self.c.execute(f"DELETE FROM {kind}_props_{t} WHERE {col} = ? AND key_id NOT IN ({marks})", (eid, *keep))
         for name, value in props.items():
             if value is None:
-                continue  # GraphQLite's `SET n += {k: null}` keeps k; props never carry nulls anyway
+                continue  # props never carry nulls
             kid = self.key(name)
             table, stored = _typed(value)
             if not fresh:
