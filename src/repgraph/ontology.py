@@ -296,7 +296,8 @@ class NodeBase(Element):
     def to_properties(self) -> dict[str, Any]:
         data = super().to_properties()
         data["aliases"] = self.alias_names
-        data["aliasTypes"] = self.alias_types
+        if self.aliases:
+            data["aliasTypes"] = self.alias_types
         return data
 
 
@@ -369,7 +370,10 @@ class Person(NodeBase):
 
     def to_properties(self) -> dict[str, Any]:
         data = super().to_properties()
-        data["identifiers"] = [f"{i.scheme}:{i.value}" for i in self.identifiers]
+        if self.identifiers:
+            data["identifiers"] = [f"{i.scheme}:{i.value}" for i in self.identifiers]
+        else:
+            data.pop("identifiers", None)
         if self.birth_date:
             data["birthDatePrecision"] = date_bounds(self.birth_date)[2].value
         return data
@@ -534,7 +538,7 @@ class RelationshipBase(Element):
         default = f"{self.type_name}:{self.from_}:{self.to}"
         if self.id is None:
             self.id = default
-        elif not self.id.startswith(default + ":"):
+        elif self.id != default and not self.id.startswith(default + ":"):
             # An id names one relationship between these two ends; an arbitrary id could be
             # reused in another file for other ends and leave two relationships with one id.
             raise ValueError(f"a {self.type_name} id is TYPE:from:to, optionally with a suffix "
@@ -734,7 +738,16 @@ CLAIM_TYPES = frozenset({"PERPETRATED_BY"})
 
 
 class DatasetInfo(Model):
-    name: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_\-]*$")
+    """The dataset a case file is: its ``name`` owns every statement the file makes.
+
+    A second file with another name adds its statements about the same ids (names and
+    aliases, citations, roles, identifiers accumulate; on other properties the
+    earliest-ingested dataset's value is shown and a disagreement is kept as a conflict).
+    Re-ingesting a file with the same name replaces that dataset's statements: what it no
+    longer says disappears. ``repgraph retract NAME`` removes them."""
+
+    name: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_\-]*$",
+                      description="owns the file's statements: re-ingesting a file with this name replaces them")
     title: str
     description: str | None = None
     synthetic: bool = Field(default=False, description="true for test/benchmark data with fake names")

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from .. import service as S
 from ..ingest import CaseFileError, load_case_file
@@ -52,10 +53,13 @@ def ingest(
                 err_console.print("nothing was written from that file")
                 raise typer.Exit(2) from None
             console.print(f"[green]ok[/] {path}: {result.nodes} nodes, {result.relationships} relationships ({result.dataset})")
+            if result.removed_nodes or result.removed_relationships:
+                removed = [*result.removed_nodes, *result.removed_relationships]
+                console.print(Text(f"   no longer stated by any dataset, removed: {', '.join(removed)}"))
         after = S.stats(store)
         console.print(
-            f"store {after.location} ({after.backend}): {after.node_total} nodes (+{after.node_total - before.node_total}), "
-            f"{after.relationship_total} relationships (+{after.relationship_total - before.relationship_total})"
+            f"store {after.location} ({after.backend}): {after.node_total} nodes ({after.node_total - before.node_total:+d}), "
+            f"{after.relationship_total} relationships ({after.relationship_total - before.relationship_total:+d})"
         )
 
 
