@@ -51,6 +51,10 @@ class PersonRole(StrEnum):
     family_member = "family_member"
     official = "official"
     witness = "witness"
+    #: named on a sanctions list or in an accusation, function unknown (neutral: says no more)
+    designee = "designee"
+    #: business partner, front man, associate of an official (RCA)
+    associate = "associate"
 
 
 #: Roles whose holders are protected by default (design.md: family members and witnesses).
@@ -70,6 +74,7 @@ class OrganizationKind(StrEnum):
     international_body = "international_body"
     protection_program = "protection_program"
     government = "government"
+    company = "company"
 
 
 class IncidentType(StrEnum):
@@ -92,6 +97,11 @@ class IncidentType(StrEnum):
     interrogation = "interrogation"
     workplace_reprisal = "workplace_reprisal"
     killing = "killing"
+    bribery = "bribery"
+    embezzlement = "embezzlement"
+    money_laundering = "money_laundering"
+    censorship = "censorship"
+    obstruction_of_aid = "obstruction_of_aid"
     other = "other"
 
 
@@ -114,6 +124,73 @@ class PerpetratorRole(StrEnum):
     direct = "direct"
     ordered = "ordered"
     participated = "participated"
+
+
+class SanctionAuthority(StrEnum):
+    """Who imposed a sanction (``authorityName`` gives the body's own name as written)."""
+
+    us_ofac = "us_ofac"
+    eu = "eu"
+    uk = "uk"
+    canada = "canada"
+    un = "un"
+    switzerland = "switzerland"
+    other = "other"
+
+
+#: Free-text authorities of older case files, read into the vocabulary (folded, substring).
+AUTHORITY_ALIASES: tuple[tuple[str, SanctionAuthority], ...] = (
+    ("ofac", SanctionAuthority.us_ofac), ("treasury", SanctionAuthority.us_ofac),
+    ("united states", SanctionAuthority.us_ofac), ("european union", SanctionAuthority.eu),
+    ("canada", SanctionAuthority.canada), ("united kingdom", SanctionAuthority.uk),
+    ("hm treasury", SanctionAuthority.uk), ("ofsi", SanctionAuthority.uk),
+    ("united nations", SanctionAuthority.un), ("security council", SanctionAuthority.un),
+    ("switzerland", SanctionAuthority.switzerland), ("seco", SanctionAuthority.switzerland),
+)
+
+
+class SanctionStatus(StrEnum):
+    """``active`` in force; ``lifted`` ended by a decision (delisting); ``expired`` ended
+    by lapse of time."""
+
+    active = "active"
+    lifted = "lifted"
+    expired = "expired"
+
+
+class DateQualifier(StrEnum):
+    """How a start date is meant: ``exact``, or ``at_least`` ("since at least 2016":
+    it began then or earlier)."""
+
+    exact = "exact"
+    at_least = "at_least"
+
+
+class ProceedingKind(StrEnum):
+    """Judicial and quasi-judicial proceedings (UN/IACHR usage)."""
+
+    investigation = "investigation"
+    indictment = "indictment"
+    arrest_warrant = "arrest_warrant"
+    conviction = "conviction"
+    acquittal = "acquittal"
+    dismissal = "dismissal"
+    un_finding = "un_finding"
+    iachr_finding = "iachr_finding"
+    icc_proceeding = "icc_proceeding"
+    other = "other"
+
+
+class ExculpatoryKind(StrEnum):
+    """What speaks against an allegation or a designation."""
+
+    denial = "denial"
+    acquittal = "acquittal"
+    delisting = "delisting"
+    post_ended_before_incident = "post_ended_before_incident"
+    public_break = "public_break"
+    retraction = "retraction"
+    other = "other"
 
 
 class DatePrecision(StrEnum):
@@ -212,6 +289,17 @@ class Element(Model):
     citations: list[Citation] = Field(default_factory=list)
     notes: str | None = None
 
+    #: Further citation lists (e.g. a sanction's ``listedCitations``), stored as JSON
+    #: like ``citations`` and counted in ``sourceIds``.
+    extra_citation_fields: ClassVar[tuple[str, ...]] = ()
+
+    def citation_lists(self) -> dict[str, list[Citation]]:
+        """Every citation list by its case-file field name: ``citations`` and the extra ones."""
+        out = {"citations": self.citations}
+        for name in self.extra_citation_fields:
+            out[to_camel(name)] = getattr(self, name)
+        return out
+
     #: properties computed for the store, not written in case files
     def derived_properties(self) -> dict[str, Any]:
         return {}
@@ -238,9 +326,13 @@ class Element(Model):
         Citations become ``citations`` (a JSON string: Neo4j stores no lists of maps)
         and ``sourceIds`` (a list, for queries). ``None`` values are dropped.
         """
-        data = self.model_dump(by_alias=True, exclude={"citations", "node_label", "rel_type", "from_", "to"}, exclude_none=True)
-        data["citations"] = json.dumps([c.model_dump(exclude_none=True) for c in self.citations], ensure_ascii=False)
-        data["sourceIds"] = sorted({c.source for c in self.citations})
+        exclude = {"citations", "node_label", "rel_type", "from_", "to", *self.extra_citation_fields}
+        data = self.model_dump(by_alias=True, exclude=exclude, exclude_none=True)
+        lists = self.citation_lists()
+        for key, cites in lists.items():
+            if cites or key == "citations":
+                data[key] = json.dumps([c.model_dump(exclude_none=True) for c in cites], ensure_ascii=False)
+        data["sourceIds"] = sorted({c.source for cites in lists.values() for c in cites})
         data.update(self.derived_properties())
         return data
 
@@ -362,6 +454,7 @@ class Person(NodeBase):
     identifiers: list[Identifier] = Field(default_factory=list, max_length=100)
     gender: str | None = None
     description: str | None = None
+    unnamed: bool = Field(default=False, description="an unnamed counterparty: `name` is a description (e.g. 'an unnamed businessman')")
 
     def default_confidentiality(self) -> Confidentiality:
         if PROTECTED_ROLES.intersection(self.roles):
@@ -386,6 +479,7 @@ class Organization(NodeBase):
     country: str | None = Field(default=None, description="ISO 3166-1 alpha-2 or name")
     acronym: str | None = None
     description: str | None = None
+    unnamed: bool = Field(default=False, description="an unnamed counterparty: `name` is a description (e.g. 'a front company')")
 
 
 class Position(NodeBase):
@@ -490,12 +584,98 @@ class Statistic(NodeBase):
 
 
 class Sanction(NodeBase):
+    """A sanction over time: who imposed it (``authority``, a vocabulary, plus the body's
+    own name), under which programme and legal basis, when it was listed and when it
+    ended, and why. Each end-point carries its own citations (``listedCitations``,
+    ``endCitations``): a delisting is a statement with its own source.
+
+    Older case files with a free-text ``authority`` and a ``date`` still load: the text
+    is mapped to the vocabulary (kept in ``authorityName``) and ``date`` is the listed date.
+    """
+
     label: ClassVar[str] = "Sanction"
     node_label: Literal["Sanction"] = Field(default="Sanction", alias="label")
-    authority: str
-    programme: str | None = None
-    date: PartialDate | None = None
+    extra_citation_fields: ClassVar[tuple[str, ...]] = ("listed_citations", "end_citations")
+    authority: SanctionAuthority
+    authority_name: str | None = Field(default=None, description="the authority as written, e.g. 'Government of Canada'")
+    programme: str | None = Field(default=None, description="e.g. 'Special Economic Measures', 'VENEZUELA-EO13884'")
+    legal_basis: str | None = Field(default=None, description="e.g. 'E.O. 13884', 'Council Decision (CFSP) 2017/2074'")
+    list_id: str | None = Field(default=None, description="the authority's own entry id, where known")
+    listed_date: PartialDate | None = Field(default=None, description="when it took effect")
+    listed_qualifier: DateQualifier = Field(default=DateQualifier.exact, description="at_least: in force since that date or earlier")
+    end_date: PartialDate | None = Field(default=None, description="when it was lifted or expired")
+    status: SanctionStatus | None = Field(default=None, description="active | lifted | expired; default active, or required with endDate")
     reason: str | None = None
+    listed_citations: list[Citation] = Field(default_factory=list, description="support for the listing and its date")
+    end_citations: list[Citation] = Field(default_factory=list, description="support for the delisting or expiry")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _older_files(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if "date" in data:
+            if data.get("listedDate", data.get("listed_date")) is not None:
+                raise ValueError("give listedDate or date (older name), not both")
+            data["listedDate"] = data.pop("date")
+        auth = data.get("authority")
+        if isinstance(auth, str) and auth not in SanctionAuthority.__members__:
+            folded = fold(auth)
+            known = next((a for key, a in AUTHORITY_ALIASES if key in folded), SanctionAuthority.other)
+            data["authority"] = known.value
+            data.setdefault("authorityName", auth)
+        return data
+
+    @model_validator(mode="after")
+    def _status_matches_end(self):
+        if self.status is None:
+            if self.end_date:
+                raise ValueError("endDate needs status lifted or expired")
+            self.status = SanctionStatus.active.value
+        elif self.status == SanctionStatus.active and self.end_date:
+            raise ValueError("an active sanction has no endDate (give status lifted or expired)")
+        if self.end_citations and self.status == SanctionStatus.active:
+            raise ValueError("endCitations support an end: give status lifted or expired")
+        return self
+
+    def derived_properties(self) -> dict[str, Any]:
+        return {**super().derived_properties(), **validity(self.listed_date, self.end_date)}
+
+
+class Proceeding(NodeBase):
+    """A judicial or quasi-judicial proceeding (indictment, conviction, acquittal, UN or
+    IACHR finding): linked to the persons, organizations and incidents it concerns
+    (``CONCERNS``). An acquittal or dismissal can also ``WEAKENS`` an allegation."""
+
+    label: ClassVar[str] = "Proceeding"
+    node_label: Literal["Proceeding"] = Field(default="Proceeding", alias="label")
+    kind: ProceedingKind
+    date: PartialDate | None = None
+    body: str | None = Field(default=None, description="court, prosecutor or international body, as written")
+    jurisdiction: str | None = Field(default=None, description="ISO 3166-1 alpha-2, or an international jurisdiction")
+    case_number: str | None = None
+    outcome: str | None = None
+    description: str | None = None
+
+    def derived_properties(self) -> dict[str, Any]:
+        props = super().derived_properties()
+        if self.date:
+            first, last, precision = date_bounds(self.date)
+            props.update(dateFrom=first, dateTo=last, datePrecision=precision.value)
+        return props
+
+
+class Exculpation(NodeBase):
+    """Information that speaks against an allegation or a designation (a denial, an
+    acquittal, a delisting, a post that ended before the incident, a public break with the
+    government), with its own source; it ``WEAKENS`` what it contradicts."""
+
+    label: ClassVar[str] = "Exculpation"
+    node_label: Literal["Exculpation"] = Field(default="Exculpation", alias="label")
+    kind: ExculpatoryKind
+    date: PartialDate | None = None
+    description: str | None = None
 
 
 def validity(start: str | None, end: str | None) -> dict[str, str]:
@@ -512,11 +692,13 @@ def validity(start: str | None, end: str | None) -> dict[str, str]:
 
 NODE_MODELS: dict[str, type[NodeBase]] = {
     m.label: m
-    for m in (Person, Organization, Position, Law, Operation, Incident, Country, Place, Source, Statistic, Sanction)
+    for m in (Person, Organization, Position, Law, Operation, Incident, Country, Place, Source, Statistic, Sanction,
+              Proceeding, Exculpation)
 }
 
 AnyNode = Annotated[
-    Union[Person, Organization, Position, Law, Operation, Incident, Country, Place, Source, Statistic, Sanction],
+    Union[Person, Organization, Position, Law, Operation, Incident, Country, Place, Source, Statistic, Sanction,
+          Proceeding, Exculpation],
     Field(discriminator="node_label"),
 ]
 
@@ -529,6 +711,8 @@ class RelationshipBase(Element):
     type_name: ClassVar[str]
     sources: ClassVar[tuple[str, ...]]
     targets: ClassVar[tuple[str, ...]]
+    #: where not every source label goes with every target label: the allowed (from, to) pairs
+    pairs: ClassVar[tuple[tuple[str, str], ...] | None] = None
     id: Id | None = None
     from_: Id = Field(alias="from")
     to: Id
@@ -549,9 +733,57 @@ class RelationshipBase(Element):
         return super().to_properties()
 
 
+class Tenure(Model):
+    """When a post or membership was held, as precisely as the source says it.
+
+    ``startQualifier: at_least`` is "since at least" (began then or earlier); ``current``
+    is "still holds" (as of ``asOf``, the source's date); ``endUnknown`` is "start known,
+    end unknown" (not the same as still holding); ``former`` is "former, dates unknown".
+    Command responsibility over an open or unknown end says "may have held", never "held".
+    """
+
+    start_date: PartialDate | None = None
+    start_qualifier: DateQualifier = DateQualifier.exact
+    end_date: PartialDate | None = None
+    end_unknown: bool = Field(default=False, description="the end is not known (not: still holds)")
+    current: bool = Field(default=False, description="still held as of asOf (the source's date)")
+    as_of: PartialDate | None = Field(default=None, description="with current: the date the source says it was held")
+    former: bool = Field(default=False, description="held in the past, dates unknown")
+
+    @model_validator(mode="after")
+    def _tenure_consistent(self):
+        if self.current and (self.end_date or self.end_unknown or self.former):
+            raise ValueError("current (still holds) excludes endDate, endUnknown and former")
+        if self.end_unknown and self.end_date:
+            raise ValueError("endUnknown and endDate contradict each other")
+        if self.as_of and not self.current:
+            raise ValueError("asOf dates a current post: give current: true")
+        return self
+
+    def tenure(self) -> str:
+        """``ended`` | ``current`` | ``former`` | ``end_unknown`` | ``unstated``."""
+        if self.end_date:
+            return "ended"
+        if self.current:
+            return "current"
+        if self.former:
+            return "former"
+        return "end_unknown" if self.end_unknown else "unstated"
+
+    def derived_properties(self) -> dict[str, Any]:
+        props: dict[str, Any] = {**validity(self.start_date, self.end_date), "tenure": self.tenure()}
+        if self.as_of:
+            props["asOfDate"] = date_bounds(self.as_of)[1]
+        return props
+
+
 class FamilyOf(RelationshipBase):
     """Person -> Person: ``relation`` is what the source person is to the target
-    (e.g. ``mother`` of the defender)."""
+    (e.g. ``mother`` of the defender).
+
+    Restricted by default, whoever the ends are: a relative is protected unless the
+    curator marks the link ``public`` because a public source states it about a public
+    official (the relatives-and-associates query then shows it to every caller)."""
 
     type_name: ClassVar[str] = "FAMILY_OF"
     sources: ClassVar[tuple[str, ...]] = ("Person",)
@@ -598,16 +830,13 @@ class PerpetratedBy(RelationshipBase):
     role: PerpetratorRole = PerpetratorRole.direct
 
 
-class Holds(RelationshipBase):
+class Holds(Tenure, RelationshipBase):
+    """Person -> Position, over a :class:`Tenure` (dates with their qualifiers)."""
+
     type_name: ClassVar[str] = "HOLDS"
     sources: ClassVar[tuple[str, ...]] = ("Person",)
     targets: ClassVar[tuple[str, ...]] = ("Position",)
     rel_type: Literal["HOLDS"] = Field(default="HOLDS", alias="type")
-    start_date: PartialDate | None = None
-    end_date: PartialDate | None = None
-
-    def derived_properties(self) -> dict[str, Any]:
-        return validity(self.start_date, self.end_date)
 
 
 class In(RelationshipBase):
@@ -631,17 +860,14 @@ class ReportsTo(RelationshipBase):
         return validity(self.start_date, self.end_date)
 
 
-class MemberOf(RelationshipBase):
+class MemberOf(Tenure, RelationshipBase):
+    """Person -> Organization, over a :class:`Tenure`."""
+
     type_name: ClassVar[str] = "MEMBER_OF"
     sources: ClassVar[tuple[str, ...]] = ("Person",)
     targets: ClassVar[tuple[str, ...]] = ("Organization",)
     rel_type: Literal["MEMBER_OF"] = Field(default="MEMBER_OF", alias="type")
     role: str | None = Field(default=None, description="e.g. director, member, spokesperson")
-    start_date: PartialDate | None = None
-    end_date: PartialDate | None = None
-
-    def derived_properties(self) -> dict[str, Any]:
-        return validity(self.start_date, self.end_date)
 
 
 class AppliedLaw(RelationshipBase):
@@ -652,10 +878,20 @@ class AppliedLaw(RelationshipBase):
 
 
 class PartOf(RelationshipBase):
+    """Incident -> Operation (an act within an operation), or Organization ->
+    Organization (a unit within a larger body: structure, not command, which is
+    ``REPORTS_TO``). Only these two pairs."""
+
     type_name: ClassVar[str] = "PART_OF"
-    sources: ClassVar[tuple[str, ...]] = ("Incident",)
-    targets: ClassVar[tuple[str, ...]] = ("Operation",)
+    sources: ClassVar[tuple[str, ...]] = ("Incident", "Organization")
+    targets: ClassVar[tuple[str, ...]] = ("Operation", "Organization")
+    pairs: ClassVar[tuple[tuple[str, str], ...] | None] = (("Incident", "Operation"), ("Organization", "Organization"))
     rel_type: Literal["PART_OF"] = Field(default="PART_OF", alias="type")
+    start_date: PartialDate | None = None
+    end_date: PartialDate | None = None
+
+    def derived_properties(self) -> dict[str, Any]:
+        return validity(self.start_date, self.end_date)
 
 
 class OccurredIn(RelationshipBase):
@@ -702,6 +938,107 @@ class Sanctioned(RelationshipBase):
     rel_type: Literal["SANCTIONED"] = Field(default="SANCTIONED", alias="type")
 
 
+class _Dated(Model):
+    start_date: PartialDate | None = None
+    start_qualifier: DateQualifier = DateQualifier.exact
+    end_date: PartialDate | None = None
+
+    def derived_properties(self) -> dict[str, Any]:
+        return validity(self.start_date, self.end_date)
+
+
+class AssociateOf(_Dated, RelationshipBase):
+    """Person -> Person: a business partner, front man, close associate (OpenSanctions'
+    "RCA"). ``relation`` is what the source person is to the target. Restricted by
+    default like ``FAMILY_OF``; ``public`` when a public source states it."""
+
+    type_name: ClassVar[str] = "ASSOCIATE_OF"
+    sources: ClassVar[tuple[str, ...]] = ("Person",)
+    targets: ClassVar[tuple[str, ...]] = ("Person",)
+    rel_type: Literal["ASSOCIATE_OF"] = Field(default="ASSOCIATE_OF", alias="type")
+    relation: str | None = Field(default=None, description="e.g. 'business partner', 'front man'")
+
+    def default_confidentiality(self) -> Confidentiality:
+        return Confidentiality.restricted
+
+
+class ActingFor(_Dated, RelationshipBase):
+    """Person | Organization -> Person | Organization: acted for or on behalf of
+    (the wording of sanctions designations)."""
+
+    type_name: ClassVar[str] = "ACTING_FOR"
+    sources: ClassVar[tuple[str, ...]] = ("Person", "Organization")
+    targets: ClassVar[tuple[str, ...]] = ("Person", "Organization")
+    rel_type: Literal["ACTING_FOR"] = Field(default="ACTING_FOR", alias="type")
+
+
+class AppointedBy(RelationshipBase):
+    """Person -> Person: appointed by that official, to ``position`` where known."""
+
+    type_name: ClassVar[str] = "APPOINTED_BY"
+    sources: ClassVar[tuple[str, ...]] = ("Person",)
+    targets: ClassVar[tuple[str, ...]] = ("Person",)
+    rel_type: Literal["APPOINTED_BY"] = Field(default="APPOINTED_BY", alias="type")
+    position: Id | None = Field(default=None, description="id of the Position appointed to")
+    date: PartialDate | None = None
+
+
+class RemovedBy(RelationshipBase):
+    """Person -> Person: removed from a post by that official."""
+
+    type_name: ClassVar[str] = "REMOVED_BY"
+    sources: ClassVar[tuple[str, ...]] = ("Person",)
+    targets: ClassVar[tuple[str, ...]] = ("Person",)
+    rel_type: Literal["REMOVED_BY"] = Field(default="REMOVED_BY", alias="type")
+    position: Id | None = Field(default=None, description="id of the Position removed from")
+    date: PartialDate | None = None
+
+
+class Owns(_Dated, RelationshipBase):
+    """Person | Organization -> Organization (usually a company): ownership, with the
+    share where known."""
+
+    type_name: ClassVar[str] = "OWNS"
+    sources: ClassVar[tuple[str, ...]] = ("Person", "Organization")
+    targets: ClassVar[tuple[str, ...]] = ("Organization",)
+    rel_type: Literal["OWNS"] = Field(default="OWNS", alias="type")
+    percentage: float | None = Field(default=None, ge=0, le=100, description="share owned, in percent")
+
+
+class Controls(_Dated, RelationshipBase):
+    """Person | Organization -> Organization: control without (known) ownership
+    (director, beneficial owner, front)."""
+
+    type_name: ClassVar[str] = "CONTROLS"
+    sources: ClassVar[tuple[str, ...]] = ("Person", "Organization")
+    targets: ClassVar[tuple[str, ...]] = ("Organization",)
+    rel_type: Literal["CONTROLS"] = Field(default="CONTROLS", alias="type")
+    role: str | None = Field(default=None, description="e.g. director, beneficial owner")
+
+
+class Concerns(RelationshipBase):
+    """Proceeding -> Person | Organization | Incident: whom and what a proceeding is about
+    (``role``: accused, defendant, victim, respondent state ...)."""
+
+    type_name: ClassVar[str] = "CONCERNS"
+    sources: ClassVar[tuple[str, ...]] = ("Proceeding",)
+    targets: ClassVar[tuple[str, ...]] = ("Person", "Organization", "Incident")
+    rel_type: Literal["CONCERNS"] = Field(default="CONCERNS", alias="type")
+    role: str | None = Field(default=None, description="accused, defendant, victim, ...")
+
+
+class Weakens(RelationshipBase):
+    """Exculpation | Proceeding -> Incident | Person | Sanction: speaks against an
+    allegation (the incident, and with ``perpetrator`` one person's link to it) or a
+    designation."""
+
+    type_name: ClassVar[str] = "WEAKENS"
+    sources: ClassVar[tuple[str, ...]] = ("Exculpation", "Proceeding")
+    targets: ClassVar[tuple[str, ...]] = ("Incident", "Person", "Organization", "Sanction")
+    rel_type: Literal["WEAKENS"] = Field(default="WEAKENS", alias="type")
+    perpetrator: Id | None = Field(default=None, description="with an Incident: the person or organization whose link it weakens")
+
+
 class DocumentedIn(RelationshipBase):
     """Incident | Statistic -> Source. Also derived by the ingest from citations."""
 
@@ -716,6 +1053,7 @@ REL_MODELS: dict[str, type[RelationshipBase]] = {
     for m in (
         FamilyOf, Targeted, PerpetratedBy, Holds, In, ReportsTo, MemberOf, AppliedLaw,
         PartOf, OccurredIn, LocatedIn, ExiledTo, Sanctioned, DocumentedIn,
+        AssociateOf, ActingFor, AppointedBy, RemovedBy, Owns, Controls, Concerns, Weakens,
     )
 }
 
@@ -723,16 +1061,24 @@ AnyRelationship = Annotated[
     Union[
         FamilyOf, Targeted, PerpetratedBy, Holds, In, ReportsTo, MemberOf, AppliedLaw,
         PartOf, OccurredIn, LocatedIn, ExiledTo, Sanctioned, DocumentedIn,
+        AssociateOf, ActingFor, AppointedBy, RemovedBy, Owns, Controls, Concerns, Weakens,
     ],
     Field(discriminator="rel_type"),
 ]
 
 #: Node labels whose elements must carry at least one citation (a claim, not a reference entity).
-CLAIM_LABELS = frozenset({"Incident", "Statistic", "Sanction"})
+CLAIM_LABELS = frozenset({"Incident", "Statistic", "Sanction", "Proceeding", "Exculpation"})
 
 #: Relationship types that must carry a citation: an uncited PERPETRATED_BY accuses
 #: someone on no evidence.
-CLAIM_TYPES = frozenset({"PERPETRATED_BY"})
+CLAIM_REASONS = {
+    "PERPETRATED_BY": "it names a perpetrator",
+    "ASSOCIATE_OF": "it ties a person to another",
+    "ACTING_FOR": "it says whom a person acts for",
+    "CONCERNS": "it names a party to a proceeding",
+    "WEAKENS": "it says what speaks against an allegation",
+}
+CLAIM_TYPES = frozenset(CLAIM_REASONS)
 
 # --------------------------------------------------------------------------- case file
 
@@ -772,7 +1118,7 @@ class CaseFile(Model):
         for i, rel in enumerate(self.relationships):
             if rel.type_name in CLAIM_TYPES and not rel.citations:
                 raise ValueError(f"relationships[{i}] ({rel.id}): every {rel.type_name} needs at least one citation "
-                                 "(it names a perpetrator)")
+                                 f"({CLAIM_REASONS[rel.type_name]})")
         return self
 
 
