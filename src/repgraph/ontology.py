@@ -398,6 +398,19 @@ def fold(text: str) -> str:
     return normalize(text, lowercase=True, latinize=True) or ""
 
 
+_QUOTED = re.compile(r'“\s*([^”]{1,60}?)\s*”|"\s*([^"]{1,60}?)\s*"|«\s*([^»]{1,60}?)\s*»|‘\s*([^’]{1,60}?)\s*’')
+
+
+def nicknames(name: str) -> list[str]:
+    """Quoted nicknames in a name: ``Nicolás “Nico” Ejemplo`` -> ``["Nico"]``."""
+    return [next(g for g in m if g).strip() for m in _QUOTED.findall(name) if any(m)]
+
+
+def without_nicknames(name: str) -> str:
+    """The name with its quoted nicknames removed: ``Nicolás Ejemplo``."""
+    return " ".join(_QUOTED.sub(" ", name).split())
+
+
 def search_text(names: list[str]) -> str:
     """The folded, ``|``-separated names a node is found by."""
     return "|" + "|".join(fold(n) for n in names if n) + "|"
@@ -463,6 +476,12 @@ class Person(NodeBase):
 
     def to_properties(self) -> dict[str, Any]:
         data = super().to_properties()
+        # a quoted nickname in the name ("Nicolás “Nico” Ejemplo") is an alias of type nickname
+        extra = [n for n in nicknames(self.name) if n not in data["aliases"]]
+        if extra:
+            data["aliases"] = [*data["aliases"], *extra]
+            data["aliasTypes"] = [*data.get("aliasTypes", []), *(["nickname"] * len(extra))]
+            data["searchText"] = search_text([self.name, *data["aliases"]])
         if self.identifiers:
             data["identifiers"] = [f"{i.scheme}:{i.value}" for i in self.identifiers]
         else:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from .ontology import Element
 from .models import AliasOut, CitationOut, DatasetValue, StatedValues, ValueConflict
 from .statements import MULTI_VALUED, read_statements
 
@@ -33,14 +34,15 @@ def conflicts_of(props: dict[str, Any]) -> list[ValueConflict]:
     ]
 
 
-def describe(props: dict[str, Any], is_node: bool, dataset_titles: dict[str, str],
+def describe(props: dict[str, Any], model: type[Element], dataset_titles: dict[str, str],
              cite: Callable[[list[dict]], list[CitationOut]]) -> dict[str, Any]:
     """The provenance fields of an :class:`~repgraph.models.EntityDetail` for an element's
     stored ``props``: ``aliases`` (typed, with the datasets stating each), ``datasets``,
     ``provenance`` (property -> datasets stating the value shown), ``statements`` (each
     dataset's values and citations, via ``cite``) and ``conflicts``."""
-    statements = read_statements(props, is_node)
-    order = list(statements)
+    stored = read_statements(props, model)
+    order = [d for d in props.get("datasets") or [] if d in stored] + [d for d in stored if d not in (props.get("datasets") or [])]
+    statements = {d: stored[d] for d in order}  # earliest ingested first
     provenance: dict[str, list[str]] = {}
     for dataset, statement in statements.items():
         for prop, value in statement.items():

@@ -59,8 +59,9 @@ def merge_relationship(rel_type: str, from_label: str, to_label: str) -> str:
     )
 
 
-#: The label of an id, if the store has it, its stored confidentiality and statements
-#: (JSON, null on stores written before statements); ``$id`` (run per id with ``read_many``).
+#: The label of an id, if the store has it, its stored confidentiality, statements (JSON,
+#: null when one dataset states it) and datasets (null on stores written before
+#: statements); ``$id`` (run per id with ``read_many``).
 #: Shape: every multi-id lookup is one statement anchored on ``{id: $id}``, run per id:
 #: GraphQLite 0.12 scans the whole property table for ``WHERE n.id IN $ids`` (340 ms
 #: per call at 10k persons, against 0.3 ms anchored); Neo4j batches the per-id maps
@@ -68,7 +69,7 @@ def merge_relationship(rel_type: str, from_label: str, to_label: str) -> str:
 LABEL_OF_ID = f"""
 MATCH (n:{ENTITY_LABEL} {{id: $id}})
 RETURN n.id AS id, [l IN labels(n) WHERE l <> '{ENTITY_LABEL}'][0] AS label, n.confidentiality AS confidentiality,
-       n.statements AS statements
+       n.statements AS statements, n.datasets AS datasets
 """
 
 # --------------------------------------------------------------------------- statements (repgraph.ingest.datasets)

@@ -19,7 +19,7 @@ from .models import (
     GraphEdge, GraphNode, GuiltByAssociation, IncidentRef, OfficialCase, RelationshipOut,
     ResponsibilityChain, SearchHit, SearchPage, StatisticOut, StoreStats, Subgraph, WithIncidents,
 )
-from .ontology import fold
+from .ontology import NODE_MODELS, fold
 from .provenance import conflicts_of, describe
 from .schema import primary_label
 from .store import GraphStore
@@ -186,7 +186,7 @@ def entity(store: GraphStore, entity_id: str) -> EntityDetail:
     return EntityDetail(
         id=entity_id, label=rows[0]["label"], name=props.get("name"), properties=_public_props(props),
         citations=_citations(store, props.get("citations"), titles), relationships=relationships,
-        **describe(props, True, dataset_titles, lambda raw: _citations(store, raw, titles)),
+        **describe(props, NODE_MODELS[rows[0]["label"]], dataset_titles, lambda raw: _citations(store, raw, titles)),
     )
 
 

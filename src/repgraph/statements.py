@@ -8,8 +8,11 @@ per element rather than per value so both backends store it as one JSON property
 
 Every node and relationship carries, besides the properties queries read:
 
-* ``statements``: JSON ``{dataset: {property: value, ...}}``, the datasets in ingest order;
-* ``datasets``: the names of the datasets stating it (same order);
+* ``datasets``: the names of the datasets stating it, in ingest order;
+* ``statements``: JSON ``{dataset: {property: value, ...}}`` when more than one dataset
+  states it (stated by one dataset, its properties are that dataset's statement, read
+  back by :func:`legacy_statement`). A statement holds the values that differ from the
+  ontology's defaults (an explicit ``confidence: 1.0`` states nothing).
 * ``conflicts``: JSON ``{property: [{dataset, value}, ...]}`` where datasets disagree on a
   single-valued property (absent when none do).
 
@@ -36,6 +39,7 @@ every file into a fresh store gives every value its true dataset.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -71,25 +75,42 @@ def strictest(*levels: str | None) -> str:
 
 
 def stated(element: Element) -> dict[str, Any]:
-    """What a validated case-file record states: the fields it set, in case-file form,
-    without its identity (id, label / type, from, to) and without nulls (stating ``null``
-    is stating nothing). Defaults the ontology fills in (``confidentiality``) count as
-    stated."""
-    identity = NODE_IDENTITY if isinstance(element, NodeBase) else REL_IDENTITY
-    data = element.model_dump(by_alias=True, exclude_unset=True, exclude_none=True, mode="json")
-    for key in identity:
-        data.pop(key, None)
-    return data
+    """What a validated case-file record states, in case-file form: its values that differ
+    from the ontology's defaults (``confidentiality`` always: its default depends on the
+    record), without identity (id, label / type, from, to), derived properties or nulls
+    (stating ``null`` is stating nothing). Exactly what :func:`legacy_statement` reads back
+    from the element's stored properties, so an element stated by one dataset needs no
+    stored copy of its statement."""
+    return legacy_statement(element.to_properties(), type(element))
 
 
-def legacy_statement(props: dict[str, Any], is_node: bool) -> dict[str, Any]:
-    """The statement a pre-statements element's stored properties amount to."""
-    identity = NODE_IDENTITY if is_node else REL_IDENTITY
-    out = {k: v for k, v in props.items() if k not in DERIVED and k not in BOOKKEEPING and k not in identity and v is not None}
-    if isinstance(out.get("citations"), str):
-        out["citations"] = json.loads(out["citations"])
-    if not out.get("citations"):
-        out.pop("citations", None)
+@functools.cache
+def _accepted(model: type[Element]) -> dict[str, Any]:
+    """Case-file keys a model accepts (aliases), identity left out, with their defaults
+    (``[]`` for lists, None where there is none)."""
+    out: dict[str, Any] = {}
+    for name, f in model.model_fields.items():
+        key = f.alias or name
+        if key in NODE_IDENTITY or key in REL_IDENTITY:
+            continue
+        default = f.get_default(call_default_factory=True) if not f.is_required() else None
+        out[key] = getattr(default, "value", default)
+    out.pop("confidentiality", None)
+    out["confidentiality"] = None
+    return out
+
+
+def legacy_statement(props: dict[str, Any], model: type[Element]) -> dict[str, Any]:
+    """The statement an element's stored properties amount to (case-file form): the keys
+    ``model`` accepts, citation lists parsed back from JSON, identifiers and typed aliases
+    rebuilt; derived and bookkeeping properties left out."""
+    accepted = _accepted(model)
+    out = {k: v for k, v in props.items() if k in accepted and v is not None and v != accepted[k] and v != []}
+    for key, value in list(out.items()):
+        if (key == "citations" or key.endswith("Citations")) and isinstance(value, str):
+            out[key] = json.loads(value)
+            if not out[key]:
+                del out[key]
     if isinstance(out.get("identifiers"), list):
         out["identifiers"] = [dict(zip(("scheme", "value"), i.split(":", 1))) for i in out["identifiers"] if ":" in i]
     if isinstance(out.get("aliases"), list) and isinstance(props.get("aliasTypes"), list):
@@ -97,14 +118,19 @@ def legacy_statement(props: dict[str, Any], is_node: bool) -> dict[str, Any]:
     return out
 
 
-def read_statements(props: dict[str, Any], is_node: bool) -> dict[str, dict[str, Any]]:
-    """``{dataset: statement}`` of a stored element's properties (legacy ones included)."""
+def read_statements(props: dict[str, Any], model: type[Element]) -> dict[str, dict[str, Any]]:
+    """``{dataset: statement}`` of a stored element's properties.
+
+    An element stated by one dataset only stores no ``statements`` (its properties are
+    that statement: read back by :func:`legacy_statement`, defaults included); one
+    written before statements existed has no ``datasets`` either: :data:`LEGACY`'s."""
     raw = props.get("statements")
     if isinstance(raw, str):
         return json.loads(raw)
     if not props:
         return {}
-    return {LEGACY: legacy_statement(props, is_node)}
+    datasets = props.get("datasets") or []
+    return {datasets[0] if len(datasets) == 1 else LEGACY: legacy_statement(props, model)}
 
 
 def _key(value: Any) -> str:
@@ -188,9 +214,11 @@ def project(model: type[Element], identity: dict[str, Any], ordered: list[tuple[
 
 def with_bookkeeping(props: dict[str, Any], ordered: list[tuple[str, dict[str, Any]]],
                      conflicts: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
-    """``props`` plus ``statements``, ``datasets`` and (when any) ``conflicts``."""
-    props["statements"] = json.dumps(dict(ordered), ensure_ascii=False)
+    """``props`` plus ``datasets``, ``statements`` (when more than one dataset states the
+    element: one dataset's statement is the properties themselves) and ``conflicts``."""
+    if len(ordered) > 1:
+        props["statements"] = json.dumps(dict(ordered), ensure_ascii=False, sort_keys=True)
     props["datasets"] = [d for d, _ in ordered]
     if conflicts:
-        props["conflicts"] = json.dumps(conflicts, ensure_ascii=False)
+        props["conflicts"] = json.dumps(conflicts, ensure_ascii=False, sort_keys=True)
     return props

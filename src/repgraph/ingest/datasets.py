@@ -25,7 +25,7 @@ from typing import Any
 from .. import queries as Q
 from ..ontology import NODE_MODELS, REL_MODELS, NodeBase, RelationshipBase
 from ..schema import primary_label
-from ..statements import LEGACY, project, read_statements, stated, strictest, with_bookkeeping
+from ..statements import LEGACY, project, read_statements, stated, strictest
 from ..store import GraphStore
 
 Progress = Callable[[int], None]
@@ -98,7 +98,10 @@ def apply_dataset(
     missing = sorted(old_nodes - set(states))
     for row in store.read_many(Q.LABEL_OF_ID, [{"id": i} for i in missing]):
         states[row["id"]] = row
-    legacy = [i for i in (set(new_nodes) | old_nodes) if i in states and states[i].get("statements") is None]
+    # elements stated by one dataset (or written before statements) keep no `statements`:
+    # their properties are the statement, read in full
+    legacy = [i for i in (set(new_nodes) | old_nodes)
+              if i in states and states[i].get("statements") is None and states[i].get("datasets") != [name]]
     legacy_props = {r["id"]: r["props"] for r in store.read_many(Q.ENTITY, [{"id": i} for i in sorted(legacy)])}
 
     # relationships that may already exist: both ends were in the store before this run
@@ -115,23 +118,26 @@ def apply_dataset(
         if state is None and nid not in new_nodes:
             continue  # stated earlier, already gone
         current: dict[str, dict] = {}
-        if state is not None:
-            current = (json.loads(state["statements"]) if state.get("statements") is not None
-                       else read_statements(legacy_props.get(nid, {}), True))
+        if state is not None and state.get("statements") is not None:
+            current = json.loads(state["statements"])
+        elif state is not None and state.get("datasets") == [name]:
+            current = {}  # this dataset alone stated it: its statement is replaced below
+        elif state is not None:
+            current = read_statements(legacy_props.get(nid, {}), NODE_MODELS[state["label"]])
         current.pop(name, None)
         node = new_nodes.get(nid)
-        if node is not None:
-            current[name] = stated(node)
         label = node.label if node is not None else state["label"]
-        if not current:
+        if node is None and not current:
             delete_nodes.append(nid)
             continue
         floor = state.get("confidentiality") if state else None
-        if node is not None and len(current) == 1:
+        if node is not None and not current:  # this dataset alone states it
             props = node.to_properties()
             props["confidentiality"] = strictest(props["confidentiality"], floor)
-            props = with_bookkeeping(props, [(name, current[name])])
+            props["datasets"] = [name]
         else:
+            if node is not None:
+                current[name] = stated(node)
             props = project(NODE_MODELS[label], {"id": nid, "label": label}, ordered(current), floor)
         node_rows[label].append({"id": nid, "props": props})
 
@@ -148,20 +154,20 @@ def apply_dataset(
         else:
             rel_type, (_, src, dst) = state["type"], old_rels[rid]
             src_label, dst_label = primary_label(state["fromLabels"]), primary_label(state["toLabels"])
-        current = read_statements(state["props"], False) if state is not None else {}
+        current = read_statements(state["props"], REL_MODELS[rel_type]) if state is not None else {}
         current.pop(name, None)
-        if rel is not None:
-            current[name] = stated(rel)
-        if not current:
+        if rel is None and not current:
             delete_rels.append({"from": src, "to": dst, "id": rid})
             continue
         floor = state["props"].get("confidentiality") if state else None
-        if rel is not None and len(current) == 1:
+        if rel is not None and not current:  # this dataset alone states it
             props = rel.to_properties()
             props["id"] = rid
             props["confidentiality"] = strictest(props["confidentiality"], floor)
-            props = with_bookkeeping(props, [(name, current[name])])
+            props["datasets"] = [name]
         else:
+            if rel is not None:
+                current[name] = stated(rel)
             identity = {"id": rid, "type": rel_type, "from": src, "to": dst}
             props = project(REL_MODELS[rel_type], identity, ordered(current), floor)
         rel_rows[(rel_type, src_label, dst_label)].append({"from": src, "to": dst, "id": rid, "props": props})
