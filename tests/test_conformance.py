@@ -134,11 +134,14 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
     "RELATIONSHIP_STATE": [{"from": "inc-alpha-detention", "to": "p-defender-alpha", "id": "TARGETED:inc-alpha-detention:p-defender-alpha"},
                            {"from": "inc-alpha-detention", "to": "p-defender-alpha", "id": "no-such-id"}],
     "RELATIONSHIP_IDS_OF": [{"id": "p-defender-alpha"}, {"id": EVERY_ID}],
+    "PERSON_RECORDS": [{}],
+    "ORGANIZATION_RECORDS": [{}],
 }
 
 #: Statements that are not reads of the data (writes, wipes): covered by the ingest tests
 #: on both backends and by the embedded write-path test below.
-NOT_READS = {"DELETE_ALL", "DELETE_NODE", "DELETE_RELATIONSHIP", "DELETE_DATASET"}
+NOT_READS = {"DELETE_ALL", "DELETE_NODE", "DELETE_RELATIONSHIP", "DELETE_DATASET",
+             "JUDGEMENTS"}  # no judgement in the fixture data: tests/test_resolution.py runs it on both backends
 
 #: Neo4j's side of a per-backend path (GraphStore.sorts_in_database): GraphQLite does not
 #: keep ORDER BY order through collect(), and the embedded store never runs these; the

@@ -241,3 +241,25 @@ class StoreStats(BaseModel):
     @property
     def relationship_total(self) -> int:
         return sum(self.relationships.values())
+
+
+class DedupeCandidate(BaseModel):
+    """Two ids that may be one person or organization: for a person to review."""
+
+    a: EntityRef
+    b: EntityRef
+    score: float = Field(description="0..1, see repgraph.matching")
+    reasons: list[str]
+    conflict: str | None = Field(default=None, description="set when a candidate matches two ids judged different: review, never join")
+
+
+class JudgementOut(BaseModel):
+    """A person's recorded decision on a pair of ids: the same entity, or different."""
+
+    a: str
+    b: str
+    verdict: Literal["same", "different"]
+    reason: str | None = None
+    by: str
+    at: str
+    history: list[dict[str, Any]] = Field(default_factory=list, description="earlier judgements on the pair, oldest first")

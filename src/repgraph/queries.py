@@ -106,6 +106,32 @@ MATCH (d:Dataset {id: $id})
 RETURN properties(d) AS props
 """
 
+# --------------------------------------------------------------------------- entity resolution (repgraph.resolution)
+
+#: What matching reads of every person.
+PERSON_RECORDS = """
+MATCH (n:Person)
+RETURN n.id AS id, n.name AS name, n.aliases AS aliases, n.identifiers AS identifiers, n.birthDate AS birthDate
+"""
+
+#: What matching reads of every organization (the acronym is one more name).
+ORGANIZATION_RECORDS = """
+MATCH (n:Organization)
+RETURN n.id AS id, n.name AS name, n.aliases AS aliases, n.acronym AS acronym
+"""
+
+#: Every recorded judgement on a pair of ids.
+JUDGEMENTS = """
+MATCH (j:Judgement)
+RETURN properties(j) AS props
+"""
+
+#: Writes one judgement (full replacement); ``$id``, ``$props``.
+MERGE_JUDGEMENT = """
+MERGE (j:Judgement {id: $id})
+SET j = $props
+"""
+
 #: Every dataset, in ingest order (``seq``); their times are in :data:`DATASET`.
 DATASETS = """
 MATCH (d:Dataset)

@@ -19,6 +19,7 @@ from ..ontology import IncidentType, case_file_json_schema
 from ..queries import NAMED_QUERIES
 from ..schema import schema_statements
 from . import app
+from .resolution import warn_duplicates
 from .common import DbOption, FormatOption, OutputFormat, console, err_console, print_error, print_json, store_for
 
 #: Files with more elements than this get a progress bar.
@@ -37,6 +38,7 @@ def ingest(
     with store_for(db) as store:
         store.apply_schema(schema_statements())
         before = S.stats(store)
+        written: set[str] = set()
         for path in expand_paths(paths):
             try:
                 case = load_case_file(path)
@@ -53,9 +55,11 @@ def ingest(
                 err_console.print("nothing was written from that file")
                 raise typer.Exit(2) from None
             console.print(f"[green]ok[/] {path}: {result.nodes} nodes, {result.relationships} relationships ({result.dataset})")
+            written.update(n.id for n in case.nodes if n.label in ("Person", "Organization"))
             if result.removed_nodes or result.removed_relationships:
                 removed = [*result.removed_nodes, *result.removed_relationships]
                 console.print(Text(f"   no longer stated by any dataset, removed: {', '.join(removed)}"))
+        warn_duplicates(store, written)
         after = S.stats(store)
         console.print(
             f"store {after.location} ({after.backend}): {after.node_total} nodes ({after.node_total - before.node_total:+d}), "
