@@ -37,9 +37,13 @@ class DatasetError(ValueError):
 
 @dataclass
 class DatasetChange:
-    """What one :func:`apply_dataset` did: elements written (projected) and removed."""
+    """What one :func:`apply_dataset` did: elements written (projected) and removed, and the
+    net number of nodes and relationships it created (the ``Dataset`` record counts as a
+    node when first written)."""
 
     dataset: str
+    nodes_created: int = 0
+    relationships_created: int = 0
     nodes_written: int = 0
     relationships_written: int = 0
     nodes_removed: list[str] = field(default_factory=list)
@@ -187,7 +191,8 @@ def apply_dataset(
     elif not old:
         raise DatasetError(f"no dataset {name!r} in this store")
 
-    with store.transaction() as tx:
+    def work(tx) -> tuple[int, int]:
+        # run again by the store after a transient conflict with a concurrent writer
         if delete_rels:
             tx.run_many(Q.DELETE_RELATIONSHIP, delete_rels)
         if delete_nodes:
@@ -204,6 +209,11 @@ def apply_dataset(
             tx.run(Q.MERGE_DATASET, {"id": record["id"], "props": record})
         else:
             tx.run(Q.DELETE_DATASET, {"id": dataset_id(name)})
+        return tx.created()
+
+    nodes_created, change.relationships_created = store.write(work)
+    # the Dataset record is bookkeeping, not a node of the graph
+    change.nodes_created = nodes_created - (1 if record is not None and not old else 0) + (1 if record is None else 0)
     change.nodes_written = sum(len(r) for r in node_rows.values())
     change.relationships_written = sum(len(r) for r in rel_rows.values())
     change.nodes_removed = delete_nodes

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from .. import queries as Q
 from ..ontology import CaseFile, DocumentedIn, RelationshipBase
 from ..store import GraphStore
@@ -22,13 +24,16 @@ Progress = Callable[[int], None]
 
 @dataclass(frozen=True)
 class IngestResult:
-    """What one file wrote: nodes and relationships it states (each re-projected), and the
-    ids of elements removed because no dataset states them any more."""
+    """What one file wrote: nodes and relationships it states (each re-projected), how many
+    of those this ingest created (net of what it removed; 0 when another run or process had
+    written them), and the ids of elements removed because no dataset states them any more."""
 
     path: str
     dataset: str
     nodes: int
     relationships: int
+    nodes_created: int = 0
+    relationships_created: int = 0
     removed_nodes: tuple[str, ...] = ()
     removed_relationships: tuple[str, ...] = ()
 
@@ -37,20 +42,28 @@ class IngestResult:
         return self.nodes + self.relationships
 
 
-def _documented_in(case: CaseFile) -> list[RelationshipBase]:
+def _documented_in(case: CaseFile, path: str | Path = "<case>") -> list[RelationshipBase]:
+    """The DOCUMENTED_IN relationships a case's citations imply. Raises :class:`CaseFileError`
+    (located at the citing node) should one not validate: no input reaches a traceback."""
     explicit = {r.id for r in case.relationships}
     out = []
-    for node in case.nodes:
+    for i, node in enumerate(case.nodes):
         if node.label not in DOCUMENTED_LABELS:
             continue
         by_source: dict[str, list] = defaultdict(list)
         for c in node.citations:
             by_source[c.source].append(c)
         for source, cites in sorted(by_source.items()):
-            rel = DocumentedIn.model_validate(
-                {"from": node.id, "to": source, "citations": [c.model_dump() for c in cites],
-                 "confidentiality": node.confidentiality}
-            )
+            try:
+                rel = DocumentedIn.model_validate(
+                    {"from": node.id, "to": source, "citations": [c.model_dump() for c in cites],
+                     "confidentiality": node.confidentiality}
+                )
+            except ValidationError as exc:
+                j = next(k for k, c in enumerate(node.citations) if c.source == source)
+                err = exc.errors()[0]
+                raise CaseFileError(path, err["msg"].removeprefix("Value error, "),
+                                    f"nodes[{i}] (id={node.id})", f"citations[{j}].source") from None
             if rel.id not in explicit:
                 out.append(rel)
     return out
@@ -126,7 +139,7 @@ def write_case(store: GraphStore, case: CaseFile, path: str | Path = "<case>", p
     file drops while another dataset's relationship still uses it; a store failure rolls
     the whole file back."""
     path = Path(path)
-    relationships = [*case.relationships, *_documented_in(case)]
+    relationships = [*case.relationships, *_documented_in(case, path)]
     labels, states = _resolve_labels(store, case, path, relationships)
     _check_references(case, path, labels)
     info = {"title": case.dataset.title, "description": case.dataset.description,
@@ -136,6 +149,7 @@ def write_case(store: GraphStore, case: CaseFile, path: str | Path = "<case>", p
     except DatasetError as exc:
         raise CaseFileError(path, str(exc), "dataset", "name") from None
     return IngestResult(str(path), case.dataset.name, len(case.nodes), len(relationships),
+                        change.nodes_created, change.relationships_created,
                         tuple(change.nodes_removed), tuple(change.relationships_removed))
 
 
