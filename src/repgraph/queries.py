@@ -132,6 +132,12 @@ MERGE (j:Judgement {id: $id})
 SET j = $props
 """
 
+#: One dataset's name and title; ``$id`` (``dataset:<name>``; ``read_many`` for several).
+DATASET_TITLE = """
+MATCH (d:Dataset {id: $id})
+RETURN d.name AS name, d.title AS title
+"""
+
 #: Every dataset, in ingest order (``seq``); their times are in :data:`DATASET`.
 DATASETS = """
 MATCH (d:Dataset)

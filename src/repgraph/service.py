@@ -21,6 +21,7 @@ from .models import (
 )
 from .ontology import NODE_MODELS, fold
 from .provenance import conflicts_of, describe
+from .statements import dataset_id
 from .schema import primary_label
 from .store import GraphStore
 
@@ -182,7 +183,7 @@ def entity(store: GraphStore, entity_id: str) -> EntityDetail:
         ),
         key=lambda r: (r.type, r.direction, r.other.id, r.id or ""),
     )
-    dataset_titles = {r["name"]: r["title"] for r in store.read(Q.DATASETS)}
+    dataset_titles = {r["name"]: r["title"] for r in each(store, Q.DATASET_TITLE, map(dataset_id, props.get("datasets") or []))}
     return EntityDetail(
         id=entity_id, label=rows[0]["label"], name=props.get("name"), properties=_public_props(props),
         citations=_citations(store, props.get("citations"), titles), relationships=relationships,

@@ -69,6 +69,11 @@ NODE_IDENTITY = ("id", "label")
 REL_IDENTITY = ("id", "type", "from", "to")
 
 
+def dataset_id(name: str) -> str:
+    """Id of a dataset's record node: ``dataset:<name>``."""
+    return f"dataset:{name}"
+
+
 def strictest(*levels: str | None) -> str:
     """The strictest of the given confidentiality levels (``public`` if none)."""
     return max((lv for lv in levels if lv), key=lambda lv: STRICTNESS.get(lv, 2), default="public")

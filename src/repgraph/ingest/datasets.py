@@ -25,7 +25,7 @@ from typing import Any
 from .. import queries as Q
 from ..ontology import NODE_MODELS, REL_MODELS, NodeBase, RelationshipBase
 from ..schema import primary_label
-from ..statements import LEGACY, project, read_statements, stated, strictest
+from ..statements import LEGACY, dataset_id, project, read_statements, stated, strictest
 from ..store import GraphStore
 
 Progress = Callable[[int], None]
@@ -48,11 +48,6 @@ class DatasetChange:
     relationships_written: int = 0
     nodes_removed: list[str] = field(default_factory=list)
     relationships_removed: list[str] = field(default_factory=list)
-
-
-def dataset_id(name: str) -> str:
-    """Id of a dataset's record node: ``dataset:<name>``."""
-    return f"dataset:{name}"
 
 
 def dataset_record(store: GraphStore, name: str) -> dict[str, Any] | None:
