@@ -61,32 +61,121 @@ RETURN count(n) AS total
 
 
 def merge_node(label: str) -> str:
-    """One node, MERGEd on id; ``$id``, ``$props`` (properties are added/overwritten)."""
+    """One node, MERGEd on id; ``$id``, ``$props`` (the node's full projection, ``id``
+    included: properties not in ``$props`` are removed)."""
     return (
         f"MERGE (n:{ENTITY_LABEL}:{checked_label(label)} {{id: $id}})\n"
-        "SET n += $props"
+        "SET n = $props"
     )
 
 
 def merge_relationship(rel_type: str, from_label: str, to_label: str) -> str:
     """One relationship between two existing nodes, MERGEd on its id;
-    ``$from``, ``$to``, ``$id``, ``$props``."""
+    ``$from``, ``$to``, ``$id``, ``$props`` (full projection, ``id`` included)."""
     return (
         f"MATCH (a:{checked_label(from_label)} {{id: $from}})\n"
         f"MATCH (b:{checked_label(to_label)} {{id: $to}})\n"
         f"MERGE (a)-[r:{checked_type(rel_type)} {{id: $id}}]->(b)\n"
-        "SET r += $props"
+        "SET r = $props"
     )
 
 
-#: The label of an id, if the store has it; ``$id`` (run per id with ``read_many``).
+#: The label of an id, if the store has it, its stored confidentiality, statements (JSON,
+#: null when one dataset states it) and datasets (null on stores written before
+#: statements); ``$id`` (run per id with ``read_many``).
 #: Shape: every multi-id lookup is one statement anchored on ``{id: $id}``, run per id:
 #: GraphQLite 0.12 scans the whole property table for ``WHERE n.id IN $ids`` (340 ms
 #: per call at 10k persons, against 0.3 ms anchored); Neo4j batches the per-id maps
 #: under UNWIND in one round trip (``GraphStore.read_many``).
 LABEL_OF_ID = f"""
 MATCH (n:{ENTITY_LABEL} {{id: $id}})
-RETURN n.id AS id, [l IN labels(n) WHERE l <> '{ENTITY_LABEL}'][0] AS label, n.confidentiality AS confidentiality
+RETURN n.id AS id, [l IN labels(n) WHERE l <> '{ENTITY_LABEL}'][0] AS label, n.confidentiality AS confidentiality,
+       n.statements AS statements, n.datasets AS datasets
+"""
+
+# --------------------------------------------------------------------------- statements (repgraph.ingest.datasets)
+
+#: One relationship by its ends and id: type, end labels, properties; ``$from``, ``$to``, ``$id``.
+RELATIONSHIP_STATE = f"""
+MATCH (a:{ENTITY_LABEL} {{id: $from}})-[r]->(b:{ENTITY_LABEL} {{id: $to}})
+WHERE r.id = $id
+RETURN r.id AS id, type(r) AS type, labels(a) AS fromLabels, labels(b) AS toLabels, properties(r) AS props
+"""
+
+#: Ids of every relationship touching a node; ``$id``.
+RELATIONSHIP_IDS_OF = f"""
+MATCH (n:{ENTITY_LABEL} {{id: $id}})-[r]-()
+RETURN r.id AS relId
+"""
+
+#: Deletes one relationship; ``$from``, ``$to``, ``$id``.
+DELETE_RELATIONSHIP = f"""
+MATCH (a:{ENTITY_LABEL} {{id: $from}})-[r]->(b:{ENTITY_LABEL} {{id: $to}})
+WHERE r.id = $id
+DELETE r
+"""
+
+#: Deletes one node (its relationships were deleted first); ``$id``.
+DELETE_NODE = f"""
+MATCH (n:{ENTITY_LABEL} {{id: $id}})
+DETACH DELETE n
+"""
+
+#: One dataset's record; ``$id`` (``dataset:<name>``).
+DATASET = """
+MATCH (d:Dataset {id: $id})
+RETURN properties(d) AS props
+"""
+
+# --------------------------------------------------------------------------- entity resolution (repgraph.resolution)
+
+#: What matching reads of every person.
+PERSON_RECORDS = """
+MATCH (n:Person)
+RETURN n.id AS id, n.name AS name, n.aliases AS aliases, n.identifiers AS identifiers, n.birthDate AS birthDate
+"""
+
+#: What matching reads of every organization (the acronym is one more name).
+ORGANIZATION_RECORDS = """
+MATCH (n:Organization)
+RETURN n.id AS id, n.name AS name, n.aliases AS aliases, n.acronym AS acronym
+"""
+
+#: Every recorded judgement on a pair of ids.
+JUDGEMENTS = """
+MATCH (j:Judgement)
+RETURN properties(j) AS props
+"""
+
+#: Writes one judgement (full replacement); ``$id``, ``$props``.
+MERGE_JUDGEMENT = """
+MERGE (j:Judgement {id: $id})
+SET j = $props
+"""
+
+#: One dataset's name and title; ``$id`` (``dataset:<name>``; ``read_many`` for several).
+DATASET_TITLE = """
+MATCH (d:Dataset {id: $id})
+RETURN d.name AS name, d.title AS title
+"""
+
+#: Every dataset, in ingest order (``seq``); their times are in :data:`DATASET`.
+DATASETS = """
+MATCH (d:Dataset)
+RETURN d.name AS name, d.seq AS seq, d.title AS title, d.path AS path
+ORDER BY seq
+"""
+
+#: Writes a dataset's record (full replacement); ``$id``, ``$props``.
+MERGE_DATASET = """
+MERGE (d:Dataset {id: $id})
+SET d = $props
+"""
+
+#: Deletes a dataset's record; ``$id``.
+DELETE_DATASET = """
+MATCH (d:Dataset {id: $id})
+DELETE d
 """
 
 #: Empties the store (demo and test fixtures only).

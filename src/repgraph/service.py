@@ -19,7 +19,9 @@ from .models import (
     GraphEdge, GraphNode, GuiltByAssociation, IncidentRef, OfficialCase, RelationshipOut,
     ResponsibilityChain, SearchHit, SearchPage, StatisticOut, StoreStats, Subgraph, WithIncidents,
 )
-from .ontology import fold
+from .ontology import NODE_MODELS, fold
+from .provenance import conflicts_of, describe
+from .statements import dataset_id
 from .schema import primary_label
 from .store import GraphStore
 
@@ -27,7 +29,9 @@ from .store import GraphStore
 DEFENDER_ROLES = ["defender", "journalist", "lawyer", "trade_unionist", "activist"]
 
 #: Properties that are bookkeeping, not facts: kept out of API/CLI property maps.
-INTERNAL_PROPERTIES = {"searchText", "citations", "sourceIds"}
+#: Stored properties not shown as properties: search and citation bookkeeping, and the
+#: statements the projection is made of (shown structured on entity pages, see provenance).
+INTERNAL_PROPERTIES = {"searchText", "citations", "sourceIds", "statements", "conflicts"}
 
 MAX_CHAIN_DEPTH = 12
 
@@ -153,7 +157,10 @@ def _search_ranked_here(store, folded, tokens, label, limit, offset) -> tuple[in
 
 
 def entity(store: GraphStore, entity_id: str) -> EntityDetail:
-    """One entity: its properties, citations, and every relationship with the other end.
+    """One entity: its properties (the projection of every dataset's statements), citations,
+    typed aliases, which dataset states which value (``provenance``, ``statements``,
+    ``conflicts``: see :mod:`repgraph.provenance`), and every relationship with the other
+    end and the datasets stating it.
 
     Relationships are ordered by type, direction, other id. Raises NotFound."""
     rows = store.read(Q.ENTITY, {"id": entity_id})
@@ -170,14 +177,17 @@ def entity(store: GraphStore, entity_id: str) -> EntityDetail:
                                 confidentiality=r["otherConfidentiality"]),
                 properties=_public_props(r["props"]),
                 citations=_citations(store, r["props"].get("citations"), titles),
+                datasets=r["props"].get("datasets") or [], conflicts=conflicts_of(r["props"]),
             )
             for r in rels
         ),
         key=lambda r: (r.type, r.direction, r.other.id, r.id or ""),
     )
+    dataset_titles = {r["name"]: r["title"] for r in each(store, Q.DATASET_TITLE, map(dataset_id, props.get("datasets") or []))}
     return EntityDetail(
         id=entity_id, label=rows[0]["label"], name=props.get("name"), properties=_public_props(props),
         citations=_citations(store, props.get("citations"), titles), relationships=relationships,
+        **describe(props, NODE_MODELS[rows[0]["label"]], dataset_titles, lambda raw: _citations(store, raw, titles)),
     )
 
 

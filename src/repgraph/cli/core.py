@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from .. import service as S
 from ..ingest import CaseFileError, load_case_file
@@ -20,6 +21,7 @@ from ..schema import schema_statements
 from . import app
 from .common import (DbOption, FormatOption, OutputFormat, console, err_console, print_error, print_json, store_for,
                      terminal_text)
+from .resolution import warn_duplicates
 
 #: Files with more elements than this get a progress bar.
 PROGRESS_THRESHOLD = 500
@@ -36,6 +38,7 @@ def ingest(
     """
     with store_for(db, create=True) as store:
         store.apply_schema(schema_statements())
+        written: set[str] = set()
         added_nodes = added_relationships = 0
         for path in expand_paths(paths):
             try:
@@ -55,12 +58,17 @@ def ingest(
             console.print(f"[green]ok[/] {path}: {result.nodes} nodes, {result.relationships} relationships ({result.dataset})")
             added_nodes += result.nodes_created
             added_relationships += result.relationships_created
+            written.update(n.id for n in case.nodes if n.label in ("Person", "Organization"))
+            if result.removed_nodes or result.removed_relationships:
+                removed = [*result.removed_nodes, *result.removed_relationships]
+                console.print(Text(f"   no longer stated by any dataset, removed: {', '.join(removed)}"))
+        warn_duplicates(store, written)
         after = S.stats(store)
         # "+N": what this run created (counted in its own transactions), not the change in
         # the totals, which includes what concurrent ingests wrote meanwhile.
         console.print(
-            f"store {after.location} ({after.backend}): {after.node_total} nodes (+{added_nodes}), "
-            f"{after.relationship_total} relationships (+{added_relationships})"
+            f"store {after.location} ({after.backend}): {after.node_total} nodes ({added_nodes:+d}), "
+            f"{after.relationship_total} relationships ({added_relationships:+d})"
         )
 
 
