@@ -17,7 +17,9 @@ from .common import DbOption, console, err_console, print_error, store_for
 @app.command("import-ftm")
 def import_ftm_command(
     path: Annotated[Path, typer.Argument(help="FtM entities, one JSON object per line (Aleph, OpenSanctions).")],
-    dataset: Annotated[str | None, typer.Option(help="Dataset of entities that name none (default: the file's name).")] = None,
+    dataset: Annotated[str | None, typer.Option(
+        help="Name of this import (importing it again replaces what it stated) and dataset of entities "
+             "that name none (default: the file's name).")] = None,
     title: Annotated[str | None, typer.Option(help="Title of that dataset's Source node.")] = None,
     confidentiality: Annotated[Confidentiality | None, typer.Option(
         help="Least confidentiality of everything imported (FtM carries none; relatives stay restricted).")] = None,
