@@ -24,6 +24,7 @@ import pytest
 from repgraph import queries as Q
 from repgraph import service as S
 from repgraph.ingest import ingest_case_file
+from repgraph.ontology import search_words
 from repgraph.schema import schema_statements
 from repgraph.seed import seed_files
 from repgraph.store.base import Transaction
@@ -94,13 +95,6 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
     "ALL_IDS": [{}],
     "ENTITY": [{"id": "p-defender-alpha"}, {"id": "inc-alpha-detention"}, {"id": EVERY_ID}, {"id": "no-such-id"}],
     "NEIGHBOURS": [{"id": "p-defender-alpha"}, {"id": EVERY_ID}],
-    "SEARCH": [
-        {"tokens": ["alfa"], "exact": "|alfa|", "prefix": "|alfa", "word": " alfa", "label": None, "skip": 0, "limit": 20},
-        {"tokens": ["fake"], "exact": "|fake|", "prefix": "|fake", "word": " fake", "label": "Organization", "skip": 1, "limit": 2},
-        {"tokens": ["velasquez"], "exact": "|velasquez|", "prefix": "|velasquez", "word": " velasquez", "label": None, "skip": 0, "limit": 20},
-    ],
-    "SEARCH_CANDIDATES": [{"token": "alfa"}, {"token": "fake"}, {"token": "velasquez"}],
-    "SEARCH_COUNT": [{"tokens": ["fake"], "label": None}, {"tokens": ["fake", "police"], "label": "Organization"}],
     "GUILT_BY_ASSOCIATION": [{"defenderId": None}, {"defenderId": "p-defender-alpha"}],
     "PERPETRATIONS": [{}],
     "PERPETRATIONS_OF": [{"id": "p-agent-gamma"}, {"id": "org-fake-police"}, {"id": EVERY_ID}],
@@ -218,6 +212,44 @@ def test_stats(stores):
 def test_search(stores, q, label, limit, offset):
     e, n = _both(stores, S.search, q, label=label, limit=limit, offset=offset)
     assert e == n
+
+
+#: Queries for the full-text conformance cases: prefixes, word order, every label, and
+#: input full of Lucene and FTS5 syntax (answered as words, never parsed).
+SEARCH_QUERIES = [
+    "a", "f", "fa", "fake", "FAKE p", "velas", "VELÁSQUEZ yendri", "yendri velas", "carreño", "escobar carreno",
+    "testdef", "fpp", "fake police", "ley", "alfa testdefender", "treasury", "venezuela", "2024", "1",
+    'Operación "Tún-Tún', "FAES/DGCIM", "AND", "Pérez-Jiménez", "~", "name:*", "O'Ficticio", "NEAR(", '""',
+    "(a OR b)", "fake -police", "+fake", "fa*", "fake~2", "\\", "nothing-like-this",
+]
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("q", [q for q in SEARCH_QUERIES if search_words(q)])
+def test_search_candidates_same_on_both_backends(stores, q):
+    """The two full-text indexes (Neo4j's Lucene index, the embedded FTS5 table) find the
+    same nodes with the same folded text for the same words."""
+    emb, neo = stores
+    words = search_words(q)
+    def rows(store):  # labels: a set, in any order
+        return sorted(({**r, "labels": sorted(r["labels"])} for r in store.search_candidates(words)), key=lambda r: r["id"])
+
+    assert rows(emb) == rows(neo), q
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("q", SEARCH_QUERIES)
+def test_search_pages_same_on_both_backends(stores, q):
+    """Whole answers (ids, ranks, order, totals, citations) of both backends agree for
+    every query, first and second page; queries without words are refused on both."""
+    if not search_words(q):
+        for store in stores:
+            with pytest.raises(ValueError, match="q:"):
+                S.search(store, q)
+        return
+    for limit, offset in ((20, 0), (3, 2)):
+        e, n = _both(stores, S.search, q, limit=limit, offset=offset)
+        assert e == n, (q, limit, offset)
 
 
 @pytest.mark.neo4j
@@ -461,13 +493,15 @@ def test_endpoint_same_on_both_backends(api_clients, endpoint):
 ])
 def test_both_search_paths_give_the_same_page_on_both_backends(stores, q, label, limit, offset):
     """service.search ranks in Cypher on Neo4j and in Python on GraphQLite (the one
-    per-backend choice, GraphStore.sorts_in_database): all four combinations agree."""
-    folded = S.fold(q)
-    tokens = folded.split()
-    answers = [path(store, folded, tokens, label, limit, offset)
-               for store in stores for path in (S._search_ranked_in_database, S._search_ranked_here)]
-    pages = [(total, [(r["id"], r["label"], r["name"], r["rank"]) for r in rows]) for total, rows in answers]
-    assert pages[1:] == pages[:1] * 3
+    per-backend choice, GraphStore.sorts_in_database): the Python path over both stores'
+    full-text candidates and the Cypher path on Neo4j agree, with and without a
+    visibility filter."""
+    words = search_words(q)
+    for levels in (None, ["public"], ["restricted", "confidential"]):
+        answers = [S._search_ranked_here(store, words, label, levels, limit, offset) for store in stores]
+        answers.append(S._search_ranked_in_database(stores[1], words, label, levels, limit, offset))
+        pages = [(total, [(r["id"], r["label"], r["name"], r["rank"]) for r in rows]) for total, rows in answers]
+        assert pages[1:] == pages[:1] * 2, levels
 
 
 @pytest.mark.neo4j

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from functools import lru_cache
+from collections.abc import Collection
 from typing import Any, Literal
 
 from . import queries as Q
@@ -19,7 +20,7 @@ from .models import (
     GraphEdge, GraphNode, GuiltByAssociation, IncidentRef, OfficialCase, RelationshipOut,
     ResponsibilityChain, SearchHit, SearchPage, StatisticOut, StoreStats, Subgraph, WithIncidents,
 )
-from .ontology import fold
+from .ontology import search_words
 from .schema import primary_label
 from .store import GraphStore
 
@@ -89,23 +90,32 @@ def stats(store: GraphStore) -> StoreStats:
     )
 
 
-def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
-    """Entities whose name or an alias contains every word of ``q``, case- and
-    accent-insensitive ("velasquez" finds "Velásquez"). Ranked: exact name or alias (0),
-    a word of a name or alias starting with the query (1), other matches (2); persons
-    before organizations before the rest; then by name and id. ``total`` counts every
-    match; each hit carries its citations. Raises ValueError on an unknown ``label`` or a
-    query without letters or digits."""
-    folded = fold(q)
-    tokens = folded.split()
-    if not tokens:
+def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20, offset: int = 0,
+           visible: Collection[str] | None = None) -> SearchPage:
+    """Entities in which every word of ``q`` starts a word of the name or an alias, in any
+    order, case- and accent-insensitive, as a search box completes (``velas`` finds
+    "Velásquez", ``munoz nestor`` finds "Néstor Ficticio Muñoz", ``pawel`` finds "Paweł";
+    see :func:`repgraph.ontology.fold`). Answered from the backend's full-text index
+    (Neo4j ``entity_search``, the embedded store's FTS5 table); the user's text reaches
+    the engine only as folded words, so no input is a syntax error.
+
+    Steps: candidates from the index -> the visibility filter (``visible``: the
+    confidentiality levels the caller may see, None for all; applied before ranking, so
+    ``total`` and pages count only what the caller may see) and ``label`` -> rank -> page.
+    Ranked: exact name or alias (0), a word of a name or alias starting with the query (1),
+    other matches (2); persons before organizations before the rest; then by name and id.
+    ``total`` counts every visible match; each hit carries its citations. Raises
+    ValueError on an unknown ``label`` or a query without letters or digits."""
+    words = search_words(q)
+    if not words:
         raise ValueError("q: give at least one letter or digit to search for")
     if label is not None:
         Q.checked_label(label)
+    levels = sorted(visible) if visible is not None else None
     if store.sorts_in_database:
-        total, rows = _search_ranked_in_database(store, folded, tokens, label, limit, offset)
+        total, rows = _search_ranked_in_database(store, words, label, levels, limit, offset)
     else:
-        total, rows = _search_ranked_here(store, folded, tokens, label, limit, offset)
+        total, rows = _search_ranked_here(store, words, label, levels, limit, offset)
     # aliases, confidentiality and citations of the page's hits: one anchored read each
     props = {r["id"]: r["props"] for r in each(store, Q.ENTITY, [r["id"] for r in rows])}
     titles = _source_titles(store, _cited_sources(*(p.get("citations") for p in props.values())))
@@ -118,14 +128,16 @@ def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20,
     return SearchPage(query=q, total=total, limit=limit, offset=offset, items=items)
 
 
-def _search_ranked_in_database(store, folded, tokens, label, limit, offset) -> tuple[int, list[dict]]:
-    """Neo4j: rank, order and page in Cypher (a text index serves CONTAINS; only the page
-    crosses the wire, which matters at 100k nodes: the driver decodes ~50 µs a row)."""
-    params = {"tokens": tokens, "label": label}
-    total = store.read(Q.SEARCH_COUNT, params)[0]["total"]
-    rows = store.read(Q.SEARCH, {**params, "exact": f"|{folded}|", "prefix": f"|{folded}", "word": f" {folded}",
-                                 "skip": offset, "limit": limit})
-    return total, rows
+def _search_ranked_in_database(store, words, label, levels, limit, offset) -> tuple[int, list[dict]]:
+    """Neo4j: filter, rank, order and page the index's candidates in Cypher
+    (:data:`~repgraph.queries.SEARCH_PAGE`, one round trip): at 100k persons a short
+    prefix has thousands of candidates, and the driver decodes ~50 µs a row."""
+    folded = " ".join(words)
+    page = store.read(Q.SEARCH_PAGE, {
+        "query": Q.fulltext_query(words), "label": label, "levels": levels,
+        "exact": f"|{folded}|", "prefix": f"|{folded}", "word": f" {folded}", "skip": offset, "limit": limit,
+    })[0]
+    return page["total"], [{**h, "label": primary_label(h.pop("labels"))} for h in page["page"]]
 
 
 def _search_rank(search_text: str, folded: str) -> int:
@@ -136,18 +148,19 @@ def _search_rank(search_text: str, folded: str) -> int:
     return 2
 
 
-def _search_ranked_here(store, folded, tokens, label, limit, offset) -> tuple[int, list[dict]]:
-    """GraphQLite: fetch the candidates flat and rank, order and page them here (same
-    order as :data:`~repgraph.queries.SEARCH`). Measured at 10k persons: the ranked, ordered
-    Cypher took 990 ms for a common word, the flat candidate read 117 ms."""
-    anchor = max(tokens, key=len)
+def _search_ranked_here(store, words, label, levels, limit, offset) -> tuple[int, list[dict]]:
+    """Candidates from the store's full-text index (``GraphStore.search_candidates``),
+    filtered, ranked, ordered and paged here: the embedded store's path (the same order
+    as :data:`~repgraph.queries.SEARCH_PAGE`)."""
+    folded = " ".join(words)
     hits = []
-    for r in store.read(Q.SEARCH_CANDIDATES, {"token": anchor}):
-        text, node_label = r["searchText"] or "", primary_label(r["labels"])
-        if label is not None and node_label != label or not all(t in text for t in tokens):
+    for r in store.search_candidates(words):
+        node_label = primary_label(r["labels"])
+        if label is not None and node_label != label or levels is not None and r["confidentiality"] not in levels:
             continue
         kind = {"Person": 0, "Organization": 1}.get(node_label, 2)
-        hits.append({"id": r["id"], "label": node_label, "name": r["name"], "rank": _search_rank(text, folded), "_kind": kind})
+        hits.append({"id": r["id"], "label": node_label, "name": r["name"],
+                     "rank": _search_rank(r["searchText"] or "", folded), "_kind": kind})
     hits.sort(key=lambda h: (h["rank"], h["_kind"], h["name"] or "", h["id"]))
     return len(hits), hits[offset:offset + limit]
 

@@ -67,6 +67,14 @@ class GraphStore(ABC):
         return out
 
     @abstractmethod
+    def search_candidates(self, words: Sequence[str]) -> list[Row]:
+        """Nodes in which every one of ``words`` (folded, ``[a-z0-9]+``, from
+        :func:`repgraph.ontology.search_words`) starts a word of the folded names
+        (``searchText``), from the backend's full-text index; unordered rows of ``id``,
+        ``labels``, ``name``, ``searchText``, ``confidentiality``. Raises ValueError on
+        anything but folded words, StoreError when the store cannot answer."""
+
+    @abstractmethod
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """A write transaction: commits on normal exit, rolls back on any exception."""

@@ -100,6 +100,11 @@ class Neo4jStore(GraphStore):
             out.extend(self.read(unwound, {"batch": list(rows[start:start + BATCH])}))
         return out
 
+    def search_candidates(self, words: Sequence[str]) -> list[Row]:
+        from .. import queries as Q
+
+        return self.read(Q.SEARCH_CANDIDATES, {"query": Q.fulltext_query(words)})
+
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         try:
