@@ -74,7 +74,7 @@ def render_schema() -> str:
         "//   python -m repgraph.schema > graph/schema.cypher\n"
         "// Do not edit by hand; tests fail when this file and the ontology drift apart.\n"
         "// Uniqueness of `id` per label, indexes the named queries use, and a full-text\n"
-        "// index on names, aliases and the folded searchText (Neo4j; the embedded store keeps\n"
+        "// index on the folded names and aliases, searchText (Neo4j; the embedded store keeps\n"
         "// an SQLite FTS5 table, see src/repgraph/store/fulltext_sqlite.py).\n"
     )
     return header + "".join(f"{s};\n" for s in schema_statements())

@@ -48,6 +48,14 @@ class _Neo4jTx(Transaction):
             self._tx.run(unwound, {"batch": list(rows[start:start + BATCH])}).consume()
 
 
+def in_transactions(query: str, rows_per_transaction: int) -> str:
+    """A one-row write statement run for every map of ``$batch`` in server-side batches
+    committed every ``rows_per_transaction`` rows (``CALL { ... } IN TRANSACTIONS``: only
+    in an auto-commit query; see :mod:`repgraph.ingest.bulk`)."""
+    return (f"UNWIND $batch AS row\nCALL {{\n  WITH row\n{_rebind(query)}\n}} "
+            f"IN TRANSACTIONS OF {int(rows_per_transaction)} ROWS")
+
+
 def _rebind(query: str) -> str:
     """``$name`` -> ``row.name`` so a one-row statement runs under ``UNWIND $batch AS row``."""
     import re
@@ -91,6 +99,17 @@ class Neo4jStore(GraphStore):
         except neo4j.exceptions.Neo4jError as exc:
             raise StoreError(f"Neo4j refused a query: {exc.message}") from exc
         return [{k: plain(v) for k, v in r.items()} for r in records]
+
+    def run_autocommit(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+        """Run one statement as an auto-commit query in a write session (what
+        ``CALL { ... } IN TRANSACTIONS`` needs); rows as plain values."""
+        try:
+            with self._driver.session(database=self._database) as session:
+                return _rows(session.run(query, params or {}))
+        except (ServiceUnavailable, SessionExpired, OSError) as exc:
+            raise StoreError(f"Neo4j at {self._uri} is unreachable: {exc}") from exc
+        except neo4j.exceptions.Neo4jError as exc:
+            raise StoreError(f"Neo4j refused a write: {exc.message}") from exc
 
     def read_many(self, query: str, rows: Sequence[dict[str, Any]]) -> list[Row]:
         # One round trip per batch: the anchored statement runs under UNWIND over its maps.
