@@ -25,6 +25,7 @@ CREATE INDEX incident_date_from IF NOT EXISTS FOR (n:Incident) ON (n.dateFrom);
 CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name);
 CREATE INDEX organization_kind IF NOT EXISTS FOR (n:Organization) ON (n.kind);
 CREATE INDEX statistic_measure IF NOT EXISTS FOR (n:Statistic) ON (n.measure);
+CREATE INDEX targeted_basis IF NOT EXISTS FOR ()-[r:TARGETED]-() ON (r.basis);
 CREATE FULLTEXT INDEX entity_search IF NOT EXISTS FOR (n:Entity) ON EACH [n.searchText] OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words', `fulltext.eventually_consistent`: false}};
 DROP INDEX entity_names IF EXISTS;
 DROP INDEX entity_search_text IF EXISTS;

@@ -128,7 +128,7 @@ NOT_READS = {"DELETE_ALL"}
 #: keep ORDER BY order through collect(), and the embedded store never runs these; the
 #: paged-lists test below requires their answers to equal the Python path's on Neo4j and
 #: on the embedded store.
-NEO4J_PATH = {"GUILT_BY_ASSOCIATION_PAGE", "OFFICIALS_CASES_PAGE", "OFFICIALS_CASES_COUNT"}
+NEO4J_PATH = {"GUILT_BY_ASSOCIATION_PAGE", "GUILT_BY_ASSOCIATION_COUNT", "EXILE_GROUPS", "EXILE_RECORDS_PAGE", "EXILE_RECORDS_COUNT", "OFFICIALS_CASES_PAGE", "OFFICIALS_CASES_COUNT"}
 
 
 def _statements() -> dict[str, str]:
@@ -179,12 +179,17 @@ def _both(stores, fn, *args, **kwargs):
     return _dump(fn(emb, *args, **kwargs)), _dump(fn(neo, *args, **kwargs))
 
 
+def _exile_page(store, by, limit, offset, persons_limit, persons_offset):
+    flows, total = S.exile_flows_page(store, by, limit, offset, persons_limit, persons_offset)
+    return total, [flows]
+
+
 #: service function -> how the conformance tests call it
 COVERED_FUNCTIONS = {
     "stats", "search", "entity", "guilt_by_association", "officials_cases", "responsibility_chain",
     "exile_flows", "laws", "operations", "ego_graph", "whole_graph",
     # the paged forms: test_paged_lists_same_on_both_paths_and_backends
-    "guilt_by_association_page", "officials_cases_page",
+    "guilt_by_association_page", "officials_cases_page", "exile_flows_page",
     # read_many of an anchored statement: the EVERY_ID statement cases
     "each",
 }
@@ -515,9 +520,12 @@ def test_both_search_paths_give_the_same_page_on_both_backends(stores, q, label,
     lambda st: S.officials_cases_page(st, "org-fake-police", None, 10, 0),
     lambda st: S.officials_cases_page(st, None, "raid", 10, 0),
     lambda st: S.officials_cases_page(st, None, "torture", 10, 0),
-], ids=["gba", "gba-page2", "gba-defender", "oc", "oc-page", "oc-chief", "oc-org", "oc-raid", "oc-torture"])
+    *(lambda st, by=by, page=page: _exile_page(st, by, *page)
+      for by in ("country", "period", "route") for page in ((S.ALL, 0, S.ALL, 0), (2, 1, 1, 1), (1, 0, 0, 0))),
+], ids=["gba", "gba-page2", "gba-defender", "oc", "oc-page", "oc-chief", "oc-org", "oc-raid", "oc-torture",
+        *(f"exile-{by}-{n}" for by in ("country", "period", "route") for n in ("all", "page", "counts"))])
 def test_paged_lists_same_on_both_paths_and_backends(stores, ask, monkeypatch):
-    """guilt-by-association and officials-cases page in Cypher on Neo4j and in Python on
+    """guilt-by-association, officials-cases and exile flows page in Cypher on Neo4j and in Python on
     GraphQLite (GraphStore.sorts_in_database): Neo4j's Cypher path, the Python path on
     Neo4j and the Python path on the embedded store give the same page."""
     emb, neo = stores

@@ -177,23 +177,38 @@ RETURN rel.id AS relativeId, rel.name AS relative, rel.confidentiality AS relati
 ORDER BY defender, defenderId, relative, relativeId, date, incidentId
 """
 
-#: One page of guilt-by-association entries, grouped, ordered and paged in the database
-#: (Neo4j's path; see service.guilt_by_association_page). ``$defenderId`` or null,
-#: ``$skip``, ``$limit``. Answers ``total`` and ``page`` (entries with their incidents).
+#: One page of guilt-by-association entries (relative, defender), ordered and paged in the
+#: database (Neo4j's path; see service.guilt_by_association_page): ``$defenderId`` or
+#: null, ``$skip``, ``$limit``. The pairs are ordered on their names and ids alone and
+#: paged first; only the page's incidents and citations are then read (the earlier shape
+#: collected every entry with its incidents and sliced the list: 0.4-0.6 s at 100k persons).
+#: The TARGETED(basis) relationship index lets the planner start from the few
+#: guilt-by-association targetings instead of every TARGETED relationship.
 GUILT_BY_ASSOCIATION_PAGE = """
 MATCH (i:Incident)-[t:TARGETED {basis: 'guilt_by_association'}]->(rel:Person)-[f:FAMILY_OF]->(d:Person)
 WHERE ($defenderId IS NULL OR d.id = $defenderId)
   AND (t.becauseOf IS NULL OR t.becauseOf = d.id)
-WITH rel, d, f, t, i
-ORDER BY i.date, i.id
-WITH rel, d, collect(f.relation)[0] AS relation,
-     collect({incidentId: i.id, incident: i.name, incidentType: i.type, date: i.date,
-              citations: t.citations, incidentCitations: i.citations}) AS incidents
+WITH DISTINCT rel, d
 ORDER BY d.name, d.id, rel.name, rel.id
-WITH collect({relativeId: rel.id, relative: rel.name, relativeConfidentiality: rel.confidentiality,
-              defenderId: d.id, defender: d.name, defenderConfidentiality: d.confidentiality,
-              relation: relation, incidents: incidents}) AS entries
-RETURN size(entries) AS total, entries[$skip..($skip + $limit)] AS page
+SKIP $skip
+LIMIT $limit
+MATCH (i:Incident)-[t:TARGETED {basis: 'guilt_by_association'}]->(rel)-[f:FAMILY_OF]->(d)
+WHERE t.becauseOf IS NULL OR t.becauseOf = d.id
+WITH rel, d, f, t, i
+ORDER BY d.name, d.id, rel.name, rel.id, i.date, i.id
+RETURN rel.id AS relativeId, rel.name AS relative, rel.confidentiality AS relativeConfidentiality,
+       d.id AS defenderId, d.name AS defender, d.confidentiality AS defenderConfidentiality, f.relation AS relation,
+       i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
+       t.citations AS citations, i.citations AS incidentCitations
+"""
+
+#: How many entries :data:`GUILT_BY_ASSOCIATION_PAGE` pages through; ``$defenderId`` or null.
+GUILT_BY_ASSOCIATION_COUNT = """
+MATCH (i:Incident)-[t:TARGETED {basis: 'guilt_by_association'}]->(rel:Person)-[f:FAMILY_OF]->(d:Person)
+WHERE ($defenderId IS NULL OR d.id = $defenderId)
+  AND (t.becauseOf IS NULL OR t.becauseOf = d.id)
+WITH DISTINCT rel, d
+RETURN count(*) AS total
 """
 
 # The two kinds of officials-cases link, shared by the page and its count: a named
@@ -217,22 +232,21 @@ _COMMAND_LINKS = """
 #: the database (Neo4j's path; see service.officials_cases_page; the embedded store joins
 #: PERPETRATIONS, HEADS and VICTIMS in Python because this join took GraphQLite 59 s at
 #: 10k persons). ``$perpetratorId`` or null, ``$incidentType`` or null, ``$skip``, ``$limit``.
-#: Shape: ORDER BY + SKIP/LIMIT and a separate count (below) measured 0.9 + 0.26 s at 100k
-#: persons against 2.5 s for collecting every link into one list and slicing it.
+#: Shape: the union carries only what the order needs (nodes, the link, its role); the
+#: link's citations and confidence are read after LIMIT, for the page's rows only
+#: (reading them for every one of ~80k links at 100k persons cost most of 0.9 s).
 OFFICIALS_CASES_PAGE = f"""
-CALL {{{_DIRECT_LINKS}  RETURN x, coalesce(p.role, 'direct') AS role, p.citations AS citations, p.confidence AS confidence, i,
-         null AS viaOrganizationId, null AS viaPositionId
-  UNION ALL{_COMMAND_LINKS}  RETURN x, 'command' AS role, h.citations AS citations, h.confidence AS confidence, i,
-         o.id AS viaOrganizationId, pos.id AS viaPositionId
+CALL {{{_DIRECT_LINKS}  RETURN x, i, p AS link, coalesce(p.role, 'direct') AS role, null AS o, null AS pos
+  UNION ALL{_COMMAND_LINKS}  RETURN x, i, h AS link, 'command' AS role, o, pos
 }}
-WITH x, role, citations, confidence, i, viaOrganizationId, viaPositionId
+WITH x, i, link, role, o, pos
 ORDER BY coalesce(x.name, ''), x.id, coalesce(i.date, ''), i.id, role
 SKIP $skip
 LIMIT $limit
 RETURN x.id AS perpetratorId, x.name AS perpetrator, labels(x) AS perpetratorLabels,
-       x.confidentiality AS perpetratorConfidentiality, role, citations, confidence,
+       x.confidentiality AS perpetratorConfidentiality, role, link.citations AS citations, link.confidence AS confidence,
        i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
-       viaOrganizationId, viaPositionId
+       o.id AS viaOrganizationId, pos.id AS viaPositionId
 """
 
 #: How many links :data:`OFFICIALS_CASES_PAGE` pages through; same parameters (skip and
@@ -357,6 +371,45 @@ RETURN p.id AS personId, p.name AS person, p.roles AS roles, p.confidentiality A
        c.name AS country, c.confidentiality AS countryConfidentiality, e.date AS date, e.halfYear AS halfYear, e.route AS route, e.via AS via,
        e.citations AS citations
 ORDER BY country, personId
+"""
+
+#: The group key of an exile record for ``$by`` (country | period | route).
+_EXILE_KEY = """CASE $by WHEN 'country' THEN coalesce(c.name, c.id)
+                WHEN 'period' THEN coalesce(e.halfYear, 'unknown')
+                ELSE coalesce(e.route, 'unknown') END"""
+
+#: Defenders in exile grouped and counted in the database (Neo4j's path; see
+#: service.exile_flows_page): ``$by``, ``$roles`` (the defender roles), ``$personsSkip``,
+#: ``$personsLimit`` (a page of each group's persons, by id). Groups by count desc, key.
+EXILE_GROUPS = f"""
+MATCH (p:Person)-[e:EXILED_TO]->(c:Country)
+WHERE any(r IN p.roles WHERE r IN $roles)
+WITH DISTINCT {_EXILE_KEY} AS key, p
+ORDER BY p.id
+WITH key, collect({{id: p.id, name: p.name, confidentiality: p.confidentiality}}) AS persons
+RETURN key, size(persons) AS count, persons[$personsSkip..($personsSkip + $personsLimit)] AS persons
+ORDER BY count DESC, key
+"""
+
+#: One page of defenders' exile records (Neo4j's path), in :data:`EXILE_RECORDS`' order
+#: made total (country, person, date, route, via); ``$roles``, ``$skip``, ``$limit``.
+EXILE_RECORDS_PAGE = """
+MATCH (p:Person)-[e:EXILED_TO]->(c:Country)
+WHERE any(r IN p.roles WHERE r IN $roles)
+WITH p, e, c
+ORDER BY c.name, p.id, coalesce(e.date, ''), coalesce(e.route, ''), coalesce(e.via, '')
+SKIP $skip
+LIMIT $limit
+RETURN p.id AS personId, p.name AS person, p.roles AS roles, p.confidentiality AS confidentiality, c.id AS countryId,
+       c.name AS country, c.confidentiality AS countryConfidentiality, e.date AS date, e.halfYear AS halfYear, e.route AS route, e.via AS via,
+       e.citations AS citations
+"""
+
+#: How many records :data:`EXILE_RECORDS_PAGE` pages through; ``$roles``.
+EXILE_RECORDS_COUNT = """
+MATCH (p:Person)-[e:EXILED_TO]->(c:Country)
+WHERE any(r IN p.roles WHERE r IN $roles)
+RETURN count(*) AS total
 """
 
 #: Sourced aggregate figures, to set beside the individual records.

@@ -37,6 +37,12 @@ FULLTEXT_INDEX = "entity_search"
 #: analyzer) and ``entity_search_text`` (a TEXT index serving ``searchText CONTAINS``).
 RETIRED_INDEXES = ("entity_names", "entity_search_text")
 
+#: (relationship type, property) pairs the named queries filter on (Neo4j relationship
+#: indexes): guilt-by-association starts from TARGETED {basis: 'guilt_by_association'}.
+QUERY_RELATIONSHIP_INDEXES = (
+    ("TARGETED", "basis"),
+)
+
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "graph" / "schema.cypher"
 
 
@@ -53,6 +59,9 @@ def schema_statements() -> list[str]:
         stmts.append(f"CREATE CONSTRAINT {_snake(label)}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE")
     for label, prop in QUERY_INDEXES:
         stmts.append(f"CREATE INDEX {_snake(label)}_{_snake(prop)} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
+    for rel_type, prop in QUERY_RELATIONSHIP_INDEXES:
+        stmts.append(f"CREATE INDEX {_snake(rel_type.title().replace('_', ''))}_{_snake(prop)} IF NOT EXISTS "
+                     f"FOR ()-[r:{rel_type}]-() ON (r.{prop})")
     # Search: one Lucene full-text index; service.search queries its folded searchText
     # with quoted prefix terms built from folded words only (queries.fulltext_query).
     # 'standard-no-stop-words': 'and', 'of', 'the' are words of names too (the 'standard' and

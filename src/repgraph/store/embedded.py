@@ -256,6 +256,9 @@ class EmbeddedStore(GraphStore):
                 if "FULLTEXT" in stmt.upper() or "TEXT INDEX" in stmt.upper():
                     skipped.append(f"{stmt} (GraphQLite has no text indexes; search reads the FTS5 table {fulltext_sqlite.TABLE})")
                     continue
+                if "FOR ()-[" in stmt:
+                    skipped.append(f"{stmt} (GraphQLite has no relationship property indexes)")
+                    continue
                 if stmt.upper().startswith("DROP INDEX"):
                     skipped.append(f"{stmt} (a Neo4j index of an earlier version)")
                     continue
