@@ -112,10 +112,8 @@ def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20,
     if label is not None:
         Q.checked_label(label)
     levels = sorted(visible) if visible is not None else None
-    if store.sorts_in_database:
-        total, rows = _search_ranked_in_database(store, words, label, levels, limit, offset)
-    else:
-        total, rows = _search_ranked_here(store, words, label, levels, limit, offset)
+    answered = store.search_page(words, label, levels, limit, offset)
+    total, rows = answered if answered is not None else _search_ranked_here(store, words, label, levels, limit, offset)
     # aliases, confidentiality and citations of the page's hits: one anchored read each
     props = {r["id"]: r["props"] for r in each(store, Q.ENTITY, [r["id"] for r in rows])}
     titles = _source_titles(store, _cited_sources(*(p.get("citations") for p in props.values())))
@@ -128,18 +126,6 @@ def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20,
     return SearchPage(query=q, total=total, limit=limit, offset=offset, items=items)
 
 
-def _search_ranked_in_database(store, words, label, levels, limit, offset) -> tuple[int, list[dict]]:
-    """Neo4j: filter, rank, order and page the index's candidates in Cypher
-    (:data:`~repgraph.queries.SEARCH_PAGE`, one round trip): at 100k persons a short
-    prefix has thousands of candidates, and the driver decodes ~50 µs a row."""
-    folded = " ".join(words)
-    page = store.read(Q.SEARCH_PAGE, {
-        "query": Q.fulltext_query(words), "label": label, "levels": levels,
-        "exact": f"|{folded}|", "prefix": f"|{folded}", "word": f" {folded}", "skip": offset, "limit": limit,
-    })[0]
-    return page["total"], [{**h, "label": primary_label(h.pop("labels"))} for h in page["page"]]
-
-
 def _search_rank(search_text: str, folded: str) -> int:
     if f"|{folded}|" in search_text:
         return 0
@@ -150,8 +136,10 @@ def _search_rank(search_text: str, folded: str) -> int:
 
 def _search_ranked_here(store, words, label, levels, limit, offset) -> tuple[int, list[dict]]:
     """Candidates from the store's full-text index (``GraphStore.search_candidates``),
-    filtered, ranked, ordered and paged here: the embedded store's path (the same order
-    as :data:`~repgraph.queries.SEARCH_PAGE`)."""
+    filtered, ranked, ordered and paged here: the reference order. Both backends answer
+    the same in their database (``GraphStore.search_page``: Cypher on Neo4j, SQL on the
+    embedded store, faster when a short prefix has thousands of candidates); the
+    conformance tests hold the three equal."""
     folded = " ".join(words)
     hits = []
     for r in store.search_candidates(words):

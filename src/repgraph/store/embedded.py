@@ -236,6 +236,15 @@ class EmbeddedStore(GraphStore):
             except sqlean.Error as exc:
                 raise StoreError(f"embedded store refused a search: {exc}") from exc
 
+    def search_page(self, words, label, levels, limit, offset):
+        # ranked and paged in SQL: at 100k persons a common prefix has thousands of
+        # candidates, and building them as Python rows cost most of the answer
+        with self._lock:
+            try:
+                return fulltext_sqlite.page(self._db.sqlite_connection, words, label, levels, limit, offset)
+            except sqlean.Error as exc:
+                raise StoreError(f"embedded store refused a search: {exc}") from exc
+
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         with self._lock:

@@ -70,6 +70,35 @@ FROM {TABLE} f
 WHERE {TABLE} MATCH :match
 """
 
+#: One page of hits, filtered, ranked and ordered in SQL: the same order as service.search's
+#: Python ranking and Neo4j's SEARCH_PAGE (the conformance tests hold the three equal).
+#: BINARY collation orders names by code point, as Python and Neo4j do. ``total`` rides on
+#: every row (a window count).
+_PAGE = f"""
+WITH hits AS (
+  SELECT f.words AS words,
+         (SELECT value FROM node_props_text WHERE node_id = f.rowid AND key_id = :id) AS id,
+         (SELECT value FROM node_props_text WHERE node_id = f.rowid AND key_id = :name) AS name,
+         (SELECT value FROM node_props_text WHERE node_id = f.rowid AND key_id = :confidentiality) AS confidentiality,
+         (SELECT min(label) FROM node_labels WHERE node_id = f.rowid AND label <> 'Entity') AS label
+  FROM {TABLE} f
+  WHERE {TABLE} MATCH :match
+), visible AS (
+  SELECT id, label, name,
+         CASE WHEN instr(words, :exact) > 0 THEN 0
+              WHEN instr(words, :prefix) > 0 OR instr(words, :word) > 0 THEN 1
+              ELSE 2 END AS rank,
+         CASE label WHEN 'Person' THEN 0 WHEN 'Organization' THEN 1 ELSE 2 END AS kind
+  FROM hits
+  WHERE (:label IS NULL OR label = :label)
+    AND (:levels IS NULL OR confidentiality IN (SELECT value FROM json_each(:levels)))
+)
+SELECT id, label, name, rank, count(*) OVER () AS total
+FROM visible
+ORDER BY rank, kind, name, id
+LIMIT :limit OFFSET :offset
+"""
+
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -124,6 +153,25 @@ def _recompute_search_text(conn) -> None:
         [(search_text([name or "", *(json.loads(aliases) if aliases else [])]), nid, keys["searchText"])
          for nid, name, aliases in rows],
     )
+
+
+def page(conn, words: Sequence[str], label: str | None, levels: Sequence[str] | None, limit: int,
+         offset: int) -> tuple[int, list[Row]]:
+    """(total, one page of ``id``, ``label``, ``name``, ``rank``): the candidates filtered by
+    ``label`` and ``levels`` (None: any), ranked and ordered as service.search documents."""
+    keys = dict(conn.execute("SELECT key, id FROM property_keys WHERE key IN ('id', 'name', 'confidentiality')").fetchall())
+    folded = " ".join(words)
+    params = {"match": match_expression(words), "id": keys.get("id", -1), "name": keys.get("name", -1),
+              "confidentiality": keys.get("confidentiality", -1), "label": label,
+              "levels": None if levels is None else json.dumps(list(levels)),
+              "exact": f"|{folded}|", "prefix": f"|{folded}", "word": f" {folded}", "limit": limit, "offset": offset}
+    rows = conn.execute(_PAGE, params).fetchall()
+    if rows:
+        total = rows[0][4]
+    else:  # past the end (or nothing): count alone
+        total = conn.execute(_PAGE, {**params, "limit": 1, "offset": 0}).fetchall()
+        total = total[0][4] if total else 0
+    return total, [{"id": i, "label": lb, "name": n, "rank": r} for i, lb, n, r, _ in rows]
 
 
 def candidates(conn, words: Sequence[str]) -> list[Row]:

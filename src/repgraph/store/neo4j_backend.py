@@ -10,6 +10,7 @@ import neo4j
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 from neo4j.graph import Node, Relationship
 
+from ..schema import primary_label
 from .base import GraphStore, Row, StoreError, Transaction
 
 #: rows per UNWIND batch on writes
@@ -123,6 +124,17 @@ class Neo4jStore(GraphStore):
         from .. import queries as Q
 
         return self.read(Q.SEARCH_CANDIDATES, {"query": Q.fulltext_query(words)})
+
+    def search_page(self, words, label, levels, limit, offset):
+        from .. import queries as Q
+
+        folded = " ".join(words)
+        page = self.read(Q.SEARCH_PAGE, {
+            "query": Q.fulltext_query(words), "label": label, "levels": None if levels is None else list(levels),
+            "exact": f"|{folded}|", "prefix": f"|{folded}", "word": f" {folded}", "skip": offset, "limit": limit,
+        })[0]
+        return page["total"], [{"id": h["id"], "label": primary_label(h["labels"]),
+                                "name": h["name"], "rank": h["rank"]} for h in page["page"]]
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
