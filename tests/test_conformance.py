@@ -96,6 +96,8 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
     "ENTITY": [{"id": "p-defender-alpha"}, {"id": "inc-alpha-detention"}, {"id": EVERY_ID}, {"id": "no-such-id"}],
     "NEIGHBOURS": [{"id": "p-defender-alpha"}, {"id": EVERY_ID}],
     "GUILT_BY_ASSOCIATION": [{"defenderId": None}, {"defenderId": "p-defender-alpha"}],
+    "DIRECT_LINKS_COUNT": [{}],
+    "COMMAND_LINKS_COUNT": [{"perpetratorId": None, "incidentType": None}],
     "PERPETRATIONS": [{}],
     "PERPETRATIONS_OF": [{"id": "p-agent-gamma"}, {"id": "org-fake-police"}, {"id": EVERY_ID}],
     "VICTIMS": [{}],

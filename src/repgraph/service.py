@@ -247,7 +247,10 @@ def officials_cases_page(store: GraphStore, official_id: str | None, incident_ty
     one-statement join took GraphQLite 59 s at 10k). Conformance covers both paths."""
     if store.sorts_in_database:
         params = {"perpetratorId": official_id, "incidentType": incident_type, "skip": offset, "limit": limit}
-        total = store.read(Q.OFFICIALS_CASES_COUNT, params)[0]["total"]
+        if official_id is None and incident_type is None:  # the count store answers the direct half
+            total = store.read(Q.DIRECT_LINKS_COUNT)[0]["total"] + store.read(Q.COMMAND_LINKS_COUNT, params)[0]["total"]
+        else:
+            total = store.read(Q.OFFICIALS_CASES_COUNT, params)[0]["total"]
         rows = store.read(Q.OFFICIALS_CASES_PAGE, params)
         for r in rows:
             r["perpetratorLabel"] = primary_label(r.pop("perpetratorLabels"))
