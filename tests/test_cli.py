@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -36,9 +37,10 @@ def test_demo_prints_the_headline_answers(demo_run):
     out = proc.stdout
     # both named defenders went to Colombia
     assert "│ Colombia │         2 │ Luis Peche, Yendri Velásquez" in out
-    # the half-year figures, with their quotes
-    assert "recorded 7 cases of defenders who left the country" in out
-    assert "28 defenders migrated forcibly in the second half" in out
+    # the half-year figures, with their quotes (a quote wraps inside its cell: read the cells' text)
+    cells = " ".join(re.sub(r"[\s│]+", " ", out).split())
+    assert "recorded 7 cases of defenders who left the country" in cells
+    assert "28 defenders migrated forcibly in the second half" in cells
     assert "Operation Tun-Tun" in out
     # no invented relatives: the report's own sentence instead
     assert "The report names no family member" in out
@@ -115,8 +117,12 @@ def test_schema_command_prints_the_json_schema():
 
 
 def test_missing_folder_for_db_is_a_clear_error(tmp_path):
-    proc = run("stats", "--db", tmp_path / "no" / "such" / "x.db", check=False)
-    assert proc.returncode == 1 and "does not exist" in proc.stderr
+    db = tmp_path / "no" / "such" / "x.db"
+    proc = run("stats", "--db", db, check=False)
+    assert proc.returncode == 2 and f"no embedded store at {db}" in proc.stderr
+    proc = run("ingest", SYNTHETIC, "--db", db, check=False)
+    assert proc.returncode == 1 and f"folder {db.parent} does not exist" in proc.stderr
+    assert not (tmp_path / "no").exists()
 
 
 def test_query_parameters_are_checked_like_the_api(tmp_path):

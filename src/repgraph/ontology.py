@@ -112,6 +112,7 @@ class SourceKind(StrEnum):
     media = "media"
     official_document = "official_document"
     international_body = "international_body"
+    dataset = "dataset"  # a compiled dataset, e.g. an FtM dataset of OpenSanctions or Aleph
 
 
 class TargetBasis(StrEnum):
@@ -268,10 +269,16 @@ class Model(BaseModel):
     )
 
 
+Id = Annotated[
+    str,
+    Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:\-]*$", description="stable string id"),
+]
+
+
 class Citation(Model):
     """One piece of support for an element: a source, the supporting quote, the page."""
 
-    source: str = Field(min_length=1, max_length=200, description="id of a Source node")
+    source: Id = Field(description="id of a Source node")
     quote: str = Field(min_length=1, max_length=MAX_TEXT, description="verbatim supporting text")
     page: str | None = Field(default=None, description="page or section, where known")
 
@@ -338,12 +345,6 @@ class Element(Model):
         return data
 
 
-Id = Annotated[
-    str,
-    Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:\-]*$", description="stable string id"),
-]
-
-
 class NameType(StrEnum):
     """What another name of a node is: ``alias`` (any other name), ``nickname``,
     ``spelling`` (the same name written otherwise), ``former_name``."""
@@ -389,7 +390,8 @@ class NodeBase(Element):
     def to_properties(self) -> dict[str, Any]:
         data = super().to_properties()
         data["aliases"] = self.alias_names
-        data["aliasTypes"] = self.alias_types
+        if self.aliases:
+            data["aliasTypes"] = self.alias_types
         return data
 
 
@@ -411,6 +413,19 @@ def search_words(text: str) -> list[str]:
 
 
 _WORD = re.compile(r"[a-z0-9]+")
+
+
+_QUOTED = re.compile(r'“\s*([^”]{1,60}?)\s*”|"\s*([^"]{1,60}?)\s*"|«\s*([^»]{1,60}?)\s*»|‘\s*([^’]{1,60}?)\s*’')
+
+
+def nicknames(name: str) -> list[str]:
+    """Quoted nicknames in a name: ``Nicolás “Nico” Ejemplo`` -> ``["Nico"]``."""
+    return [next(g for g in m if g).strip() for m in _QUOTED.findall(name) if any(m)]
+
+
+def without_nicknames(name: str) -> str:
+    """The name with its quoted nicknames removed: ``Nicolás Ejemplo``."""
+    return " ".join(_QUOTED.sub(" ", name).split())
 
 
 def search_text(names: list[str]) -> str:
@@ -480,7 +495,16 @@ class Person(NodeBase):
 
     def to_properties(self) -> dict[str, Any]:
         data = super().to_properties()
-        data["identifiers"] = [f"{i.scheme}:{i.value}" for i in self.identifiers]
+        # a quoted nickname in the name ("Nicolás “Nico” Ejemplo") is an alias of type nickname
+        extra = [n for n in nicknames(self.name) if n not in data["aliases"]]
+        if extra:
+            data["aliases"] = [*data["aliases"], *extra]
+            data["aliasTypes"] = [*data.get("aliasTypes", []), *(["nickname"] * len(extra))]
+            data["searchText"] = search_text([self.name, *data["aliases"]])
+        if self.identifiers:
+            data["identifiers"] = [f"{i.scheme}:{i.value}" for i in self.identifiers]
+        else:
+            data.pop("identifiers", None)
         if self.birth_date:
             data["birthDatePrecision"] = date_bounds(self.birth_date)[2].value
         return data
@@ -736,7 +760,7 @@ class RelationshipBase(Element):
         default = f"{self.type_name}:{self.from_}:{self.to}"
         if self.id is None:
             self.id = default
-        elif not self.id.startswith(default + ":"):
+        elif self.id != default and not self.id.startswith(default + ":"):
             # An id names one relationship between these two ends; an arbitrary id could be
             # reused in another file for other ends and leave two relationships with one id.
             raise ValueError(f"a {self.type_name} id is TYPE:from:to, optionally with a suffix "
@@ -1098,7 +1122,16 @@ CLAIM_TYPES = frozenset(CLAIM_REASONS)
 
 
 class DatasetInfo(Model):
-    name: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_\-]*$")
+    """The dataset a case file is: its ``name`` owns every statement the file makes.
+
+    A second file with another name adds its statements about the same ids (names and
+    aliases, citations, roles, identifiers accumulate; on other properties the
+    earliest-ingested dataset's value is shown and a disagreement is kept as a conflict).
+    Re-ingesting a file with the same name replaces that dataset's statements: what it no
+    longer says disappears. ``repgraph retract NAME`` removes them."""
+
+    name: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_\-]*$",
+                      description="owns the file's statements: re-ingesting a file with this name replaces them")
     title: str
     description: str | None = None
     synthetic: bool = Field(default=False, description="true for test/benchmark data with fake names")

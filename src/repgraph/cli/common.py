@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -15,7 +16,7 @@ from rich.markup import escape
 
 from ..config import get_settings
 from ..disclosure import disclose
-from ..store import GraphStore, StoreError, open_store
+from ..store import GraphStore, StoreError, StoreMissing, open_store
 
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)  # error lines stay whole for grep and logs
@@ -34,16 +35,37 @@ class OutputFormat(str, Enum):
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")]
 
 
+def terminal_text(value: str) -> str:
+    """A command-line value as the user typed it, also under a non-UTF-8 locale.
+
+    With ``LANG=C`` Python decodes arguments as ASCII and keeps other bytes as surrogate
+    escapes, so ``q=velásquez`` would search for "vel\\udcc3\\udca1squez" and find nothing.
+    The bytes are re-read as UTF-8 when they are UTF-8; otherwise the value is unchanged.
+    (Not for file paths: those must stay in the file system's encoding.)
+    """
+    try:
+        return os.fsencode(value).decode("utf-8")
+    except (UnicodeDecodeError, UnicodeEncodeError):
+        return value
+
+
 def print_error(problem: object) -> None:
     """One red ``error:`` line on stderr; the text is data, never rich markup."""
     err_console.print(f"[red]error:[/] {escape(str(problem))}")
 
 
 @contextmanager
-def store_for(db: Path | None) -> Iterator[GraphStore]:
-    """Open the configured store; on failure print the reason and exit 1."""
+def store_for(db: Path | None, create: bool = False) -> Iterator[GraphStore]:
+    """Open the configured store; on failure print the reason and exit 1.
+
+    Only commands that write pass ``create=True``: for every other command a store that
+    does not exist is an error naming the path (exit 2), and no file is left behind.
+    """
     try:
-        store = open_store(get_settings(db=db))
+        store = open_store(get_settings(db=db), create=create)
+    except StoreMissing as exc:
+        print_error(exc)
+        raise typer.Exit(2) from None
     except (StoreError, ValueError) as exc:
         print_error(exc)
         raise typer.Exit(1) from None

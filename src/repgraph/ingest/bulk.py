@@ -41,15 +41,25 @@ class _BulkTx(Transaction):
 
     def __init__(self, store):
         self._store = store
+        self._created = [0, 0]
+
+    def _count(self, created: tuple[int, int]) -> None:
+        self._created[0] += created[0]
+        self._created[1] += created[1]
 
     def run(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
-        return self._store.run_autocommit(query, params or {})
+        rows, created = self._store.run_autocommit(query, params or {})
+        self._count(created)
+        return rows
 
     def run_many(self, query: str, rows: Sequence[dict[str, Any]]) -> None:
         from ..store.neo4j_backend import in_transactions
 
         if rows:
-            self._store.run_autocommit(in_transactions(query, ROWS_PER_TRANSACTION), {"batch": list(rows)})
+            self._count(self._store.run_autocommit(in_transactions(query, ROWS_PER_TRANSACTION), {"batch": list(rows)})[1])
+
+    def created(self) -> tuple[int, int]:
+        return self._created[0], self._created[1]
 
 
 class BulkNeo4j(GraphStore):
@@ -73,6 +83,11 @@ class BulkNeo4j(GraphStore):
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         yield _BulkTx(self._store)
+
+    def write(self, work):
+        # no retry: the batches already committed stay (see the module doc); MERGE makes
+        # running the ingest again the way to finish
+        return work(_BulkTx(self._store))
 
     def apply_schema(self, statements):
         return self._store.apply_schema(statements)

@@ -125,6 +125,9 @@ def ensure(conn) -> bool:
         return False
     conn.execute("BEGIN IMMEDIATE")
     try:
+        if exists(conn):  # another process built it while this one waited for the lock
+            conn.execute("COMMIT")
+            return False
         conn.execute(_CREATE_TABLE)
         _recompute_search_text(conn)
         conn.execute(f"INSERT INTO {TABLE} (rowid, words) SELECT node_id, value FROM node_props_text WHERE key_id = {_KEY}")
