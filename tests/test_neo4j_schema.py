@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from repgraph import queries as Q
 from repgraph.ingest import ingest_case_file
 from repgraph.schema import SCHEMA_PATH, read_schema_file, render_schema, schema_statements
 from repgraph.store import StoreError

@@ -548,17 +548,17 @@ ORDER BY count DESC, key
 """
 
 #: One page of defenders' exile records (Neo4j's path), in :data:`EXILE_RECORDS`' order
-#: made total (country, person, date, route, via); ``$roles``, ``$skip``, ``$limit``.
+#: (country, person, date, id); ``$roles``, ``$skip``, ``$limit``.
 EXILE_RECORDS_PAGE = """
 MATCH (p:Person)-[e:EXILED_TO]->(c:Country)
 WHERE any(r IN p.roles WHERE r IN $roles)
 WITH p, e, c
-ORDER BY c.name, p.id, coalesce(e.date, ''), coalesce(e.route, ''), coalesce(e.via, '')
+ORDER BY c.name, p.id, coalesce(e.date, ''), e.id
 SKIP $skip
 LIMIT $limit
 RETURN p.id AS personId, p.name AS person, p.roles AS roles, p.confidentiality AS confidentiality, c.id AS countryId,
        c.name AS country, c.confidentiality AS countryConfidentiality, e.date AS date, e.halfYear AS halfYear, e.route AS route, e.via AS via,
-       e.citations AS citations
+       e.citations AS citations, e.id AS id
 """
 
 #: How many records :data:`EXILE_RECORDS_PAGE` pages through; ``$roles``.

@@ -404,7 +404,7 @@ def exile_flows(store: GraphStore, by: Literal["country", "period", "route"] = "
     by half-year (``2024-H2``; ``unknown`` when the date does not say) or by route, from
     individual EXILED_TO records; beside them every sourced Statistic, so the individual
     records can be compared with the reported aggregates. Groups sorted by count desc, key;
-    every group's persons and every record (records by country, person, date, route)."""
+    every group's persons and every record (records by country, person, date, id)."""
     return exile_flows_page(store, by, ALL, 0, ALL, 0)[0]
 
 
@@ -429,7 +429,7 @@ def exile_flows_page(store: GraphStore, by: Literal["country", "period", "route"
         rows = store.read(Q.EXILE_RECORDS_PAGE, params)
     else:
         rows = [r for r in store.read(Q.EXILE_RECORDS) if set(r["roles"] or ()) & set(DEFENDER_ROLES)]
-        rows.sort(key=lambda r: (r["country"] or "", r["personId"], r["date"] or "", r["route"] or "", r["via"] or ""))
+        rows.sort(key=lambda r: (r["country"] or "", r["personId"], r["date"] or "", r.get("id") or ""))
         key_of = {
             "country": lambda r: r["country"] or r["countryId"],
             "period": lambda r: r["halfYear"] or "unknown",
