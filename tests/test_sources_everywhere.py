@@ -27,7 +27,7 @@ def _objects(value, where="$"):
     if isinstance(value, dict):
         yield where, value
         for k, v in value.items():
-            if k != "properties":  # the element's own stored properties, not elements
+            if k not in ("properties", "values"):  # an element's (or a statement's) property values, not elements
                 yield from _objects(v, f"{where}.{k}")
     elif isinstance(value, list):
         for i, v in enumerate(value):
@@ -38,7 +38,7 @@ def _problems(body) -> list[str]:
     """Elements without a confidentiality, or stating facts without a citations list."""
     out = []
     for where, obj in _objects(body):
-        if "quote" in obj and "source" in obj:  # a citation itself
+        if "quote" in obj and "source" in obj or "dataset" in obj and "values" in obj:  # a citation, a dataset's statement
             continue
         is_element = "id" in obj and ("name" in obj or "label" in obj or "type" in obj)
         states = is_element and not set(obj) <= {"id", "label", "name", "confidentiality"}  # more than a reference

@@ -28,7 +28,7 @@ def search_entities(
     """Ranked: exact name or alias (rank 0), then names starting with the query (1), then
     other matches (2); ties by name and id. Each hit carries its citations. Matches and
     ``total`` are those of what the caller may see (protected names never match)."""
-    return S.search(store, q, type, limit, offset, viewer)
+    return S.search(store, q, type, limit, offset, viewer=viewer)
 
 
 @router.get("/{entity_id}", response_model=EntityOut, responses=NOT_FOUND,
