@@ -287,8 +287,11 @@ class Redactor:
 
     def may_touch_protected_names(self, folded_tokens: list[str]) -> bool:
         """Whether a search for these words could match inside a protected name (then the
-        names must be masked before matching; otherwise masking changes no match)."""
-        return any(t in self._name_blob or "protected" in t or "withheld" in t for t in folded_tokens)
+        names must be masked before matching; otherwise masking changes no match). A word
+        of digits only does not count: it could at most match a number inside a masked
+        name (a public incident named after a protected person would still be found by
+        that number, never by a word of the name)."""
+        return any((not t.isdigit() and t in self._name_blob) or "protected" in t or "withheld" in t for t in folded_tokens)
 
     def hides_relationship(self, rel_id: str | None, level: str | None = None, *ends: str) -> bool:
         """The relationship is above the clearance, or touches a hidden node."""
