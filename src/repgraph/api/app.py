@@ -11,7 +11,7 @@ from ..config import Settings, get_settings
 from ..store import GraphStore
 from . import errors
 from .deps import StoreProvider
-from .routes import analytics, entities, graph, health, incidents, queries, stats, viz
+from .routes import accountability, analytics, entities, graph, health, incidents, queries, stats, viz
 
 DESCRIPTION = """
 Sourced facts on state repression networks: who was targeted, by whom, under which law,
@@ -39,4 +39,6 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     errors.install(app)
     for module in (health, entities, queries, incidents, stats, graph, viz, analytics):
         app.include_router(module.router)
+    app.include_router(accountability.queries)
+    app.include_router(accountability.persons)
     return app

@@ -19,6 +19,9 @@ def _quote(citations) -> str:
     return "\n".join(f"“{c.quote}” [{c.source}]" for c in citations[:2])
 
 
+from .render_accountability import render_accountability  # noqa: E402
+
+
 def render_result(name: str, result) -> None:
     """Print one named query's answer as a table (after disclosure)."""
     result = disclose(result)
@@ -62,6 +65,8 @@ def render_result(name: str, result) -> None:
         console.print(t)
     elif name in ("laws", "operations"):
         render_with_incidents(name, result)
+    elif render_accountability(name, result):
+        pass
     else:  # pragma: no cover
         console.print(result)
 
