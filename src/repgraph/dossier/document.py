@@ -103,7 +103,7 @@ def build_document(d: Dossier) -> Document:
     doc.add("h2", "2. Posts over time")
     if d.posts:
         doc.add("table", header=["post", "organization", "dates (precision)", "confidence"], rows=[
-            [[p.position.name or p.position.id, *(["  (head)"] if p.is_head else []), *doc.cite(p.citations)],
+            [[p.position.name or p.position.id, *([" (head)"] if p.is_head else []), *doc.cite(p.citations)],
              [_name(p.organization)], [p.dates], [_conf(p.confidence)]] for p in d.posts])
     else:
         doc.add("p", lines=[["No post is recorded."]])
@@ -174,8 +174,8 @@ def build_document(d: Dossier) -> Document:
     else:
         doc.add("p", lines=[["No sanction is recorded."]])
     gap = d.sanctions_gap
-    doc.add("p", lines=[[Strong(f"Gap as of {gap.date}: "),
-                         f"in force by {', '.join(gap.in_force_by) or 'none'}; not by {', '.join(gap.not_by) or 'none'}."]])
+    doc.add("p", lines=[[Strong(f"Gap as of {gap.date}:"),
+                         f" in force by {', '.join(gap.in_force_by) or 'none'}; not by {', '.join(gap.not_by) or 'none'}."]])
 
     # 8 relatives and associates
     doc.add("h2", "7. Relatives and associates")
