@@ -344,16 +344,53 @@ Id = Annotated[
 ]
 
 
+class NameType(StrEnum):
+    """What another name of a node is: ``alias`` (any other name), ``nickname``,
+    ``spelling`` (the same name written otherwise), ``former_name``."""
+
+    alias = "alias"
+    nickname = "nickname"
+    spelling = "spelling"
+    former_name = "former_name"
+
+
+class TypedName(Model):
+    """Another name with its type: ``{name: "Nico", type: nickname}``."""
+
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    type: NameType = NameType.alias
+
+
 class NodeBase(Element):
-    """A node: a stable string ``id`` and a ``name``; aliases feed search."""
+    """A node: a stable string ``id`` and a ``name``; aliases feed search.
+
+    ``aliases`` items are plain strings (type ``alias``) or ``{name, type}``; stored as
+    ``aliases`` (the names) and ``aliasTypes`` (their types, same order)."""
 
     label: ClassVar[str]
     id: Id
     name: str = Field(min_length=1, max_length=MAX_NAME)
-    aliases: list[Annotated[str, Field(min_length=1, max_length=MAX_NAME)]] = Field(default_factory=list, max_length=100)
+    aliases: list[Annotated[str, Field(min_length=1, max_length=MAX_NAME)] | TypedName] = Field(
+        default_factory=list, max_length=100,
+        description="other names: a string, or {name, type} with type alias | nickname | spelling | former_name",
+    )
+
+    @property
+    def alias_names(self) -> list[str]:
+        return [a if isinstance(a, str) else a.name for a in self.aliases]
+
+    @property
+    def alias_types(self) -> list[str]:
+        return ["alias" if isinstance(a, str) else NameType(a.type).value for a in self.aliases]
 
     def derived_properties(self) -> dict[str, Any]:
-        return {"searchText": search_text([self.name, *self.aliases])}
+        return {"searchText": search_text([self.name, *self.alias_names])}
+
+    def to_properties(self) -> dict[str, Any]:
+        data = super().to_properties()
+        data["aliases"] = self.alias_names
+        data["aliasTypes"] = self.alias_types
+        return data
 
 
 def fold(text: str) -> str:
@@ -369,11 +406,52 @@ def search_text(names: list[str]) -> str:
 # --------------------------------------------------------------------------- nodes
 
 
+class IdentifierScheme(StrEnum):
+    """Kinds of identifier a person carries: national id (cédula), passport, sanctions-list ids."""
+
+    cedula = "cedula"
+    passport = "passport"
+    ofac_list_id = "ofac_list_id"
+    eu_list_id = "eu_list_id"
+    uk_list_id = "uk_list_id"
+    ca_list_id = "ca_list_id"
+    other = "other"
+
+
+class Identifier(Model):
+    """An identifier with its scheme, e.g. ``{scheme: cedula, value: "V-1234567"}``;
+    stored as the string ``scheme:value`` in ``identifiers``. Identifiers feed matching."""
+
+    scheme: IdentifierScheme
+    value: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v),
+                     Field(min_length=1, max_length=200)]
+
+
+def country_code(value: Any) -> Any:
+    """ISO 3166-1 alpha-2 code (upper case) of a code or an English/Spanish country name
+    (``"ve"``, ``"Venezuela"``, ``"Venezuelan"`` -> ``"VE"``); ValueError if unknown."""
+    if not isinstance(value, str) or not value.strip():
+        return value
+    from rigour.territories import get_territory, lookup_territory
+
+    text = value.strip()
+    found = get_territory(text) if len(text) == 2 else lookup_territory(text)
+    if found is None or len(found.code) != 2 or not found.is_country:
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (e.g. VE, CO) nor a country name")
+    return found.code.upper()
+
+
+CountryCode = Annotated[str, BeforeValidator(country_code),
+                        Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code (a country name is converted)")]
+
+
 class Person(NodeBase):
     label: ClassVar[str] = "Person"
     node_label: Literal["Person"] = Field(default="Person", alias="label")
     roles: list[PersonRole] = Field(min_length=1)
-    nationality: str | None = None
+    nationality: CountryCode | None = None
+    birth_date: PartialDate | None = Field(default=None, description="YYYY, YYYY-MM or YYYY-MM-DD (precision kept)")
+    identifiers: list[Identifier] = Field(default_factory=list, max_length=100)
     gender: str | None = None
     description: str | None = None
     unnamed: bool = Field(default=False, description="an unnamed counterparty: `name` is a description (e.g. 'an unnamed businessman')")
@@ -382,6 +460,13 @@ class Person(NodeBase):
         if PROTECTED_ROLES.intersection(self.roles):
             return Confidentiality.restricted
         return Confidentiality.public
+
+    def to_properties(self) -> dict[str, Any]:
+        data = super().to_properties()
+        data["identifiers"] = [f"{i.scheme}:{i.value}" for i in self.identifiers]
+        if self.birth_date:
+            data["birthDatePrecision"] = date_bounds(self.birth_date)[2].value
+        return data
 
 
 class Organization(NodeBase):
@@ -1040,6 +1125,11 @@ def case_file_json_schema() -> dict[str, Any]:
     schema["title"] = "repgraph case file"
     return schema
 
+
+#: Bookkeeping labels (not entities, not in case files): a ``Dataset`` node per ingested
+#: case file (id ``dataset:<name>``: which ids it states, its path, when ingested) and a
+#: ``Judgement`` node per reviewed pair of ids (entity resolution). See repgraph.statements.
+BOOKKEEPING_LABELS = ("Dataset", "Judgement")
 
 # Searchable names on every label: the full-text index covers these.
 FULLTEXT_PROPERTIES = ("name", "aliases")
