@@ -130,7 +130,10 @@ def test_unknown_person_is_refused(seed_db):
 
 def test_synthetic_dossier_sections(fixture_store):
     d = build_dossier(fixture_store, "p-dos-general", "2023-01-01")
-    assert [(n.type, n.value) for n in d.identity.names] == [("primary", "Pedro Ejemplo Núñez"), ("alias", "El Ejemplo")]
+    assert [(n.type, n.value) for n in d.identity.names] == [
+        ("primary", "Pedro Ejemplo Núñez"), ("nickname", "El Ejemplo"), ("alias", "Pedro Ejemplo Nunez")]
+    assert (d.identity.birth_date, d.identity.birth_date_precision, d.identity.nationality, d.identity.identifiers) == (
+        "1970-05", "month", ["VE"], [{"scheme": "passport", "value": "FAKE-P-0001"}])
     assert [(p.position.id, p.organization.id, p.dates) for p in d.posts] == [
         ("pos-dos-brigade-cmdr", "org-dos-brigade", "from 2018-01-01 to 2020-06-30"),
         ("pos-dos-army-chief", "org-dos-army", "since at least 2021 (year), end unknown"),
@@ -168,6 +171,8 @@ def test_synthetic_dossier_sections(fixture_store):
 
 def test_synthetic_markdown_footnotes_every_statement(fixture_store):
     md = render(build_dossier(fixture_store, "p-dos-general", "2023-01-01"), "md")
+    assert "- birth date: 1970-05 (month)\n- nationality: VE\n- identifier: passport FAKE-P-0001\n" in md
+    assert "- nickname: **El Ejemplo**\n- alias: **Pedro Ejemplo Nunez**\n" in md
     assert "| Commander of Brigada Ficticia 7 (head)[^1] | Brigada Ficticia 7 | from 2018-01-01 to 2020-06-30 | 0.90 |" in md
     delisting = _footnote_of(md, "Pedro Ejemplo Núñez is removed from the list as of 30 June 2022.")
     assert re.search(r"^\| \*\*eu\*\* \| — \| lifted \| 2020-01-15\[\^\d+\] \| 2022-06-30\[\^%d\] \|" % delisting, md, re.M)
@@ -185,8 +190,9 @@ def test_hostile_names_stay_text(tmp_path):
     from repgraph.schema import schema_statements
 
     text = DOSSIER_FIXTURE.read_text(encoding="utf-8").replace(
-        "name: Pedro Ejemplo Núñez, roles", "name: \"Pedro <script>alert(1)</script> [x](javascript:y) | Núñez\", roles")
+        "    name: Pedro Ejemplo Núñez\n", "    name: \"Pedro <script>alert(1)</script> [x](javascript:y) | Núñez\"\n")
     path = tmp_path / "hostile.yaml"
+    assert text.count("<script>") == 1
     path.write_text(text, encoding="utf-8")
     with EmbeddedStore(tmp_path / "h.db") as st:
         st.apply_schema(schema_statements())

@@ -30,7 +30,7 @@ from .model import (
 #: Stored person properties the identity section shows by name (the rest go to ``other``).
 _IDENTITY_KEYS = {"id", "name", "aliases", "roles", "description", "unnamed", "confidentiality", "confidence",
                   "citations", "sourceIds", "searchText", "notes", "birthDate", "nationality", "nationalities",
-                  "identifiers", "aliasTypes", "names"}
+                  "identifiers", "aliasTypes", "names", "birthDatePrecision"}
 
 LOW, HIGH = "0000-01-01", "9999-12-31"
 
@@ -76,9 +76,11 @@ def _identity(props: dict[str, Any], citer: Citer) -> Identity:
             identifiers = json.loads(identifiers)
         except ValueError:
             identifiers = [{"value": identifiers}]
-    identifiers = [i if isinstance(i, dict) else {"value": i} for i in identifiers]
+    identifiers = [i if isinstance(i, dict) else dict(zip(("scheme", "value"), i.split(":", 1))) if ":" in i else {"value": i}
+                   for i in identifiers]  # stored as "scheme:value"
     return Identity(
         names=names, roles=props.get("roles") or [], birth_date=props.get("birthDate"),
+        birth_date_precision=props.get("birthDatePrecision"),
         nationality=[nationality] if isinstance(nationality, str) else list(nationality),
         identifiers=identifiers, description=props.get("description"), unnamed=bool(props.get("unnamed")),
         other={k: v for k, v in sorted(props.items()) if k not in _IDENTITY_KEYS and not k.startswith("valid")},

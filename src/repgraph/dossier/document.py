@@ -89,10 +89,11 @@ def build_document(d: Dossier) -> Document:
     if idt.unnamed:
         lines.append(["unnamed: the name is a description given by the source"])
     lines.append([f"roles: {', '.join(idt.roles) or '—'}"])
-    lines.append([f"birth date: {idt.birth_date or 'not stated'}"])
+    precision = f" ({idt.birth_date_precision})" if idt.birth_date and idt.birth_date_precision not in (None, "day") else ""
+    lines.append([f"birth date: {idt.birth_date or 'not stated'}{precision}"])
     lines.append([f"nationality: {', '.join(idt.nationality) or 'not stated'}"])
     for ident in idt.identifiers:
-        lines.append(["identifier: " + ", ".join(f"{k} {v}" for k, v in ident.items() if v is not None)])
+        lines.append(["identifier: " + " ".join(str(v) for v in ident.values() if v is not None)])
     for k, v in idt.other.items():
         lines.append([f"{k}: {v}"])
     if idt.description:

@@ -33,6 +33,7 @@ class Identity(BaseModel):
     names: list[NameEntry]
     roles: list[str] = Field(default_factory=list)
     birth_date: str | None = None
+    birth_date_precision: str | None = Field(default=None, description="day | month | year")
     nationality: list[str] = Field(default_factory=list)
     identifiers: list[dict[str, Any]] = Field(default_factory=list)
     description: str | None = None
