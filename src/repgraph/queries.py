@@ -205,12 +205,12 @@ _COMMAND_LINKS = """
 #: persons against 2.5 s for collecting every link into one list and slicing it.
 OFFICIALS_CASES_PAGE = f"""
 CALL {{{_DIRECT_LINKS}  RETURN x, coalesce(p.role, 'direct') AS role, p.citations AS citations, p.confidence AS confidence, i,
-         null AS viaOrganizationId, null AS viaPositionId
+         null AS viaOrganizationId, null AS viaPositionId, p.id AS linkId
   UNION ALL{_COMMAND_LINKS}  RETURN x, 'command' AS role, h.citations AS citations, h.confidence AS confidence, i,
-         o.id AS viaOrganizationId, pos.id AS viaPositionId
+         o.id AS viaOrganizationId, pos.id AS viaPositionId, h.id AS linkId
 }}
-WITH x, role, citations, confidence, i, viaOrganizationId, viaPositionId
-ORDER BY coalesce(x.name, ''), x.id, coalesce(i.date, ''), i.id, role
+WITH x, role, citations, confidence, i, viaOrganizationId, viaPositionId, linkId
+ORDER BY coalesce(x.name, ''), x.id, coalesce(i.date, ''), i.id, role, coalesce(linkId, '')
 SKIP $skip
 LIMIT $limit
 RETURN x.id AS perpetratorId, x.name AS perpetrator, labels(x) AS perpetratorLabels,
@@ -238,7 +238,7 @@ PERPETRATIONS = """
 MATCH (i:Incident)-[p:PERPETRATED_BY]->(x:Entity)
 RETURN x.id AS perpetratorId, x.name AS perpetrator, labels(x) AS perpetratorLabels,
        x.confidentiality AS perpetratorConfidentiality, p.role AS role, p.citations AS citations,
-       p.confidence AS confidence,
+       p.confidence AS confidence, p.id AS linkId,
        i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
        i.dateFrom AS dateFrom, i.dateTo AS dateTo
 """
@@ -248,7 +248,7 @@ PERPETRATIONS_OF = """
 MATCH (i:Incident)-[p:PERPETRATED_BY]->(x:Entity {id: $id})
 RETURN x.id AS perpetratorId, x.name AS perpetrator, labels(x) AS perpetratorLabels,
        x.confidentiality AS perpetratorConfidentiality, p.role AS role, p.citations AS citations,
-       p.confidence AS confidence,
+       p.confidence AS confidence, p.id AS linkId,
        i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
        i.dateFrom AS dateFrom, i.dateTo AS dateTo
 """
@@ -265,7 +265,7 @@ HEADS = """
 MATCH (o:Organization)<-[:IN]-(pos:Position {isHead: true})<-[h:HOLDS]-(x:Person)
 RETURN o.id AS organizationId, pos.id AS positionId, x.id AS personId, x.name AS person,
        x.confidentiality AS confidentiality, h.validFrom AS validFrom, h.validTo AS validTo,
-       h.citations AS citations, h.confidence AS confidence
+       h.citations AS citations, h.confidence AS confidence, h.id AS holdsId
 """
 
 #: The incident and its date bounds; ``$id``.

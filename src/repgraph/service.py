@@ -298,9 +298,10 @@ def _official_rows_here(store: GraphStore, official_id: str | None, incident_typ
             if (h["validFrom"] or "0000-01-01") <= p["dateFrom"] and (h["validTo"] or "9999-12-31") >= p["dateTo"]:
                 rows.append({**p, "perpetratorId": h["personId"], "perpetrator": h["person"], "perpetratorLabel": "Person",
                              "perpetratorConfidentiality": h["confidentiality"], "role": "command", "citations": h["citations"],
-                             "confidence": h["confidence"],
+                             "confidence": h["confidence"], "linkId": h["holdsId"],
                              "viaOrganizationId": p["perpetratorId"], "viaPositionId": h["positionId"]})
-    rows.sort(key=lambda r: (r["perpetrator"] or "", r["perpetratorId"], r["date"] or "", r["incidentId"], r["role"]))
+    rows.sort(key=lambda r: (r["perpetrator"] or "", r["perpetratorId"], r["date"] or "", r["incidentId"], r["role"],
+                             r.get("linkId") or ""))  # two links between one incident and one perpetrator
     return rows
 
 
