@@ -182,7 +182,8 @@ def _details(store: GraphStore, incident_ids: list[str], citer: Citer) -> dict[s
 
 
 def _figure(person: EntityRef, posts: list[PostEntry], chain: list[ChainEntry]) -> ChainFigure:
-    nodes: dict[str, FigureNode] = {person.id: FigureNode(id=person.id, label="Person", name=person.name, role="subject", layer=1)}
+    nodes: dict[str, FigureNode] = {person.id: FigureNode(id=person.id, label="Person", name=person.name, role="subject", layer=1,
+                                                          confidentiality=person.confidentiality)}
     edges: list[FigureEdge] = []
     for p in posts:
         nodes.setdefault(p.position.id, FigureNode(id=p.position.id, label="Position", name=p.position.name, role="post", layer=1))
@@ -195,7 +196,8 @@ def _figure(person: EntityRef, posts: list[PostEntry], chain: list[ChainEntry]) 
         if edge not in edges:
             edges.append(edge)
         if c.holder:
-            nodes.setdefault(c.holder.id, FigureNode(id=c.holder.id, label="Person", name=c.holder.name, role="holder", layer=layer))
+            nodes.setdefault(c.holder.id, FigureNode(id=c.holder.id, label="Person", name=c.holder.name, role="holder", layer=layer,
+                                                     confidentiality=c.holder.confidentiality))
             edges.append(FigureEdge(source=c.holder.id, target=c.unit.id, type="HOLDS", valid_from=c.overlap_from, valid_to=c.overlap_to))
     return ChainFigure(nodes=sorted(nodes.values(), key=lambda n: (n.layer, n.role != "subject", n.id)), edges=edges)
 

@@ -143,6 +143,7 @@ class FigureNode(BaseModel):
     label: str | None = None
     name: str | None = None
     role: Literal["subject", "post", "superior", "subordinate", "holder"]
+    confidentiality: str | None = None
     layer: int = Field(description="0 top (superiors) .. 2 bottom (subordinates)")
 
 
