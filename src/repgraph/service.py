@@ -338,7 +338,8 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
     if inc["dateFrom"] is None:
         note = "the incident has no date: no chain of command can be dated, perpetrators only"
     else:
-        for p in perps:
+        # two PERPETRATED_BY links to one perpetrator are two statements, one climb
+        for p in {p["id"]: p for p in perps}.values():
             if p["label"] == "Person":
                 for pos in store.read(Q.POSITIONS_HELD, {"personId": p["id"], **dates}):
                     links.append(ChainLink(level=1, kind="position", entity=EntityRef(id=pos["positionId"], label="Position", name=pos["position"]),
@@ -376,7 +377,8 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
                         seen.add(s["id"])
                         nxt.append((s["id"], s["label"]))
             frontier = nxt
-    links.sort(key=lambda link: (link.level, link.kind, link.below or "", link.entity.id))
+    links.sort(key=lambda link: (link.level, link.kind, link.below or "", link.entity.id, link.role or "",
+                                 tuple(c.quote for c in link.citations)))
     return ResponsibilityChain(
         incident=IncidentRef(id=inc["id"], name=inc["name"], type=inc["type"], date=inc["date"], citations=cites(inc["citations"])),
         date_from=inc["dateFrom"], date_to=inc["dateTo"], victims=victims, links=links, note=note,
