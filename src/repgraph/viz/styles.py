@@ -45,6 +45,8 @@ _CHOSEN_NODES: dict[str, tuple[str, str, str]] = {
     "Source": ("#777777", "square", "source document"),
     "Statistic": ("#B8A000", "hexagon", "sourced aggregate figure"),
     "Sanction": ("#222222", "star", "sanction"),
+    "Proceeding": ("#117733", "square", "proceeding (indictment, conviction, acquittal, UN/IACHR finding)"),
+    "Exculpation": ("#44AA99", "diamond", "exculpatory information (denial, delisting, public break)"),
 }
 
 _FALLBACK_COLORS = ["#44AA99", "#882255", "#117733", "#332288", "#999933", "#661100", "#6699CC"]
@@ -64,6 +66,14 @@ _CHOSEN_EDGES: dict[str, tuple[str, bool, float]] = {
     "EXILED_TO": ("#009E73", False, 2.5),
     "SANCTIONED": ("#222222", False, 1.5),
     "DOCUMENTED_IN": ("#AAAAAA", True, 0.8),
+    "ASSOCIATE_OF": ("#882255", True, 1.5),
+    "ACTING_FOR": ("#661100", False, 1.5),
+    "APPOINTED_BY": ("#332288", False, 1.5),
+    "REMOVED_BY": ("#332288", True, 1.5),
+    "OWNS": ("#999933", False, 2.0),
+    "CONTROLS": ("#999933", True, 2.0),
+    "CONCERNS": ("#117733", False, 1.5),
+    "WEAKENS": ("#44AA99", True, 1.5),
 }
 
 #: Relationships the views draw without storing them.
