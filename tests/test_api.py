@@ -426,11 +426,22 @@ def test_rendered_responses_pass_the_seam_untouched(monkeypatch):
 
 
 def test_store_unreachable_is_503(tmp_path):
-    app = create_app(Settings(REPGRAPH_BACKEND="embedded", REPGRAPH_DB=tmp_path / "missing" / "x.db"))
+    db = tmp_path / "missing" / "x.db"
+    app = create_app(Settings(REPGRAPH_BACKEND="embedded", REPGRAPH_DB=db))
     with TestClient(app) as client:
         r = client.get("/health")
     assert r.status_code == 503
-    assert "folder" in r.json()["detail"] and "does not exist" in r.json()["detail"]
+    assert r.json()["detail"].startswith(f"no embedded store at {db}")
+
+
+def test_missing_store_is_503_and_not_created(tmp_path):
+    """The API never creates a store: a mistyped path answers 503 naming it (issue 8 item 2)."""
+    db = tmp_path / "typo.db"
+    with TestClient(create_app(Settings(REPGRAPH_BACKEND="embedded", REPGRAPH_DB=db))) as client:
+        r = client.get("/entities", params={"q": "velasquez"})
+    assert r.status_code == 503
+    assert str(db) in r.json()["detail"]
+    assert not db.exists()
 
 
 def test_neo4j_down_is_503():

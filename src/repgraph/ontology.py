@@ -111,6 +111,7 @@ class SourceKind(StrEnum):
     media = "media"
     official_document = "official_document"
     international_body = "international_body"
+    dataset = "dataset"  # a compiled dataset, e.g. an FtM dataset of OpenSanctions or Aleph
 
 
 class TargetBasis(StrEnum):
@@ -268,10 +269,16 @@ class Model(BaseModel):
     )
 
 
+Id = Annotated[
+    str,
+    Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:\-]*$", description="stable string id"),
+]
+
+
 class Citation(Model):
     """One piece of support for an element: a source, the supporting quote, the page."""
 
-    source: str = Field(min_length=1, max_length=200, description="id of a Source node")
+    source: Id = Field(description="id of a Source node")
     quote: str = Field(min_length=1, max_length=MAX_TEXT, description="verbatim supporting text")
     page: str | None = Field(default=None, description="page or section, where known")
 
@@ -336,12 +343,6 @@ class Element(Model):
         data["sourceIds"] = sorted({c.source for cites in lists.values() for c in cites})
         data.update(self.derived_properties())
         return data
-
-
-Id = Annotated[
-    str,
-    Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:\-]*$", description="stable string id"),
-]
 
 
 class NameType(StrEnum):
@@ -727,7 +728,7 @@ class RelationshipBase(Element):
         default = f"{self.type_name}:{self.from_}:{self.to}"
         if self.id is None:
             self.id = default
-        elif not self.id.startswith(default + ":"):
+        elif self.id != default and not self.id.startswith(default + ":"):
             # An id names one relationship between these two ends; an arbitrary id could be
             # reused in another file for other ends and leave two relationships with one id.
             raise ValueError(f"a {self.type_name} id is TYPE:from:to, optionally with a suffix "

@@ -22,6 +22,7 @@ def serve(
 
     from ..api import create_app
     from ..config import get_settings
+    from ..store import StoreError, StoreMissing, open_store
 
     try:
         settings = get_settings(db=db)
@@ -29,6 +30,17 @@ def serve(
         reasons = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
         print_error(f"configuration: {reasons}")
         raise typer.Exit(1) from None
+    if settings.backend == "embedded":
+        # A mistyped --db is an error now, not an API answering "nothing found" (Neo4j may
+        # be down at start: the API then answers 503 until it is back).
+        try:
+            open_store(settings).close()
+        except StoreMissing as exc:
+            print_error(exc)
+            raise typer.Exit(2) from None
+        except StoreError as exc:
+            print_error(exc)
+            raise typer.Exit(1) from None
     where = settings.neo4j_uri if settings.backend == "neo4j" else settings.db
     err_console.print(f"repgraph API on http://{host}:{port} ({settings.backend}: {where}); docs at /docs")
     uvicorn.run(create_app(settings), host=host, port=port)

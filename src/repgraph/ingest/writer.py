@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from .. import queries as Q
 from ..ontology import CaseFile, DocumentedIn, RelationshipBase
 from ..store import GraphStore
@@ -21,32 +23,43 @@ Progress = Callable[[int], None]
 
 @dataclass(frozen=True)
 class IngestResult:
-    """What one file wrote: counts of nodes and relationships MERGEd (created or matched)."""
+    """What one file wrote: counts of nodes and relationships MERGEd (created or matched),
+    and of those this ingest created (0 when another run or process had written them)."""
 
     path: str
     dataset: str
     nodes: int
     relationships: int
+    nodes_created: int = 0
+    relationships_created: int = 0
 
     @property
     def elements(self) -> int:
         return self.nodes + self.relationships
 
 
-def _documented_in(case: CaseFile) -> list[RelationshipBase]:
+def _documented_in(case: CaseFile, path: str | Path = "<case>") -> list[RelationshipBase]:
+    """The DOCUMENTED_IN relationships a case's citations imply. Raises :class:`CaseFileError`
+    (located at the citing node) should one not validate: no input reaches a traceback."""
     explicit = {r.id for r in case.relationships}
     out = []
-    for node in case.nodes:
+    for i, node in enumerate(case.nodes):
         if node.label not in DOCUMENTED_LABELS:
             continue
         by_source: dict[str, list] = defaultdict(list)
         for c in node.citations:
             by_source[c.source].append(c)
         for source, cites in sorted(by_source.items()):
-            rel = DocumentedIn.model_validate(
-                {"from": node.id, "to": source, "citations": [c.model_dump() for c in cites],
-                 "confidentiality": node.confidentiality}
-            )
+            try:
+                rel = DocumentedIn.model_validate(
+                    {"from": node.id, "to": source, "citations": [c.model_dump() for c in cites],
+                     "confidentiality": node.confidentiality}
+                )
+            except ValidationError as exc:
+                j = next(k for k, c in enumerate(node.citations) if c.source == source)
+                err = exc.errors()[0]
+                raise CaseFileError(path, err["msg"].removeprefix("Value error, "),
+                                    f"nodes[{i}] (id={node.id})", f"citations[{j}].source") from None
             if rel.id not in explicit:
                 out.append(rel)
     return out
@@ -119,7 +132,7 @@ def write_case(store: GraphStore, case: CaseFile, path: str | Path = "<case>", p
     one transaction. Raises :class:`CaseFileError` (nothing written) on unknown ids or
     wrong labels; a store failure rolls the whole file back."""
     path = Path(path)
-    relationships = [*case.relationships, *_documented_in(case)]
+    relationships = [*case.relationships, *_documented_in(case, path)]
     labels, stored_confidentiality = _resolve_labels(store, case, path, relationships)
     _check_references(case, path, labels)
 
@@ -136,7 +149,8 @@ def write_case(store: GraphStore, case: CaseFile, path: str | Path = "<case>", p
         shape = (rel.type_name, labels[rel.from_], labels[rel.to])
         rels_by_shape[shape].append({"from": rel.from_, "to": rel.to, "id": rel.id, "props": rel.to_properties()})
 
-    with store.transaction() as tx:
+    def work(tx) -> tuple[int, int]:
+        # run again by the store after a transient conflict with a concurrent writer
         for label, rows in nodes_by_label.items():
             tx.run_many(Q.merge_node(label), rows)
             if progress:
@@ -145,7 +159,11 @@ def write_case(store: GraphStore, case: CaseFile, path: str | Path = "<case>", p
             tx.run_many(Q.merge_relationship(rel_type, from_label, to_label), rows)
             if progress:
                 progress(len(rows))
-    return IngestResult(str(path), case.dataset.name, len(case.nodes), len(relationships))
+        return tx.created()
+
+    nodes_created, relationships_created = store.write(work)
+    return IngestResult(str(path), case.dataset.name, len(case.nodes), len(relationships),
+                        nodes_created, relationships_created)
 
 
 def element_count(case: CaseFile) -> int:
