@@ -144,3 +144,20 @@ def test_exculpatory_information_is_tied_to_what_it_weakens(store):
     assert [x.exculpatory for x in other] == [[]]
     assert {k: [x.kind for x in v] for k, v in A.exculpatory_for(store, ["sanc-dos-eu", "sanc-dos-us"]).items()} == {
         "sanc-dos-eu": ["delisting"]}
+
+
+@pytest.mark.parametrize("in_database", [True, False], ids=["cypher-page", "python-join"])
+def test_officials_cases_says_may_have_held_where_a_tenure_is_open(store, in_database, monkeypatch):
+    """The older officials-cases answer marks command links by the same rule (both paths)."""
+    from repgraph import service as S
+
+    if in_database and not store.sorts_in_database:
+        pytest.skip("the Cypher page is Neo4j's path")
+    monkeypatch.setattr(store, "sorts_in_database", in_database)
+    got = {(c.perpetrator.id, c.incident.id): c.certainty for c in S.officials_cases(store) if c.role == "command"
+           and c.incident.id.startswith("inc-dos")}
+    assert got == {  # the old army chief's term (2015-2020) ended before the 2022 killing: no link
+        ("p-dos-general", "inc-dos-raid-2019"): "held",
+        ("p-dos-general", "inc-dos-army-killing-2022"): "may_have_held",
+        ("p-dos-successor", "inc-dos-detention-2021"): "held",
+    }

@@ -205,18 +205,19 @@ _COMMAND_LINKS = """
 #: persons against 2.5 s for collecting every link into one list and slicing it.
 OFFICIALS_CASES_PAGE = f"""
 CALL {{{_DIRECT_LINKS}  RETURN x, coalesce(p.role, 'direct') AS role, p.citations AS citations, p.confidence AS confidence, i,
-         null AS viaOrganizationId, null AS viaPositionId, p.id AS linkId
+         null AS viaOrganizationId, null AS viaPositionId, p.id AS linkId, null AS tenure
   UNION ALL{_COMMAND_LINKS}  RETURN x, 'command' AS role, h.citations AS citations, h.confidence AS confidence, i,
-         o.id AS viaOrganizationId, pos.id AS viaPositionId, h.id AS linkId
+         o.id AS viaOrganizationId, pos.id AS viaPositionId, h.id AS linkId,
+         {{validFrom: h.validFrom, validTo: h.validTo, tenure: h.tenure, asOfDate: h.asOfDate, startQualifier: h.startQualifier}} AS tenure
 }}
-WITH x, role, citations, confidence, i, viaOrganizationId, viaPositionId, linkId
+WITH x, role, citations, confidence, i, viaOrganizationId, viaPositionId, linkId, tenure
 ORDER BY coalesce(x.name, ''), x.id, coalesce(i.date, ''), i.id, role, coalesce(linkId, '')
 SKIP $skip
 LIMIT $limit
 RETURN x.id AS perpetratorId, x.name AS perpetrator, labels(x) AS perpetratorLabels,
        x.confidentiality AS perpetratorConfidentiality, role, citations, confidence,
        i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
-       viaOrganizationId, viaPositionId
+       i.dateFrom AS dateFrom, i.dateTo AS dateTo, viaOrganizationId, viaPositionId, tenure
 """
 
 #: How many links :data:`OFFICIALS_CASES_PAGE` pages through; same parameters (skip and
@@ -265,7 +266,8 @@ HEADS = """
 MATCH (o:Organization)<-[:IN]-(pos:Position {isHead: true})<-[h:HOLDS]-(x:Person)
 RETURN o.id AS organizationId, pos.id AS positionId, x.id AS personId, x.name AS person,
        x.confidentiality AS confidentiality, h.validFrom AS validFrom, h.validTo AS validTo,
-       h.citations AS citations, h.confidence AS confidence, h.id AS holdsId
+       h.citations AS citations, h.confidence AS confidence, h.id AS holdsId,
+       h.tenure AS tenure, h.asOfDate AS asOfDate, h.startQualifier AS startQualifier
 """
 
 #: The incident and its date bounds; ``$id``.

@@ -17,23 +17,16 @@ from .. import queries as Q
 from ..models import EntityRef
 from ..service import NotFound
 from ..store import GraphStore
+from ..tenure import covers
 from .common import Citer, each
 from .evidence import allegations, capped, incident_refs
 from .models import CommandLink, CommandPost, CommandResponsibility, ExculpatoryItem
 
 
 def tenure_covers(post: dict, date_from: str, date_to: str) -> str:
-    """``held`` | ``may_have_held`` | ``ended_before`` | ``began_after`` for a HOLDS row
-    (validFrom, validTo, tenure, asOfDate, startQualifier) and an incident's date bounds."""
-    start, end = post.get("validFrom"), post.get("validTo")
-    if end is not None and end < date_from:
-        return "ended_before"
-    if start is not None and start > date_to and post.get("startQualifier") != "at_least":
-        return "began_after"
-    start_known = start is not None and start <= date_from  # "since at least" X <= date: held since X or earlier
-    end_known = (end is not None and end >= date_to) or (
-        post.get("tenure") == "current" and post.get("asOfDate") is not None and post["asOfDate"] >= date_to)
-    return "held" if start_known and end_known else "may_have_held"
+    """:func:`repgraph.tenure.covers` for a POSTS_OF row and an incident's date bounds."""
+    return covers(post.get("validFrom"), post.get("validTo"), post.get("tenure"), post.get("asOfDate"),
+                  post.get("startQualifier"), date_from, date_to)
 
 
 def _statement(certainty: str, post: dict, date_from: str, date_to: str) -> str:

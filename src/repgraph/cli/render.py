@@ -60,7 +60,8 @@ def render_result(name: str, result) -> None:
         for col in ("perpetrator", "role (confidence)", "incident", "date", "victims"):
             t.add_column(col, overflow="fold")
         for c in result:
-            _row(t, c.perpetrator.name or c.perpetrator.id, f"{c.role} ({c.confidence:g})" if c.confidence is not None else c.role, c.incident.name or c.incident.id,
+            role = c.role + (" (may have held the post then)" if c.certainty == "may_have_held" else "")
+            _row(t, c.perpetrator.name or c.perpetrator.id, f"{role} ({c.confidence:g})" if c.confidence is not None else role, c.incident.name or c.incident.id,
                       c.incident.date or "", ", ".join(v.name or v.id for v in c.victims))
         console.print(t)
     elif name in ("laws", "operations"):
