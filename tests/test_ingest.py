@@ -101,7 +101,7 @@ dataset: {name: clash, title: Clash}
 nodes:
   - {label: Organization, id: p-tiny, name: Not A Person, kind: ngo}
 """)
-    with pytest.raises(CaseFileError, match="is a Person in the store, not a Organization"):
+    with pytest.raises(CaseFileError, match="is a Person in the store, not an Organization"):
         ingest_case_file(empty_store, clash)
 
 
@@ -290,6 +290,6 @@ def test_appointment_post_and_weakened_perpetrator_must_exist(empty_store, tmp_p
   - {label: Person, id: p-u-b, name: Pedro Ejemplo Núñez, roles: [official]}
   - {label: Position, id: pos-u, name: Fake post}""")
     ingest_case_file(empty_store, write(tmp_path, "ok.yaml", base))
-    with pytest.raises(CaseFileError, match="'op-u' is a Operation, not a Position") as err:
+    with pytest.raises(CaseFileError, match="'op-u' is an Operation, not a Position") as err:
         ingest_case_file(empty_store, write(tmp_path, "bad.yaml", base.replace("position: pos-u", "position: op-u")))
     assert err.value.field == "position"
