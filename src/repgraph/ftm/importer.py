@@ -31,9 +31,10 @@ from followthemoney.exc import InvalidData
 from pydantic import ValidationError
 
 from ..ingest.errors import CaseFileError, format_loc
-from ..ingest.writer import STRICTNESS, IngestResult, write_case
+from ..ingest.writer import IngestResult, write_case
 from ..ontology import (MAX_NAME, MAX_TEXT, NODE_MODELS, REL_MODELS, CaseFile, Confidentiality, IncidentType,
                         SanctionAuthority, SourceKind)
+from ..statements import STRICTNESS
 from ..store import GraphStore
 from . import mapping as M
 
