@@ -49,6 +49,36 @@ class SearchPage(BaseModel):
     items: list[SearchHit]
 
 
+class StatedValues(BaseModel):
+    """What one dataset (one case file) states about an element: its values, in case-file
+    form, and the citations it gives for them."""
+
+    dataset: str
+    title: str | None = Field(default=None, description="the dataset's title")
+    values: dict[str, Any] = Field(default_factory=dict)
+    citations: list[CitationOut] = Field(default_factory=list)
+
+
+class DatasetValue(BaseModel):
+    dataset: str
+    value: Any
+
+
+class ValueConflict(BaseModel):
+    """Datasets disagree on a single-valued property: every value with its dataset; the
+    one shown is the earliest-ingested dataset's."""
+
+    property: str
+    shown: Any
+    values: list[DatasetValue]
+
+
+class AliasOut(BaseModel):
+    name: str
+    type: str = Field(description="alias | nickname | spelling | former_name")
+    datasets: list[str] = Field(default_factory=list, description="the datasets stating this name")
+
+
 class RelationshipOut(BaseModel):
     id: str | None = None
     type: str
@@ -56,15 +86,27 @@ class RelationshipOut(BaseModel):
     other: EntityRef
     properties: dict[str, Any] = Field(default_factory=dict)
     citations: list[CitationOut] = Field(default_factory=list)
+    datasets: list[str] = Field(default_factory=list, description="the datasets stating this relationship")
+    conflicts: list[ValueConflict] = Field(default_factory=list)
 
 
 class EntityDetail(BaseModel):
+    """One entity as the graph shows it (``properties``: the projection of every dataset's
+    statements), and where each value comes from: ``provenance`` maps each property to the
+    datasets stating the value shown, ``statements`` lists what each dataset states with
+    its citations, ``conflicts`` the single-valued properties datasets disagree on."""
+
     id: str
     label: str
     name: str | None = None
     properties: dict[str, Any]
     citations: list[CitationOut] = Field(default_factory=list)
     relationships: list[RelationshipOut] = Field(default_factory=list)
+    aliases: list[AliasOut] = Field(default_factory=list)
+    datasets: list[str] = Field(default_factory=list, description="datasets stating this entity, earliest ingested first")
+    provenance: dict[str, list[str]] = Field(default_factory=dict, description="property -> datasets stating the value shown")
+    statements: list[StatedValues] = Field(default_factory=list)
+    conflicts: list[ValueConflict] = Field(default_factory=list)
 
 
 class GuiltByAssociation(BaseModel):
@@ -219,3 +261,25 @@ class StoreStats(BaseModel):
     @property
     def relationship_total(self) -> int:
         return sum(self.relationships.values())
+
+
+class DedupeCandidate(BaseModel):
+    """Two ids that may be one person or organization: for a person to review."""
+
+    a: EntityRef
+    b: EntityRef
+    score: float = Field(description="0..1, see repgraph.matching")
+    reasons: list[str]
+    conflict: str | None = Field(default=None, description="set when a candidate matches two ids judged different: review, never join")
+
+
+class JudgementOut(BaseModel):
+    """A person's recorded decision on a pair of ids: the same entity, or different."""
+
+    a: str
+    b: str
+    verdict: Literal["same", "different"]
+    reason: str | None = None
+    by: str
+    at: str
+    history: list[dict[str, Any]] = Field(default_factory=list, description="earlier judgements on the pair, oldest first")

@@ -9,16 +9,20 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from .. import service as S
 from ..ingest import CaseFileError, load_case_file
+from ..ingest.bulk import BulkNeo4j, parsed_ahead
 from ..ingest.writer import element_count, expand_paths, write_case
 from .. import queries as Q
 from ..ontology import IncidentType, case_file_json_schema
 from ..queries import NAMED_QUERIES
 from ..schema import schema_statements
 from . import app
-from .common import DbOption, FormatOption, OutputFormat, console, err_console, print_error, print_json, store_for
+from .common import (DbOption, FormatOption, OutputFormat, console, err_console, print_error, print_json, store_for,
+                     terminal_text)
+from .resolution import warn_duplicates
 
 #: Files with more elements than this get a progress bar.
 PROGRESS_THRESHOLD = 500
@@ -28,25 +32,37 @@ PROGRESS_THRESHOLD = 500
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Case files (.yaml/.yml/.json) or folders of them.")],
     db: DbOption = None,
+    bulk: Annotated[bool, typer.Option(
+        "--bulk", help="Neo4j, large sources: commit every 10,000 rows and parse the next file while writing "
+                       "(faster; a store failure mid-file leaves part of that file written: re-run to finish).")] = False,
 ) -> None:
     """Validate and write case files: idempotent, all-or-nothing per file.
 
     On bad input prints FILE, record and field and writes nothing of that file (exit 2).
+    ``--bulk`` (Neo4j) gives up all-or-nothing per file for throughput; see
+    :mod:`repgraph.ingest.bulk`.
     """
     with store_for(db, create=True) as store:
         store.apply_schema(schema_statements())
+        written: set[str] = set()
         added_nodes = added_relationships = 0
-        for path in expand_paths(paths):
+        files = expand_paths(paths)
+        bulk_mode = bulk and store.backend == "neo4j"
+        parsed = parsed_ahead(files) if bulk_mode else ((p, None) for p in files)
+        writer = BulkNeo4j(store) if bulk_mode else store
+        for path, case in parsed:
             try:
-                case = load_case_file(path)
+                if isinstance(case, CaseFileError):
+                    raise case
+                case = case or load_case_file(path)
                 total = element_count(case)
                 if total > PROGRESS_THRESHOLD:
                     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                   TimeElapsedColumn(), console=err_console) as bar:
                         task = bar.add_task(f"ingest {path.name}", total=total)
-                        result = write_case(store, case, path, lambda n: bar.advance(task, n))
+                        result = write_case(writer, case, path, lambda n: bar.advance(task, n))
                 else:
-                    result = write_case(store, case, path)
+                    result = write_case(writer, case, path)
             except CaseFileError as exc:
                 print_error(exc)
                 err_console.print("nothing was written from that file")
@@ -54,12 +70,17 @@ def ingest(
             console.print(f"[green]ok[/] {path}: {result.nodes} nodes, {result.relationships} relationships ({result.dataset})")
             added_nodes += result.nodes_created
             added_relationships += result.relationships_created
+            written.update(n.id for n in case.nodes if n.label in ("Person", "Organization"))
+            if result.removed_nodes or result.removed_relationships:
+                removed = [*result.removed_nodes, *result.removed_relationships]
+                console.print(Text(f"   no longer stated by any dataset, removed: {', '.join(removed)}"))
+        warn_duplicates(store, written)
         after = S.stats(store)
         # "+N": what this run created (counted in its own transactions), not the change in
         # the totals, which includes what concurrent ingests wrote meanwhile.
         console.print(
-            f"store {after.location} ({after.backend}): {after.node_total} nodes (+{added_nodes}), "
-            f"{after.relationship_total} relationships (+{added_relationships})"
+            f"store {after.location} ({after.backend}): {after.node_total} nodes ({added_nodes:+d}), "
+            f"{after.relationship_total} relationships ({added_relationships:+d})"
         )
 
 
@@ -106,7 +127,7 @@ def _parse_params(items: list[str]) -> dict[str, str]:
         key = key.strip().replace("-", "_")
         if key in out:
             raise typer.BadParameter(f"{key} given twice", param_hint="--param")
-        out[key] = value
+        out[key] = terminal_text(value)
     return out
 
 

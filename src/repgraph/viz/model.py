@@ -19,7 +19,7 @@ from ..models import CitationOut, GraphEdge, GraphNode, Subgraph
 from ..store import GraphStore
 
 #: Properties that are bookkeeping, never shown.
-HIDDEN_PROPERTIES = frozenset({"searchText", "sourceIds", "citations"})
+HIDDEN_PROPERTIES = frozenset({"searchText", "sourceIds", "citations", "statements", "conflicts"})
 
 
 @dataclass
