@@ -394,6 +394,7 @@ def test_round_trip_of_an_ftm_import_preserves_everything(empty_store, request, 
     import_ftm(empty_store, write_ftm(tmp_path / "os.json", ENTITIES))
     first, second = round_trip(empty_store, request, tmp_path)
     assert first == second
+    ftm_validate(tmp_path / "first.json", tmp_path)  # every schema the mapping writes
     by_id = {e["id"]: e for e in first}
     # entities, links, dates and sanctions, with the original FtM ids; identity documents
     # under ids made from their holder (repgraph keeps them on the person)
