@@ -186,8 +186,11 @@ def apply_dataset(
     elif not old:
         raise DatasetError(f"no dataset {name!r} in this store")
 
-    def work(tx) -> tuple[int, int]:
-        # run again by the store after a transient conflict with a concurrent writer
+    def work(tx) -> tuple[int, int, bool]:
+        # run again by the store after a transient conflict with a concurrent writer;
+        # whether the Dataset record exists is read here: a concurrent ingest of the same
+        # file may have written it since the reads above
+        had_record = bool(tx.run(Q.DATASET, {"id": dataset_id(name)}))
         if delete_rels:
             tx.run_many(Q.DELETE_RELATIONSHIP, delete_rels)
         if delete_nodes:
@@ -204,11 +207,11 @@ def apply_dataset(
             tx.run(Q.MERGE_DATASET, {"id": record["id"], "props": record})
         else:
             tx.run(Q.DELETE_DATASET, {"id": dataset_id(name)})
-        return tx.created()
+        return (*tx.created(), had_record)
 
-    nodes_created, change.relationships_created = store.write(work)
+    nodes_created, change.relationships_created, had_record = store.write(work)
     # the Dataset record is bookkeeping, not a node of the graph
-    change.nodes_created = nodes_created - (1 if record is not None and not old else 0) + (1 if record is None else 0)
+    change.nodes_created = nodes_created - (1 if record is not None and not had_record else 0) + (1 if record is None and had_record else 0)
     change.nodes_written = sum(len(r) for r in node_rows.values())
     change.relationships_written = sum(len(r) for r in rel_rows.values())
     change.nodes_removed = delete_nodes
