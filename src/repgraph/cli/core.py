@@ -33,7 +33,9 @@ def ingest(
 
     On bad input prints FILE, record and field and writes nothing of that file (exit 2).
     """
-    with store_for(db) as store:
+    from .users import access_for, record_ingest
+
+    with store_for(db) as store, access_for(db) as access:
         store.apply_schema(schema_statements())
         before = S.stats(store)
         for path in expand_paths(paths):
@@ -51,6 +53,7 @@ def ingest(
                 print_error(exc)
                 err_console.print("nothing was written from that file")
                 raise typer.Exit(2) from None
+            record_ingest(access, path, case, result)
             console.print(f"[green]ok[/] {path}: {result.nodes} nodes, {result.relationships} relationships ({result.dataset})")
         after = S.stats(store)
         console.print(
