@@ -94,14 +94,15 @@ def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20,
     accent-insensitive ("velasquez" finds "Velásquez"). Ranked: exact name or alias (0),
     a word of a name or alias starting with the query (1), other matches (2); persons
     before organizations before the rest; then by name and id. ``total`` counts every
-    match; each hit carries its citations. Raises ValueError on an unknown ``label`` or a
-    query without letters or digits."""
+    match; each hit carries its citations. A query with no letter or digit (after
+    folding) matches nothing: an empty page, as the API's schema allows any text. Raises
+    ValueError on an unknown ``label``."""
     folded = fold(q)
     tokens = folded.split()
-    if not tokens:
-        raise ValueError("q: give at least one letter or digit to search for")
     if label is not None:
         Q.checked_label(label)
+    if not tokens:
+        return SearchPage(query=q, total=0, limit=limit, offset=offset, items=[])
     if store.sorts_in_database:
         total, rows = _search_ranked_in_database(store, folded, tokens, label, limit, offset)
     else:

@@ -19,7 +19,7 @@ router = make_router("/entities", "entities")
 @router.get("", response_model=SearchPage, summary="Search entities by name or alias")
 def search_entities(
     store: StoreDep,
-    q: Annotated[str, Query(min_length=1, max_length=200, description="Words that must all occur in a name or alias (at least one letter or digit); case and accents ignored (`velasquez` finds Velásquez).")],
+    q: Annotated[str, Query(min_length=1, max_length=200, description="Words that must all occur in a name or alias (text without a letter or digit matches nothing); case and accents ignored (`velasquez` finds Velásquez).")],
     type: Annotated[NodeLabel | None, Query(description="Only this node label.")] = None,
     limit: Limit = 20,
     offset: Offset = 0,
