@@ -63,7 +63,7 @@ def access_db_path(settings: Settings) -> Path:
         db = Path(settings.db)
         return db.with_name(f"{db.stem}.access.db")
     parts = urlsplit(settings.neo4j_uri or "")
-    where = re.sub(r"[^A-Za-z0-9._-]", "_", f"{settings.neo4j_database}@{parts.hostname or 'neo4j'}-{parts.port or 7687}")
+    where = re.sub(r"[^A-Za-z0-9._@-]", "_", f"{settings.neo4j_database}@{parts.hostname or 'neo4j'}-{parts.port or 7687}")
     base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return base / "repgraph" / "access" / f"{where}.db"
 

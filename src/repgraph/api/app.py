@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     document_security(app)
     # Outermost last: hosts are checked first, then headers are added to every answer
     # (also the 401s), then CORS (if configured) answers preflights, then keys are checked.
-    app.add_middleware(AccessMiddleware, access=access_db, open_access=open_access)
+    app.add_middleware(AccessMiddleware, access=access_db, open_access=open_access, budget_seconds=settings.request_budget)
     origins = _split(settings.cors_origins)
     if origins:
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET"],

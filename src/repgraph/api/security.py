@@ -33,6 +33,7 @@ import anyio
 from fastapi import Depends, HTTPException, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .. import budget
 from ..access import AccessError, Users, audit
 from ..access.db import AccessDB
 from ..disclosure import Role, Viewer
@@ -69,8 +70,9 @@ def _target(scope: Scope) -> str:
 class AccessMiddleware:
     """Authenticates every non-public request and audits denials and protected reads."""
 
-    def __init__(self, app: ASGIApp, access: AccessDB, open_access: bool = False):
+    def __init__(self, app: ASGIApp, access: AccessDB, open_access: bool = False, budget_seconds: float = 20.0):
         self.app = app
+        self.budget_seconds = budget_seconds
         self.access = access
         self.users = Users(access)
         self.open_access = open_access
@@ -114,6 +116,8 @@ class AccessMiddleware:
         scope.setdefault("state", {})["viewer"] = who
         ctx = audit.AuditContext(db=self.access, target=_target(scope), viewer=who)
         token = audit.current.set(ctx)
+        # Every request's loops (batched reads, betweenness) stop once its budget is spent.
+        budget_token = budget.current.set(budget.Budget(self.budget_seconds))
         withheld = False
 
         async def send_audited(message: Message) -> None:
@@ -144,6 +148,7 @@ class AccessMiddleware:
         try:
             await self.app(scope, receive, send_audited)
         finally:
+            budget.current.reset(budget_token)
             audit.current.reset(token)
 
 
