@@ -14,9 +14,11 @@ import os
 import sqlite3
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
+from fastapi import Request
 from fastapi.routing import APIRoute
 from starlette.routing import Mount
 
@@ -29,8 +31,8 @@ from repgraph.disclosure import Role, Viewer, notify
 
 REPO = Path(__file__).resolve().parents[1]
 
-with __import__("warnings").catch_warnings():
-    __import__("warnings").simplefilter("ignore")
+with warnings.catch_warnings():  # starlette's TestClient announces a move to httpx2
+    warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
 
@@ -217,7 +219,7 @@ def test_read_of_protected_ids_is_audited(synthetic_store, access):
     app, keys = keyed_app(synthetic_store, access=access)
 
     @app.get("/probe/{entity_id}", include_in_schema=False)
-    def probe(entity_id: str, request: __import__("fastapi").Request):  # what disclose() reports after showing ids
+    def probe(entity_id: str, request: Request):  # what disclose() reports after showing ids
         notify(request.state.viewer, [entity_id, "p-mother-alpha"])
         notify(request.state.viewer, [entity_id])
         return {"ok": True}
@@ -234,7 +236,7 @@ def test_unwritable_audit_log_withholds_the_answer(synthetic_store, tmp_path):
     app, keys = keyed_app(synthetic_store, access=access)
 
     @app.get("/probe", include_in_schema=False)
-    def probe(request: __import__("fastapi").Request):
+    def probe(request: Request):
         notify(request.state.viewer, ["p-brother-alpha"])
         return {"secret": "p-brother-alpha"}
 

@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     neo4j_password: str | None = Field(default=None, validation_alias=AliasChoices("NEO4J_PASSWORD"))
     neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
     access_db: Path | None = Field(default=None, validation_alias="REPGRAPH_ACCESS_DB")
-    allowed_hosts: str = Field(default="127.0.0.1,localhost,::1", validation_alias="REPGRAPH_ALLOWED_HOSTS")
+    allowed_hosts: str = Field(default="127.0.0.1,localhost,::1,[::1]", validation_alias="REPGRAPH_ALLOWED_HOSTS")
     cors_origins: str = Field(default="", validation_alias="REPGRAPH_CORS_ORIGINS")
     request_budget: float = Field(default=20.0, gt=0, le=600, validation_alias="REPGRAPH_REQUEST_BUDGET")
 

@@ -36,6 +36,7 @@ async def run_bounded(request: Request, fn: Callable[..., T], *args: Any, **kwar
             current_budget.reset(token)
 
     result: list[T] = []
+    errors: list[Exception] = []
 
     async def watch(scope: anyio.CancelScope) -> None:
         while True:
@@ -48,8 +49,13 @@ async def run_bounded(request: Request, fn: Callable[..., T], *args: Any, **kwar
     with anyio.move_on_after(budget.seconds):
         async with anyio.create_task_group() as tg:
             tg.start_soon(watch, tg.cancel_scope)
-            result.append(await anyio.to_thread.run_sync(work, abandon_on_cancel=True))
+            try:
+                result.append(await anyio.to_thread.run_sync(work, abandon_on_cancel=True))
+            except Exception as exc:  # noqa: BLE001 - re-raised below, outside the task group (no ExceptionGroup)
+                errors.append(exc)
             tg.cancel_scope.cancel()
+    if errors:
+        raise errors[0]
     if not result:
         budget.cancel(f"the request's time budget of {budget.seconds:g} s was spent; "
                       "ask for less (e.g. a smaller max_nodes, or a root)")
