@@ -25,8 +25,10 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "could not install chromium: browser tests will skip"; }
 
-# Full suite. Neo4j tests run when NEO4J_URI is set (or Docker is reachable); otherwise
-# they skip with that reason. `.ci/run` starts a real Neo4j and sets NEO4J_URI.
+# Full suite. Neo4j tests run when REPGRAPH_TEST_NEO4J_URI names a server for tests (or
+# Docker is reachable); otherwise they skip with that reason. They never read NEO4J_URI
+# and refuse a database holding data they did not create. `.ci/run` starts a real Neo4j
+# (scripts/neo4j-test-server) and sets REPGRAPH_TEST_NEO4J_*.
 test: $(STAMP) browser
 	$(BIN)/pytest -rs $(PYTEST_ARGS)
 

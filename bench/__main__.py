@@ -10,9 +10,11 @@ and each main API endpoint is called over HTTP on loopback through a real uvicor
 (a separate process). p50/p95 per run; the table reports the median over ``--runs`` runs
 and the embedded/Neo4j ratio of the p95s.
 
-Neo4j: ``NEO4J_URI`` (+ ``NEO4J_USER``/``NEO4J_PASSWORD``) if set, else a server started
-with scripts/neo4j-test-server in /tmp/neo4j-bench (1g heap, 512m page cache) and stopped
-afterwards. The Neo4j database is wiped before each size.
+Neo4j: ``REPGRAPH_TEST_NEO4J_URI`` (+ ``_USER``/``_PASSWORD``/``_DATABASE``) if set, else
+a server started with scripts/neo4j-test-server in /tmp/neo4j-bench (1g heap, 512m page
+cache) and stopped afterwards; never ``NEO4J_URI`` (a user's server). The Neo4j database
+is wiped before each size, and only if it is scratch (repgraph.store.scratch): a database
+holding data the tests or the benchmark did not create is refused.
 
 ``--ingest-limit N`` ingests only the first N person files of the embedded store (the
 slice's throughput is reported and marked as a sample); queries then run on that slice.
@@ -76,15 +78,17 @@ def machine() -> dict[str, str]:
 class Neo4jServer:
     def __init__(self):
         self.home = None
-        if os.environ.get("NEO4J_URI"):
-            self.settings = {k: os.environ.get(k) for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE")}
+        names = ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE")
+        if os.environ.get("REPGRAPH_TEST_NEO4J_URI"):
+            self.settings = {k: os.environ.get(f"REPGRAPH_TEST_{k}") for k in names}
             return
         self.home = Path("/tmp/neo4j-bench")
         env = dict(os.environ, REPGRAPH_NEO4J_HEAP=os.environ.get("REPGRAPH_NEO4J_HEAP", "1g"),
                    REPGRAPH_NEO4J_PAGECACHE=os.environ.get("REPGRAPH_NEO4J_PAGECACHE", "512m"))
         subprocess.run([sys.executable, str(ROOT / "scripts" / "neo4j-test-server"), "start", "--dir", str(self.home)],
                        check=True, env=env, stdout=subprocess.DEVNULL)
-        self.settings = dict(l.split("=", 1) for l in (self.home / "neo4j.env").read_text().splitlines() if "=" in l)
+        written = dict(l.split("=", 1) for l in (self.home / "neo4j.env").read_text().splitlines() if "=" in l)
+        self.settings = {k: written.get(f"REPGRAPH_TEST_{k}") for k in names}
 
     def store(self):
         from repgraph.store.neo4j_backend import Neo4jStore
@@ -98,10 +102,14 @@ class Neo4jServer:
 
 
 def wipe_neo4j(store) -> None:
-    # in slices: one huge DETACH DELETE needs more heap than a small CI server has
-    while store.read("MATCH (n) RETURN count(n) AS c")[0]["c"]:
-        with store.transaction() as tx:
-            tx.run("MATCH (n) WITH n LIMIT 20000 DETACH DELETE n")
+    """Empty the benchmark's Neo4j database; refuses one holding somebody's data."""
+    from repgraph.store.scratch import NotScratch, claim_scratch, wipe_scratch
+
+    try:
+        claim_scratch(store, "the benchmark")
+        wipe_scratch(store)
+    except NotScratch as exc:
+        sys.exit(f"bench: {exc}")
 
 
 # --------------------------------------------------------------------------- measurements

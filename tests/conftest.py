@@ -1,7 +1,15 @@
 """Fixtures: a real embedded store and a real Neo4j (never mocks).
 
-Neo4j: ``NEO4J_URI`` set -> that server; else testcontainers' Neo4j module when a Docker
-engine answers; else Neo4j tests skip with that reason (CI fails on such skips).
+Neo4j: ``REPGRAPH_TEST_NEO4J_URI`` (+ ``_USER``, ``_PASSWORD``, ``_DATABASE``) set -> that
+server; else testcontainers' Neo4j module when a Docker engine answers; else Neo4j tests
+skip with that reason (CI fails on such skips). ``NEO4J_URI`` and the other variables that
+point repgraph at a user's store are never read here, and are removed from the environment
+for the whole session, so no test can reach a user's data by accident.
+
+The tests empty their Neo4j database again and again: before the first test runs, the
+database is claimed as scratch (:mod:`repgraph.store.scratch`): an empty one is marked
+(a schema index, invisible to node and relationship counts); one holding data without
+that mark is refused and the session stops (exit code 4), having written nothing.
 """
 
 from __future__ import annotations
@@ -11,15 +19,33 @@ from pathlib import Path
 
 import pytest
 
-from repgraph import queries as Q
 from repgraph.ingest import ingest_case_file
 from repgraph.schema import schema_statements
 from repgraph.seed import seed_files
 from repgraph.store.embedded import EmbeddedStore
+from repgraph.store.scratch import NotScratch, claim_scratch, wipe_scratch
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SYNTHETIC = FIXTURES / "synthetic.yaml"
 BACKENDS = ["embedded", "neo4j"]
+
+
+#: Variables that point repgraph at a store; tests run without them (see the docstring).
+USER_STORE_VARIABLES = ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE",
+                        "REPGRAPH_BACKEND", "REPGRAPH_DB")
+
+
+def pytest_configure(config):
+    for name in USER_STORE_VARIABLES:
+        os.environ.pop(name, None)
+
+
+def wipe_test_database(store) -> None:
+    """Delete everything in the tests' Neo4j database (only ever one claimed by the tests)."""
+    try:
+        wipe_scratch(store)
+    except NotScratch as exc:
+        pytest.exit(str(exc), returncode=4)
 
 
 def _docker_available() -> bool:
@@ -32,26 +58,62 @@ def _docker_available() -> bool:
         return False
 
 
+def _settings_from_environment() -> dict | None:
+    """The test server named by REPGRAPH_TEST_NEO4J_* (never NEO4J_*), or None."""
+    if not os.environ.get("REPGRAPH_TEST_NEO4J_URI"):
+        return None
+    return {
+        "uri": os.environ["REPGRAPH_TEST_NEO4J_URI"],
+        "user": os.environ.get("REPGRAPH_TEST_NEO4J_USER", "neo4j"),
+        "password": os.environ.get("REPGRAPH_TEST_NEO4J_PASSWORD") or None,
+        "database": os.environ.get("REPGRAPH_TEST_NEO4J_DATABASE", "neo4j"),
+    }
+
+
+def _claim_or_exit(settings: dict) -> None:
+    """Claim the database for the tests, or stop the session (exit code 4) having written nothing."""
+    store = _neo4j_store(settings)
+    try:
+        claim_scratch(store, "the Neo4j tests")
+    except NotScratch as exc:
+        pytest.exit(str(exc), returncode=4)
+    finally:
+        store.close()
+
+
+def pytest_collection_finish(session):
+    # Before any test runs: a session that will touch Neo4j first checks it owns the database.
+    settings = _settings_from_environment()
+    if settings and any(item.get_closest_marker("neo4j") for item in session.items):
+        from repgraph.store import StoreError
+
+        try:
+            _claim_or_exit(settings)
+        except StoreError:
+            pass  # unreachable: the neo4j_settings fixture reports it in each test
+
+
 @pytest.fixture(scope="session")
 def neo4j_settings():
-    """Connection settings of a real Neo4j, or skip with the reason."""
-    if os.environ.get("NEO4J_URI"):
-        return {
-            "uri": os.environ["NEO4J_URI"],
-            "user": os.environ.get("NEO4J_USER", "neo4j"),
-            "password": os.environ.get("NEO4J_PASSWORD") or None,
-            "database": os.environ.get("NEO4J_DATABASE", "neo4j"),
-        }
-    if _docker_available():
+    """Connection settings of a real Neo4j meant for tests, or skip with the reason.
+
+    Stops the session (pytest exit code 4, nothing written) when that database holds data
+    the tests did not create: see :mod:`repgraph.store.scratch`.
+    """
+    settings = _settings_from_environment()
+    if settings is None and _docker_available():
         from testcontainers.neo4j import Neo4jContainer
 
         container = Neo4jContainer("neo4j:5.26")
         container.start()
-        yield_settings = {"uri": container.get_connection_url(), "user": "neo4j",
-                          "password": container.password, "database": "neo4j"}
+        settings = {"uri": container.get_connection_url(), "user": "neo4j",
+                    "password": container.password, "database": "neo4j"}
         pytest.neo4j_container = container  # stopped at session end by the finalizer below
-        return yield_settings
-    pytest.skip("Neo4j tests need NEO4J_URI (see scripts/neo4j-test-server) or a Docker engine for testcontainers")
+    if settings is None:
+        pytest.skip("Neo4j tests need REPGRAPH_TEST_NEO4J_URI (see scripts/neo4j-test-server) "
+                    "or a Docker engine for testcontainers")
+    _claim_or_exit(settings)
+    return settings
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -73,8 +135,7 @@ def fresh_store(backend: str, tmp_path: Path, request):
     else:
         request.applymarker(pytest.mark.neo4j)
         store = _neo4j_store(request.getfixturevalue("neo4j_settings"))
-        with store.transaction() as tx:
-            tx.run(Q.DELETE_ALL)
+        wipe_test_database(store)
     store.apply_schema(schema_statements())
     return store
 

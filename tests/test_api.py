@@ -430,12 +430,25 @@ def test_rendered_responses_pass_the_seam_untouched(monkeypatch):
 
 
 def test_store_unreachable_is_503(tmp_path):
-    app = create_app(Settings(REPGRAPH_BACKEND="embedded", REPGRAPH_DB=tmp_path / "missing" / "x.db",
-                              REPGRAPH_ACCESS_DB=tmp_path / "access.db"))
+    db = tmp_path / "missing" / "x.db"
+    app = create_app(Settings(REPGRAPH_BACKEND="embedded", REPGRAPH_DB=db, REPGRAPH_ACCESS_DB=tmp_path / "access.db"))
     with TestClient(app, base_url=BASE_URL) as client:
         r = client.get("/health")
     assert r.status_code == 503
-    assert "folder" in r.json()["detail"] and "does not exist" in r.json()["detail"]
+    assert r.json()["detail"].startswith(f"no embedded store at {db}")
+
+
+def test_missing_store_is_503_and_not_created(tmp_path):
+    """The API never creates a store: a mistyped path answers 503 naming it (issue 8 item 2)."""
+    db = tmp_path / "typo.db"
+    access = new_access(tmp_path)
+    key = add_user(access, "viewer")
+    app = create_app(Settings(REPGRAPH_BACKEND="embedded", REPGRAPH_DB=db), access=access)
+    with TestClient(app, base_url=BASE_URL, headers=bearer(key)) as client:
+        r = client.get("/entities", params={"q": "velasquez"})
+    assert r.status_code == 503
+    assert str(db) in r.json()["detail"]
+    assert not db.exists()
 
 
 def test_neo4j_down_is_503(tmp_path):

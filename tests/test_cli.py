@@ -115,8 +115,12 @@ def test_schema_command_prints_the_json_schema():
 
 
 def test_missing_folder_for_db_is_a_clear_error(tmp_path):
-    proc = run("stats", "--db", tmp_path / "no" / "such" / "x.db", check=False)
-    assert proc.returncode == 1 and "does not exist" in proc.stderr
+    db = tmp_path / "no" / "such" / "x.db"
+    proc = run("stats", "--db", db, check=False)
+    assert proc.returncode == 2 and f"no embedded store at {db}" in proc.stderr
+    proc = run("ingest", SYNTHETIC, "--db", db, check=False)
+    assert proc.returncode == 1 and f"folder {db.parent} does not exist" in proc.stderr
+    assert not (tmp_path / "no").exists()
 
 
 def test_query_parameters_are_checked_like_the_api(tmp_path):

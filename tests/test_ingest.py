@@ -246,3 +246,37 @@ def test_names_are_bounded(tmp_path):
               f"  - {{label: Country, id: c-huge, name: {'a' * 600}}}\n")
     with pytest.raises(CaseFileError, match="at most 500 characters"):
         load_case_file(p)
+
+
+PART_OF = """
+dataset: {name: units, title: Fake units}
+nodes:
+  - {label: Source, id: src-u, name: Fake Unit Source, type: report, title: Fake Unit Source}
+  - {label: Organization, id: org-u-ministry, name: Ministerio Ficticio, kind: ministry}
+  - {label: Organization, id: org-u-unit, name: Unidad Ficticia, kind: state_security}
+  - {label: Operation, id: op-u, name: Operación Ficticia}
+  - {label: Incident, id: inc-u, name: Fake raid, type: raid, citations: [{source: src-u, quote: a raid}]}
+relationships:
+  - {type: PART_OF, from: org-u-unit, to: org-u-ministry}
+  - {type: PART_OF, from: inc-u, to: op-u}
+"""
+
+
+def test_part_of_joins_units_and_incidents_but_no_other_pair(empty_store, tmp_path):
+    ingest_case_file(empty_store, write(tmp_path, "units.yaml", PART_OF))
+    rels = {(r.type, r.other.id) for r in S.entity(empty_store, "org-u-unit").relationships}
+    assert ("PART_OF", "org-u-ministry") in rels
+    bad = write(tmp_path, "bad.yaml", PART_OF.replace("from: inc-u, to: op-u", "from: inc-u, to: org-u-ministry"))
+    with pytest.raises(CaseFileError, match="PART_OF joins Incident -> Operation, Organization -> Organization; not Incident -> Organization"):
+        ingest_case_file(empty_store, bad)
+
+
+def test_delisting_citations_must_name_a_source(empty_store, tmp_path):
+    text = GOOD + """  - {type: SANCTIONED, from: s-tiny, to: p-tiny}
+""" 
+    text = text.replace("  - {label: Country, id: c-tiny, name: Tinyland}", """  - {label: Country, id: c-tiny, name: Tinyland}
+  - {label: Sanction, id: s-tiny, name: Fake listing, authority: eu, endDate: "2021", status: lifted,
+     citations: [{source: src-tiny, quote: listed}], endCitations: [{source: src-nowhere, quote: delisted}]}""")
+    with pytest.raises(CaseFileError, match="unknown source id 'src-nowhere'") as err:
+        ingest_case_file(empty_store, write(tmp_path, "delist.yaml", text))
+    assert err.value.field == "endCitations[0].source"

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from repgraph import queries as Q
 from repgraph.ingest import ingest_case_file
 from repgraph.schema import SCHEMA_PATH, read_schema_file, render_schema, schema_statements
 from repgraph.store import StoreError
 
-from conftest import SYNTHETIC, _neo4j_store
+from conftest import SYNTHETIC, _neo4j_store, wipe_test_database
 
 pytestmark = pytest.mark.neo4j
 
@@ -23,8 +22,7 @@ def test_schema_file_is_the_rendered_ontology():
 def neo(neo4j_settings):
     """A Neo4j store, emptied, with graph/schema.cypher applied from the file."""
     store = _neo4j_store(neo4j_settings)
-    with store.transaction() as tx:
-        tx.run(Q.DELETE_ALL)
+    wipe_test_database(store)
     store.apply_schema(read_schema_file())
     ingest_case_file(store, SYNTHETIC)
     yield store

@@ -87,3 +87,60 @@ def test_schema_cypher_is_generated_from_the_ontology():
     assert read_schema_file() == schema_statements()
     assert "CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE" in read_schema_file()
     assert any(s.startswith("CREATE FULLTEXT INDEX entity_names") and "n.aliases" in s for s in read_schema_file())
+
+
+# --------------------------------------------------------------------------- issue 11: sanctions, tenure, associations
+
+from repgraph.ontology import Holds, Sanction  # noqa: E402
+
+_CITE = [{"source": "s", "quote": "q"}]
+
+
+def test_older_sanction_files_map_free_text_authority_and_date():
+    s = Sanction.model_validate({"id": "s1", "name": "x", "authority": "U.S. Department of the Treasury (OFAC)",
+                                 "date": "2019-11-05", "citations": _CITE})
+    assert (s.authority, s.authority_name, s.listed_date, s.status) == ("us_ofac", "U.S. Department of the Treasury (OFAC)",
+                                                                      "2019-11-05", "active")
+    assert Sanction.model_validate({"id": "s2", "name": "x", "authority": "Government of Canada", "citations": _CITE}).authority == "canada"
+    assert Sanction.model_validate({"id": "s3", "name": "x", "authority": "Ruritania", "citations": _CITE}).authority == "other"
+
+
+def test_a_delisting_has_its_status_dates_and_own_citations():
+    s = Sanction.model_validate({"id": "s", "name": "x", "authority": "eu", "listedDate": "2018-01", "endDate": "2021-03-15",
+                                 "status": "lifted", "citations": _CITE,
+                                 "endCitations": [{"source": "src-delist", "quote": "removed from the list"}]})
+    props = s.to_properties()
+    assert props["validFrom"] == "2018-01-01" and props["validTo"] == "2021-03-15" and props["status"] == "lifted"
+    assert json.loads(props["endCitations"]) == [{"source": "src-delist", "quote": "removed from the list"}]
+    assert props["sourceIds"] == ["s", "src-delist"]
+    with pytest.raises(ValidationError, match="endDate needs status"):
+        Sanction.model_validate({"id": "s", "name": "x", "authority": "eu", "endDate": "2021", "citations": _CITE})
+    with pytest.raises(ValidationError, match="active sanction has no endDate"):
+        Sanction.model_validate({"id": "s", "name": "x", "authority": "eu", "endDate": "2021", "status": "active", "citations": _CITE})
+
+
+@pytest.mark.parametrize("fields, tenure", [
+    ({"startDate": "2016", "startQualifier": "at_least", "endUnknown": True}, "end_unknown"),
+    ({"current": True, "asOf": "2019-11-05"}, "current"),
+    ({"former": True}, "former"),
+    ({"startDate": "2016", "endDate": "2018"}, "ended"),
+    ({}, "unstated"),
+])
+def test_tenure_says_how_much_is_known(fields, tenure):
+    h = Holds.model_validate({"from": "p", "to": "pos", **fields})
+    assert h.to_properties()["tenure"] == tenure
+
+
+@pytest.mark.parametrize("fields", [{"current": True, "endDate": "2020"}, {"endUnknown": True, "endDate": "2020"},
+                                    {"asOf": "2019"}, {"current": True, "former": True}])
+def test_contradictory_tenure_is_refused(fields):
+    with pytest.raises(ValidationError):
+        Holds.model_validate({"from": "p", "to": "pos", **fields})
+
+
+def test_associations_default_restricted_and_need_citations():
+    case = {"dataset": {"name": "x", "title": "x"}, "relationships": [{"type": "ASSOCIATE_OF", "from": "a", "to": "b"}]}
+    with pytest.raises(ValidationError, match="ASSOCIATE_OF needs at least one citation"):
+        CaseFile.model_validate(case)
+    case["relationships"][0]["citations"] = _CITE
+    assert CaseFile.model_validate(case).relationships[0].confidentiality == "restricted"

@@ -51,6 +51,10 @@ class PersonRole(StrEnum):
     family_member = "family_member"
     official = "official"
     witness = "witness"
+    #: named on a sanctions list or in an accusation, function unknown (neutral: says no more)
+    designee = "designee"
+    #: business partner, front man, associate of an official (RCA)
+    associate = "associate"
 
 
 #: Roles whose holders are protected by default (design.md: family members and witnesses).
@@ -70,6 +74,7 @@ class OrganizationKind(StrEnum):
     international_body = "international_body"
     protection_program = "protection_program"
     government = "government"
+    company = "company"
 
 
 class IncidentType(StrEnum):
@@ -92,6 +97,11 @@ class IncidentType(StrEnum):
     interrogation = "interrogation"
     workplace_reprisal = "workplace_reprisal"
     killing = "killing"
+    bribery = "bribery"
+    embezzlement = "embezzlement"
+    money_laundering = "money_laundering"
+    censorship = "censorship"
+    obstruction_of_aid = "obstruction_of_aid"
     other = "other"
 
 
@@ -101,6 +111,7 @@ class SourceKind(StrEnum):
     media = "media"
     official_document = "official_document"
     international_body = "international_body"
+    dataset = "dataset"  # a compiled dataset, e.g. an FtM dataset of OpenSanctions or Aleph
 
 
 class TargetBasis(StrEnum):
@@ -114,6 +125,73 @@ class PerpetratorRole(StrEnum):
     direct = "direct"
     ordered = "ordered"
     participated = "participated"
+
+
+class SanctionAuthority(StrEnum):
+    """Who imposed a sanction (``authorityName`` gives the body's own name as written)."""
+
+    us_ofac = "us_ofac"
+    eu = "eu"
+    uk = "uk"
+    canada = "canada"
+    un = "un"
+    switzerland = "switzerland"
+    other = "other"
+
+
+#: Free-text authorities of older case files, read into the vocabulary (folded, substring).
+AUTHORITY_ALIASES: tuple[tuple[str, SanctionAuthority], ...] = (
+    ("ofac", SanctionAuthority.us_ofac), ("treasury", SanctionAuthority.us_ofac),
+    ("united states", SanctionAuthority.us_ofac), ("european union", SanctionAuthority.eu),
+    ("canada", SanctionAuthority.canada), ("united kingdom", SanctionAuthority.uk),
+    ("hm treasury", SanctionAuthority.uk), ("ofsi", SanctionAuthority.uk),
+    ("united nations", SanctionAuthority.un), ("security council", SanctionAuthority.un),
+    ("switzerland", SanctionAuthority.switzerland), ("seco", SanctionAuthority.switzerland),
+)
+
+
+class SanctionStatus(StrEnum):
+    """``active`` in force; ``lifted`` ended by a decision (delisting); ``expired`` ended
+    by lapse of time."""
+
+    active = "active"
+    lifted = "lifted"
+    expired = "expired"
+
+
+class DateQualifier(StrEnum):
+    """How a start date is meant: ``exact``, or ``at_least`` ("since at least 2016":
+    it began then or earlier)."""
+
+    exact = "exact"
+    at_least = "at_least"
+
+
+class ProceedingKind(StrEnum):
+    """Judicial and quasi-judicial proceedings (UN/IACHR usage)."""
+
+    investigation = "investigation"
+    indictment = "indictment"
+    arrest_warrant = "arrest_warrant"
+    conviction = "conviction"
+    acquittal = "acquittal"
+    dismissal = "dismissal"
+    un_finding = "un_finding"
+    iachr_finding = "iachr_finding"
+    icc_proceeding = "icc_proceeding"
+    other = "other"
+
+
+class ExculpatoryKind(StrEnum):
+    """What speaks against an allegation or a designation."""
+
+    denial = "denial"
+    acquittal = "acquittal"
+    delisting = "delisting"
+    post_ended_before_incident = "post_ended_before_incident"
+    public_break = "public_break"
+    retraction = "retraction"
+    other = "other"
 
 
 class DatePrecision(StrEnum):
@@ -212,6 +290,17 @@ class Element(Model):
     citations: list[Citation] = Field(default_factory=list)
     notes: str | None = None
 
+    #: Further citation lists (e.g. a sanction's ``listedCitations``), stored as JSON
+    #: like ``citations`` and counted in ``sourceIds``.
+    extra_citation_fields: ClassVar[tuple[str, ...]] = ()
+
+    def citation_lists(self) -> dict[str, list[Citation]]:
+        """Every citation list by its case-file field name: ``citations`` and the extra ones."""
+        out = {"citations": self.citations}
+        for name in self.extra_citation_fields:
+            out[to_camel(name)] = getattr(self, name)
+        return out
+
     #: properties computed for the store, not written in case files
     def derived_properties(self) -> dict[str, Any]:
         return {}
@@ -238,9 +327,13 @@ class Element(Model):
         Citations become ``citations`` (a JSON string: Neo4j stores no lists of maps)
         and ``sourceIds`` (a list, for queries). ``None`` values are dropped.
         """
-        data = self.model_dump(by_alias=True, exclude={"citations", "node_label", "rel_type", "from_", "to"}, exclude_none=True)
-        data["citations"] = json.dumps([c.model_dump(exclude_none=True) for c in self.citations], ensure_ascii=False)
-        data["sourceIds"] = sorted({c.source for c in self.citations})
+        exclude = {"citations", "node_label", "rel_type", "from_", "to", *self.extra_citation_fields}
+        data = self.model_dump(by_alias=True, exclude=exclude, exclude_none=True)
+        lists = self.citation_lists()
+        for key, cites in lists.items():
+            if cites or key == "citations":
+                data[key] = json.dumps([c.model_dump(exclude_none=True) for c in cites], ensure_ascii=False)
+        data["sourceIds"] = sorted({c.source for cites in lists.values() for c in cites})
         data.update(self.derived_properties())
         return data
 
@@ -251,16 +344,53 @@ Id = Annotated[
 ]
 
 
+class NameType(StrEnum):
+    """What another name of a node is: ``alias`` (any other name), ``nickname``,
+    ``spelling`` (the same name written otherwise), ``former_name``."""
+
+    alias = "alias"
+    nickname = "nickname"
+    spelling = "spelling"
+    former_name = "former_name"
+
+
+class TypedName(Model):
+    """Another name with its type: ``{name: "Nico", type: nickname}``."""
+
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    type: NameType = NameType.alias
+
+
 class NodeBase(Element):
-    """A node: a stable string ``id`` and a ``name``; aliases feed search."""
+    """A node: a stable string ``id`` and a ``name``; aliases feed search.
+
+    ``aliases`` items are plain strings (type ``alias``) or ``{name, type}``; stored as
+    ``aliases`` (the names) and ``aliasTypes`` (their types, same order)."""
 
     label: ClassVar[str]
     id: Id
     name: str = Field(min_length=1, max_length=MAX_NAME)
-    aliases: list[Annotated[str, Field(min_length=1, max_length=MAX_NAME)]] = Field(default_factory=list, max_length=100)
+    aliases: list[Annotated[str, Field(min_length=1, max_length=MAX_NAME)] | TypedName] = Field(
+        default_factory=list, max_length=100,
+        description="other names: a string, or {name, type} with type alias | nickname | spelling | former_name",
+    )
+
+    @property
+    def alias_names(self) -> list[str]:
+        return [a if isinstance(a, str) else a.name for a in self.aliases]
+
+    @property
+    def alias_types(self) -> list[str]:
+        return ["alias" if isinstance(a, str) else NameType(a.type).value for a in self.aliases]
 
     def derived_properties(self) -> dict[str, Any]:
-        return {"searchText": search_text([self.name, *self.aliases])}
+        return {"searchText": search_text([self.name, *self.alias_names])}
+
+    def to_properties(self) -> dict[str, Any]:
+        data = super().to_properties()
+        data["aliases"] = self.alias_names
+        data["aliasTypes"] = self.alias_types
+        return data
 
 
 def fold(text: str) -> str:
@@ -276,18 +406,67 @@ def search_text(names: list[str]) -> str:
 # --------------------------------------------------------------------------- nodes
 
 
+class IdentifierScheme(StrEnum):
+    """Kinds of identifier a person carries: national id (cédula), passport, sanctions-list ids."""
+
+    cedula = "cedula"
+    passport = "passport"
+    ofac_list_id = "ofac_list_id"
+    eu_list_id = "eu_list_id"
+    uk_list_id = "uk_list_id"
+    ca_list_id = "ca_list_id"
+    other = "other"
+
+
+class Identifier(Model):
+    """An identifier with its scheme, e.g. ``{scheme: cedula, value: "V-1234567"}``;
+    stored as the string ``scheme:value`` in ``identifiers``. Identifiers feed matching."""
+
+    scheme: IdentifierScheme
+    value: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v),
+                     Field(min_length=1, max_length=200)]
+
+
+def country_code(value: Any) -> Any:
+    """ISO 3166-1 alpha-2 code (upper case) of a code or an English/Spanish country name
+    (``"ve"``, ``"Venezuela"``, ``"Venezuelan"`` -> ``"VE"``); ValueError if unknown."""
+    if not isinstance(value, str) or not value.strip():
+        return value
+    from rigour.territories import get_territory, lookup_territory
+
+    text = value.strip()
+    found = get_territory(text) if len(text) == 2 else lookup_territory(text)
+    if found is None or len(found.code) != 2 or not found.is_country:
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (e.g. VE, CO) nor a country name")
+    return found.code.upper()
+
+
+CountryCode = Annotated[str, BeforeValidator(country_code),
+                        Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code (a country name is converted)")]
+
+
 class Person(NodeBase):
     label: ClassVar[str] = "Person"
     node_label: Literal["Person"] = Field(default="Person", alias="label")
     roles: list[PersonRole] = Field(min_length=1)
-    nationality: str | None = None
+    nationality: CountryCode | None = None
+    birth_date: PartialDate | None = Field(default=None, description="YYYY, YYYY-MM or YYYY-MM-DD (precision kept)")
+    identifiers: list[Identifier] = Field(default_factory=list, max_length=100)
     gender: str | None = None
     description: str | None = None
+    unnamed: bool = Field(default=False, description="an unnamed counterparty: `name` is a description (e.g. 'an unnamed businessman')")
 
     def default_confidentiality(self) -> Confidentiality:
         if PROTECTED_ROLES.intersection(self.roles):
             return Confidentiality.restricted
         return Confidentiality.public
+
+    def to_properties(self) -> dict[str, Any]:
+        data = super().to_properties()
+        data["identifiers"] = [f"{i.scheme}:{i.value}" for i in self.identifiers]
+        if self.birth_date:
+            data["birthDatePrecision"] = date_bounds(self.birth_date)[2].value
+        return data
 
 
 class Organization(NodeBase):
@@ -297,6 +476,7 @@ class Organization(NodeBase):
     country: str | None = Field(default=None, description="ISO 3166-1 alpha-2 or name")
     acronym: str | None = None
     description: str | None = None
+    unnamed: bool = Field(default=False, description="an unnamed counterparty: `name` is a description (e.g. 'a front company')")
 
 
 class Position(NodeBase):
@@ -401,12 +581,98 @@ class Statistic(NodeBase):
 
 
 class Sanction(NodeBase):
+    """A sanction over time: who imposed it (``authority``, a vocabulary, plus the body's
+    own name), under which programme and legal basis, when it was listed and when it
+    ended, and why. Each end-point carries its own citations (``listedCitations``,
+    ``endCitations``): a delisting is a statement with its own source.
+
+    Older case files with a free-text ``authority`` and a ``date`` still load: the text
+    is mapped to the vocabulary (kept in ``authorityName``) and ``date`` is the listed date.
+    """
+
     label: ClassVar[str] = "Sanction"
     node_label: Literal["Sanction"] = Field(default="Sanction", alias="label")
-    authority: str
-    programme: str | None = None
-    date: PartialDate | None = None
+    extra_citation_fields: ClassVar[tuple[str, ...]] = ("listed_citations", "end_citations")
+    authority: SanctionAuthority
+    authority_name: str | None = Field(default=None, description="the authority as written, e.g. 'Government of Canada'")
+    programme: str | None = Field(default=None, description="e.g. 'Special Economic Measures', 'VENEZUELA-EO13884'")
+    legal_basis: str | None = Field(default=None, description="e.g. 'E.O. 13884', 'Council Decision (CFSP) 2017/2074'")
+    list_id: str | None = Field(default=None, description="the authority's own entry id, where known")
+    listed_date: PartialDate | None = Field(default=None, description="when it took effect")
+    listed_qualifier: DateQualifier = Field(default=DateQualifier.exact, description="at_least: in force since that date or earlier")
+    end_date: PartialDate | None = Field(default=None, description="when it was lifted or expired")
+    status: SanctionStatus | None = Field(default=None, description="active | lifted | expired; default active, or required with endDate")
     reason: str | None = None
+    listed_citations: list[Citation] = Field(default_factory=list, description="support for the listing and its date")
+    end_citations: list[Citation] = Field(default_factory=list, description="support for the delisting or expiry")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _older_files(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if "date" in data:
+            if data.get("listedDate", data.get("listed_date")) is not None:
+                raise ValueError("give listedDate or date (older name), not both")
+            data["listedDate"] = data.pop("date")
+        auth = data.get("authority")
+        if isinstance(auth, str) and auth not in SanctionAuthority.__members__:
+            folded = fold(auth)
+            known = next((a for key, a in AUTHORITY_ALIASES if key in folded), SanctionAuthority.other)
+            data["authority"] = known.value
+            data.setdefault("authorityName", auth)
+        return data
+
+    @model_validator(mode="after")
+    def _status_matches_end(self):
+        if self.status is None:
+            if self.end_date:
+                raise ValueError("endDate needs status lifted or expired")
+            self.status = SanctionStatus.active.value
+        elif self.status == SanctionStatus.active and self.end_date:
+            raise ValueError("an active sanction has no endDate (give status lifted or expired)")
+        if self.end_citations and self.status == SanctionStatus.active:
+            raise ValueError("endCitations support an end: give status lifted or expired")
+        return self
+
+    def derived_properties(self) -> dict[str, Any]:
+        return {**super().derived_properties(), **validity(self.listed_date, self.end_date)}
+
+
+class Proceeding(NodeBase):
+    """A judicial or quasi-judicial proceeding (indictment, conviction, acquittal, UN or
+    IACHR finding): linked to the persons, organizations and incidents it concerns
+    (``CONCERNS``). An acquittal or dismissal can also ``WEAKENS`` an allegation."""
+
+    label: ClassVar[str] = "Proceeding"
+    node_label: Literal["Proceeding"] = Field(default="Proceeding", alias="label")
+    kind: ProceedingKind
+    date: PartialDate | None = None
+    body: str | None = Field(default=None, description="court, prosecutor or international body, as written")
+    jurisdiction: str | None = Field(default=None, description="ISO 3166-1 alpha-2, or an international jurisdiction")
+    case_number: str | None = None
+    outcome: str | None = None
+    description: str | None = None
+
+    def derived_properties(self) -> dict[str, Any]:
+        props = super().derived_properties()
+        if self.date:
+            first, last, precision = date_bounds(self.date)
+            props.update(dateFrom=first, dateTo=last, datePrecision=precision.value)
+        return props
+
+
+class Exculpation(NodeBase):
+    """Information that speaks against an allegation or a designation (a denial, an
+    acquittal, a delisting, a post that ended before the incident, a public break with the
+    government), with its own source; it ``WEAKENS`` what it contradicts."""
+
+    label: ClassVar[str] = "Exculpation"
+    node_label: Literal["Exculpation"] = Field(default="Exculpation", alias="label")
+    kind: ExculpatoryKind
+    date: PartialDate | None = None
+    description: str | None = None
 
 
 def validity(start: str | None, end: str | None) -> dict[str, str]:
@@ -423,11 +689,13 @@ def validity(start: str | None, end: str | None) -> dict[str, str]:
 
 NODE_MODELS: dict[str, type[NodeBase]] = {
     m.label: m
-    for m in (Person, Organization, Position, Law, Operation, Incident, Country, Place, Source, Statistic, Sanction)
+    for m in (Person, Organization, Position, Law, Operation, Incident, Country, Place, Source, Statistic, Sanction,
+              Proceeding, Exculpation)
 }
 
 AnyNode = Annotated[
-    Union[Person, Organization, Position, Law, Operation, Incident, Country, Place, Source, Statistic, Sanction],
+    Union[Person, Organization, Position, Law, Operation, Incident, Country, Place, Source, Statistic, Sanction,
+          Proceeding, Exculpation],
     Field(discriminator="node_label"),
 ]
 
@@ -440,6 +708,8 @@ class RelationshipBase(Element):
     type_name: ClassVar[str]
     sources: ClassVar[tuple[str, ...]]
     targets: ClassVar[tuple[str, ...]]
+    #: where not every source label goes with every target label: the allowed (from, to) pairs
+    pairs: ClassVar[tuple[tuple[str, str], ...] | None] = None
     id: Id | None = None
     from_: Id = Field(alias="from")
     to: Id
@@ -449,7 +719,7 @@ class RelationshipBase(Element):
         default = f"{self.type_name}:{self.from_}:{self.to}"
         if self.id is None:
             self.id = default
-        elif not self.id.startswith(default + ":"):
+        elif self.id != default and not self.id.startswith(default + ":"):
             # An id names one relationship between these two ends; an arbitrary id could be
             # reused in another file for other ends and leave two relationships with one id.
             raise ValueError(f"a {self.type_name} id is TYPE:from:to, optionally with a suffix "
@@ -460,9 +730,57 @@ class RelationshipBase(Element):
         return super().to_properties()
 
 
+class Tenure(Model):
+    """When a post or membership was held, as precisely as the source says it.
+
+    ``startQualifier: at_least`` is "since at least" (began then or earlier); ``current``
+    is "still holds" (as of ``asOf``, the source's date); ``endUnknown`` is "start known,
+    end unknown" (not the same as still holding); ``former`` is "former, dates unknown".
+    Command responsibility over an open or unknown end says "may have held", never "held".
+    """
+
+    start_date: PartialDate | None = None
+    start_qualifier: DateQualifier = DateQualifier.exact
+    end_date: PartialDate | None = None
+    end_unknown: bool = Field(default=False, description="the end is not known (not: still holds)")
+    current: bool = Field(default=False, description="still held as of asOf (the source's date)")
+    as_of: PartialDate | None = Field(default=None, description="with current: the date the source says it was held")
+    former: bool = Field(default=False, description="held in the past, dates unknown")
+
+    @model_validator(mode="after")
+    def _tenure_consistent(self):
+        if self.current and (self.end_date or self.end_unknown or self.former):
+            raise ValueError("current (still holds) excludes endDate, endUnknown and former")
+        if self.end_unknown and self.end_date:
+            raise ValueError("endUnknown and endDate contradict each other")
+        if self.as_of and not self.current:
+            raise ValueError("asOf dates a current post: give current: true")
+        return self
+
+    def tenure(self) -> str:
+        """``ended`` | ``current`` | ``former`` | ``end_unknown`` | ``unstated``."""
+        if self.end_date:
+            return "ended"
+        if self.current:
+            return "current"
+        if self.former:
+            return "former"
+        return "end_unknown" if self.end_unknown else "unstated"
+
+    def derived_properties(self) -> dict[str, Any]:
+        props: dict[str, Any] = {**validity(self.start_date, self.end_date), "tenure": self.tenure()}
+        if self.as_of:
+            props["asOfDate"] = date_bounds(self.as_of)[1]
+        return props
+
+
 class FamilyOf(RelationshipBase):
     """Person -> Person: ``relation`` is what the source person is to the target
-    (e.g. ``mother`` of the defender)."""
+    (e.g. ``mother`` of the defender).
+
+    Restricted by default, whoever the ends are: a relative is protected unless the
+    curator marks the link ``public`` because a public source states it about a public
+    official (the relatives-and-associates query then shows it to every caller)."""
 
     type_name: ClassVar[str] = "FAMILY_OF"
     sources: ClassVar[tuple[str, ...]] = ("Person",)
@@ -509,16 +827,13 @@ class PerpetratedBy(RelationshipBase):
     role: PerpetratorRole = PerpetratorRole.direct
 
 
-class Holds(RelationshipBase):
+class Holds(Tenure, RelationshipBase):
+    """Person -> Position, over a :class:`Tenure` (dates with their qualifiers)."""
+
     type_name: ClassVar[str] = "HOLDS"
     sources: ClassVar[tuple[str, ...]] = ("Person",)
     targets: ClassVar[tuple[str, ...]] = ("Position",)
     rel_type: Literal["HOLDS"] = Field(default="HOLDS", alias="type")
-    start_date: PartialDate | None = None
-    end_date: PartialDate | None = None
-
-    def derived_properties(self) -> dict[str, Any]:
-        return validity(self.start_date, self.end_date)
 
 
 class In(RelationshipBase):
@@ -542,17 +857,14 @@ class ReportsTo(RelationshipBase):
         return validity(self.start_date, self.end_date)
 
 
-class MemberOf(RelationshipBase):
+class MemberOf(Tenure, RelationshipBase):
+    """Person -> Organization, over a :class:`Tenure`."""
+
     type_name: ClassVar[str] = "MEMBER_OF"
     sources: ClassVar[tuple[str, ...]] = ("Person",)
     targets: ClassVar[tuple[str, ...]] = ("Organization",)
     rel_type: Literal["MEMBER_OF"] = Field(default="MEMBER_OF", alias="type")
     role: str | None = Field(default=None, description="e.g. director, member, spokesperson")
-    start_date: PartialDate | None = None
-    end_date: PartialDate | None = None
-
-    def derived_properties(self) -> dict[str, Any]:
-        return validity(self.start_date, self.end_date)
 
 
 class AppliedLaw(RelationshipBase):
@@ -563,10 +875,20 @@ class AppliedLaw(RelationshipBase):
 
 
 class PartOf(RelationshipBase):
+    """Incident -> Operation (an act within an operation), or Organization ->
+    Organization (a unit within a larger body: structure, not command, which is
+    ``REPORTS_TO``). Only these two pairs."""
+
     type_name: ClassVar[str] = "PART_OF"
-    sources: ClassVar[tuple[str, ...]] = ("Incident",)
-    targets: ClassVar[tuple[str, ...]] = ("Operation",)
+    sources: ClassVar[tuple[str, ...]] = ("Incident", "Organization")
+    targets: ClassVar[tuple[str, ...]] = ("Operation", "Organization")
+    pairs: ClassVar[tuple[tuple[str, str], ...] | None] = (("Incident", "Operation"), ("Organization", "Organization"))
     rel_type: Literal["PART_OF"] = Field(default="PART_OF", alias="type")
+    start_date: PartialDate | None = None
+    end_date: PartialDate | None = None
+
+    def derived_properties(self) -> dict[str, Any]:
+        return validity(self.start_date, self.end_date)
 
 
 class OccurredIn(RelationshipBase):
@@ -613,6 +935,107 @@ class Sanctioned(RelationshipBase):
     rel_type: Literal["SANCTIONED"] = Field(default="SANCTIONED", alias="type")
 
 
+class _Dated(Model):
+    start_date: PartialDate | None = None
+    start_qualifier: DateQualifier = DateQualifier.exact
+    end_date: PartialDate | None = None
+
+    def derived_properties(self) -> dict[str, Any]:
+        return validity(self.start_date, self.end_date)
+
+
+class AssociateOf(_Dated, RelationshipBase):
+    """Person -> Person: a business partner, front man, close associate (OpenSanctions'
+    "RCA"). ``relation`` is what the source person is to the target. Restricted by
+    default like ``FAMILY_OF``; ``public`` when a public source states it."""
+
+    type_name: ClassVar[str] = "ASSOCIATE_OF"
+    sources: ClassVar[tuple[str, ...]] = ("Person",)
+    targets: ClassVar[tuple[str, ...]] = ("Person",)
+    rel_type: Literal["ASSOCIATE_OF"] = Field(default="ASSOCIATE_OF", alias="type")
+    relation: str | None = Field(default=None, description="e.g. 'business partner', 'front man'")
+
+    def default_confidentiality(self) -> Confidentiality:
+        return Confidentiality.restricted
+
+
+class ActingFor(_Dated, RelationshipBase):
+    """Person | Organization -> Person | Organization: acted for or on behalf of
+    (the wording of sanctions designations)."""
+
+    type_name: ClassVar[str] = "ACTING_FOR"
+    sources: ClassVar[tuple[str, ...]] = ("Person", "Organization")
+    targets: ClassVar[tuple[str, ...]] = ("Person", "Organization")
+    rel_type: Literal["ACTING_FOR"] = Field(default="ACTING_FOR", alias="type")
+
+
+class AppointedBy(RelationshipBase):
+    """Person -> Person: appointed by that official, to ``position`` where known."""
+
+    type_name: ClassVar[str] = "APPOINTED_BY"
+    sources: ClassVar[tuple[str, ...]] = ("Person",)
+    targets: ClassVar[tuple[str, ...]] = ("Person",)
+    rel_type: Literal["APPOINTED_BY"] = Field(default="APPOINTED_BY", alias="type")
+    position: Id | None = Field(default=None, description="id of the Position appointed to")
+    date: PartialDate | None = None
+
+
+class RemovedBy(RelationshipBase):
+    """Person -> Person: removed from a post by that official."""
+
+    type_name: ClassVar[str] = "REMOVED_BY"
+    sources: ClassVar[tuple[str, ...]] = ("Person",)
+    targets: ClassVar[tuple[str, ...]] = ("Person",)
+    rel_type: Literal["REMOVED_BY"] = Field(default="REMOVED_BY", alias="type")
+    position: Id | None = Field(default=None, description="id of the Position removed from")
+    date: PartialDate | None = None
+
+
+class Owns(_Dated, RelationshipBase):
+    """Person | Organization -> Organization (usually a company): ownership, with the
+    share where known."""
+
+    type_name: ClassVar[str] = "OWNS"
+    sources: ClassVar[tuple[str, ...]] = ("Person", "Organization")
+    targets: ClassVar[tuple[str, ...]] = ("Organization",)
+    rel_type: Literal["OWNS"] = Field(default="OWNS", alias="type")
+    percentage: float | None = Field(default=None, ge=0, le=100, description="share owned, in percent")
+
+
+class Controls(_Dated, RelationshipBase):
+    """Person | Organization -> Organization: control without (known) ownership
+    (director, beneficial owner, front)."""
+
+    type_name: ClassVar[str] = "CONTROLS"
+    sources: ClassVar[tuple[str, ...]] = ("Person", "Organization")
+    targets: ClassVar[tuple[str, ...]] = ("Organization",)
+    rel_type: Literal["CONTROLS"] = Field(default="CONTROLS", alias="type")
+    role: str | None = Field(default=None, description="e.g. director, beneficial owner")
+
+
+class Concerns(RelationshipBase):
+    """Proceeding -> Person | Organization | Incident: whom and what a proceeding is about
+    (``role``: accused, defendant, victim, respondent state ...)."""
+
+    type_name: ClassVar[str] = "CONCERNS"
+    sources: ClassVar[tuple[str, ...]] = ("Proceeding",)
+    targets: ClassVar[tuple[str, ...]] = ("Person", "Organization", "Incident")
+    rel_type: Literal["CONCERNS"] = Field(default="CONCERNS", alias="type")
+    role: str | None = Field(default=None, description="accused, defendant, victim, ...")
+
+
+class Weakens(RelationshipBase):
+    """Exculpation | Proceeding -> Incident | Person | Sanction: speaks against an
+    allegation (the incident, and with ``perpetrator`` one person's link to it) or a
+    designation."""
+
+    type_name: ClassVar[str] = "WEAKENS"
+    sources: ClassVar[tuple[str, ...]] = ("Exculpation", "Proceeding")
+    targets: ClassVar[tuple[str, ...]] = ("Incident", "Person", "Organization", "Sanction")
+    rel_type: Literal["WEAKENS"] = Field(default="WEAKENS", alias="type")
+    perpetrator: Id | None = Field(default=None, description="with an Incident: the person or organization whose link it weakens")
+
+
 class DocumentedIn(RelationshipBase):
     """Incident | Statistic -> Source. Also derived by the ingest from citations."""
 
@@ -627,6 +1050,7 @@ REL_MODELS: dict[str, type[RelationshipBase]] = {
     for m in (
         FamilyOf, Targeted, PerpetratedBy, Holds, In, ReportsTo, MemberOf, AppliedLaw,
         PartOf, OccurredIn, LocatedIn, ExiledTo, Sanctioned, DocumentedIn,
+        AssociateOf, ActingFor, AppointedBy, RemovedBy, Owns, Controls, Concerns, Weakens,
     )
 }
 
@@ -634,16 +1058,24 @@ AnyRelationship = Annotated[
     Union[
         FamilyOf, Targeted, PerpetratedBy, Holds, In, ReportsTo, MemberOf, AppliedLaw,
         PartOf, OccurredIn, LocatedIn, ExiledTo, Sanctioned, DocumentedIn,
+        AssociateOf, ActingFor, AppointedBy, RemovedBy, Owns, Controls, Concerns, Weakens,
     ],
     Field(discriminator="rel_type"),
 ]
 
 #: Node labels whose elements must carry at least one citation (a claim, not a reference entity).
-CLAIM_LABELS = frozenset({"Incident", "Statistic", "Sanction"})
+CLAIM_LABELS = frozenset({"Incident", "Statistic", "Sanction", "Proceeding", "Exculpation"})
 
 #: Relationship types that must carry a citation: an uncited PERPETRATED_BY accuses
 #: someone on no evidence.
-CLAIM_TYPES = frozenset({"PERPETRATED_BY"})
+CLAIM_REASONS = {
+    "PERPETRATED_BY": "it names a perpetrator",
+    "ASSOCIATE_OF": "it ties a person to another",
+    "ACTING_FOR": "it says whom a person acts for",
+    "CONCERNS": "it names a party to a proceeding",
+    "WEAKENS": "it says what speaks against an allegation",
+}
+CLAIM_TYPES = frozenset(CLAIM_REASONS)
 
 # --------------------------------------------------------------------------- case file
 
@@ -674,7 +1106,7 @@ class CaseFile(Model):
         for i, rel in enumerate(self.relationships):
             if rel.type_name in CLAIM_TYPES and not rel.citations:
                 raise ValueError(f"relationships[{i}] ({rel.id}): every {rel.type_name} needs at least one citation "
-                                 "(it names a perpetrator)")
+                                 f"({CLAIM_REASONS[rel.type_name]})")
         return self
 
 
@@ -685,6 +1117,11 @@ def case_file_json_schema() -> dict[str, Any]:
     schema["title"] = "repgraph case file"
     return schema
 
+
+#: Bookkeeping labels (not entities, not in case files): a ``Dataset`` node per ingested
+#: case file (id ``dataset:<name>``: which ids it states, its path, when ingested) and a
+#: ``Judgement`` node per reviewed pair of ids (entity resolution). See repgraph.statements.
+BOOKKEEPING_LABELS = ("Dataset", "Judgement")
 
 # Searchable names on every label: the full-text index covers these.
 FULLTEXT_PROPERTIES = ("name", "aliases")

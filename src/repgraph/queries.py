@@ -437,3 +437,18 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
         NamedQuery("operations", "Operations with their incidents."),
     )
 }
+
+# --------------------------------------------------------------------------- scratch databases
+# (repgraph.store.scratch: the Neo4j databases tests and the benchmark may wipe)
+
+#: The schema index that marks a Neo4j database as scratch; invisible to node counts.
+SCRATCH_MARKER_INDEX = "repgraph_test_database_marker"
+SCRATCH_MARKER_CREATE = (f"CREATE INDEX {SCRATCH_MARKER_INDEX} IF NOT EXISTS "
+                         "FOR (n:RepgraphTestDatabaseMarker) ON (n.marker)")
+SCRATCH_MARKER_DROP = f"DROP INDEX {SCRATCH_MARKER_INDEX} IF EXISTS"
+SCRATCH_MARKER_EXISTS = f"SHOW INDEXES YIELD name WHERE name = '{SCRATCH_MARKER_INDEX}' RETURN count(*) AS n"
+#: Every node and every relationship, whatever their labels (not only repgraph's).
+ANY_NODE_COUNT = "MATCH (n) RETURN count(n) AS n"
+ANY_RELATIONSHIP_COUNT = "MATCH ()-[r]->() RETURN count(r) AS n"
+#: One slice of a scratch wipe (repeated until the database is empty).
+SCRATCH_WIPE_SLICE = "MATCH (n) WITH n LIMIT 20000 DETACH DELETE n"

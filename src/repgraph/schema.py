@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .ontology import FULLTEXT_PROPERTIES, NODE_MODELS
+from .ontology import BOOKKEEPING_LABELS, FULLTEXT_PROPERTIES, NODE_MODELS
 
 #: Every node also carries this label, so an id alone finds a node through one index.
 ENTITY_LABEL = "Entity"
@@ -41,6 +41,8 @@ def schema_statements() -> list[str]:
     """The constraint and index statements, one string each (Neo4j 5 syntax)."""
     stmts = [f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY_LABEL}) REQUIRE n.id IS UNIQUE"]
     for label in NODE_MODELS:
+        stmts.append(f"CREATE CONSTRAINT {_snake(label)}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE")
+    for label in BOOKKEEPING_LABELS:
         stmts.append(f"CREATE CONSTRAINT {_snake(label)}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE")
     for label, prop in QUERY_INDEXES:
         stmts.append(f"CREATE INDEX {_snake(label)}_{_snake(prop)} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")

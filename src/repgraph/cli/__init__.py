@@ -12,4 +12,4 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-from . import core, demo, serve, users, viz  # noqa: E402,F401  (commands register themselves on `app`)
+from . import core, demo, ftm, serve, users, viz  # noqa: E402,F401  (commands register themselves on `app`)

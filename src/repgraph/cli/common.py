@@ -15,7 +15,7 @@ from rich.markup import escape
 
 from ..config import get_settings
 from ..disclosure import disclose
-from ..store import GraphStore, StoreError, open_store
+from ..store import GraphStore, StoreError, StoreMissing, open_store
 
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)  # error lines stay whole for grep and logs
@@ -40,10 +40,17 @@ def print_error(problem: object) -> None:
 
 
 @contextmanager
-def store_for(db: Path | None) -> Iterator[GraphStore]:
-    """Open the configured store; on failure print the reason and exit 1."""
+def store_for(db: Path | None, create: bool = False) -> Iterator[GraphStore]:
+    """Open the configured store; on failure print the reason and exit 1.
+
+    Only commands that write pass ``create=True``: for every other command a store that
+    does not exist is an error naming the path (exit 2), and no file is left behind.
+    """
     try:
-        store = open_store(get_settings(db=db))
+        store = open_store(get_settings(db=db), create=create)
+    except StoreMissing as exc:
+        print_error(exc)
+        raise typer.Exit(2) from None
     except (StoreError, ValueError) as exc:
         print_error(exc)
         raise typer.Exit(1) from None

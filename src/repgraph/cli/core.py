@@ -35,9 +35,9 @@ def ingest(
     """
     from .users import access_for, record_ingest
 
-    with store_for(db) as store, access_for(db) as access:
+    with store_for(db, create=True) as store, access_for(db) as access:
         store.apply_schema(schema_statements())
-        before = S.stats(store)
+        added_nodes = added_relationships = 0
         for path in expand_paths(paths):
             try:
                 case = load_case_file(path)
@@ -55,10 +55,14 @@ def ingest(
                 raise typer.Exit(2) from None
             record_ingest(access, path, case, result)
             console.print(f"[green]ok[/] {path}: {result.nodes} nodes, {result.relationships} relationships ({result.dataset})")
+            added_nodes += result.nodes_created
+            added_relationships += result.relationships_created
         after = S.stats(store)
+        # "+N": what this run created (counted in its own transactions), not the change in
+        # the totals, which includes what concurrent ingests wrote meanwhile.
         console.print(
-            f"store {after.location} ({after.backend}): {after.node_total} nodes (+{after.node_total - before.node_total}), "
-            f"{after.relationship_total} relationships (+{after.relationship_total - before.relationship_total})"
+            f"store {after.location} ({after.backend}): {after.node_total} nodes (+{added_nodes}), "
+            f"{after.relationship_total} relationships (+{added_relationships})"
         )
 
 

@@ -41,6 +41,7 @@ def serve(
 
     from ..access import access_db_path
     from ..config import get_settings
+    from ..store import StoreError, StoreMissing, open_store
 
     try:
         settings = get_settings(db=db)
@@ -48,6 +49,17 @@ def serve(
         reasons = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
         print_error(f"configuration: {reasons}")
         raise typer.Exit(1) from None
+    if settings.backend == "embedded":
+        # A mistyped --db is an error now, not an API answering "nothing found" (Neo4j may
+        # be down at start: the API then answers 503 until it is back).
+        try:
+            open_store(settings).close()
+        except StoreMissing as exc:
+            print_error(exc)
+            raise typer.Exit(2) from None
+        except StoreError as exc:
+            print_error(exc)
+            raise typer.Exit(1) from None
     if db is not None:
         os.environ["REPGRAPH_DB"] = str(db)
         os.environ["REPGRAPH_BACKEND"] = "embedded"

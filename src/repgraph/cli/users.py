@@ -47,8 +47,15 @@ def access_file(db: Path | None) -> Path:
 
 
 @contextmanager
-def access_for(db: Path | None) -> Iterator[AccessDB]:
-    access = AccessDB(access_file(db))
+def access_for(db: Path | None, create: bool = True) -> Iterator[AccessDB | None]:
+    """The access file of the store; with ``create=False`` (commands that only read) None
+    when it does not exist yet, so reading never leaves a file behind."""
+    path = access_file(db)
+    if not create and not path.exists():
+        err_console.print(f"no access file at {escape(str(path))} yet: no users, nothing audited")
+        yield None
+        return
+    access = AccessDB(path)
     try:
         yield access
     except AccessError as exc:
@@ -94,8 +101,8 @@ def users_add(
 @users_app.command("list")
 def users_list(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None:
     """Every user: name, role, public key id, created, revoked."""
-    with access_for(db) as access:
-        users = Users(access).list()
+    with access_for(db, create=False) as access:
+        users = Users(access).list() if access else []
     if fmt is OutputFormat.json:
         typer.echo(json.dumps([{"name": u.name, "role": u.role.value, "key_id": u.key_id, "created_at": u.created_at,
                                 "revoked_at": u.revoked_at} for u in users], indent=2))
@@ -138,8 +145,8 @@ def audit_show(
 ) -> None:
     """The audit log, oldest first: protected reads, writes, key changes, refusals."""
     moment = _since(since)
-    with access_for(db) as access:
-        found = audit.entries(access, since=moment, user=user)
+    with access_for(db, create=False) as access:
+        found = audit.entries(access, since=moment, user=user) if access else []
     if fmt is OutputFormat.json:
         typer.echo(json.dumps([vars(e) for e in found], ensure_ascii=False, indent=2))
         return
@@ -148,4 +155,4 @@ def audit_show(
         table.add_row(e.at, escape(e.user), e.role or "", e.action, escape(e.target), str(e.status or ""),
                       escape(", ".join(e.ids)), escape(e.detail or ""))
     console.print(table)
-    err_console.print(f"{len(found)} entries ({escape(str(access.path))})")
+    err_console.print(f"{len(found)} entries")

@@ -21,12 +21,15 @@ Progress = Callable[[int], None]
 
 @dataclass(frozen=True)
 class IngestResult:
-    """What one file wrote: counts of nodes and relationships MERGEd (created or matched)."""
+    """What one file wrote: counts of nodes and relationships MERGEd (created or matched),
+    and of those this ingest created (0 when another run or process had written them)."""
 
     path: str
     dataset: str
     nodes: int
     relationships: int
+    nodes_created: int = 0
+    relationships_created: int = 0
 
     @property
     def elements(self) -> int:
@@ -63,8 +66,9 @@ def _resolve_labels(store: GraphStore, case: CaseFile, path: Path, relationships
     labels = {n.id: n.label for n in case.nodes}
     wanted = {r.from_ for r in relationships} | {r.to for r in relationships}
     wanted |= {r.because_of for r in relationships if getattr(r, "because_of", None)}
-    wanted |= {c.source for n in case.nodes for c in n.citations}
+    wanted |= {c.source for n in case.nodes for cites in n.citation_lists().values() for c in cites}
     wanted |= {c.source for r in case.relationships for c in r.citations}
+    wanted |= {r.perpetrator for r in relationships if getattr(r, "perpetrator", None)}
     rows = store.read_many(Q.LABEL_OF_ID, [{"id": i} for i in sorted(wanted | set(labels))])
     existing = {row["id"]: row["label"] for row in rows}
     stored_confidentiality = {row["id"]: row["confidentiality"] for row in rows if row["id"] in labels}
@@ -81,10 +85,11 @@ def _resolve_labels(store: GraphStore, case: CaseFile, path: Path, relationships
 
 def _check_references(case: CaseFile, path: Path, labels: dict[str, str]) -> None:
     for i, node in enumerate(case.nodes):
-        for j, c in enumerate(node.citations):
-            if labels.get(c.source) != "Source":
-                problem = f"unknown source id {c.source!r}" if c.source not in labels else f"{c.source!r} is a {labels[c.source]}, not a Source"
-                raise CaseFileError(path, problem, f"nodes[{i}] (id={node.id})", f"citations[{j}].source")
+        for key, cites in node.citation_lists().items():
+            for j, c in enumerate(cites):
+                if labels.get(c.source) != "Source":
+                    problem = f"unknown source id {c.source!r}" if c.source not in labels else f"{c.source!r} is a {labels[c.source]}, not a Source"
+                    raise CaseFileError(path, problem, f"nodes[{i}] (id={node.id})", f"{key}[{j}].source")
     for i, rel in enumerate(case.relationships):
         record = f"relationships[{i}] (id={rel.id})"
         for field, ident, allowed in (("from", rel.from_, rel.sources), ("to", rel.to, rel.targets)):
@@ -95,9 +100,17 @@ def _check_references(case: CaseFile, path: Path, labels: dict[str, str]) -> Non
                     path, f"{rel.type_name} {field} must be a {' or '.join(allowed)}; {ident!r} is a {labels[ident]}",
                     record, field,
                 )
+        if rel.pairs is not None and (labels[rel.from_], labels[rel.to]) not in rel.pairs:
+            allowed_pairs = ", ".join(f"{a} -> {b}" for a, b in rel.pairs)
+            raise CaseFileError(path, f"{rel.type_name} joins {allowed_pairs}; not {labels[rel.from_]} -> {labels[rel.to]}",
+                                record, "to")
         for j, c in enumerate(rel.citations):
             if labels.get(c.source) != "Source":
                 raise CaseFileError(path, f"unknown source id {c.source!r}", record, f"citations[{j}].source")
+        perpetrator = getattr(rel, "perpetrator", None)
+        if perpetrator is not None and labels.get(perpetrator) not in ("Person", "Organization"):
+            raise CaseFileError(path, f"perpetrator names the person or organization whose link is weakened: unknown id {perpetrator!r}"
+                                if perpetrator not in labels else f"{perpetrator!r} is a {labels[perpetrator]}", record, "perpetrator")
         because = getattr(rel, "because_of", None)
         if because is not None and labels.get(because) != "Person":
             problem = f"unknown id {because!r}" if because not in labels else f"{because!r} is a {labels[because]}, not a Person"
@@ -126,7 +139,8 @@ def write_case(store: GraphStore, case: CaseFile, path: str | Path = "<case>", p
         shape = (rel.type_name, labels[rel.from_], labels[rel.to])
         rels_by_shape[shape].append({"from": rel.from_, "to": rel.to, "id": rel.id, "props": rel.to_properties()})
 
-    with store.transaction() as tx:
+    def work(tx) -> tuple[int, int]:
+        # run again by the store after a transient conflict with a concurrent writer
         for label, rows in nodes_by_label.items():
             tx.run_many(Q.merge_node(label), rows)
             if progress:
@@ -135,7 +149,11 @@ def write_case(store: GraphStore, case: CaseFile, path: str | Path = "<case>", p
             tx.run_many(Q.merge_relationship(rel_type, from_label, to_label), rows)
             if progress:
                 progress(len(rows))
-    return IngestResult(str(path), case.dataset.name, len(case.nodes), len(relationships))
+        return tx.created()
+
+    nodes_created, relationships_created = store.write(work)
+    return IngestResult(str(path), case.dataset.name, len(case.nodes), len(relationships),
+                        nodes_created, relationships_created)
 
 
 def element_count(case: CaseFile) -> int:

@@ -7,13 +7,20 @@ Only :func:`open_store` knows which backend it builds; everything else talks to 
 from __future__ import annotations
 
 from ..config import Settings, get_settings
-from .base import GraphStore, Row, StoreError, Transaction
+from .base import GraphStore, Row, StoreError, StoreMissing, Transaction
 
-__all__ = ["GraphStore", "Row", "StoreError", "Transaction", "open_store"]
+__all__ = ["GraphStore", "Row", "StoreError", "StoreMissing", "Transaction", "open_store"]
 
 
-def open_store(settings: Settings | None = None) -> GraphStore:
-    """Open the configured backend. Raises StoreError when it cannot be reached."""
+def open_store(settings: Settings | None = None, create: bool = False) -> GraphStore:
+    """Open the configured backend.
+
+    ``create``: whether a missing embedded store file may be created (only commands that
+    write do so: ``ingest``, ``demo``). Reads of a file that does not exist raise
+    :class:`StoreMissing` naming the path and leave nothing behind, so a mistyped ``--db``
+    is an error, never an empty answer. Raises :class:`StoreError` when the store cannot
+    be reached or opened.
+    """
     settings = settings or get_settings()
     if settings.backend == "neo4j":
         from .neo4j_backend import Neo4jStore
@@ -23,4 +30,4 @@ def open_store(settings: Settings | None = None) -> GraphStore:
         )
     from .embedded import EmbeddedStore
 
-    return EmbeddedStore(settings.db)
+    return EmbeddedStore(settings.db, create=create)

@@ -8,15 +8,21 @@ no driver types leave a backend, so both backends give identical answers.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 Row = dict[str, Any]
+T = TypeVar("T")
 
 
 class StoreError(RuntimeError):
     """The store could not answer (server down, file unreadable). The message is for people."""
+
+
+class StoreMissing(StoreError):
+    """A read named a store that does not exist (e.g. a mistyped ``--db``). Nothing was created:
+    only commands that write (``ingest``, ``demo``) create a store."""
 
 
 class Transaction(ABC):
@@ -33,6 +39,11 @@ class Transaction(ABC):
         """
         for params in rows:
             self.run(query, params)
+
+    def created(self) -> tuple[int, int]:
+        """(nodes, relationships) this transaction has created so far: what it adds, not
+        what other writers committed meanwhile (ingest reports it as "+N")."""
+        raise NotImplementedError
 
 
 class GraphStore(ABC):
@@ -71,9 +82,23 @@ class GraphStore(ABC):
     def transaction(self) -> Iterator[Transaction]:
         """A write transaction: commits on normal exit, rolls back on any exception."""
 
+    def write(self, work: Callable[[Transaction], T]) -> T:
+        """Run ``work(tx)`` in one write transaction and return its result; commits when it
+        returns, rolls back when it raises.
+
+        Unlike :meth:`transaction`, the unit of work is a function, so a backend may run it
+        again after a transient conflict with a concurrent writer (a deadlock on Neo4j, a
+        busy file on the embedded store): ``work`` must have no effects outside ``tx``.
+        Raises :class:`StoreError` when the store cannot be reached or the conflict persists.
+        """
+        with self.transaction() as tx:
+            return work(tx)
+
     @abstractmethod
     def apply_schema(self, statements: Sequence[str]) -> list[str]:
-        """Apply schema statements (constraints, indexes); returns the ones skipped, with why."""
+        """Apply schema statements (constraints, indexes); returns the ones skipped, with why.
+
+        Idempotent, also when several processes apply the same schema at once."""
 
     @abstractmethod
     def close(self) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import graphqlite
 import sqlean
 
-from .base import GraphStore, Row, StoreError, Transaction
+from .base import GraphStore, Row, StoreError, StoreMissing, Transaction
 
 
 @functools.cache
@@ -47,6 +47,8 @@ def _write_shapes() -> dict[str, tuple]:
 
 
 _TYPED = ("text", "int", "real", "bool", "json")
+#: Seconds a statement waits for another connection's write lock on the file.
+BUSY_TIMEOUT = 120.0
 
 
 def _typed(value: Any) -> tuple[str, Any]:
@@ -136,6 +138,18 @@ def _message(exc: Exception) -> str:
 class _EmbeddedTx(Transaction):
     def __init__(self, db: graphqlite.Connection):
         self._db = db
+        self._counts_at_start = self._counts()
+
+    def _counts(self) -> tuple[int, int]:
+        c = self._db.sqlite_connection
+        return (c.execute("SELECT count(*) FROM nodes").fetchone()[0],
+                c.execute("SELECT count(*) FROM edges").fetchone()[0])
+
+    def created(self) -> tuple[int, int]:
+        # Exact: BEGIN IMMEDIATE holds the file's write lock, so no other writer commits
+        # between the two counts (the ingest only adds; it never deletes).
+        now = self._counts()
+        return now[0] - self._counts_at_start[0], now[1] - self._counts_at_start[1]
 
     def run(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
         return _run(self._db, query, params)
@@ -192,14 +206,24 @@ class EmbeddedStore(GraphStore):
     backend = "embedded"
     sorts_in_database = False
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, create: bool = True):
+        """Open (``create``: or create) the store in ``path``. Raises :class:`StoreMissing`
+        when the file does not exist and ``create`` is false (nothing is created then),
+        :class:`StoreError` when it cannot be opened."""
         self._path = str(path)
         if self._path != ":memory:":
+            if not create and not Path(self._path).expanduser().is_file():
+                raise StoreMissing(
+                    f"no embedded store at {self._path}: check the path (--db or $REPGRAPH_DB); "
+                    "`repgraph ingest FILES --db PATH` creates one"
+                )
             parent = Path(self._path).expanduser().resolve().parent
             if not parent.is_dir():
                 raise StoreError(f"cannot open embedded store {self._path}: folder {parent} does not exist")
         try:
-            conn = sqlean.connect(self._path, isolation_level=None, check_same_thread=False)
+            # timeout: SQLite's busy timeout; a writer waits for another process's write
+            # (parallel ingests into one file) instead of failing with "database is locked".
+            conn = sqlean.connect(self._path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             self._db = graphqlite.wrap(conn)

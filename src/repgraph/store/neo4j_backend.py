@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
-from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired, TransientError
 from neo4j.graph import Node, Relationship
 
 from .base import GraphStore, Row, StoreError, Transaction
 
+T = TypeVar("T")
+
 #: rows per UNWIND batch on writes
 BATCH = 1000
+#: Seconds a write (managed transaction) or a schema statement is retried after transient
+#: conflicts with concurrent writers (deadlocks, schema locks) before it fails.
+WRITE_RETRY_SECONDS = 120.0
+#: Another process created the same constraint or index first: for ``IF NOT EXISTS``
+#: statements that is success.
+SCHEMA_ALREADY_THERE = {
+    "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
+    "Neo.ClientError.Schema.ConstraintAlreadyExists",
+    "Neo.ClientError.Schema.IndexAlreadyExists",
+}
 
 
 def plain(value: Any) -> Any:
@@ -37,15 +51,29 @@ def _rows(result) -> list[Row]:
 class _Neo4jTx(Transaction):
     def __init__(self, tx):
         self._tx = tx
+        self._nodes_created = 0
+        self._relationships_created = 0
+
+    def _count(self, result) -> None:
+        counters = result.consume().counters
+        self._nodes_created += counters.nodes_created
+        self._relationships_created += counters.relationships_created
 
     def run(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
-        return _rows(self._tx.run(query, params or {}))
+        result = self._tx.run(query, params or {})
+        rows = _rows(result)
+        self._count(result)
+        return rows
 
     def run_many(self, query: str, rows: Sequence[dict[str, Any]]) -> None:
         # One round trip per batch: the statement is wrapped in UNWIND over its params.
         unwound = "UNWIND $batch AS row\n" + _rebind(query)
         for start in range(0, len(rows), BATCH):
-            self._tx.run(unwound, {"batch": list(rows[start:start + BATCH])}).consume()
+            self._count(self._tx.run(unwound, {"batch": list(rows[start:start + BATCH])}))
+
+    def created(self) -> tuple[int, int]:
+        # The server's own counters for this transaction's statements.
+        return self._nodes_created, self._relationships_created
 
 
 def _rebind(query: str) -> str:
@@ -110,13 +138,47 @@ class Neo4jStore(GraphStore):
         except (ServiceUnavailable, SessionExpired) as exc:
             raise StoreError(f"Neo4j at {self._uri} is unreachable: {exc}") from exc
 
+    def write(self, work: Callable[[Transaction], T]) -> T:
+        """A managed write transaction: the driver runs ``work`` again after transient
+        errors (deadlocks between concurrent ingests), for up to WRITE_RETRY_SECONDS."""
+        try:
+            with self._driver.session(database=self._database, max_transaction_retry_time=WRITE_RETRY_SECONDS) as session:
+                return session.execute_write(lambda tx: work(_Neo4jTx(tx)))
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreError(f"Neo4j at {self._uri} is unreachable: {exc}") from exc
+        except TransientError as exc:
+            raise StoreError(f"Neo4j kept refusing a write for {WRITE_RETRY_SECONDS:.0f} s: {exc.message}") from exc
+
     def apply_schema(self, statements: Sequence[str]) -> list[str]:
         # Schema changes cannot share a transaction with data writes; each runs on its own.
-        with self._driver.session(database=self._database) as session:
-            for stmt in statements:
-                session.run(stmt).consume()
-            session.run("CALL db.awaitIndexes(60)").consume()
+        # Several processes may apply the schema at once (parallel ingests into a fresh
+        # server): a rule another one created first is success, and transient errors
+        # (deadlocks on the schema lock) are retried with backoff.
+        try:
+            with self._driver.session(database=self._database) as session:
+                for stmt in [*statements, "CALL db.awaitIndexes(60)"]:
+                    self._schema_statement(session, stmt)
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreError(f"Neo4j at {self._uri} is unreachable: {exc}") from exc
         return []
+
+    @staticmethod
+    def _schema_statement(session, stmt: str) -> None:
+        deadline = time.monotonic() + WRITE_RETRY_SECONDS
+        delay = 0.05
+        while True:
+            try:
+                session.run(stmt).consume()
+                return
+            except ClientError as exc:
+                if exc.code in SCHEMA_ALREADY_THERE:
+                    return
+                raise StoreError(f"Neo4j refused a schema statement: {exc.message}") from exc
+            except TransientError as exc:
+                if time.monotonic() > deadline:
+                    raise StoreError(f"Neo4j kept refusing a schema statement: {exc.message}") from exc
+                time.sleep(delay * (1 + random.random()))
+                delay = min(delay * 2, 2.0)
 
     def close(self) -> None:
         self._driver.close()

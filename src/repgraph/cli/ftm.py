@@ -1,0 +1,71 @@
+"""``import-ftm`` and ``export-ftm``: FollowTheMoney entities in and out (see :mod:`repgraph.ftm`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..disclosure import Role, Viewer
+from ..ingest import CaseFileError
+from ..ontology import Confidentiality
+from . import app
+from .common import DbOption, console, err_console, print_error, store_for
+
+
+@app.command("import-ftm")
+def import_ftm_command(
+    path: Annotated[Path, typer.Argument(help="FtM entities, one JSON object per line (Aleph, OpenSanctions).")],
+    dataset: Annotated[str | None, typer.Option(help="Dataset of entities that name none (default: the file's name).")] = None,
+    title: Annotated[str | None, typer.Option(help="Title of that dataset's Source node.")] = None,
+    confidentiality: Annotated[Confidentiality | None, typer.Option(
+        help="Least confidentiality of everything imported (FtM carries none; relatives stay restricted).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Import FtM entities: a Source per dataset, idempotent, all-or-nothing.
+
+    On bad input prints FILE, line (entity id) and property, writes nothing (exit 2).
+    """
+    from ..ftm import import_ftm
+    from ..schema import schema_statements
+
+    with store_for(db) as store:
+        store.apply_schema(schema_statements())
+        try:
+            result = import_ftm(store, path, dataset, title, confidentiality.value if confidentiality else None)
+        except CaseFileError as exc:
+            print_error(exc)
+            err_console.print("nothing was written from that file")
+            raise typer.Exit(2) from None
+    skipped = ", ".join(f"{schema} {n}" for schema, n in result.skipped.items())
+    console.print(f"[green]ok[/] {path}: {result.entities} FtM entities -> {result.ingest.nodes} nodes, "
+                  f"{result.ingest.relationships} relationships")
+    if skipped or result.skipped_links:
+        console.print(f"left out (no repgraph counterpart): {skipped or 'none'}; links to them: {result.skipped_links}")
+
+
+@app.command("export-ftm")
+def export_ftm_command(
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write (- for stdout).")],
+    role: Annotated[Role, typer.Option("--as", help="Export what this role may see (viewer: public data only).")] = Role.admin,
+    dataset: Annotated[str, typer.Option(help="FtM dataset name of the exported entities.")] = "repgraph",
+    db: DbOption = None,
+) -> None:
+    """Write the graph as FtM entities (JSON lines) that `ftm validate` accepts, redacted for --as."""
+    from ..ftm import export_ftm
+
+    with store_for(db) as store:
+        try:
+            result = export_ftm(store, str(output), Viewer(name="cli", role=role), dataset)
+        except OSError as exc:
+            print_error(f"{output}: {exc.strerror or exc}")
+            raise typer.Exit(1) from None
+    target = err_console if str(output) == "-" else console
+    written = ", ".join(f"{schema} {n}" for schema, n in result.entities.items()) or "nothing"
+    target.print(f"[green]wrote[/] {output}: {result.total} FtM entities ({written})")
+    if result.left_out:
+        target.print("left out (no FtM counterpart or an end not exported): "
+                     + ", ".join(f"{k} {n}" for k, n in result.left_out.items()))
+    for ident, prop, value in result.refused_values:
+        target.print(f"[yellow]not expressible in FtM:[/] {ident} {prop} {value!r}")
