@@ -95,6 +95,7 @@ def test_import_ftm_maps_entities_links_and_sources(empty_store, tmp_path):
     result = import_ftm(empty_store, write_ftm(tmp_path / "os.ftm.json", ENTITIES))
     assert result.entities == len(ENTITIES) == 23
     assert result.skipped == {"Address": 1, "Sanction": 1}
+    assert result.ingest.dataset == "ftm-fake_sanctions"  # the FtM dataset, not the file's name
     nodes, rels = counts(empty_store)
     assert nodes == {"Incident": 1, "Organization": 4, "Person": 4, "Position": 1, "Sanction": 2, "Source": 2}
     assert rels == {"ACTING_FOR": 1, "ASSOCIATE_OF": 1, "DOCUMENTED_IN": 1, "FAMILY_OF": 1, "HOLDS": 1, "IN": 1,
@@ -176,7 +177,8 @@ def test_import_ftm_twice_changes_nothing(empty_store, tmp_path):
     before = counts(empty_store)
     second = import_ftm(empty_store, path)
     assert counts(empty_store) == before
-    assert first.ingest == second.ingest
+    assert (first.ingest.nodes, first.ingest.relationships) == (second.ingest.nodes, second.ingest.relationships)
+    assert (second.ingest.nodes_created, second.ingest.relationships_created) == (0, 0)
 
 
 def test_import_at_a_confidentiality_never_lowers_a_default(empty_store, tmp_path):
@@ -442,6 +444,12 @@ def run(*args, check=True):
     return proc
 
 
+def test_cli_export_of_a_missing_store_is_refused_and_creates_nothing(tmp_path):
+    proc = run("export-ftm", "-o", tmp_path / "out.json", "--db", tmp_path / "missing.db", check=False)
+    assert proc.returncode == 2 and "missing.db" in proc.stderr
+    assert not (tmp_path / "missing.db").exists() and not (tmp_path / "out.json").exists()
+
+
 def test_cli_import_export_and_located_error(tmp_path):
     db = tmp_path / "cli.db"
     path = write_ftm(tmp_path / "os.json", ENTITIES)
@@ -449,7 +457,9 @@ def test_cli_import_export_and_located_error(tmp_path):
     # 4 persons, 4 organizations, a post, 2 sanctions, an event, the document and the dataset's Source;
     # 10 relationships and the event's DOCUMENTED_IN
     assert "23 FtM entities -> 14 nodes, 11 relationships" in out and "Address 1, Sanction 1; links to them: 1" in out
-    assert "(+0)" not in out
+    assert "created +14 nodes, +11 relationships" in out
+    again = run("import-ftm", path, "--db", db).stdout
+    assert "created +0 nodes, +0 relationships" in again
     run("export-ftm", "-o", tmp_path / "out.json", "--as", "viewer", "--db", db)
     assert len(lines(tmp_path / "out.json")) == 22
     bad = tmp_path / "bad.json"

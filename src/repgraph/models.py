@@ -49,6 +49,36 @@ class SearchPage(BaseModel):
     items: list[SearchHit]
 
 
+class StatedValues(BaseModel):
+    """What one dataset (one case file) states about an element: its values, in case-file
+    form, and the citations it gives for them."""
+
+    dataset: str
+    title: str | None = Field(default=None, description="the dataset's title")
+    values: dict[str, Any] = Field(default_factory=dict)
+    citations: list[CitationOut] = Field(default_factory=list)
+
+
+class DatasetValue(BaseModel):
+    dataset: str
+    value: Any
+
+
+class ValueConflict(BaseModel):
+    """Datasets disagree on a single-valued property: every value with its dataset; the
+    one shown is the earliest-ingested dataset's."""
+
+    property: str
+    shown: Any
+    values: list[DatasetValue]
+
+
+class AliasOut(BaseModel):
+    name: str
+    type: str = Field(description="alias | nickname | spelling | former_name")
+    datasets: list[str] = Field(default_factory=list, description="the datasets stating this name")
+
+
 class RelationshipOut(BaseModel):
     id: str | None = None
     type: str
@@ -56,15 +86,27 @@ class RelationshipOut(BaseModel):
     other: EntityRef
     properties: dict[str, Any] = Field(default_factory=dict)
     citations: list[CitationOut] = Field(default_factory=list)
+    datasets: list[str] = Field(default_factory=list, description="the datasets stating this relationship")
+    conflicts: list[ValueConflict] = Field(default_factory=list)
 
 
 class EntityDetail(BaseModel):
+    """One entity as the graph shows it (``properties``: the projection of every dataset's
+    statements), and where each value comes from: ``provenance`` maps each property to the
+    datasets stating the value shown, ``statements`` lists what each dataset states with
+    its citations, ``conflicts`` the single-valued properties datasets disagree on."""
+
     id: str
     label: str
     name: str | None = None
     properties: dict[str, Any]
     citations: list[CitationOut] = Field(default_factory=list)
     relationships: list[RelationshipOut] = Field(default_factory=list)
+    aliases: list[AliasOut] = Field(default_factory=list)
+    datasets: list[str] = Field(default_factory=list, description="datasets stating this entity, earliest ingested first")
+    provenance: dict[str, list[str]] = Field(default_factory=dict, description="property -> datasets stating the value shown")
+    statements: list[StatedValues] = Field(default_factory=list)
+    conflicts: list[ValueConflict] = Field(default_factory=list)
 
 
 class GuiltByAssociation(BaseModel):
@@ -104,6 +146,7 @@ class ChainLink(BaseModel):
     valid_from: str | None = None
     valid_to: str | None = None
     citations: list[CitationOut] = Field(default_factory=list)
+    relationship_id: str | None = Field(default=None, description="Id of the stored relationship this link stands for (none for a drawn command link)")
 
 
 class ResponsibilityChain(BaseModel):
@@ -116,6 +159,7 @@ class ResponsibilityChain(BaseModel):
 
 
 class ExileRecord(BaseModel):
+    id: str | None = Field(default=None, description="The EXILED_TO relationship's id (two records of one person to one country differ by it)")
     person: EntityRef
     country: EntityRef
     date: str | None = None
@@ -186,6 +230,24 @@ class Subgraph(BaseModel):
     omitted_nodes: int = 0
 
 
+class ListedEntity(EntityRef):
+    """One node of a list by label (``repgraph list``)."""
+
+    type: str | None = None
+    date: str | None = None
+    citations: list[CitationOut] = Field(default_factory=list)
+
+
+class EntityList(BaseModel):
+    """One page of the nodes of one label, in id order; ``total`` counts them all."""
+
+    label: str
+    total: int
+    limit: int
+    offset: int
+    items: list[ListedEntity]
+
+
 class StoreStats(BaseModel):
     backend: str
     location: str
@@ -199,3 +261,25 @@ class StoreStats(BaseModel):
     @property
     def relationship_total(self) -> int:
         return sum(self.relationships.values())
+
+
+class DedupeCandidate(BaseModel):
+    """Two ids that may be one person or organization: for a person to review."""
+
+    a: EntityRef
+    b: EntityRef
+    score: float = Field(description="0..1, see repgraph.matching")
+    reasons: list[str]
+    conflict: str | None = Field(default=None, description="set when a candidate matches two ids judged different: review, never join")
+
+
+class JudgementOut(BaseModel):
+    """A person's recorded decision on a pair of ids: the same entity, or different."""
+
+    a: str
+    b: str
+    verdict: Literal["same", "different"]
+    reason: str | None = None
+    by: str
+    at: str
+    history: list[dict[str, Any]] = Field(default_factory=list, description="earlier judgements on the pair, oldest first")

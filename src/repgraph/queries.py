@@ -36,36 +36,146 @@ def checked_type(rel_type: str) -> str:
     return rel_type
 
 
+def list_of_label(label: str) -> str:
+    """Every node of one (checked) label, in id order, one page: ``$skip``, ``$limit``.
+    Lists incidents (or any label) without a search word: ``repgraph list Incident``."""
+    return f"""
+MATCH (n:{checked_label(label)})
+RETURN n.id AS id, n.name AS name, n.type AS type, n.date AS date, n.confidentiality AS confidentiality,
+       n.citations AS citations
+ORDER BY id
+SKIP $skip
+LIMIT $limit
+"""
+
+
+def count_of_label(label: str) -> str:
+    """How many nodes of one (checked) label the store holds."""
+    return f"""
+MATCH (n:{checked_label(label)})
+RETURN count(n) AS total
+"""
+
+
 # --------------------------------------------------------------------------- writes
 
 
 def merge_node(label: str) -> str:
-    """One node, MERGEd on id; ``$id``, ``$props`` (properties are added/overwritten)."""
+    """One node, MERGEd on id; ``$id``, ``$props`` (the node's full projection, ``id``
+    included: properties not in ``$props`` are removed)."""
     return (
         f"MERGE (n:{ENTITY_LABEL}:{checked_label(label)} {{id: $id}})\n"
-        "SET n += $props"
+        "SET n = $props"
     )
 
 
 def merge_relationship(rel_type: str, from_label: str, to_label: str) -> str:
     """One relationship between two existing nodes, MERGEd on its id;
-    ``$from``, ``$to``, ``$id``, ``$props``."""
+    ``$from``, ``$to``, ``$id``, ``$props`` (full projection, ``id`` included)."""
     return (
         f"MATCH (a:{checked_label(from_label)} {{id: $from}})\n"
         f"MATCH (b:{checked_label(to_label)} {{id: $to}})\n"
         f"MERGE (a)-[r:{checked_type(rel_type)} {{id: $id}}]->(b)\n"
-        "SET r += $props"
+        "SET r = $props"
     )
 
 
-#: The label of an id, if the store has it; ``$id`` (run per id with ``read_many``).
+#: The label of an id, if the store has it, its stored confidentiality, statements (JSON,
+#: null when one dataset states it) and datasets (null on stores written before
+#: statements); ``$id`` (run per id with ``read_many``).
 #: Shape: every multi-id lookup is one statement anchored on ``{id: $id}``, run per id:
 #: GraphQLite 0.12 scans the whole property table for ``WHERE n.id IN $ids`` (340 ms
 #: per call at 10k persons, against 0.3 ms anchored); Neo4j batches the per-id maps
 #: under UNWIND in one round trip (``GraphStore.read_many``).
 LABEL_OF_ID = f"""
 MATCH (n:{ENTITY_LABEL} {{id: $id}})
-RETURN n.id AS id, [l IN labels(n) WHERE l <> '{ENTITY_LABEL}'][0] AS label, n.confidentiality AS confidentiality
+RETURN n.id AS id, [l IN labels(n) WHERE l <> '{ENTITY_LABEL}'][0] AS label, n.confidentiality AS confidentiality,
+       n.statements AS statements, n.datasets AS datasets
+"""
+
+# --------------------------------------------------------------------------- statements (repgraph.ingest.datasets)
+
+#: One relationship by its ends and id: type, end labels, properties; ``$from``, ``$to``, ``$id``.
+RELATIONSHIP_STATE = f"""
+MATCH (a:{ENTITY_LABEL} {{id: $from}})-[r]->(b:{ENTITY_LABEL} {{id: $to}})
+WHERE r.id = $id
+RETURN r.id AS id, type(r) AS type, labels(a) AS fromLabels, labels(b) AS toLabels, properties(r) AS props
+"""
+
+#: Ids of every relationship touching a node; ``$id``.
+RELATIONSHIP_IDS_OF = f"""
+MATCH (n:{ENTITY_LABEL} {{id: $id}})-[r]-()
+RETURN r.id AS relId
+"""
+
+#: Deletes one relationship; ``$from``, ``$to``, ``$id``.
+DELETE_RELATIONSHIP = f"""
+MATCH (a:{ENTITY_LABEL} {{id: $from}})-[r]->(b:{ENTITY_LABEL} {{id: $to}})
+WHERE r.id = $id
+DELETE r
+"""
+
+#: Deletes one node (its relationships were deleted first); ``$id``.
+DELETE_NODE = f"""
+MATCH (n:{ENTITY_LABEL} {{id: $id}})
+DETACH DELETE n
+"""
+
+#: One dataset's record; ``$id`` (``dataset:<name>``).
+DATASET = """
+MATCH (d:Dataset {id: $id})
+RETURN properties(d) AS props
+"""
+
+# --------------------------------------------------------------------------- entity resolution (repgraph.resolution)
+
+#: What matching reads of every person.
+PERSON_RECORDS = """
+MATCH (n:Person)
+RETURN n.id AS id, n.name AS name, n.aliases AS aliases, n.identifiers AS identifiers, n.birthDate AS birthDate
+"""
+
+#: What matching reads of every organization (the acronym is one more name).
+ORGANIZATION_RECORDS = """
+MATCH (n:Organization)
+RETURN n.id AS id, n.name AS name, n.aliases AS aliases, n.acronym AS acronym
+"""
+
+#: Every recorded judgement on a pair of ids.
+JUDGEMENTS = """
+MATCH (j:Judgement)
+RETURN properties(j) AS props
+"""
+
+#: Writes one judgement (full replacement); ``$id``, ``$props``.
+MERGE_JUDGEMENT = """
+MERGE (j:Judgement {id: $id})
+SET j = $props
+"""
+
+#: One dataset's name and title; ``$id`` (``dataset:<name>``; ``read_many`` for several).
+DATASET_TITLE = """
+MATCH (d:Dataset {id: $id})
+RETURN d.name AS name, d.title AS title
+"""
+
+#: Every dataset, in ingest order (``seq``); their times are in :data:`DATASET`.
+DATASETS = """
+MATCH (d:Dataset)
+RETURN d.name AS name, d.seq AS seq, d.title AS title, d.path AS path
+ORDER BY seq
+"""
+
+#: Writes a dataset's record (full replacement); ``$id``, ``$props``.
+MERGE_DATASET = """
+MERGE (d:Dataset {id: $id})
+SET d = $props
+"""
+
+#: Deletes a dataset's record; ``$id``.
+DELETE_DATASET = """
+MATCH (d:Dataset {id: $id})
+DELETE d
 """
 
 #: Empties the store (demo and test fixtures only).
@@ -90,6 +200,32 @@ ALL_IDS = f"""
 MATCH (n:{ENTITY_LABEL})
 RETURN n.id AS id
 ORDER BY id
+"""
+
+#: The best-linked nodes: each node's relationships other than documentation
+#: (``DOCUMENTED_IN``), most first, then by id; ``$limit``. The overview of a store too
+#: large to draw or analyse whole starts from these (:mod:`repgraph.overview`).
+DEGREE_RANKING = f"""
+MATCH (n:{ENTITY_LABEL})-[r]-(m:{ENTITY_LABEL})
+WHERE type(r) <> 'DOCUMENTED_IN'
+RETURN n.id AS id, count(r) AS degree
+ORDER BY degree DESC, id
+LIMIT $limit
+"""
+
+#: Perpetrators named in the most incidents, most first, then by id; ``$limit``. The
+#: overview analysed for perpetrators' centrality starts from these.
+PERPETRATOR_RANKING = f"""
+MATCH (:Incident)-[p:PERPETRATED_BY]->(x:{ENTITY_LABEL})
+RETURN x.id AS id, count(p) AS incidents
+ORDER BY incidents DESC, id
+LIMIT $limit
+"""
+
+#: How many nodes the store holds.
+NODE_TOTAL = f"""
+MATCH (n:{ENTITY_LABEL})
+RETURN count(n) AS total
 """
 
 #: One entity by id: label and properties; ``$id`` (``read_many`` for several).
@@ -162,6 +298,13 @@ RETURN rel.id AS relativeId, rel.name AS relative, rel.confidentiality AS relati
        i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
        t.citations AS citations, i.citations AS incidentCitations
 ORDER BY defender, defenderId, relative, relativeId, date, incidentId
+"""
+
+#: How many targetings the store records as guilt by association, whether or not a
+#: FAMILY_OF link names the defender (why an empty answer is empty).
+GUILT_BY_ASSOCIATION_TARGETINGS = """
+MATCH (i:Incident)-[t:TARGETED {basis: 'guilt_by_association'}]->(rel:Person)
+RETURN count(t) AS total
 """
 
 #: One page of guilt-by-association entries, grouped, ordered and paged in the database
@@ -283,8 +426,8 @@ INCIDENT_PERPETRATORS = """
 MATCH (i:Incident {id: $id})-[p:PERPETRATED_BY]->(x)
 RETURN x.id AS id, [l IN labels(x) WHERE l <> 'Entity'][0] AS label, x.name AS name,
        x.confidentiality AS confidentiality, p.role AS role,
-       p.citations AS citations, p.confidence AS confidence
-ORDER BY id
+       p.citations AS citations, p.confidence AS confidence, p.id AS relationshipId
+ORDER BY id, relationshipId
 """
 
 #: Victims of one incident; ``$id``.
@@ -302,8 +445,8 @@ WHERE coalesce(h.validFrom, '0000-01-01') <= $from
   AND coalesce(h.validTo, '9999-12-31') >= $to
 OPTIONAL MATCH (pos)-[:IN]->(o:Organization)
 RETURN pos.id AS positionId, pos.name AS position, o.id AS organizationId, o.name AS organization,
-       h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations
-ORDER BY positionId
+       h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations, h.id AS relationshipId
+ORDER BY positionId, relationshipId
 """
 
 #: Head positions of an organization with their holders over [$from, $to]; ``$orgId``.
@@ -325,7 +468,7 @@ WHERE coalesce(r.validFrom, '0000-01-01') <= $from
   AND coalesce(r.validTo, '9999-12-31') >= $to
 OPTIONAL MATCH (x:Person)-[h:HOLDS]->(s)
 RETURN s.id AS id, [l IN labels(s) WHERE l <> 'Entity'][0] AS label, s.name AS name,
-       r.validFrom AS validFrom, r.validTo AS validTo, r.citations AS citations,
+       r.validFrom AS validFrom, r.validTo AS validTo, r.citations AS citations, r.id AS relationshipId,
        collect(DISTINCT CASE WHEN coalesce(h.validFrom, '0000-01-01') <= $from AND coalesce(h.validTo, '9999-12-31') >= $to
                THEN {id: x.id, name: x.name, validFrom: h.validFrom, validTo: h.validTo, citations: h.citations} END) AS holders
 ORDER BY id
@@ -342,8 +485,8 @@ EXILE_RECORDS = """
 MATCH (p:Person)-[e:EXILED_TO]->(c:Country)
 RETURN p.id AS personId, p.name AS person, p.roles AS roles, p.confidentiality AS confidentiality, c.id AS countryId,
        c.name AS country, c.confidentiality AS countryConfidentiality, e.date AS date, e.halfYear AS halfYear, e.route AS route, e.via AS via,
-       e.citations AS citations
-ORDER BY country, personId
+       e.citations AS citations, e.id AS id
+ORDER BY country, personId, date, id
 """
 
 #: Sourced aggregate figures, to set beside the individual records.

@@ -69,7 +69,7 @@ def render_schema() -> str:
 
 def read_schema_file(path: Path = SCHEMA_PATH) -> list[str]:
     """Statements of a schema file (comments dropped, split on ``;``)."""
-    text = "\n".join(line for line in path.read_text().splitlines() if not line.lstrip().startswith("//"))
+    text = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("//"))
     return [s.strip() for s in text.split(";") if s.strip()]
 
 

@@ -20,7 +20,9 @@ from .models import (
     GraphEdge, GraphNode, GuiltByAssociation, IncidentRef, OfficialCase, RelationshipOut,
     ResponsibilityChain, SearchHit, SearchPage, StatisticOut, StoreStats, Subgraph, WithIncidents,
 )
-from .ontology import fold
+from .ontology import NODE_MODELS, fold
+from .provenance import conflicts_of, describe
+from .statements import dataset_id
 from .schema import primary_label
 from .store import GraphStore
 
@@ -28,7 +30,9 @@ from .store import GraphStore
 DEFENDER_ROLES = ["defender", "journalist", "lawyer", "trade_unionist", "activist"]
 
 #: Properties that are bookkeeping, not facts: kept out of API/CLI property maps.
-INTERNAL_PROPERTIES = {"searchText", "citations", "sourceIds"}
+#: Stored properties not shown as properties: search and citation bookkeeping, and the
+#: statements the projection is made of (shown structured on entity pages, see provenance).
+INTERNAL_PROPERTIES = {"searchText", "citations", "sourceIds", "statements", "conflicts"}
 
 MAX_CHAIN_DEPTH = 12
 
@@ -168,7 +172,10 @@ def _search_ranked_here(store, folded, tokens, label, limit, offset) -> tuple[in
 
 
 def entity(store: GraphStore, entity_id: str) -> EntityDetail:
-    """One entity: its properties, citations, and every relationship with the other end.
+    """One entity: its properties (the projection of every dataset's statements), citations,
+    typed aliases, which dataset states which value (``provenance``, ``statements``,
+    ``conflicts``: see :mod:`repgraph.provenance`), and every relationship with the other
+    end and the datasets stating it.
 
     Relationships are ordered by type, direction, other id. Raises NotFound."""
     rows = store.read(Q.ENTITY, {"id": entity_id})
@@ -185,14 +192,17 @@ def entity(store: GraphStore, entity_id: str) -> EntityDetail:
                                 confidentiality=r["otherConfidentiality"]),
                 properties=_public_props(r["props"]),
                 citations=_citations(store, r["props"].get("citations"), titles),
+                datasets=r["props"].get("datasets") or [], conflicts=conflicts_of(r["props"]),
             )
             for r in rels
         ),
         key=lambda r: (r.type, r.direction, r.other.id, r.id or ""),
     )
+    dataset_titles = {r["name"]: r["title"] for r in each(store, Q.DATASET_TITLE, map(dataset_id, props.get("datasets") or []))}
     return EntityDetail(
         id=entity_id, label=rows[0]["label"], name=props.get("name"), properties=_public_props(props),
         citations=_citations(store, props.get("citations"), titles), relationships=relationships,
+        **describe(props, NODE_MODELS[rows[0]["label"]], dataset_titles, lambda raw: _citations(store, raw, titles)),
     )
 
 
@@ -347,17 +357,19 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
     for p in perps:
         links.append(ChainLink(level=0, kind="perpetrator",
                                entity=EntityRef(id=p["id"], label=p["label"], name=p["name"], confidentiality=p["confidentiality"]),
-                               role=p["role"], below=incident_id, citations=cites(p["citations"])))
+                               role=p["role"], below=incident_id, citations=cites(p["citations"]),
+                               relationship_id=p.get("relationshipId")))
     note = None
     if inc["dateFrom"] is None:
         note = "the incident has no date: no chain of command can be dated, perpetrators only"
     else:
-        for p in perps:
+        # one climb per perpetrator, however many links (ordered, direct) name them
+        for p in {p["id"]: p for p in perps}.values():
             if p["label"] == "Person":
                 for pos in store.read(Q.POSITIONS_HELD, {"personId": p["id"], **dates}):
                     links.append(ChainLink(level=1, kind="position", entity=EntityRef(id=pos["positionId"], label="Position", name=pos["position"]),
                                            role="held", below=p["id"], valid_from=pos["validFrom"], valid_to=pos["validTo"],
-                                           citations=cites(pos["citations"])))
+                                           citations=cites(pos["citations"]), relationship_id=pos.get("relationshipId")))
                     frontier.append((pos["positionId"], "Position"))
             else:
                 for head in store.read(Q.ORGANIZATION_HEADS, {"orgId": p["id"], **dates}):
@@ -374,7 +386,8 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
                 for s in store.read(Q.SUPERIORS, {"id": ident, **dates}):
                     links.append(ChainLink(level=level, kind="position" if s["label"] == "Position" else "organization",
                                            entity=EntityRef(id=s["id"], label=s["label"], name=s["name"]), role="reports_to",
-                                           below=ident, valid_from=s["validFrom"], valid_to=s["validTo"], citations=cites(s["citations"])))
+                                           below=ident, valid_from=s["validFrom"], valid_to=s["validTo"], citations=cites(s["citations"]),
+                                           relationship_id=s.get("relationshipId")))
                     for h in s["holders"]:
                         if h.get("id") is None:
                             continue
@@ -409,6 +422,7 @@ def exile_flows(store: GraphStore, by: Literal["country", "period", "route"] = "
     titles = _source_titles(store, _cited_sources(*(r["citations"] for r in rows), *(s["citations"] for s in stats_rows)))
     records = [
         ExileRecord(
+            id=r.get("id"),
             person=EntityRef(id=r["personId"], label="Person", name=r["person"], confidentiality=r["confidentiality"]),
             country=EntityRef(id=r["countryId"], label="Country", name=r["country"], confidentiality=r["countryConfidentiality"]),
             date=r["date"], half_year=r["halfYear"], route=r["route"], via=r["via"],
@@ -473,7 +487,9 @@ def ego_graph(store: GraphStore, entity_id: str, depth: int = 1, types: list[str
               max_nodes: int = 200) -> Subgraph:
     """The neighbourhood of an entity up to ``depth`` hops (1..3), optionally only over
     relationship types ``types``; breadth-first, capped at ``max_nodes`` nodes with
-    ``truncated`` set and ``omitted_nodes`` counted. Raises NotFound, ValueError."""
+    ``truncated`` set and ``omitted_nodes`` counted (the nearest hops are kept, so every
+    node is linked to the entity). Every relationship between two nodes returned is in
+    ``edges``, also between two nodes of the outermost ring. Raises NotFound, ValueError."""
     if not 1 <= depth <= 3:
         raise ValueError("depth: between 1 and 3")
     for t in types or []:
@@ -504,6 +520,13 @@ def ego_graph(store: GraphStore, entity_id: str, depth: int = 1, types: list[str
             eid = r["props"].get("id") or f"{r['type']}:{src}:{dst}"
             edges[eid] = GraphEdge(id=eid, source=src, target=dst, type=r["type"], properties=_public_props(r["props"]))
         frontier = nxt
+    # links between two nodes of the outermost ring: both ends are drawn, so the link is too
+    for r in each(store, Q.NEIGHBOURS, frontier):
+        if (types and r["type"] not in types) or r["otherId"] not in nodes:
+            continue
+        src, dst = (r["nodeId"], r["otherId"]) if r["outgoing"] else (r["otherId"], r["nodeId"])
+        eid = r["props"].get("id") or f"{r['type']}:{src}:{dst}"
+        edges.setdefault(eid, GraphEdge(id=eid, source=src, target=dst, type=r["type"], properties=_public_props(r["props"])))
     # fill in properties of the nodes found (one query)
     missing = [n for n in nodes if not nodes[n].properties]
     if missing:

@@ -17,6 +17,7 @@ from ..config import Settings, get_settings
 from ..store import GraphStore
 from . import bounded, errors
 from .deps import StoreProvider
+from .head import HeadAsGet
 from .routes import analytics, audit, entities, graph, health, incidents, queries, stats, viz
 from .security import AccessMiddleware, SecurityHeadersMiddleware, document_security
 
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.open_access = open_access
     errors.install(app)
     bounded.install(app, settings.request_budget)
+    app.add_middleware(HeadAsGet)  # HEAD on every GET route (monitors probe /health with HEAD)
     for module in (health, entities, queries, incidents, stats, graph, viz, analytics, audit):
         app.include_router(module.router)
 

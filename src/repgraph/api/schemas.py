@@ -10,7 +10,7 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
-from ..models import EntityDetail, ExileFlows
+from ..models import EntityDetail, ExileFlows, GuiltByAssociation
 
 T = TypeVar("T")
 
@@ -26,6 +26,12 @@ class Page(BaseModel, Generic[T]):
     @classmethod
     def of(cls, items: list[T], limit: int, offset: int) -> "Page[T]":
         return cls(total=len(items), limit=limit, offset=offset, items=items[offset:offset + limit])
+
+
+class GuiltByAssociationPage(Page[GuiltByAssociation]):
+    """Guilt-by-association entries; an empty answer says why in ``note``."""
+
+    note: str | None = Field(default=None, description="Why no entry was found (null when there are entries)")
 
 
 class EntityOut(EntityDetail):

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from .. import service as S
 from ..ingest import CaseFileError, load_case_file
@@ -18,7 +19,9 @@ from ..ontology import IncidentType, case_file_json_schema
 from ..queries import NAMED_QUERIES
 from ..schema import schema_statements
 from . import app
-from .common import DbOption, FormatOption, OutputFormat, console, err_console, print_error, print_json, store_for
+from .common import (DbOption, FormatOption, OutputFormat, console, err_console, print_error, print_json, store_for,
+                     terminal_text)
+from .resolution import warn_duplicates
 
 #: Files with more elements than this get a progress bar.
 PROGRESS_THRESHOLD = 500
@@ -37,6 +40,7 @@ def ingest(
 
     with store_for(db, create=True) as store, access_for(db) as access:
         store.apply_schema(schema_statements())
+        written: set[str] = set()
         added_nodes = added_relationships = 0
         for path in expand_paths(paths):
             try:
@@ -57,12 +61,17 @@ def ingest(
             console.print(f"[green]ok[/] {path}: {result.nodes} nodes, {result.relationships} relationships ({result.dataset})")
             added_nodes += result.nodes_created
             added_relationships += result.relationships_created
+            written.update(n.id for n in case.nodes if n.label in ("Person", "Organization"))
+            if result.removed_nodes or result.removed_relationships:
+                removed = [*result.removed_nodes, *result.removed_relationships]
+                console.print(Text(f"   no longer stated by any dataset, removed: {', '.join(removed)}"))
+        warn_duplicates(store, written)
         after = S.stats(store)
         # "+N": what this run created (counted in its own transactions), not the change in
         # the totals, which includes what concurrent ingests wrote meanwhile.
         console.print(
-            f"store {after.location} ({after.backend}): {after.node_total} nodes (+{added_nodes}), "
-            f"{after.relationship_total} relationships (+{added_relationships})"
+            f"store {after.location} ({after.backend}): {after.node_total} nodes ({added_nodes:+d}), "
+            f"{after.relationship_total} relationships ({added_relationships:+d})"
         )
 
 
@@ -109,7 +118,7 @@ def _parse_params(items: list[str]) -> dict[str, str]:
         key = key.strip().replace("-", "_")
         if key in out:
             raise typer.BadParameter(f"{key} given twice", param_hint="--param")
-        out[key] = value
+        out[key] = terminal_text(value)
     return out
 
 
@@ -152,12 +161,23 @@ def run_named_query(store, name: str, params: dict[str, str]):
     raise ValueError(f"no handler for {name}")  # pragma: no cover - registry and handlers agree (tested)
 
 
-@app.command()
+def _queries_help() -> str:
+    """Each named query with its parameters, for ``query --help`` (one paragraph each)."""
+    lines = []
+    for q in NAMED_QUERIES.values():
+        params = "; ".join(f"{k}: {v}" for k, v in q.params.items()) or "no parameters"
+        lines.append(f"{q.name}: {q.summary} Parameters: {params}.")
+    return "\n\n".join(lines)
+
+
+@app.command(epilog="Queries and their -p parameters:\n\n" + _queries_help()
+             + "\n\nExample: repgraph query search -p q=velasquez -p type=Person")
 def query(
     name: Annotated[str, typer.Argument(help="One of: " + ", ".join(NAMED_QUERIES))],
-    param: Annotated[list[str], typer.Option("--param", "-p", help="key=value, repeatable")] = [],  # noqa: B006
+    param: Annotated[list[str], typer.Option("--param", "-p", help="key=value, repeatable (see the list below)")] = [],  # noqa: B006
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Tables: the verbatim quote of every citation.")] = False,
 ) -> None:
     """Run a named query. Parameters as --param key=value."""
     if name not in NAMED_QUERIES:
@@ -170,9 +190,41 @@ def query(
         except (ValueError, S.NotFound) as exc:
             print_error(exc)
             raise typer.Exit(2) from None
+        note = None
+        if name == "guilt-by-association" and not result:
+            from ..empty_answers import guilt_by_association_note
+
+            note = guilt_by_association_note(store, params.get("defender_id"))
     if fmt is OutputFormat.json:
         print_json(result)
+        if note:  # stdout stays the answer's JSON; the reason goes beside it
+            err_console.print(f"note: {note}", markup=False)
     else:
         from .render import render_result
 
-        render_result(name, result)
+        render_result(name, result, verbose=verbose, note=note)
+
+
+@app.command("list")
+def list_(
+    label: Annotated[str, typer.Argument(help="A node label: Incident, Person, Organization, Law, Operation, ...")],
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Page size.")] = 50,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many (id order).")] = 0,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Tables: the verbatim quote of every citation.")] = False,
+) -> None:
+    """List the nodes of one label, without a search word, in id order, one page at a time."""
+    from ..listing import list_entities
+
+    with store_for(db) as store:
+        try:
+            page = list_entities(store, label, limit, offset)
+        except ValueError as exc:
+            print_error(exc)
+            raise typer.Exit(2) from None
+    if fmt is OutputFormat.json:
+        return print_json(page)
+    from .render import render_list
+
+    render_list(page, verbose)

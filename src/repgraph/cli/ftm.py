@@ -31,7 +31,7 @@ def import_ftm_command(
     from ..schema import schema_statements
     from .users import access_for, record_write
 
-    with store_for(db) as store, access_for(db) as access:
+    with store_for(db, create=True) as store, access_for(db) as access:
         store.apply_schema(schema_statements())
         try:
             result = import_ftm(store, path, dataset, title, confidentiality.value if confidentiality else None)
@@ -42,8 +42,10 @@ def import_ftm_command(
         record_write(access, "import-ftm", detail=f"{path}: {result.entities} FtM entities -> {result.ingest.nodes} nodes, "
                                                   f"{result.ingest.relationships} relationships")
     skipped = ", ".join(f"{schema} {n}" for schema, n in result.skipped.items())
-    console.print(f"[green]ok[/] {path}: {result.entities} FtM entities -> {result.ingest.nodes} nodes, "
-                  f"{result.ingest.relationships} relationships")
+    ingest = result.ingest
+    console.print(f"[green]ok[/] {path}: {result.entities} FtM entities -> {ingest.nodes} nodes, "
+                  f"{ingest.relationships} relationships ({ingest.dataset}; created "
+                  f"+{ingest.nodes_created} nodes, +{ingest.relationships_created} relationships)")
     if skipped or result.skipped_links:
         console.print(f"left out (no repgraph counterpart): {skipped or 'none'}; links to them: {result.skipped_links}")
 

@@ -8,7 +8,9 @@ process, so CPU-heavy concurrent load scales with processes, up to the machine's
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 from typing import Annotated
 
 import typer
@@ -60,12 +62,20 @@ def serve(
         except StoreError as exc:
             print_error(exc)
             raise typer.Exit(1) from None
+    try:
+        sock = listen_socket(host, port)  # before announcing anything: a busy port fails here
+    except OSError as exc:
+        print_error(f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+                    + (" (another server is using that port; choose another with --port)"
+                       if exc.errno == errno.EADDRINUSE else ""))
+        raise typer.Exit(1) from None
     if db is not None:
         os.environ["REPGRAPH_DB"] = str(db)
         os.environ["REPGRAPH_BACKEND"] = "embedded"
     os.environ[OPEN_ENV] = "1" if open_ else "0"
     where = settings.neo4j_uri if settings.backend == "neo4j" else settings.db
-    err_console.print(f"repgraph API on http://{host}:{port} ({settings.backend}: {where}); docs at /docs; "
+    bound = sock.getsockname()[1]
+    err_console.print(f"repgraph API on http://{host}:{bound} ({settings.backend}: {where}); docs at /docs; "
                       f"{workers} worker process{'es' if workers > 1 else ''}")
     err_console.print(f"users and audit log: {access_db_path(settings)}; answering Host: {settings.allowed_hosts}")
     if open_:
@@ -73,4 +83,29 @@ def serve(
                           "restricted and confidential data still need a key. For one person on their own machine.[/]")
     else:
         err_console.print("every data route needs 'Authorization: Bearer KEY' (create keys with 'repgraph users add')")
-    uvicorn.run("repgraph.cli.serve:app_from_env", factory=True, host=host, port=port, workers=workers)
+    # An import string and a factory: worker processes build their own app from the environment.
+    config = uvicorn.Config("repgraph.cli.serve:app_from_env", factory=True, host=host, port=bound, workers=workers)
+    server = uvicorn.Server(config)
+    if workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        Multiprocess(config, target=server.run, sockets=[sock]).run()
+    else:
+        server.run(sockets=[sock])
+
+
+def listen_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` (port 0: a free one), as uvicorn would bind it.
+    Raises OSError (e.g. EADDRINUSE) when it cannot be bound."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                         flags=socket.AI_PASSIVE)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock

@@ -17,6 +17,7 @@ transaction are the case files' own. :mod:`.mapping` is the table this module fo
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
@@ -399,7 +400,8 @@ class _Builder:
 
 
 def _dataset_name(text: str) -> str:
-    return re.sub(r"[^a-z0-9_\-]+", "-", text.lower()).strip("-_") or "ftm"
+    name = re.sub(r"[^a-z0-9_\-]+", "-", text.lower()).strip("-_") or "ftm"
+    return name if len(name) <= 100 else name[:80] + "-" + hashlib.sha1(name.encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -438,8 +440,11 @@ def to_case_file(path: str | Path, entities: list[FtmEntity], dataset: str | Non
         })
         for d in sorted(builder.datasets)
     ]
+    # The case file's dataset (what a re-import of the same data replaces): the FtM
+    # datasets the file states, else the given or file name.
+    stated = "+".join(sorted(builder.datasets)) if dataset is None and builder.datasets else default
     case = CaseFile.model_validate({
-        "dataset": {"name": _dataset_name(f"ftm-{default}"), "title": title or f"FtM dataset {default}"},
+        "dataset": {"name": _dataset_name(f"ftm-{stated}"), "title": title or f"FtM dataset {stated}"},
         "nodes": [*sources, *(n for _, n in builder.nodes)],
         "relationships": [r for _, r in builder.relationships],
     })

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from .. import queries as Q
 from ..ontology import CaseFile, DocumentedIn, RelationshipBase
 from ..store import GraphStore
+from ..wording import article
+from .datasets import DatasetError, apply_dataset
 from .errors import CaseFileError
 from .loader import load_case_file
 
@@ -21,48 +25,57 @@ Progress = Callable[[int], None]
 
 @dataclass(frozen=True)
 class IngestResult:
-    """What one file wrote: counts of nodes and relationships MERGEd (created or matched),
-    and of those this ingest created (0 when another run or process had written them)."""
+    """What one file wrote: nodes and relationships it states (each re-projected), how many
+    of those this ingest created (net of what it removed; 0 when another run or process had
+    written them), and the ids of elements removed because no dataset states them any more."""
 
     path: str
     dataset: str
     nodes: int
     relationships: int
-    nodes_created: int = 0
-    relationships_created: int = 0
+    #: not part of equality: two ingests of one file are equal whoever created the elements
+    nodes_created: int = field(default=0, compare=False)
+    relationships_created: int = field(default=0, compare=False)
+    removed_nodes: tuple[str, ...] = ()
+    removed_relationships: tuple[str, ...] = ()
 
     @property
     def elements(self) -> int:
         return self.nodes + self.relationships
 
 
-def _documented_in(case: CaseFile) -> list[RelationshipBase]:
+def _documented_in(case: CaseFile, path: str | Path = "<case>") -> list[RelationshipBase]:
+    """The DOCUMENTED_IN relationships a case's citations imply. Raises :class:`CaseFileError`
+    (located at the citing node) should one not validate: no input reaches a traceback."""
     explicit = {r.id for r in case.relationships}
     out = []
-    for node in case.nodes:
+    for i, node in enumerate(case.nodes):
         if node.label not in DOCUMENTED_LABELS:
             continue
         by_source: dict[str, list] = defaultdict(list)
         for c in node.citations:
             by_source[c.source].append(c)
         for source, cites in sorted(by_source.items()):
-            rel = DocumentedIn.model_validate(
-                {"from": node.id, "to": source, "citations": [c.model_dump() for c in cites],
-                 "confidentiality": node.confidentiality}
-            )
+            try:
+                rel = DocumentedIn.model_validate(
+                    {"from": node.id, "to": source, "citations": [c.model_dump() for c in cites],
+                     "confidentiality": node.confidentiality}
+                )
+            except ValidationError as exc:
+                j = next(k for k, c in enumerate(node.citations) if c.source == source)
+                err = exc.errors()[0]
+                raise CaseFileError(path, err["msg"].removeprefix("Value error, "),
+                                    f"nodes[{i}] (id={node.id})", f"citations[{j}].source") from None
             if rel.id not in explicit:
                 out.append(rel)
     return out
 
 
-#: Strictness of the confidentiality levels: an ingest never lowers a node's level.
-STRICTNESS = {"public": 0, "restricted": 1, "confidential": 2}
-
-
 def _resolve_labels(store: GraphStore, case: CaseFile, path: Path, relationships: list[RelationshipBase]
-                    ) -> tuple[dict[str, str], dict[str, str]]:
+                    ) -> tuple[dict[str, str], dict[str, dict]]:
     """Label of every id the file refers to (its own nodes, else the store's), and the
-    stored confidentiality of the file's nodes already in the store. Raises on a label clash."""
+    stored state (label, confidentiality, statements) of every such id already in the
+    store. Raises on a label clash."""
     labels = {n.id: n.label for n in case.nodes}
     wanted = {r.from_ for r in relationships} | {r.to for r in relationships}
     wanted |= {r.because_of for r in relationships if getattr(r, "because_of", None)}
@@ -71,16 +84,16 @@ def _resolve_labels(store: GraphStore, case: CaseFile, path: Path, relationships
     wanted |= {r.perpetrator for r in relationships if getattr(r, "perpetrator", None)}
     rows = store.read_many(Q.LABEL_OF_ID, [{"id": i} for i in sorted(wanted | set(labels))])
     existing = {row["id"]: row["label"] for row in rows}
-    stored_confidentiality = {row["id"]: row["confidentiality"] for row in rows if row["id"] in labels}
+    states = {row["id"]: row for row in rows}
     for i, node in enumerate(case.nodes):
         if node.id in existing and existing[node.id] != node.label:
             raise CaseFileError(
-                path, f"id {node.id!r} is a {existing[node.id]} in the store, not a {node.label}",
+                path, f"id {node.id!r} is {article(existing[node.id])} in the store, not {article(node.label)}",
                 f"nodes[{i}] (id={node.id})", "label",
             )
     for ident, label in existing.items():
         labels.setdefault(ident, label)
-    return labels, stored_confidentiality
+    return labels, states
 
 
 def _check_references(case: CaseFile, path: Path, labels: dict[str, str]) -> None:
@@ -88,7 +101,7 @@ def _check_references(case: CaseFile, path: Path, labels: dict[str, str]) -> Non
         for key, cites in node.citation_lists().items():
             for j, c in enumerate(cites):
                 if labels.get(c.source) != "Source":
-                    problem = f"unknown source id {c.source!r}" if c.source not in labels else f"{c.source!r} is a {labels[c.source]}, not a Source"
+                    problem = f"unknown source id {c.source!r}" if c.source not in labels else f"{c.source!r} is {article(labels[c.source])}, not a Source"
                     raise CaseFileError(path, problem, f"nodes[{i}] (id={node.id})", f"{key}[{j}].source")
     for i, rel in enumerate(case.relationships):
         record = f"relationships[{i}] (id={rel.id})"
@@ -97,7 +110,7 @@ def _check_references(case: CaseFile, path: Path, labels: dict[str, str]) -> Non
                 raise CaseFileError(path, f"unknown id {ident!r}: not in this file nor in the store", record, field)
             if labels[ident] not in allowed:
                 raise CaseFileError(
-                    path, f"{rel.type_name} {field} must be a {' or '.join(allowed)}; {ident!r} is a {labels[ident]}",
+                    path, f"{rel.type_name} {field} must be {' or '.join(map(article, allowed))}; {ident!r} is {article(labels[ident])}",
                     record, field,
                 )
         if rel.pairs is not None and (labels[rel.from_], labels[rel.to]) not in rel.pairs:
@@ -110,50 +123,36 @@ def _check_references(case: CaseFile, path: Path, labels: dict[str, str]) -> Non
         perpetrator = getattr(rel, "perpetrator", None)
         if perpetrator is not None and labels.get(perpetrator) not in ("Person", "Organization"):
             raise CaseFileError(path, f"perpetrator names the person or organization whose link is weakened: unknown id {perpetrator!r}"
-                                if perpetrator not in labels else f"{perpetrator!r} is a {labels[perpetrator]}", record, "perpetrator")
+                                if perpetrator not in labels else f"{perpetrator!r} is {article(labels[perpetrator])}", record, "perpetrator")
         because = getattr(rel, "because_of", None)
         if because is not None and labels.get(because) != "Person":
-            problem = f"unknown id {because!r}" if because not in labels else f"{because!r} is a {labels[because]}, not a Person"
+            problem = f"unknown id {because!r}" if because not in labels else f"{because!r} is {article(labels[because])}, not a Person"
             raise CaseFileError(path, f"becauseOf names the relative whose work was punished: {problem}", record, "becauseOf")
 
 
 def write_case(store: GraphStore, case: CaseFile, path: str | Path = "<case>", progress: Progress | None = None) -> IngestResult:
-    """Validate references of an already-parsed case against ``store`` and write it in
-    one transaction. Raises :class:`CaseFileError` (nothing written) on unknown ids or
-    wrong labels; a store failure rolls the whole file back."""
+    """Validate references of an already-parsed case against ``store`` and make its
+    statements the whole of its dataset's, in one transaction.
+
+    What an earlier ingest of the same dataset stated and this file no longer states is
+    removed; every element the file states is re-projected from all datasets' statements
+    (:mod:`repgraph.statements`); confidentiality never drops. Raises
+    :class:`CaseFileError` (nothing written) on unknown ids, wrong labels, or a node the
+    file drops while another dataset's relationship still uses it; a store failure rolls
+    the whole file back."""
     path = Path(path)
-    relationships = [*case.relationships, *_documented_in(case)]
-    labels, stored_confidentiality = _resolve_labels(store, case, path, relationships)
+    relationships = [*case.relationships, *_documented_in(case, path)]
+    labels, states = _resolve_labels(store, case, path, relationships)
     _check_references(case, path, labels)
-
-    nodes_by_label: dict[str, list[dict]] = defaultdict(list)
-    for node in case.nodes:
-        props = node.to_properties()
-        stored = stored_confidentiality.get(node.id)
-        if stored and STRICTNESS.get(stored, 0) > STRICTNESS[props["confidentiality"]]:
-            # A later file (or a default) never makes a protected person less protected.
-            props["confidentiality"] = stored
-        nodes_by_label[node.label].append({"id": node.id, "props": props})
-    rels_by_shape: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-    for rel in relationships:
-        shape = (rel.type_name, labels[rel.from_], labels[rel.to])
-        rels_by_shape[shape].append({"from": rel.from_, "to": rel.to, "id": rel.id, "props": rel.to_properties()})
-
-    def work(tx) -> tuple[int, int]:
-        # run again by the store after a transient conflict with a concurrent writer
-        for label, rows in nodes_by_label.items():
-            tx.run_many(Q.merge_node(label), rows)
-            if progress:
-                progress(len(rows))
-        for (rel_type, from_label, to_label), rows in rels_by_shape.items():
-            tx.run_many(Q.merge_relationship(rel_type, from_label, to_label), rows)
-            if progress:
-                progress(len(rows))
-        return tx.created()
-
-    nodes_created, relationships_created = store.write(work)
+    info = {"title": case.dataset.title, "description": case.dataset.description,
+            "synthetic": case.dataset.synthetic, "path": str(path)}
+    try:
+        change = apply_dataset(store, case.dataset.name, info, case.nodes, relationships, labels, states, progress)
+    except DatasetError as exc:
+        raise CaseFileError(path, str(exc), "dataset", "name") from None
     return IngestResult(str(path), case.dataset.name, len(case.nodes), len(relationships),
-                        nodes_created, relationships_created)
+                        change.nodes_created, change.relationships_created,
+                        tuple(change.nodes_removed), tuple(change.relationships_removed))
 
 
 def element_count(case: CaseFile) -> int:
@@ -164,8 +163,8 @@ def element_count(case: CaseFile) -> int:
 def ingest_case_file(store: GraphStore, path: str | Path, progress: Progress | None = None) -> IngestResult:
     """Load, validate and write one case file (YAML/JSON): all or nothing.
 
-    Idempotent: nodes and relationships are MERGEd on their ids, so a second run changes
-    no counts. Raises :class:`CaseFileError` naming file, record and field; nothing is
+    Idempotent: a second run of the same file changes no node or relationship (only the
+    dataset's ``lastIngested``). Raises :class:`CaseFileError` naming file, record and field; nothing is
     written then.
     """
     return write_case(store, load_case_file(path), path, progress)

@@ -41,8 +41,9 @@ class Transaction(ABC):
             self.run(query, params)
 
     def created(self) -> tuple[int, int]:
-        """(nodes, relationships) this transaction has created so far: what it adds, not
-        what other writers committed meanwhile (ingest reports it as "+N")."""
+        """(nodes, relationships) this transaction has created so far, net of those it
+        deleted: what it adds, not what other writers committed meanwhile (ingest reports
+        it as "+N")."""
         raise NotImplementedError
 
 

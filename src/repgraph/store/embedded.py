@@ -90,18 +90,22 @@ class _SqlWriter:
         return None
 
     def set_props(self, kind: str, eid: int, props: dict[str, Any], fresh: bool) -> None:
+        """``SET e = props``: every property not in ``props`` (but ``id``) is removed.
+
+        An existing element loses all its properties but ``id`` first, then every property
+        is inserted into the table of its type (one ``executemany`` per table)."""
         col = "node_id" if kind == "node" else "edge_id"
+        if not fresh:
+            for t in _TYPED:
+                self.c.execute(f"DELETE FROM {kind}_props_{t} WHERE {col} = ? AND key_id <> ?", (eid, self.key("id")))
+        by_table: dict[str, list[tuple]] = {}
         for name, value in props.items():
             if value is None:
-                continue  # GraphQLite's `SET n += {k: null}` keeps k; props never carry nulls anyway
-            kid = self.key(name)
+                continue  # props never carry nulls
             table, stored = _typed(value)
-            if not fresh:
-                for t in _TYPED:
-                    if t != table:
-                        self.c.execute(f"DELETE FROM {kind}_props_{t} WHERE {col} = ? AND key_id = ?", (eid, kid))
-            self.c.execute(f"INSERT OR REPLACE INTO {kind}_props_{table} ({col}, key_id, value) VALUES (?, ?, ?)",
-                           (eid, kid, stored))
+            by_table.setdefault(table, []).append((eid, self.key(name), stored))
+        for table, rows in by_table.items():
+            self.c.executemany(f"INSERT OR REPLACE INTO {kind}_props_{table} ({col}, key_id, value) VALUES (?, ?, ?)", rows)
 
     def merge_node(self, labels: tuple[str, ...], ident: str, props: dict[str, Any]) -> None:
         nid = self.find_node(ident, labels)
@@ -147,7 +151,7 @@ class _EmbeddedTx(Transaction):
 
     def created(self) -> tuple[int, int]:
         # Exact: BEGIN IMMEDIATE holds the file's write lock, so no other writer commits
-        # between the two counts (the ingest only adds; it never deletes).
+        # between the two counts; net of what it deleted (a corrected file may delete).
         now = self._counts()
         return now[0] - self._counts_at_start[0], now[1] - self._counts_at_start[1]
 

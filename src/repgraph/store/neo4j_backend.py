@@ -56,8 +56,9 @@ class _Neo4jTx(Transaction):
 
     def _count(self, result) -> None:
         counters = result.consume().counters
-        self._nodes_created += counters.nodes_created
-        self._relationships_created += counters.relationships_created
+        # net: a corrected file may delete what no dataset states any more
+        self._nodes_created += counters.nodes_created - counters.nodes_deleted
+        self._relationships_created += counters.relationships_created - counters.relationships_deleted
 
     def run(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
         result = self._tx.run(query, params or {})

@@ -1,0 +1,99 @@
+"""Entity resolution reviewed by a person: ``dedupe``, ``merge``, ``merge --not``, ``unmerge``."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from .. import resolution as R
+from . import app
+from .common import DbOption, FormatOption, OutputFormat, console, err_console, print_error, print_json, store_for
+
+ByOption = Annotated[str | None, typer.Option("--by", help="Who decides (default: $REPGRAPH_USER or the login name).")]
+
+
+def _by(by: str | None) -> str | None:
+    return by or os.environ.get("REPGRAPH_USER")
+
+
+@app.command()
+def dedupe(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None:
+    """Candidate pairs of ids that may be one person or organization, best first, with a
+    score (0..1) and the reasons (name forms, shared identifiers, birth dates, shared
+    links). Pairs already judged are left out. Nothing is joined: record a decision with
+    ``repgraph merge A B --reason ...`` or ``repgraph merge --not A B``."""
+    with store_for(db) as store:
+        found = R.dedupe(store)
+    if fmt is OutputFormat.json:
+        print_json(found)
+        return
+    t = Table(title=f"{len(found)} candidate pairs (review; nothing is joined by a score)")
+    for col in ("a", "b", "score", "reasons"):
+        t.add_column(col, overflow="fold")
+    for c in found:
+        reasons = "\n".join([*c.reasons, *([f"CONFLICT: {c.conflict}"] if c.conflict else [])])
+        t.add_row(Text(f"{c.a.name} ({c.a.id})"), Text(f"{c.b.name} ({c.b.id})"), Text(f"{c.score:.2f}"), Text(reasons))
+    console.print(t)
+
+
+@app.command()
+def merge(
+    a: Annotated[str, typer.Argument(help="An id.")],
+    b: Annotated[str, typer.Argument(help="Another id.")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Why (required for a merge).")] = None,
+    not_: Annotated[bool, typer.Option("--not", help="Record that A and B are different entities.")] = False,
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """Record a judgement on two ids: the same entity (``--reason`` required) or, with
+    ``--not``, different (the pair is not proposed again). Who, when and why are kept in
+    the store. Exit 2 (nothing recorded) for an unknown id, a Person with an
+    Organization, or a conflict with earlier judgements."""
+    if not not_ and not reason:
+        print_error("merge needs --reason TEXT (why A and B are one entity)")
+        raise typer.Exit(2)
+    with store_for(db) as store:
+        try:
+            j = R.merge_not(store, a, b, reason, _by(by)) if not_ else R.merge(store, a, b, reason, _by(by))
+        except R.JudgementError as exc:
+            print_error(exc)
+            raise typer.Exit(2) from None
+    console.print(Text(f"recorded: {j.a} and {j.b} are {'the same entity' if j.verdict == 'same' else 'different'} "
+                       f"(by {j.by}, {j.at}{', ' + j.reason if j.reason else ''})"))
+
+
+@app.command()
+def unmerge(
+    a: Annotated[str, typer.Argument(help="An id.")],
+    b: Annotated[str, typer.Argument(help="The id it was merged with.")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Why.")] = None,
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """Reverse a merge: records that A and B are different (the merge stays in the
+    judgement's history), so the pair is not proposed again. Exit 2 if they were not merged."""
+    with store_for(db) as store:
+        try:
+            j = R.unmerge(store, a, b, reason, _by(by))
+        except R.JudgementError as exc:
+            print_error(exc)
+            raise typer.Exit(2) from None
+    console.print(Text(f"recorded: {j.a} and {j.b} are different (by {j.by}, {j.at}); the merge is in the history"))
+
+
+def warn_duplicates(store, ids: set[str], limit: int = 20) -> None:
+    """Print (stderr) a warning naming likely duplicates of ``ids``; never an error."""
+    if not ids:
+        return
+    found = R.dedupe(store, only=ids)
+    for c in found[:limit]:
+        err_console.print(Text(f"warning: {c.a.id} ({c.a.name}) and {c.b.id} ({c.b.name}) may be one "
+                               f"{(c.a.label or 'entity').lower()} (score {c.score:.2f}: {'; '.join(c.reasons)})"))
+    if len(found) > limit:
+        err_console.print(f"warning: {len(found) - limit} more candidate pairs")
+    if found:
+        err_console.print("review with `repgraph dedupe`; record with `repgraph merge A B --reason ...` or `repgraph merge --not A B`")
