@@ -1,6 +1,6 @@
 """A store that does not exist is an error naming its path, never an empty answer (issue 8 item 2).
 
-Only the commands that write (``ingest``, ``demo``) create a store; every other command,
+Only the commands that write (``ingest``, ``demo``, ``import-ftm``) create a store; every other command,
 and the API, refuse a missing one and leave no file behind.
 """
 

@@ -43,11 +43,15 @@ class EntityOut(EntityDetail):
 
 
 class ExileFlowsOut(ExileFlows):
-    """Exile flows; ``groups`` and ``statistics`` in full, ``records`` one page of them."""
+    """Exile flows; every group with one page of its persons (``persons_limit``,
+    ``persons_offset``; a group's ``count`` counts them all), ``statistics`` in full,
+    ``records`` one page of them (``records_total``, ``limit``, ``offset``)."""
 
     records_total: int
     limit: int
     offset: int
+    persons_limit: int
+    persons_offset: int
 
 
 class Health(BaseModel):

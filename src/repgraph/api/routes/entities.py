@@ -8,6 +8,7 @@ from fastapi import Query
 
 from ... import service as S
 from ...models import SearchPage
+from ...ontology import search_words
 from ..deps import EntityId, Limit, NodeLabel, Offset, StoreDep
 from ..routing import NOT_FOUND
 from ..routing import router as make_router
@@ -25,7 +26,10 @@ def search_entities(
     offset: Offset = 0,
 ) -> SearchPage:
     """Ranked: exact name or alias (rank 0), then names starting with the query (1), then
-    other matches (2); ties by name and id. Each hit carries its citations."""
+    other matches (2); ties by name and id. Each hit carries its citations. Text without
+    a letter or digit matches nothing (an empty page, not an error: the schema allows it)."""
+    if not search_words(q):
+        return SearchPage(query=q, total=0, limit=limit, offset=offset, items=[])
     return S.search(store, q, type, limit, offset)
 
 
