@@ -150,9 +150,11 @@ def audit_show(
     if fmt is OutputFormat.json:
         typer.echo(json.dumps([vars(e) for e in found], ensure_ascii=False, indent=2))
         return
-    table = Table("at", "user", "role", "action", "target", "status", "ids", "detail")
+    table = Table("at (UTC)", "user", "role", "action", "target", "status", "ids", "detail")
+    table.columns[0].no_wrap = True
     for e in found:
-        table.add_row(e.at, escape(e.user), e.role or "", e.action, escape(e.target), str(e.status or ""),
-                      escape(", ".join(e.ids)), escape(e.detail or ""))
+        ids = ", ".join(e.ids[:3]) + (f" … (+{len(e.ids) - 3}; -f json lists all)" if len(e.ids) > 3 else "")
+        table.add_row(e.at[:19], escape(e.user), e.role or "", e.action, escape(e.target), str(e.status or ""),
+                      escape(ids), escape(e.detail or ""))
     console.print(table)
     err_console.print(f"{len(found)} entries")
