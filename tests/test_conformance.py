@@ -446,6 +446,8 @@ def test_embedded_sql_write_path_equals_cypher_merge():
 #: applied as for an anonymous caller, the API's default).
 API_CASES: dict[str, list[str]] = {
     "/health": ["/health"],
+    "/stats/counts": ["/stats/counts"],
+    "/audit": ["/audit?user=nobody", "/audit?since=2999-01-01"],
     "/entities": ["/entities?q=alfa", "/entities?q=fake&type=Organization&limit=2&offset=1", "/entities?q=velasquez",
                   "/entities?q=", "/entities?q=x&type=NoSuchLabel"],
     "/entities/{entity_id}": ["/entities/p-defender-alpha", "/entities/p-mother-alpha", "/entities/inc-alpha-detention",
@@ -506,20 +508,20 @@ def _without_where(value: Any) -> Any:
 
 @pytest.fixture(scope="module")
 def api_clients(stores):
-    from fastapi.testclient import TestClient
+    from api_access import client_for
 
-    from repgraph.api import create_app
-
-    clients = [TestClient(create_app(store=s)) for s in stores]
+    clients = [client_for(s) for s in stores]
     yield clients
     for c in clients:
         c.close()
 
 
 def _api_paths() -> set[str]:
+    from api_access import new_access
+
     from repgraph.api import create_app
 
-    app = create_app(store=EmbeddedStore(":memory:"))
+    app = create_app(store=EmbeddedStore(":memory:"), access=new_access())
     return {p for p in app.openapi()["paths"]}
 
 

@@ -231,6 +231,9 @@ RETURN count(n) AS total
 """
 
 #: One entity by id: label and properties; ``$id`` (``read_many`` for several).
+#: Does the store answer? (``/health``: reveals nothing about the data.)
+PING = "RETURN 1 AS ok"
+
 ENTITY = f"""
 MATCH (n:{ENTITY_LABEL} {{id: $id}})
 RETURN n.id AS id, [l IN labels(n) WHERE l <> '{ENTITY_LABEL}'][0] AS label, properties(n) AS props

@@ -15,6 +15,7 @@ from collections.abc import Collection
 from typing import Any, Literal
 
 from . import queries as Q
+from .budget import check as check_budget
 from .models import (
     ChainLink, CitationOut, EntityDetail, EntityRef, ExileFlows, ExileGroup, ExileRecord,
     GraphEdge, GraphNode, GuiltByAssociation, IncidentRef, OfficialCase, RelationshipOut,
@@ -62,9 +63,22 @@ def _citations(store: GraphStore, raw: str | list | None, titles: dict[str, str]
     return [CitationOut(source_title=titles.get(c["source"]), **c) for c in items]
 
 
+#: Ids per batch of :func:`each` (between checks of the request's time budget).
+EACH_BATCH = 250
+
+
 def each(store: GraphStore, query: str, ids) -> list[dict]:
-    """``query`` (anchored on ``$id``) for every id: the fast multi-id shape on both backends."""
-    return store.read_many(query, [{"id": i} for i in ids])
+    """``query`` (anchored on ``$id``) for every id: the fast multi-id shape on both backends.
+
+    Read in batches of :data:`EACH_BATCH`; before each, the request's time budget is
+    checked (:func:`repgraph.budget.check`), so a served request that ran out of time or
+    lost its client stops here (BudgetExceeded)."""
+    params = [{"id": i} for i in ids]
+    rows: list[dict] = []
+    for start in range(0, len(params), EACH_BATCH):
+        check_budget()
+        rows.extend(store.read_many(query, params[start:start + EACH_BATCH]))
+    return rows
 
 
 def _source_titles(store: GraphStore, ids: set[str]) -> dict[str, str]:

@@ -43,7 +43,9 @@ def ingest(
     ``--bulk`` (Neo4j) gives up all-or-nothing per file for throughput; see
     :mod:`repgraph.ingest.bulk`.
     """
-    with store_for(db, create=True) as store:
+    from .users import access_for, record_ingest
+
+    with store_for(db, create=True) as store, access_for(db) as access:
         store.apply_schema(schema_statements())
         written: set[str] = set()
         added_nodes = added_relationships = 0
@@ -68,6 +70,7 @@ def ingest(
                 print_error(exc)
                 err_console.print("nothing was written from that file")
                 raise typer.Exit(2) from None
+            record_ingest(access, path, case, result)
             console.print(f"[green]ok[/] {path}: {result.nodes} nodes, {result.relationships} relationships ({result.dataset})")
             added_nodes += result.nodes_created
             added_relationships += result.relationships_created
