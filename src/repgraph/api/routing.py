@@ -26,8 +26,9 @@ from .schemas import ErrorOut
 VIEWER_PARAM = "_viewer"
 STORE_PARAM = "_store"
 
-#: Parameters naming an element: an id the viewer may not see is answered 404, like an
-#: unknown id, before the handler runs (a protected person is never found by their id).
+#: Parameters naming an element (these, and any ``*_id``): an id the viewer may not see is
+#: answered 404, like an unknown id, before the handler runs (a protected person is never
+#: found by their id).
 ID_PARAMS = ("entity_id", "incident_id", "operation_id", "law_id", "source", "target", "root", "defender_id",
              "official_id")
 
@@ -48,7 +49,8 @@ def _check_ids(kwargs: dict[str, Any], viewer, store: _LazyStore) -> None:
     from ..redaction import require_visible
 
     if Role(viewer.role) is not Role.admin:
-        require_visible(store.get(), viewer, *(v for k, v in kwargs.items() if k in ID_PARAMS and isinstance(v, str)))
+        require_visible(store.get(), viewer, *(v for k, v in kwargs.items()
+                                               if (k in ID_PARAMS or k.endswith("_id")) and isinstance(v, str)))
 
 
 def _disclosed(answer: Any, viewer, store: _LazyStore) -> Any:
@@ -69,22 +71,28 @@ def disclosing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     except NameError:  # annotations naming local imports: FastAPI resolves what it can itself
         sig = inspect.signature(endpoint)
     viewer = inspect.Parameter(VIEWER_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation=ViewerDep)
-    store = inspect.Parameter(STORE_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation=Request)
+    # FastAPI injects one Request: reuse the endpoint's own Request parameter if it has one
+    own = next((p.name for p in sig.parameters.values() if p.annotation is Request), None)
+    extra = [viewer] if own else [viewer, inspect.Parameter(STORE_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation=Request)]
+
+    def _take(kwargs):
+        request = kwargs[own] if own else kwargs.pop(STORE_PARAM)
+        return kwargs.pop(VIEWER_PARAM), _LazyStore(request)
 
     if inspect.iscoroutinefunction(endpoint):
         @functools.wraps(endpoint)
         async def wrapper(*args, **kwargs):
-            who, where = kwargs.pop(VIEWER_PARAM), _LazyStore(kwargs.pop(STORE_PARAM))
+            who, where = _take(kwargs)
             _check_ids(kwargs, who, where)
             return _disclosed(await endpoint(*args, **kwargs), who, where)
     else:
         @functools.wraps(endpoint)
         def wrapper(*args, **kwargs):
-            who, where = kwargs.pop(VIEWER_PARAM), _LazyStore(kwargs.pop(STORE_PARAM))
+            who, where = _take(kwargs)
             _check_ids(kwargs, who, where)
             return _disclosed(endpoint(*args, **kwargs), who, where)
 
-    wrapper.__signature__ = sig.replace(parameters=[*sig.parameters.values(), viewer, store])
+    wrapper.__signature__ = sig.replace(parameters=[*sig.parameters.values(), *extra])
     wrapper.__disclosed__ = True
     return wrapper
 
