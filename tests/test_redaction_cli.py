@@ -38,6 +38,12 @@ def _commands(db, out) -> list[list[str]]:
         "search": [["-p", f"q={q}"] for q in ("nunez", "raid", "home", "pedro", "threats", "unit")],
         "laws": [[]],
         "operations": [[]],
+        # issue 11's questions (merged from main)
+        "relatives-and-associates": [[]],
+        "command-responsibility": [["-p", "person_id=p-agent-fake"]],
+        "evidence-strength": [[]],
+        "sanctions-gap": [["-p", "by=us_ofac", "-p", "not_by=eu"]],
+        "sanctioned-as-of": [["-p", "date=2024-06-01"]],
     }
     assert set(params) == set(NAMED_QUERIES)  # every named query is tried
     for name, variants in params.items():
