@@ -1,14 +1,18 @@
 """repgraph benchmark: ingest throughput and query / API latency on both backends.
 
-    python -m bench --sizes 1000,10000,100000 --runs 3 [--backends embedded,neo4j]
+    python -m bench --sizes 1000,10000,100000 --runs 3 [--backends embedded,neo4j] [--neo4j-ingest both]
 
 For each size a seeded synthetic network (bench/generate.py, fake names) is written as
 JSON case files and ingested into a fresh store of each backend (elements/s, with the
 case files' parsing and validation included, as a user's ``repgraph ingest`` does). Then
 each named question runs ``--samples`` times per run on ids drawn (seeded) from the data,
 and each main API endpoint is called over HTTP on loopback through a real uvicorn server
-(a separate process). p50/p95 per run; the table reports the median over ``--runs`` runs
-and the embedded/Neo4j ratio of the p95s.
+(a separate process). Each measure's first call is reported apart ("first": a user's
+first click is a cold call), then it is warmed up; p50/p95 per run; the table reports the
+median over ``--runs`` runs and the embedded/Neo4j ratio of the p95s. Ingest runs in a
+child process (bench/ingest_child.py) and reports its peak RSS; the API server's peak RSS
+is read from /proc after its calls. Neo4j is loaded twice per size (``--neo4j-ingest
+both``): the default, transactional ingest, then, wiped, ``ingest --bulk``.
 
 Neo4j: ``REPGRAPH_TEST_NEO4J_URI`` (+ ``_USER``/``_PASSWORD``/``_DATABASE``) if set, else
 a server started with scripts/neo4j-test-server in /tmp/neo4j-bench (1g heap, 512m page
@@ -41,13 +45,13 @@ import httpx
 
 from repgraph import queries as Q
 from repgraph import service as S
-from repgraph.ingest import ingest_case_file
 from repgraph.ingest.loader import load_case_file
 from repgraph.ingest.writer import element_count
 from repgraph.schema import schema_statements
 from repgraph.store.embedded import EmbeddedStore
 
 from .generate import generate, write
+from .ingest_child import peak_rss_mib
 
 ROOT = Path(__file__).resolve().parents[1]
 ANCHORED = ["entity", "ego-graph(depth 2)", "responsibility-chain", "search"]
@@ -115,13 +119,15 @@ def wipe_neo4j(store) -> None:
 # --------------------------------------------------------------------------- measurements
 
 
-def ingest(store, files: list[Path]) -> dict[str, Any]:
-    elements = 0
-    t0 = time.perf_counter()
-    for f in files:
-        elements += ingest_case_file(store, f).elements
-    dt = time.perf_counter() - t0
-    return {"elements": elements, "seconds": dt, "per_s": elements / dt}
+def ingest(backend: str, files: list[Path], env: dict[str, str], mode: str = "transactional") -> dict[str, Any]:
+    """Ingest ``files`` in a child process (bench/ingest_child.py) so that its peak RSS is
+    the ingest's own: elements, seconds, per_s, peak_rss_mib."""
+    out = subprocess.run([sys.executable, "-m", "bench.ingest_child", backend, mode, *map(str, files)],
+                         env={**os.environ, **env, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])},
+                         capture_output=True, text=True, cwd=ROOT)
+    if out.returncode:
+        raise RuntimeError(f"ingest ({backend}, {mode}) failed: {out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def pick_ids(files: list[Path], seed: int) -> dict[str, list[str]]:
@@ -145,18 +151,35 @@ def pick_ids(files: list[Path], seed: int) -> dict[str, list[str]]:
 #: far off any target already and would otherwise eat the run's time budget.
 SLOW = 5.0
 
+#: Calls before measuring: the first is timed apart (a user's first click is a cold call:
+#: query planning, JIT, caches), the others warm the statement up.
+WARM_UP = 3
 
-def time_calls(fn: Callable[[int], Any], samples: int) -> list[float]:
+
+def time_calls(fn: Callable[[int], Any], samples: int) -> tuple[float, list[float]]:
+    """(first call in ms, ``samples`` warm calls in ms)."""
     t0 = time.perf_counter()
-    fn(0)  # warm-up (query plans, caches)
-    if time.perf_counter() - t0 > SLOW:
+    fn(0)
+    first = (time.perf_counter() - t0) * 1000
+    if first > SLOW * 1000:
         samples = 2
+    else:
+        for k in range(1, WARM_UP):
+            fn(-k)
     out = []
     for i in range(samples):
         t0 = time.perf_counter()
         fn(i + 1)
         out.append((time.perf_counter() - t0) * 1000)
-    return out
+    return first, out
+
+
+def _summary(fn: Callable[[int], Any], n: int, runs: int) -> dict[str, Any]:
+    first, samples = time_calls(fn, n)
+    per_run = [samples]
+    per_run += [time_calls(fn, n)[1] for _ in range(runs - 1) if max(samples) < SLOW * 1000]
+    return {"first": first, "p50": statistics.median(pct(r, 50) for r in per_run),
+            "p95": statistics.median(pct(r, 95) for r in per_run), "samples": len(per_run[0]), "runs": len(per_run)}
 
 
 def query_cases(store, ids: dict[str, list[str]]) -> dict[str, Callable[[int], Any]]:
@@ -220,11 +243,8 @@ def measure(store, files, ids, runs: int, samples: int, api_env: dict[str, str])
     cases = query_cases(store, ids)
     for name, fn in cases.items():
         n = samples if name in ANCHORED else max(3, samples // 4)
-        per_run = [time_calls(fn, n)]
-        per_run += [time_calls(fn, n) for _ in range(runs - 1) if max(per_run[0]) < SLOW * 1000]
-        out["queries"][name] = {"p50": statistics.median(pct(r, 50) for r in per_run),
-                                "p95": statistics.median(pct(r, 95) for r in per_run), "samples": len(per_run[0]), "runs": len(per_run)}
-        log(f"  {name}: p50 {out['queries'][name]['p50']:.1f} ms, p95 {out['queries'][name]['p95']:.1f} ms")
+        out["queries"][name] = m = _summary(fn, n, runs)
+        log(f"  {name}: first {m['first']:.1f} ms, p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms")
     proc, url = serve(api_env)
     try:
         with httpx.Client(base_url=url, timeout=600) as client:
@@ -233,11 +253,10 @@ def measure(store, files, ids, runs: int, samples: int, api_env: dict[str, str])
                     r = client.get(path(k))
                     r.raise_for_status()
                 n = samples if "{id}" in name or "q=" in name else max(3, samples // 4)
-                per_run = [time_calls(call, n)]
-                per_run += [time_calls(call, n) for _ in range(runs - 1) if max(per_run[0]) < SLOW * 1000]
-                out["api"][name] = {"p50": statistics.median(pct(r, 50) for r in per_run),
-                                    "p95": statistics.median(pct(r, 95) for r in per_run), "samples": len(per_run[0]), "runs": len(per_run)}
-                log(f"  {name}: p50 {out['api'][name]['p50']:.1f} ms, p95 {out['api'][name]['p95']:.1f} ms")
+                out["api"][name] = m = _summary(call, n, runs)
+                log(f"  {name}: first {m['first']:.1f} ms, p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms")
+        out["api_peak_rss_mib"] = peak_rss_mib(proc.pid)
+        log(f"  API server peak RSS {out['api_peak_rss_mib']:.0f} MiB")
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -252,14 +271,20 @@ def table(results: dict[str, Any]) -> str:
     for size, by_backend in results["sizes"].items():
         emb, neo = by_backend.get("embedded"), by_backend.get("neo4j")
         lines.append(f"\n### {int(size):,} persons\n")
-        lines.append("| measure | embedded p50 / p95 | Neo4j p50 / p95 | embedded/Neo4j (p95) |")
+        lines.append("| measure | embedded first · p50 / p95 | Neo4j first · p50 / p95 | embedded/Neo4j (p95) |")
         lines.append("| --- | --- | --- | --- |")
-        def ing(b):
-            if not b:
+
+        def ing(b, key="ingest"):
+            if not b or key not in b:
                 return "—"
-            i = b["ingest"]
-            return f"{i['per_s']:,.0f} el/s ({i['elements']:,} el in {i['seconds']:.1f} s{', sample' if i.get('sample') else ''})"
+            i = b[key]
+            rss = f", peak RSS {i['peak_rss_mib']:,.0f} MiB" if "peak_rss_mib" in i else ""
+            return f"{i['per_s']:,.0f} el/s ({i['elements']:,} el in {i['seconds']:.1f} s{', sample' if i.get('sample') else ''}{rss})"
         lines.append(f"| ingest | {ing(emb)} | {ing(neo)} | " + (f"{emb['ingest']['per_s'] / neo['ingest']['per_s']:.2f} (throughput)" if emb and neo else "—") + " |")
+        if neo and "bulk_ingest" in neo:
+            lines.append(f"| ingest --bulk | — (the default ingest) | {ing(neo, 'bulk_ingest')} | — |")
+        rss = lambda b: f"{b['api_peak_rss_mib']:,.0f} MiB" if b and "api_peak_rss_mib" in b else "—"  # noqa: E731
+        lines.append(f"| API server peak RSS | {rss(emb)} | {rss(neo)} | — |")
         for section in ("queries", "api"):
             names = (emb or neo)[section].keys()
             for name in names:
@@ -267,7 +292,8 @@ def table(results: dict[str, Any]) -> str:
                     if not b or name not in b[section]:
                         return "—"
                     m = b[section][name]
-                    return f"{m['p50']:.1f} / {m['p95']:.1f} ms"
+                    first = f"{m['first']:.1f} · " if "first" in m else ""
+                    return f"{first}{m['p50']:.1f} / {m['p95']:.1f} ms"
                 ratio = (f"{emb[section][name]['p95'] / neo[section][name]['p95']:.2f}" if emb and neo and neo[section][name]["p95"] else "—")
                 label = name if section == "queries" else f"API {name}"
                 lines.append(f"| {label} | {cell(emb)} | {cell(neo)} | {ratio} |")
@@ -281,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--samples", type=int, default=20, help="calls per run of an anchored query (global: a quarter)")
     ap.add_argument("--backends", default="embedded,neo4j")
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--neo4j-ingest", choices=["both", "transactional", "bulk"], default="both",
+                    help="Neo4j: the default ingest, then (wiped) `ingest --bulk` (both, default), or only one")
     ap.add_argument("--ingest-limit", type=int, default=0, help="embedded: ingest only the first N person files (a sample)")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "repgraph-bench")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
@@ -314,14 +342,31 @@ def main(argv: list[str] | None = None) -> int:
                     env = {"REPGRAPH_BACKEND": "neo4j", **{k: v for k, v in neo.settings.items() if v}}
                     use = files
                 store.apply_schema(schema_statements())
-                ing = ingest(store, use)
+                store.close()  # the ingest runs in its own process
+                bulk = None
+                if backend == "neo4j" and a.neo4j_ingest in ("both", "bulk"):
+                    if a.neo4j_ingest == "both":
+                        ing = ingest(backend, use, env)
+                        log(f"  ingest: {ing['elements']:,} elements in {ing['seconds']:.1f} s = {ing['per_s']:,.0f}/s, "
+                            f"peak RSS {ing['peak_rss_mib']:.0f} MiB")
+                        store = neo.store()
+                        wipe_neo4j(store)
+                        store.apply_schema(schema_statements())
+                        store.close()
+                    bulk = ingest(backend, use, env, "bulk")
+                    log(f"  ingest --bulk: {bulk['elements']:,} elements in {bulk['seconds']:.1f} s = {bulk['per_s']:,.0f}/s, "
+                        f"peak RSS {bulk['peak_rss_mib']:.0f} MiB")
+                    if a.neo4j_ingest == "bulk":
+                        ing = bulk
+                else:
+                    ing = ingest(backend, use, env)
+                    log(f"  ingest: {ing['elements']:,} elements in {ing['seconds']:.1f} s = {ing['per_s']:,.0f}/s, "
+                        f"peak RSS {ing['peak_rss_mib']:.0f} MiB")
                 ing["sample"] = use is not files
-                log(f"  ingest: {ing['elements']:,} elements in {ing['seconds']:.1f} s = {ing['per_s']:,.0f}/s")
-                if backend == "embedded":
-                    store.close()  # the API server opens the file itself
-                    store = EmbeddedStore(db)
+                store = EmbeddedStore(db) if backend == "embedded" else neo.store()
                 ids = pick_ids(use, a.seed)
-                res[backend] = {"ingest": ing, **measure(store, use, ids, a.runs, a.samples, env)}
+                res[backend] = {"ingest": ing, **({"bulk_ingest": bulk} if bulk else {}),
+                                **measure(store, use, ids, a.runs, a.samples, env)}
                 store.close()
                 a.out.write_text(json.dumps(results, indent=1))
     finally:

@@ -2,7 +2,8 @@
 //   python -m repgraph.schema > graph/schema.cypher
 // Do not edit by hand; tests fail when this file and the ontology drift apart.
 // Uniqueness of `id` per label, indexes the named queries use, and a full-text
-// index on names and aliases (Neo4j; the embedded store searches `searchText`).
+// index on the folded names and aliases, searchText (Neo4j; the embedded store keeps
+// an SQLite FTS5 table, see src/repgraph/store/fulltext_sqlite.py).
 CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT organization_id IF NOT EXISTS FOR (n:Organization) REQUIRE n.id IS UNIQUE;
@@ -24,5 +25,7 @@ CREATE INDEX incident_date_from IF NOT EXISTS FOR (n:Incident) ON (n.dateFrom);
 CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name);
 CREATE INDEX organization_kind IF NOT EXISTS FOR (n:Organization) ON (n.kind);
 CREATE INDEX statistic_measure IF NOT EXISTS FOR (n:Statistic) ON (n.measure);
-CREATE TEXT INDEX entity_search_text IF NOT EXISTS FOR (n:Entity) ON (n.searchText);
-CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Person|Organization|Position|Law|Operation|Incident|Country|Place|Source|Statistic|Sanction|Proceeding|Exculpation) ON EACH [n.name, n.aliases];
+CREATE INDEX targeted_basis IF NOT EXISTS FOR ()-[r:TARGETED]-() ON (r.basis);
+CREATE FULLTEXT INDEX entity_search IF NOT EXISTS FOR (n:Entity) ON EACH [n.searchText] OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words', `fulltext.eventually_consistent`: false}};
+DROP INDEX entity_names IF EXISTS;
+DROP INDEX entity_search_text IF EXISTS;

@@ -24,6 +24,7 @@ import pytest
 from repgraph import queries as Q
 from repgraph import service as S
 from repgraph.ingest import ingest_case_file
+from repgraph.ontology import search_words
 from repgraph.schema import schema_statements
 from repgraph.seed import seed_files
 from repgraph.store.base import Transaction
@@ -95,16 +96,15 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
     "NODE_COUNTS": [{}],
     "RELATIONSHIP_COUNTS": [{}],
     "ALL_IDS": [{}],
+    "NODE_TOTAL": [{}],
+    "DEGREE_RANKING": [{"limit": 5}, {"limit": 1000}],
+    "PERPETRATOR_RANKING": [{"limit": 2}, {"limit": 100}],
     "ENTITY": [{"id": "p-defender-alpha"}, {"id": "inc-alpha-detention"}, {"id": EVERY_ID}, {"id": "no-such-id"}],
     "NEIGHBOURS": [{"id": "p-defender-alpha"}, {"id": EVERY_ID}],
-    "SEARCH": [
-        {"tokens": ["alfa"], "exact": "|alfa|", "prefix": "|alfa", "word": " alfa", "label": None, "skip": 0, "limit": 20},
-        {"tokens": ["fake"], "exact": "|fake|", "prefix": "|fake", "word": " fake", "label": "Organization", "skip": 1, "limit": 2},
-        {"tokens": ["velasquez"], "exact": "|velasquez|", "prefix": "|velasquez", "word": " velasquez", "label": None, "skip": 0, "limit": 20},
-    ],
-    "SEARCH_CANDIDATES": [{"token": "alfa"}, {"token": "fake"}, {"token": "velasquez"}],
-    "SEARCH_COUNT": [{"tokens": ["fake"], "label": None}, {"tokens": ["fake", "police"], "label": "Organization"}],
     "GUILT_BY_ASSOCIATION": [{"defenderId": None}, {"defenderId": "p-defender-alpha"}],
+    "DIRECT_LINKS_COUNT": [{}],
+    "COMMAND_LINKS_COUNT": [{"perpetratorId": None, "incidentType": None}],
+    "GUILT_BY_ASSOCIATION_TARGETINGS": [{}],
     "PERPETRATIONS": [{}],
     "PERPETRATIONS_OF": [{"id": "p-agent-gamma"}, {"id": "org-fake-police"}, {"id": EVERY_ID}],
     "VICTIMS": [{}],
@@ -149,7 +149,7 @@ NOT_READS = {"DELETE_ALL", "SCRATCH_WIPE_SLICE", "DELETE_NODE", "DELETE_RELATION
 #: keep ORDER BY order through collect(), and the embedded store never runs these; the
 #: paged-lists test below requires their answers to equal the Python path's on Neo4j and
 #: on the embedded store.
-NEO4J_PATH = {"GUILT_BY_ASSOCIATION_PAGE", "OFFICIALS_CASES_PAGE", "OFFICIALS_CASES_COUNT"}
+NEO4J_PATH = {"GUILT_BY_ASSOCIATION_PAGE", "GUILT_BY_ASSOCIATION_COUNT", "EXILE_GROUPS", "EXILE_RECORDS_PAGE", "EXILE_RECORDS_COUNT", "OFFICIALS_CASES_PAGE", "OFFICIALS_CASES_COUNT"}
 
 
 def _statements() -> dict[str, str]:
@@ -200,12 +200,17 @@ def _both(stores, fn, *args, **kwargs):
     return _dump(fn(emb, *args, **kwargs)), _dump(fn(neo, *args, **kwargs))
 
 
+def _exile_page(store, by, limit, offset, persons_limit, persons_offset):
+    flows, total = S.exile_flows_page(store, by, limit, offset, persons_limit, persons_offset)
+    return total, [flows]
+
+
 #: service function -> how the conformance tests call it
 COVERED_FUNCTIONS = {
     "stats", "search", "entity", "guilt_by_association", "officials_cases", "responsibility_chain",
     "exile_flows", "laws", "operations", "ego_graph", "whole_graph",
     # the paged forms: test_paged_lists_same_on_both_paths_and_backends
-    "guilt_by_association_page", "officials_cases_page",
+    "guilt_by_association_page", "officials_cases_page", "exile_flows_page",
     # read_many of an anchored statement: the EVERY_ID statement cases
     "each",
 }
@@ -233,6 +238,44 @@ def test_stats(stores):
 def test_search(stores, q, label, limit, offset):
     e, n = _both(stores, S.search, q, label=label, limit=limit, offset=offset)
     assert e == n
+
+
+#: Queries for the full-text conformance cases: prefixes, word order, every label, and
+#: input full of Lucene and FTS5 syntax (answered as words, never parsed).
+SEARCH_QUERIES = [
+    "a", "f", "fa", "fake", "FAKE p", "velas", "VELÁSQUEZ yendri", "yendri velas", "carreño", "escobar carreno",
+    "testdef", "fpp", "fake police", "ley", "alfa testdefender", "treasury", "venezuela", "2024", "1",
+    'Operación "Tún-Tún', "FAES/DGCIM", "AND", "Pérez-Jiménez", "~", "name:*", "O'Ficticio", "NEAR(", '""',
+    "(a OR b)", "fake -police", "+fake", "fa*", "fake~2", "\\", "nothing-like-this",
+]
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("q", [q for q in SEARCH_QUERIES if search_words(q)])
+def test_search_candidates_same_on_both_backends(stores, q):
+    """The two full-text indexes (Neo4j's Lucene index, the embedded FTS5 table) find the
+    same nodes with the same folded text for the same words."""
+    emb, neo = stores
+    words = search_words(q)
+    def rows(store):  # labels: a set, in any order
+        return sorted(({**r, "labels": sorted(r["labels"])} for r in store.search_candidates(words)), key=lambda r: r["id"])
+
+    assert rows(emb) == rows(neo), q
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("q", SEARCH_QUERIES)
+def test_search_pages_same_on_both_backends(stores, q):
+    """Whole answers (ids, ranks, order, totals, citations) of both backends agree for
+    every query, first and second page; queries without words are refused on both."""
+    if not search_words(q):
+        for store in stores:
+            with pytest.raises(ValueError, match="q:"):
+                S.search(store, q)
+        return
+    for limit, offset in ((20, 0), (3, 2)):
+        e, n = _both(stores, S.search, q, limit=limit, offset=offset)
+        assert e == n, (q, limit, offset)
 
 
 @pytest.mark.neo4j
@@ -476,14 +519,15 @@ def test_endpoint_same_on_both_backends(api_clients, endpoint):
     ("velasquez", None, 20, 0), ("carreño", None, 20, 0), ("fake police", "Organization", 20, 0), ("zzz", None, 20, 0),
 ])
 def test_both_search_paths_give_the_same_page_on_both_backends(stores, q, label, limit, offset):
-    """service.search ranks in Cypher on Neo4j and in Python on GraphQLite (the one
-    per-backend choice, GraphStore.sorts_in_database): all four combinations agree."""
-    folded = S.fold(q)
-    tokens = folded.split()
-    answers = [path(store, folded, tokens, label, limit, offset)
-               for store in stores for path in (S._search_ranked_in_database, S._search_ranked_here)]
-    pages = [(total, [(r["id"], r["label"], r["name"], r["rank"]) for r in rows]) for total, rows in answers]
-    assert pages[1:] == pages[:1] * 3
+    """service.search ranks in the database (Cypher on Neo4j, SQL beside GraphQLite); the
+    Python reference ranking over both stores' full-text candidates and both database
+    paths agree, with and without a visibility filter."""
+    words = search_words(q)
+    for levels in (None, ["public"], ["restricted", "confidential"]):
+        answers = [S._search_ranked_here(store, words, label, levels, limit, offset) for store in stores]
+        answers += [store.search_page(words, label, levels, limit, offset) for store in stores]
+        pages = [(total, [(r["id"], r["label"], r["name"], r["rank"]) for r in rows]) for total, rows in answers]
+        assert pages[1:] == pages[:1] * 3, levels
 
 
 @pytest.mark.neo4j
@@ -497,9 +541,12 @@ def test_both_search_paths_give_the_same_page_on_both_backends(stores, q, label,
     lambda st: S.officials_cases_page(st, "org-fake-police", None, 10, 0),
     lambda st: S.officials_cases_page(st, None, "raid", 10, 0),
     lambda st: S.officials_cases_page(st, None, "torture", 10, 0),
-], ids=["gba", "gba-page2", "gba-defender", "oc", "oc-page", "oc-chief", "oc-org", "oc-raid", "oc-torture"])
+    *(lambda st, by=by, page=page: _exile_page(st, by, *page)
+      for by in ("country", "period", "route") for page in ((S.ALL, 0, S.ALL, 0), (2, 1, 1, 1), (1, 0, 0, 0))),
+], ids=["gba", "gba-page2", "gba-defender", "oc", "oc-page", "oc-chief", "oc-org", "oc-raid", "oc-torture",
+        *(f"exile-{by}-{n}" for by in ("country", "period", "route") for n in ("all", "page", "counts"))])
 def test_paged_lists_same_on_both_paths_and_backends(stores, ask, monkeypatch):
-    """guilt-by-association and officials-cases page in Cypher on Neo4j and in Python on
+    """guilt-by-association, officials-cases and exile flows page in Cypher on Neo4j and in Python on
     GraphQLite (GraphStore.sorts_in_database): Neo4j's Cypher path, the Python path on
     Neo4j and the Python path on the embedded store give the same page."""
     emb, neo = stores

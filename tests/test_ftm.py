@@ -95,7 +95,7 @@ def test_import_ftm_maps_entities_links_and_sources(empty_store, tmp_path):
     result = import_ftm(empty_store, write_ftm(tmp_path / "os.ftm.json", ENTITIES))
     assert result.entities == len(ENTITIES) == 23
     assert result.skipped == {"Address": 1, "Sanction": 1}
-    assert result.ingest.dataset == "ftm-fake_sanctions"  # the FtM dataset, not the file's name
+    assert result.ingest.dataset == "ftm-os"  # the import (what a re-import replaces) is named by its file
     nodes, rels = counts(empty_store)
     assert nodes == {"Incident": 1, "Organization": 4, "Person": 4, "Position": 1, "Sanction": 2, "Source": 2}
     assert rels == {"ACTING_FOR": 1, "ASSOCIATE_OF": 1, "DOCUMENTED_IN": 1, "FAMILY_OF": 1, "HOLDS": 1, "IN": 1,
@@ -207,6 +207,18 @@ def test_since_at_least_travels_as_ftm_date(empty_store, tmp_path):
     by_id = {e["id"]: e["properties"] for e in lines(tmp_path / "out.json")}
     assert by_id["occ-2"] == {"holder": ["per-pedro"], "post": ["pos-dir"], "date": ["2016"]}
     assert by_id["san-3"]["date"] == ["2019-11-05"] and "startDate" not in by_id["san-3"]
+
+
+def test_reimporting_a_changed_file_replaces_what_it_stated(empty_store, tmp_path):
+    """An import is a dataset: importing the file again without an entity removes it."""
+    path = write_ftm(tmp_path / "os.json", ENTITIES)
+    import_ftm(empty_store, path)
+    write_ftm(path, [e for e in ENTITIES if e["id"] not in ("san-2", "assoc-1")])
+    result = import_ftm(empty_store, path)
+    assert "ftm-san-2" in result.ingest.removed_nodes
+    nodes, rels = counts(empty_store)
+    assert nodes["Sanction"] == 1 and "ASSOCIATE_OF" not in rels
+    assert [r.other.id for r in S.entity(empty_store, "ftm-per-pedro").relationships if r.type == "SANCTIONED"] == ["ftm-san-1"]
 
 
 def test_fragments_of_one_entity_are_merged(tmp_path):
@@ -464,6 +476,8 @@ def test_cli_import_export_and_located_error(tmp_path):
     assert "created +0 nodes, +0 relationships" in again
     run("export-ftm", "-o", tmp_path / "out.json", "--as", "viewer", "--db", db)
     assert len(lines(tmp_path / "out.json")) == 22
+    stdout = run("export-ftm", "--db", db)  # without -o: the entities on stdout, the tally on stderr
+    assert stdout.stdout == (tmp_path / "out.json").read_text(encoding="utf-8") and "22 FtM entities" in stdout.stderr
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(ENTITIES[0]) + "\n" + json.dumps(entity("x", "Occupancy", holder="per-pedro", post="nowhere")) + "\n")
     proc = run("import-ftm", bad, "--db", db, check=False)
@@ -472,3 +486,14 @@ def test_cli_import_export_and_located_error(tmp_path):
     assert "nothing was written" in proc.stderr
     stats = json.loads(run("stats", "--db", db, "-f", "json").stdout)
     assert stats["nodes"]["Person"] == 4
+
+
+def test_two_imports_stating_one_source_and_one_incident(empty_store, tmp_path):
+    """Regression: a node whose `type` is a property (Source, Incident) stated by two
+    datasets could not be projected (its `type` was taken for a relationship's identity)."""
+    event = entity("ev-x", "Event", name="Raid on a fictional newsroom", date="2018-03-02", keywords="raid")
+    import_ftm(empty_store, write_ftm(tmp_path / "one.json", [ENTITIES[0], event]))
+    import_ftm(empty_store, write_ftm(tmp_path / "two.json", [ENTITIES[0], event]))
+    assert S.entity(empty_store, "src-ftm-fake_sanctions").properties["type"] == "dataset"
+    assert S.entity(empty_store, "ftm-ev-x").properties["type"] == "raid"
+    assert counts(empty_store)[0] == {"Incident": 1, "Person": 1, "Source": 1}

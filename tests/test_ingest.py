@@ -101,7 +101,7 @@ dataset: {name: clash, title: Clash}
 nodes:
   - {label: Organization, id: p-tiny, name: Not A Person, kind: ngo}
 """)
-    with pytest.raises(CaseFileError, match="is a Person in the store, not a Organization"):
+    with pytest.raises(CaseFileError, match="is a Person in the store, not an Organization"):
         ingest_case_file(empty_store, clash)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from repgraph import queries as Q
 from repgraph.ingest import ingest_case_file
 from repgraph.schema import SCHEMA_PATH, read_schema_file, render_schema, schema_statements
 from repgraph.store import StoreError
@@ -33,6 +34,9 @@ def test_every_constraint_and_index_exists_online(neo):
     constraints = {r["name"]: r for r in neo.read("SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties")}
     indexes = {r["name"]: r for r in neo.read("SHOW INDEXES YIELD name, type, state")}
     for stmt in read_schema_file():
+        if stmt.startswith("DROP INDEX"):
+            assert stmt.split()[2] not in indexes, stmt  # retired
+            continue
         name = stmt.split()[2] if stmt.startswith("CREATE CONSTRAINT") else stmt.split("INDEX ")[1].split()[0]
         if stmt.startswith("CREATE CONSTRAINT"):
             assert name in constraints, stmt
@@ -66,19 +70,29 @@ def test_duplicate_id_across_labels_is_refused_through_entity(neo):
 
 
 def test_fulltext_index_answers(neo):
+    """The index search reads: folded prefix terms on searchText (every name and alias)."""
     rows = neo.read(
-        "CALL db.index.fulltext.queryNodes('entity_names', $q) YIELD node, score "
+        "CALL db.index.fulltext.queryNodes('entity_search', $q) YIELD node, score "
         "RETURN node.id AS id, score ORDER BY score DESC, id",
-        {"q": "Testdefender"},
+        {"q": Q.fulltext_query(["testdef"])},
     )
-    assert rows and rows[0]["id"] == "p-defender-alpha"
-    # aliases are indexed too, accents folded by the standard analyzer
-    rows = neo.read(
-        "CALL db.index.fulltext.queryNodes('entity_names', $q) YIELD node RETURN node.id AS id", {"q": "\"Ley Falsa\""}
-    )
+    assert [r["id"] for r in rows] == ["inc-alpha-detention", "p-defender-alpha"] or \
+        {r["id"] for r in rows} == {"inc-alpha-detention", "p-defender-alpha"}
+    rows = neo.read("CALL db.index.fulltext.queryNodes('entity_search', $q) YIELD node RETURN node.id AS id",
+                    {"q": 'searchText:"ley falsa"'})  # an alias, as a phrase
     assert [r["id"] for r in rows] == ["law-fake-ngo"]
-    rows = neo.read("CALL db.index.fulltext.queryNodes('entity_names', 'FPP') YIELD node RETURN node.id AS id")
-    assert "org-fake-police" in {r["id"] for r in rows}
+    rows = neo.read("CALL db.index.fulltext.queryNodes('entity_search', $q) YIELD node RETURN node.id AS id",
+                    {"q": Q.fulltext_query(["fpp"])})
+    assert {r["id"] for r in rows} == {"org-fake-police", "pos-fpp-agent", "pos-fpp-director"}
+
+
+def test_old_search_indexes_are_retired(neo):
+    """A store made by an earlier version loses its old search indexes when the schema is applied."""
+    neo.apply_schema(["CREATE TEXT INDEX entity_search_text IF NOT EXISTS FOR (n:Entity) ON (n.searchText)"])
+    assert "entity_search_text" in {r["name"] for r in neo.read("SHOW INDEXES YIELD name")}
+    neo.apply_schema(read_schema_file())
+    names = {r["name"] for r in neo.read("SHOW INDEXES YIELD name")}
+    assert "entity_search_text" not in names and "entity_names" not in names and "entity_search" in names
 
 
 def test_store_error_on_a_bad_statement(neo):

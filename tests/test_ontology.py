@@ -86,7 +86,7 @@ def test_schema_cypher_is_generated_from_the_ontology():
     assert SCHEMA_PATH.read_text() == render_schema()
     assert read_schema_file() == schema_statements()
     assert "CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE" in read_schema_file()
-    assert any(s.startswith("CREATE FULLTEXT INDEX entity_names") and "n.aliases" in s for s in read_schema_file())
+    assert any(s.startswith("CREATE FULLTEXT INDEX entity_search") and "[n.searchText]" in s for s in read_schema_file())
 
 
 # --------------------------------------------------------------------------- issue 11: sanctions, tenure, associations

@@ -119,7 +119,7 @@ def test_chain_view_of_another_incident_and_an_unknown_one(synthetic_store):
 def test_operation_and_law_views_refuse_other_labels(synthetic_store):
     with pytest.raises(S.NotFound, match="it is a Person"):
         viz.build_operation(synthetic_store, "p-defender-alpha")
-    with pytest.raises(S.NotFound, match="it is a Operation"):
+    with pytest.raises(S.NotFound, match="it is an Operation"):
         viz.build_law(synthetic_store, "op-fake-knock")
 
 
@@ -190,7 +190,7 @@ def test_page_caps_large_views(synthetic_store):
     html = render_html(view, max_nodes=5, max_edges=2)
     data = page_data(html)
     assert len(data["nodes"]) == 5 and len(data["edges"]) <= 2
-    assert f"at most 5 nodes: {len(view.nodes) - 5} more nodes" in html
+    assert f"at most 5 nodes, the nearest first: {len(view.nodes) - 5} more nodes" in html
 
 
 def test_page_tooltips_carry_dates_confidence_and_citations(synthetic_store):
@@ -247,7 +247,12 @@ def test_cli_viz_graph_notice_when_capped(synthetic_db, tmp_path):
     from repgraph.cli import app
 
     result = CliRunner().invoke(app, ["viz", "graph", "--max-nodes", "10", "--db", str(synthetic_db), "-o", str(tmp_path / "g.html")])
-    assert "note:" in result.output and "Capped at 10 nodes" in result.output
+    assert result.exit_code == 0, result.output
+    # issue 8, item 20: the command reports what the page draws, and one notice says what was left out
+    drawn = page_data((tmp_path / "g.html").read_text(encoding="utf-8"))
+    assert f"(10 nodes, {len(drawn['edges'])} links drawn)" in result.output and len(drawn["nodes"]) == 10
+    assert "note: The store holds 28 nodes; this page draws 10: the best-linked nodes and their neighbours. 18 nodes were left out" in result.output
+    assert "raise --max-nodes (at most 1000)" in result.output and "max_nodes=" not in result.output
 
 
 def test_cli_viz_unknown_id(synthetic_db, tmp_path):

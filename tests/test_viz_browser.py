@@ -342,3 +342,119 @@ def test_demo_views_open_offline(browser, tmp_path):
         assert opened.page.evaluate("repgraph.nodes.length") > 0
         check_page(opened, f"demo-{page_path.stem}")
     shutil.rmtree(folder)
+
+
+# --------------------------------------------------------------------------- every relationship drawn (issue 8, item 6)
+
+
+@pytest.fixture(scope="module")
+def parallel(tmp_path_factory):
+    import yaml
+
+    from test_viz_completeness import PARALLEL_CASE
+
+    folder = tmp_path_factory.mktemp("viz-parallel")
+    (folder / "parallel.yaml").write_text(yaml.safe_dump(PARALLEL_CASE, allow_unicode=True), encoding="utf-8")
+    s = EmbeddedStore(folder / "parallel.db")
+    s.apply_schema(schema_statements())
+    ingest_case_file(s, folder / "parallel.yaml")
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def parallel_api_url(parallel):
+    server, thread, url = _serve(parallel)
+    yield url
+    server.should_exit = True
+    thread.join(10)
+
+
+def _edge_ids(page, rtype: str) -> list[str]:
+    return sorted(page.evaluate(f"repgraph.edges.get().filter(e => e.rtype === '{rtype}').map(e => e.id)"))
+
+
+def test_parallel_relationships_are_each_drawn_from_file_and_api(browser, parallel, parallel_api_url, tmp_path):
+    from test_viz_completeness import FIRST_EXILE, SECOND_EXILE
+
+    exile = viz.build_exile(parallel)
+    opened = open_view(browser, viz.write_view(exile, tmp_path / "exile.html").as_uri())
+    assert _edge_ids(opened.page, "EXILED_TO") == [FIRST_EXILE, SECOND_EXILE]
+    assert opened.page.evaluate("repgraph.edges.length") == len(exile.edges)
+    assert opened.page.evaluate("repgraph.edgeView.length") == len(exile.edges)  # both visible, not hidden by a filter
+    check_page(opened, "viz-parallel-exile")
+    opened = open_view(browser, parallel_api_url + "/viz/exile", local=parallel_api_url)
+    assert _edge_ids(opened.page, "EXILED_TO") == [FIRST_EXILE, SECOND_EXILE]
+    check_page(opened, "viz-api-parallel-exile")
+    chain = viz.build_chain(parallel, "inc-par-detention")
+    opened = open_view(browser, parallel_api_url + "/viz/chain/inc-par-detention", local=parallel_api_url)
+    roles = opened.page.evaluate("repgraph.edges.get().filter(e => e.rtype === 'PERPETRATED_BY').map(e => e.tip.rows.find(r => r[0] === 'role')[1])")
+    assert sorted(roles) == ["direct", "ordered"]
+    assert opened.page.evaluate("repgraph.edges.length") == len(chain.edges) == 4
+    check_page(opened, "viz-api-parallel-chain")
+
+
+@pytest.mark.parametrize("kind", sorted(EXPECTED))
+def test_page_draws_as_many_links_as_the_view(browser, store, tmp_path, kind):
+    view = build(kind, store)
+    opened = open_view(browser, viz.write_view(view, tmp_path / f"{kind}.html").as_uri())
+    assert opened.page.evaluate("repgraph.edges.length") == len(view.edges)
+    assert opened.page.evaluate("new Set(repgraph.edges.getIds()).size") == len(view.edges)
+    check_page(opened, f"viz-count-{kind}")
+
+
+# --------------------------------------------------------------------------- community colours, legend, labels (item 23)
+
+
+def _twenty_communities() -> viz.View:
+    """20 communities of 3 persons each, a ring of links between them (fake names)."""
+    nodes, edges = [], []
+    for c in range(20):
+        ids = [f"p-{c}-{i}" for i in range(3)]
+        nodes += [viz.ViewNode(id=i, label="Person", name=f"Persona Ficticia {i}", community=c) for i in ids]
+        edges += [viz.ViewEdge(ids[0], ids[1], "FAMILY_OF"), viz.ViewEdge(ids[1], ids[2], "FAMILY_OF"),
+                  viz.ViewEdge(ids[2], f"p-{(c + 1) % 20}-0", "MEMBER_OF")]
+    nodes.append(viz.ViewNode(id="p-alone", label="Person", name="Ana Sola Ficticia", community=20))
+    return viz.View(kind="graph", title="Twenty communities", nodes=nodes, edges=edges, color_by="community")
+
+
+def test_twenty_communities_get_twenty_colours_and_the_filters_stay_in_view(browser, tmp_path):
+    path = viz.write_view(_twenty_communities(), tmp_path / "communities.html")
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(path.as_uri())
+    page.wait_for_selector("body[data-stable=true]", state="attached", timeout=60_000)
+    colours = page.evaluate("[...new Set(repgraph.nodes.get().filter(n => n.id !== 'p-alone').map(n => n.color.background))]")
+    assert len(colours) == 20
+    rows = page.locator("#legend-communities li")
+    assert rows.count() == 21 and rows.last.text_content().startswith("1 communities of one node")
+    height = page.evaluate("document.getElementById('legend-communities').getBoundingClientRect().height")
+    assert height <= 160  # the legend scrolls instead of growing
+    for selector in ("#legend-nodes", "#legend-edges", "#date-from", "#reset"):
+        box = page.locator(selector).bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 800, (selector, box)
+    page.screenshot(path=str(ARTIFACTS / "viz-twenty-communities.png"))
+    context.close()
+
+
+def test_labels_too_small_to_read_are_hidden_and_the_page_says_so(browser, tmp_path):
+    view = _twenty_communities()
+    path = viz.write_view(view, tmp_path / "small-labels.html")
+    opened = open_view(browser, path.as_uri())
+    page = opened.page
+    page.evaluate("repgraph.network.moveTo({scale: 0.3})")
+    assert page.evaluate("repgraph.labelPx()") < 8
+    assert page.locator("#zoom-hint").is_visible()
+    page.evaluate("repgraph.network.moveTo({scale: 1.0})")
+    assert page.locator("#zoom-hint").is_hidden()
+    assert page.evaluate("repgraph.network.body.nodes['p-0-0'].labelModule.visible()") is True
+    page.evaluate("repgraph.network.moveTo({scale: 0.3})")
+    assert page.evaluate("repgraph.network.body.nodes['p-0-0'].labelModule.visible()") is False
+    check_page(opened, "viz-small-labels")
+
+
+def test_hierarchical_views_write_link_labels_horizontally(browser, store, tmp_path):
+    for kind in ("chain", "path"):
+        opened = open_view(browser, viz.write_view(build(kind, store), tmp_path / f"{kind}.html").as_uri())
+        assert opened.page.evaluate("repgraph.network.body.edges[repgraph.edges.getIds()[0]].options.font.align") == "horizontal"
+        check_page(opened, f"viz-hierarchical-labels-{kind}")

@@ -65,7 +65,9 @@ EXPECTED: dict[str, tuple[set[str], set[tuple[str, str, str]]]] = {
         {"p-defender-alpha", "inc-alpha-detention", "p-mother-alpha", "p-brother-alpha", "org-fake-ngo", "country-hostia"},
         {("inc-alpha-detention", "TARGETED", "p-defender-alpha"), ("p-mother-alpha", "FAMILY_OF", "p-defender-alpha"),
          ("p-brother-alpha", "FAMILY_OF", "p-defender-alpha"), ("p-defender-alpha", "MEMBER_OF", "org-fake-ngo"),
-         ("p-defender-alpha", "EXILED_TO", "country-hostia")},
+         ("p-defender-alpha", "EXILED_TO", "country-hostia"),
+         # between two nodes of the outermost ring: drawn too (issue 8, item 6)
+         ("p-mother-alpha", "EXILED_TO", "country-hostia")},
     ),
     "chain": (
         {"inc-alpha-detention", "p-defender-alpha", "p-agent-gamma", "org-fake-police", "pos-fpp-agent",

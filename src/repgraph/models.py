@@ -146,6 +146,7 @@ class ChainLink(BaseModel):
     valid_from: str | None = None
     valid_to: str | None = None
     citations: list[CitationOut] = Field(default_factory=list)
+    relationship_id: str | None = Field(default=None, description="Id of the stored relationship this link stands for (none for a drawn command link)")
 
 
 class ResponsibilityChain(BaseModel):
@@ -158,6 +159,7 @@ class ResponsibilityChain(BaseModel):
 
 
 class ExileRecord(BaseModel):
+    id: str | None = Field(default=None, description="The EXILED_TO relationship's id (two records of one person to one country differ by it)")
     person: EntityRef
     country: EntityRef
     date: str | None = None
@@ -226,6 +228,24 @@ class Subgraph(BaseModel):
     edges: list[GraphEdge]
     truncated: bool = False
     omitted_nodes: int = 0
+
+
+class ListedEntity(EntityRef):
+    """One node of a list by label (``repgraph list``)."""
+
+    type: str | None = None
+    date: str | None = None
+    citations: list[CitationOut] = Field(default_factory=list)
+
+
+class EntityList(BaseModel):
+    """One page of the nodes of one label, in id order; ``total`` counts them all."""
+
+    label: str
+    total: int
+    limit: int
+    offset: int
+    items: list[ListedEntity]
 
 
 class StoreStats(BaseModel):

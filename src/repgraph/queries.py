@@ -14,10 +14,12 @@ time by :mod:`repgraph.service`, which bounds them and applies dates at every ho
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .ontology import NODE_MODELS, REL_MODELS
-from .schema import ENTITY_LABEL
+from .schema import ENTITY_LABEL, FULLTEXT_INDEX
 
 # --------------------------------------------------------------------------- identifiers
 
@@ -34,6 +36,27 @@ def checked_type(rel_type: str) -> str:
     if rel_type not in REL_MODELS:
         raise ValueError(f"unknown relationship type {rel_type!r}; known: {', '.join(REL_MODELS)}")
     return rel_type
+
+
+def list_of_label(label: str) -> str:
+    """Every node of one (checked) label, in id order, one page: ``$skip``, ``$limit``.
+    Lists incidents (or any label) without a search word: ``repgraph list Incident``."""
+    return f"""
+MATCH (n:{checked_label(label)})
+RETURN n.id AS id, n.name AS name, n.type AS type, n.date AS date, n.confidentiality AS confidentiality,
+       n.citations AS citations
+ORDER BY id
+SKIP $skip
+LIMIT $limit
+"""
+
+
+def count_of_label(label: str) -> str:
+    """How many nodes of one (checked) label the store holds."""
+    return f"""
+MATCH (n:{checked_label(label)})
+RETURN count(n) AS total
+"""
 
 
 # --------------------------------------------------------------------------- writes
@@ -181,6 +204,32 @@ RETURN n.id AS id
 ORDER BY id
 """
 
+#: The best-linked nodes: each node's relationships other than documentation
+#: (``DOCUMENTED_IN``), most first, then by id; ``$limit``. The overview of a store too
+#: large to draw or analyse whole starts from these (:mod:`repgraph.overview`).
+DEGREE_RANKING = f"""
+MATCH (n:{ENTITY_LABEL})-[r]-(m:{ENTITY_LABEL})
+WHERE type(r) <> 'DOCUMENTED_IN'
+RETURN n.id AS id, count(r) AS degree
+ORDER BY degree DESC, id
+LIMIT $limit
+"""
+
+#: Perpetrators named in the most incidents, most first, then by id; ``$limit``. The
+#: overview analysed for perpetrators' centrality starts from these.
+PERPETRATOR_RANKING = f"""
+MATCH (:Incident)-[p:PERPETRATED_BY]->(x:{ENTITY_LABEL})
+RETURN x.id AS id, count(p) AS incidents
+ORDER BY incidents DESC, id
+LIMIT $limit
+"""
+
+#: How many nodes the store holds.
+NODE_TOTAL = f"""
+MATCH (n:{ENTITY_LABEL})
+RETURN count(n) AS total
+"""
+
 #: One entity by id: label and properties; ``$id`` (``read_many`` for several).
 ENTITY = f"""
 MATCH (n:{ENTITY_LABEL} {{id: $id}})
@@ -197,41 +246,55 @@ RETURN n.id AS nodeId, type(r) AS type, startNode(r).id = n.id AS outgoing, prop
        m.confidentiality AS otherConfidentiality
 """
 
-#: Case- and accent-insensitive search on names and aliases (``searchText`` holds the
-#: folded names, ``|``-separated). ``$tokens`` (folded words, all must occur),
-#: ``$exact`` (``|folded query|``), ``$prefix`` (``|folded query``), ``$word`` (`` folded
-#: query``), ``$label`` or null, ``$skip``, ``$limit``. Ranked: exact name/alias (0), a
-#: name/alias word starting with the query (1), other matches (2); within a rank persons,
-#: then organizations, then the rest, then by name and id.
-SEARCH = f"""
-MATCH (n:{ENTITY_LABEL})
-WHERE all(t IN $tokens WHERE n.searchText CONTAINS t)
-  AND ($label IS NULL OR $label IN labels(n))
-RETURN n.id AS id, [l IN labels(n) WHERE l <> '{ENTITY_LABEL}'][0] AS label, n.name AS name,
-       n.aliases AS aliases, n.confidentiality AS confidentiality,
-       CASE WHEN n.searchText CONTAINS $exact THEN 0
-            WHEN n.searchText CONTAINS $prefix OR n.searchText CONTAINS $word THEN 1
-            ELSE 2 END AS rank,
-       CASE WHEN 'Person' IN labels(n) THEN 0 WHEN 'Organization' IN labels(n) THEN 1 ELSE 2 END AS kindRank
-ORDER BY rank, kindRank, name, id
-SKIP $skip
-LIMIT $limit
-"""
+_FOLDED_WORD = re.compile(r"[a-z0-9]+")
 
-#: Search candidates, unranked: nodes whose folded names contain ``$token``. For the
-#: embedded store, which ranks and pages them in Python (see service.search: ordering the
-#: ranked statement above costs GraphQLite ~8x the flat read at 10k persons).
+
+def fulltext_query(words: Sequence[str]) -> str:
+    """The Lucene query for folded search words: every word a required prefix term on the
+    folded names (``+searchText:velas* +searchText:yendri*``). Passed as ``$query``.
+
+    Raises ValueError for anything but folded words (``[a-z0-9]+``, from
+    :func:`repgraph.ontology.search_words`): no Lucene syntax (quotes, ``~``, ``:``,
+    ``AND``, brackets) typed by a user can reach the parser, and a folded term needs no
+    escaping. Terms are built from folded words because Lucene does not analyze prefix
+    terms (``Muñ*`` would not meet the folded ``munoz``)."""
+    if not words or not all(_FOLDED_WORD.fullmatch(w) for w in words):
+        raise ValueError(f"full-text terms must be folded words [a-z0-9]+, got {list(words)!r}")
+    return " ".join(f"+searchText:{w}*" for w in words)
+
+
+#: Search candidates from the full-text index (Neo4j): nodes in which every folded word
+#: of the query starts a word of ``searchText``; ``$query`` from :func:`fulltext_query`.
+#: Flat and unranked: service.search filters, ranks and pages them (the embedded store
+#: answers the same from its FTS5 table, store/fulltext_sqlite.py).
 SEARCH_CANDIDATES = f"""
-MATCH (n:{ENTITY_LABEL})
-WHERE n.searchText CONTAINS $token
-RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.searchText AS searchText
+CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $query) YIELD node AS n
+RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.searchText AS searchText,
+       n.confidentiality AS confidentiality
 """
 
-SEARCH_COUNT = f"""
-MATCH (n:{ENTITY_LABEL})
-WHERE all(t IN $tokens WHERE n.searchText CONTAINS t)
-  AND ($label IS NULL OR $label IN labels(n))
-RETURN count(n) AS total
+#: One page of search hits, filtered, ranked and paged in the database (Neo4j's path; the
+#: same order as service.search's ranking of :data:`SEARCH_CANDIDATES`, which the
+#: conformance tests check). ``$query`` (:func:`fulltext_query`), ``$label`` or null,
+#: ``$levels`` (confidentiality levels the caller may see) or null, ``$exact``
+#: (``|folded query|``), ``$prefix`` (``|folded query``), ``$word`` (`` folded query``),
+#: ``$skip``, ``$limit``. Ranked: exact name/alias (0), a name/alias word starting with the
+#: query (1), other matches (2); within a rank persons, then organizations, then the rest,
+#: then by name and id. Answers ``total`` and ``page``. Shape: one round trip; only the page
+#: crosses the wire (decoding every candidate costs the driver ~50 µs a row).
+SEARCH_PAGE = f"""
+CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $query) YIELD node AS n
+WITH n, labels(n) AS labels
+WHERE ($label IS NULL OR $label IN labels)
+  AND ($levels IS NULL OR n.confidentiality IN $levels)
+WITH n, labels,
+     CASE WHEN n.searchText CONTAINS $exact THEN 0
+          WHEN n.searchText CONTAINS $prefix OR n.searchText CONTAINS $word THEN 1
+          ELSE 2 END AS rank,
+     CASE WHEN 'Person' IN labels THEN 0 WHEN 'Organization' IN labels THEN 1 ELSE 2 END AS kindRank
+ORDER BY rank, kindRank, n.name, n.id
+WITH collect({{id: n.id, labels: labels, name: n.name, rank: rank}}) AS hits
+RETURN size(hits) AS total, hits[$skip..($skip + $limit)] AS page
 """
 
 # --------------------------------------------------------------------------- domain questions
@@ -250,23 +313,45 @@ RETURN rel.id AS relativeId, rel.name AS relative, rel.confidentiality AS relati
 ORDER BY defender, defenderId, relative, relativeId, date, incidentId
 """
 
-#: One page of guilt-by-association entries, grouped, ordered and paged in the database
-#: (Neo4j's path; see service.guilt_by_association_page). ``$defenderId`` or null,
-#: ``$skip``, ``$limit``. Answers ``total`` and ``page`` (entries with their incidents).
+#: How many targetings the store records as guilt by association, whether or not a
+#: FAMILY_OF link names the defender (why an empty answer is empty).
+GUILT_BY_ASSOCIATION_TARGETINGS = """
+MATCH (i:Incident)-[t:TARGETED {basis: 'guilt_by_association'}]->(rel:Person)
+RETURN count(t) AS total
+"""
+
+#: One page of guilt-by-association entries (relative, defender), ordered and paged in the
+#: database (Neo4j's path; see service.guilt_by_association_page): ``$defenderId`` or
+#: null, ``$skip``, ``$limit``. The pairs are ordered on their names and ids alone and
+#: paged first; only the page's incidents and citations are then read (the earlier shape
+#: collected every entry with its incidents and sliced the list: 0.4-0.6 s at 100k persons).
+#: The TARGETED(basis) relationship index lets the planner start from the few
+#: guilt-by-association targetings instead of every TARGETED relationship.
 GUILT_BY_ASSOCIATION_PAGE = """
 MATCH (i:Incident)-[t:TARGETED {basis: 'guilt_by_association'}]->(rel:Person)-[f:FAMILY_OF]->(d:Person)
 WHERE ($defenderId IS NULL OR d.id = $defenderId)
   AND (t.becauseOf IS NULL OR t.becauseOf = d.id)
-WITH rel, d, f, t, i
-ORDER BY i.date, i.id
-WITH rel, d, collect(f.relation)[0] AS relation,
-     collect({incidentId: i.id, incident: i.name, incidentType: i.type, date: i.date,
-              citations: t.citations, incidentCitations: i.citations}) AS incidents
+WITH DISTINCT rel, d
 ORDER BY d.name, d.id, rel.name, rel.id
-WITH collect({relativeId: rel.id, relative: rel.name, relativeConfidentiality: rel.confidentiality,
-              defenderId: d.id, defender: d.name, defenderConfidentiality: d.confidentiality,
-              relation: relation, incidents: incidents}) AS entries
-RETURN size(entries) AS total, entries[$skip..($skip + $limit)] AS page
+SKIP $skip
+LIMIT $limit
+MATCH (i:Incident)-[t:TARGETED {basis: 'guilt_by_association'}]->(rel)-[f:FAMILY_OF]->(d)
+WHERE t.becauseOf IS NULL OR t.becauseOf = d.id
+WITH rel, d, f, t, i
+ORDER BY d.name, d.id, rel.name, rel.id, i.date, i.id
+RETURN rel.id AS relativeId, rel.name AS relative, rel.confidentiality AS relativeConfidentiality,
+       d.id AS defenderId, d.name AS defender, d.confidentiality AS defenderConfidentiality, f.relation AS relation,
+       i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
+       t.citations AS citations, i.citations AS incidentCitations
+"""
+
+#: How many entries :data:`GUILT_BY_ASSOCIATION_PAGE` pages through; ``$defenderId`` or null.
+GUILT_BY_ASSOCIATION_COUNT = """
+MATCH (i:Incident)-[t:TARGETED {basis: 'guilt_by_association'}]->(rel:Person)-[f:FAMILY_OF]->(d:Person)
+WHERE ($defenderId IS NULL OR d.id = $defenderId)
+  AND (t.becauseOf IS NULL OR t.becauseOf = d.id)
+WITH DISTINCT rel, d
+RETURN count(*) AS total
 """
 
 # The two kinds of officials-cases link, shared by the page and its count: a named
@@ -290,22 +375,21 @@ _COMMAND_LINKS = """
 #: the database (Neo4j's path; see service.officials_cases_page; the embedded store joins
 #: PERPETRATIONS, HEADS and VICTIMS in Python because this join took GraphQLite 59 s at
 #: 10k persons). ``$perpetratorId`` or null, ``$incidentType`` or null, ``$skip``, ``$limit``.
-#: Shape: ORDER BY + SKIP/LIMIT and a separate count (below) measured 0.9 + 0.26 s at 100k
-#: persons against 2.5 s for collecting every link into one list and slicing it.
+#: Shape: the union carries only what the order needs (nodes, the link, its role); the
+#: link's citations and confidence are read after LIMIT, for the page's rows only
+#: (reading them for every one of ~80k links at 100k persons cost most of 0.9 s).
 OFFICIALS_CASES_PAGE = f"""
-CALL {{{_DIRECT_LINKS}  RETURN x, coalesce(p.role, 'direct') AS role, p.citations AS citations, p.confidence AS confidence, i,
-         null AS viaOrganizationId, null AS viaPositionId
-  UNION ALL{_COMMAND_LINKS}  RETURN x, 'command' AS role, h.citations AS citations, h.confidence AS confidence, i,
-         o.id AS viaOrganizationId, pos.id AS viaPositionId
+CALL {{{_DIRECT_LINKS}  RETURN x, i, p AS link, coalesce(p.role, 'direct') AS role, null AS o, null AS pos
+  UNION ALL{_COMMAND_LINKS}  RETURN x, i, h AS link, 'command' AS role, o, pos
 }}
-WITH x, role, citations, confidence, i, viaOrganizationId, viaPositionId
+WITH x, i, link, role, o, pos
 ORDER BY coalesce(x.name, ''), x.id, coalesce(i.date, ''), i.id, role
 SKIP $skip
 LIMIT $limit
 RETURN x.id AS perpetratorId, x.name AS perpetrator, labels(x) AS perpetratorLabels,
-       x.confidentiality AS perpetratorConfidentiality, role, citations, confidence,
+       x.confidentiality AS perpetratorConfidentiality, role, link.citations AS citations, link.confidence AS confidence,
        i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
-       viaOrganizationId, viaPositionId
+       o.id AS viaOrganizationId, pos.id AS viaPositionId
 """
 
 #: How many links :data:`OFFICIALS_CASES_PAGE` pages through; same parameters (skip and
@@ -315,6 +399,19 @@ CALL {{{_DIRECT_LINKS}  RETURN count(*) AS n
   UNION ALL{_COMMAND_LINKS}  RETURN count(*) AS n
 }}
 RETURN sum(n) AS total
+"""
+
+#: The number of direct links when no filter applies: read from Neo4j's count store in
+#: O(1) (every PERPETRATED_BY starts at an Incident and ends at an entity, by the ontology);
+#: :data:`OFFICIALS_CASES_COUNT` expands all ~60k of them at 100k persons (0.3M db hits).
+DIRECT_LINKS_COUNT = """
+MATCH (:Incident)-[p:PERPETRATED_BY]->()
+RETURN count(p) AS total
+"""
+
+#: The number of command links (the other half of an unfiltered officials-cases count);
+#: ``$perpetratorId``, ``$incidentType`` (null here).
+COMMAND_LINKS_COUNT = f"""{_COMMAND_LINKS}RETURN count(*) AS total
 """
 
 # officials-cases is answered from three flat statements joined (and date-filtered) by
@@ -369,8 +466,8 @@ INCIDENT_PERPETRATORS = """
 MATCH (i:Incident {id: $id})-[p:PERPETRATED_BY]->(x)
 RETURN x.id AS id, [l IN labels(x) WHERE l <> 'Entity'][0] AS label, x.name AS name,
        x.confidentiality AS confidentiality, p.role AS role,
-       p.citations AS citations, p.confidence AS confidence
-ORDER BY id
+       p.citations AS citations, p.confidence AS confidence, p.id AS relationshipId
+ORDER BY id, relationshipId
 """
 
 #: Victims of one incident; ``$id``.
@@ -388,8 +485,8 @@ WHERE coalesce(h.validFrom, '0000-01-01') <= $from
   AND coalesce(h.validTo, '9999-12-31') >= $to
 OPTIONAL MATCH (pos)-[:IN]->(o:Organization)
 RETURN pos.id AS positionId, pos.name AS position, o.id AS organizationId, o.name AS organization,
-       h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations
-ORDER BY positionId
+       h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations, h.id AS relationshipId
+ORDER BY positionId, relationshipId
 """
 
 #: Head positions of an organization with their holders over [$from, $to]; ``$orgId``.
@@ -411,7 +508,7 @@ WHERE coalesce(r.validFrom, '0000-01-01') <= $from
   AND coalesce(r.validTo, '9999-12-31') >= $to
 OPTIONAL MATCH (x:Person)-[h:HOLDS]->(s)
 RETURN s.id AS id, [l IN labels(s) WHERE l <> 'Entity'][0] AS label, s.name AS name,
-       r.validFrom AS validFrom, r.validTo AS validTo, r.citations AS citations,
+       r.validFrom AS validFrom, r.validTo AS validTo, r.citations AS citations, r.id AS relationshipId,
        collect(DISTINCT CASE WHEN coalesce(h.validFrom, '0000-01-01') <= $from AND coalesce(h.validTo, '9999-12-31') >= $to
                THEN {id: x.id, name: x.name, validFrom: h.validFrom, validTo: h.validTo, citations: h.citations} END) AS holders
 ORDER BY id
@@ -428,8 +525,47 @@ EXILE_RECORDS = """
 MATCH (p:Person)-[e:EXILED_TO]->(c:Country)
 RETURN p.id AS personId, p.name AS person, p.roles AS roles, p.confidentiality AS confidentiality, c.id AS countryId,
        c.name AS country, c.confidentiality AS countryConfidentiality, e.date AS date, e.halfYear AS halfYear, e.route AS route, e.via AS via,
-       e.citations AS citations
-ORDER BY country, personId
+       e.citations AS citations, e.id AS id
+ORDER BY country, personId, date, id
+"""
+
+#: The group key of an exile record for ``$by`` (country | period | route).
+_EXILE_KEY = """CASE $by WHEN 'country' THEN coalesce(c.name, c.id)
+                WHEN 'period' THEN coalesce(e.halfYear, 'unknown')
+                ELSE coalesce(e.route, 'unknown') END"""
+
+#: Defenders in exile grouped and counted in the database (Neo4j's path; see
+#: service.exile_flows_page): ``$by``, ``$roles`` (the defender roles), ``$personsSkip``,
+#: ``$personsLimit`` (a page of each group's persons, by id). Groups by count desc, key.
+EXILE_GROUPS = f"""
+MATCH (p:Person)-[e:EXILED_TO]->(c:Country)
+WHERE any(r IN p.roles WHERE r IN $roles)
+WITH DISTINCT {_EXILE_KEY} AS key, p
+ORDER BY p.id
+WITH key, collect({{id: p.id, name: p.name, confidentiality: p.confidentiality}}) AS persons
+RETURN key, size(persons) AS count, persons[$personsSkip..($personsSkip + $personsLimit)] AS persons
+ORDER BY count DESC, key
+"""
+
+#: One page of defenders' exile records (Neo4j's path), in :data:`EXILE_RECORDS`' order
+#: (country, person, date, id); ``$roles``, ``$skip``, ``$limit``.
+EXILE_RECORDS_PAGE = """
+MATCH (p:Person)-[e:EXILED_TO]->(c:Country)
+WHERE any(r IN p.roles WHERE r IN $roles)
+WITH p, e, c
+ORDER BY c.name, p.id, coalesce(e.date, ''), e.id
+SKIP $skip
+LIMIT $limit
+RETURN p.id AS personId, p.name AS person, p.roles AS roles, p.confidentiality AS confidentiality, c.id AS countryId,
+       c.name AS country, c.confidentiality AS countryConfidentiality, e.date AS date, e.halfYear AS halfYear, e.route AS route, e.via AS via,
+       e.citations AS citations, e.id AS id
+"""
+
+#: How many records :data:`EXILE_RECORDS_PAGE` pages through; ``$roles``.
+EXILE_RECORDS_COUNT = """
+MATCH (p:Person)-[e:EXILED_TO]->(c:Country)
+WHERE any(r IN p.roles WHERE r IN $roles)
+RETURN count(*) AS total
 """
 
 #: Sourced aggregate figures, to set beside the individual records.

@@ -30,6 +30,19 @@ QUERY_INDEXES = (
     ("Statistic", "measure"),
 )
 
+#: The Neo4j full-text index search reads (``db.index.fulltext.queryNodes``).
+FULLTEXT_INDEX = "entity_search"
+
+#: Indexes earlier versions created: ``entity_names`` (full-text on name and aliases, default
+#: analyzer) and ``entity_search_text`` (a TEXT index serving ``searchText CONTAINS``).
+RETIRED_INDEXES = ("entity_names", "entity_search_text")
+
+#: (relationship type, property) pairs the named queries filter on (Neo4j relationship
+#: indexes): guilt-by-association starts from TARGETED {basis: 'guilt_by_association'}.
+QUERY_RELATIONSHIP_INDEXES = (
+    ("TARGETED", "basis"),
+)
+
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "graph" / "schema.cypher"
 
 
@@ -46,12 +59,20 @@ def schema_statements() -> list[str]:
         stmts.append(f"CREATE CONSTRAINT {_snake(label)}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE")
     for label, prop in QUERY_INDEXES:
         stmts.append(f"CREATE INDEX {_snake(label)}_{_snake(prop)} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
-    stmts.append(
-        f"CREATE TEXT INDEX entity_search_text IF NOT EXISTS FOR (n:{ENTITY_LABEL}) ON (n.searchText)"
-    )
-    labels = "|".join(NODE_MODELS)
+    for rel_type, prop in QUERY_RELATIONSHIP_INDEXES:
+        stmts.append(f"CREATE INDEX {_snake(rel_type.title().replace('_', ''))}_{_snake(prop)} IF NOT EXISTS "
+                     f"FOR ()-[r:{rel_type}]-() ON (r.{prop})")
+    # Search: one Lucene full-text index; service.search queries its folded searchText
+    # with quoted prefix terms built from folded words only (queries.fulltext_query).
+    # 'standard-no-stop-words': 'and', 'of', 'the' are words of names too (the 'standard' and
+    # 'standard-folding' analyzers drop 33 English stop words); searchText is folded already.
     props = ", ".join(f"n.{p}" for p in FULLTEXT_PROPERTIES)
-    stmts.append(f"CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:{labels}) ON EACH [{props}]")
+    stmts.append(
+        f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{ENTITY_LABEL}) ON EACH [{props}] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words', `fulltext.eventually_consistent`: false}}"
+    )
+    # Indexes of earlier versions that search no longer reads (dropped so writes stop paying for them).
+    stmts.extend(f"DROP INDEX {name} IF EXISTS" for name in RETIRED_INDEXES)
     return stmts
 
 
@@ -62,14 +83,15 @@ def render_schema() -> str:
         "//   python -m repgraph.schema > graph/schema.cypher\n"
         "// Do not edit by hand; tests fail when this file and the ontology drift apart.\n"
         "// Uniqueness of `id` per label, indexes the named queries use, and a full-text\n"
-        "// index on names and aliases (Neo4j; the embedded store searches `searchText`).\n"
+        "// index on the folded names and aliases, searchText (Neo4j; the embedded store keeps\n"
+        "// an SQLite FTS5 table, see src/repgraph/store/fulltext_sqlite.py).\n"
     )
     return header + "".join(f"{s};\n" for s in schema_statements())
 
 
 def read_schema_file(path: Path = SCHEMA_PATH) -> list[str]:
     """Statements of a schema file (comments dropped, split on ``;``)."""
-    text = "\n".join(line for line in path.read_text().splitlines() if not line.lstrip().startswith("//"))
+    text = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("//"))
     return [s.strip() for s in text.split(";") if s.strip()]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from functools import lru_cache
+from collections.abc import Collection
 from typing import Any, Literal
 
 from . import queries as Q
@@ -19,7 +20,7 @@ from .models import (
     GraphEdge, GraphNode, GuiltByAssociation, IncidentRef, OfficialCase, RelationshipOut,
     ResponsibilityChain, SearchHit, SearchPage, StatisticOut, StoreStats, Subgraph, WithIncidents,
 )
-from .ontology import NODE_MODELS, fold
+from .ontology import NODE_MODELS, search_words
 from .provenance import conflicts_of, describe
 from .statements import dataset_id
 from .schema import primary_label
@@ -93,23 +94,30 @@ def stats(store: GraphStore) -> StoreStats:
     )
 
 
-def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
-    """Entities whose name or an alias contains every word of ``q``, case- and
-    accent-insensitive ("velasquez" finds "Velásquez"). Ranked: exact name or alias (0),
-    a word of a name or alias starting with the query (1), other matches (2); persons
-    before organizations before the rest; then by name and id. ``total`` counts every
-    match; each hit carries its citations. Raises ValueError on an unknown ``label`` or a
-    query without letters or digits."""
-    folded = fold(q)
-    tokens = folded.split()
-    if not tokens:
+def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20, offset: int = 0,
+           visible: Collection[str] | None = None) -> SearchPage:
+    """Entities in which every word of ``q`` starts a word of the name or an alias, in any
+    order, case- and accent-insensitive, as a search box completes (``velas`` finds
+    "Velásquez", ``munoz nestor`` finds "Néstor Ficticio Muñoz", ``pawel`` finds "Paweł";
+    see :func:`repgraph.ontology.fold`). Answered from the backend's full-text index
+    (Neo4j ``entity_search``, the embedded store's FTS5 table); the user's text reaches
+    the engine only as folded words, so no input is a syntax error.
+
+    Steps: candidates from the index -> the visibility filter (``visible``: the
+    confidentiality levels the caller may see, None for all; applied before ranking, so
+    ``total`` and pages count only what the caller may see) and ``label`` -> rank -> page.
+    Ranked: exact name or alias (0), a word of a name or alias starting with the query (1),
+    other matches (2); persons before organizations before the rest; then by name and id.
+    ``total`` counts every visible match; each hit carries its citations. Raises
+    ValueError on an unknown ``label`` or a query without letters or digits."""
+    words = search_words(q)
+    if not words:
         raise ValueError("q: give at least one letter or digit to search for")
     if label is not None:
         Q.checked_label(label)
-    if store.sorts_in_database:
-        total, rows = _search_ranked_in_database(store, folded, tokens, label, limit, offset)
-    else:
-        total, rows = _search_ranked_here(store, folded, tokens, label, limit, offset)
+    levels = sorted(visible) if visible is not None else None
+    answered = store.search_page(words, label, levels, limit, offset)
+    total, rows = answered if answered is not None else _search_ranked_here(store, words, label, levels, limit, offset)
     # aliases, confidentiality and citations of the page's hits: one anchored read each
     props = {r["id"]: r["props"] for r in each(store, Q.ENTITY, [r["id"] for r in rows])}
     titles = _source_titles(store, _cited_sources(*(p.get("citations") for p in props.values())))
@@ -122,16 +130,6 @@ def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20,
     return SearchPage(query=q, total=total, limit=limit, offset=offset, items=items)
 
 
-def _search_ranked_in_database(store, folded, tokens, label, limit, offset) -> tuple[int, list[dict]]:
-    """Neo4j: rank, order and page in Cypher (a text index serves CONTAINS; only the page
-    crosses the wire, which matters at 100k nodes: the driver decodes ~50 µs a row)."""
-    params = {"tokens": tokens, "label": label}
-    total = store.read(Q.SEARCH_COUNT, params)[0]["total"]
-    rows = store.read(Q.SEARCH, {**params, "exact": f"|{folded}|", "prefix": f"|{folded}", "word": f" {folded}",
-                                 "skip": offset, "limit": limit})
-    return total, rows
-
-
 def _search_rank(search_text: str, folded: str) -> int:
     if f"|{folded}|" in search_text:
         return 0
@@ -140,18 +138,21 @@ def _search_rank(search_text: str, folded: str) -> int:
     return 2
 
 
-def _search_ranked_here(store, folded, tokens, label, limit, offset) -> tuple[int, list[dict]]:
-    """GraphQLite: fetch the candidates flat and rank, order and page them here (same
-    order as :data:`~repgraph.queries.SEARCH`). Measured at 10k persons: the ranked, ordered
-    Cypher took 990 ms for a common word, the flat candidate read 117 ms."""
-    anchor = max(tokens, key=len)
+def _search_ranked_here(store, words, label, levels, limit, offset) -> tuple[int, list[dict]]:
+    """Candidates from the store's full-text index (``GraphStore.search_candidates``),
+    filtered, ranked, ordered and paged here: the reference order. Both backends answer
+    the same in their database (``GraphStore.search_page``: Cypher on Neo4j, SQL on the
+    embedded store, faster when a short prefix has thousands of candidates); the
+    conformance tests hold the three equal."""
+    folded = " ".join(words)
     hits = []
-    for r in store.read(Q.SEARCH_CANDIDATES, {"token": anchor}):
-        text, node_label = r["searchText"] or "", primary_label(r["labels"])
-        if label is not None and node_label != label or not all(t in text for t in tokens):
+    for r in store.search_candidates(words):
+        node_label = primary_label(r["labels"])
+        if label is not None and node_label != label or levels is not None and r["confidentiality"] not in levels:
             continue
         kind = {"Person": 0, "Organization": 1}.get(node_label, 2)
-        hits.append({"id": r["id"], "label": node_label, "name": r["name"], "rank": _search_rank(text, folded), "_kind": kind})
+        hits.append({"id": r["id"], "label": node_label, "name": r["name"],
+                     "rank": _search_rank(r["searchText"] or "", folded), "_kind": kind})
     hits.sort(key=lambda h: (h["rank"], h["_kind"], h["name"] or "", h["id"]))
     return len(hits), hits[offset:offset + limit]
 
@@ -213,9 +214,9 @@ def guilt_by_association_page(store: GraphStore, defender_id: str | None, limit:
     embedded store groups the flat rows here (GraphQLite is slow to order collected maps).
     tests/test_conformance.py runs both paths on both backends."""
     if store.sorts_in_database:
-        page = store.read(Q.GUILT_BY_ASSOCIATION_PAGE, {"defenderId": defender_id, "skip": offset, "limit": limit})[0]
-        rows = [{**g, **inc} for g in page["page"] for inc in g.pop("incidents")]
-        return page["total"], _guilt_groups(store, rows)
+        params = {"defenderId": defender_id, "skip": offset, "limit": limit}
+        total = store.read(Q.GUILT_BY_ASSOCIATION_COUNT, params)[0]["total"]
+        return total, _guilt_groups(store, store.read(Q.GUILT_BY_ASSOCIATION_PAGE, params))
     groups = _guilt_groups(store, store.read(Q.GUILT_BY_ASSOCIATION, {"defenderId": defender_id}))
     return len(groups), groups[offset:offset + limit]
 
@@ -256,7 +257,10 @@ def officials_cases_page(store: GraphStore, official_id: str | None, incident_ty
     one-statement join took GraphQLite 59 s at 10k). Conformance covers both paths."""
     if store.sorts_in_database:
         params = {"perpetratorId": official_id, "incidentType": incident_type, "skip": offset, "limit": limit}
-        total = store.read(Q.OFFICIALS_CASES_COUNT, params)[0]["total"]
+        if official_id is None and incident_type is None:  # the count store answers the direct half
+            total = store.read(Q.DIRECT_LINKS_COUNT)[0]["total"] + store.read(Q.COMMAND_LINKS_COUNT, params)[0]["total"]
+        else:
+            total = store.read(Q.OFFICIALS_CASES_COUNT, params)[0]["total"]
         rows = store.read(Q.OFFICIALS_CASES_PAGE, params)
         for r in rows:
             r["perpetratorLabel"] = primary_label(r.pop("perpetratorLabels"))
@@ -342,17 +346,19 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
     for p in perps:
         links.append(ChainLink(level=0, kind="perpetrator",
                                entity=EntityRef(id=p["id"], label=p["label"], name=p["name"], confidentiality=p["confidentiality"]),
-                               role=p["role"], below=incident_id, citations=cites(p["citations"])))
+                               role=p["role"], below=incident_id, citations=cites(p["citations"]),
+                               relationship_id=p.get("relationshipId")))
     note = None
     if inc["dateFrom"] is None:
         note = "the incident has no date: no chain of command can be dated, perpetrators only"
     else:
-        for p in perps:
+        # one climb per perpetrator, however many links (ordered, direct) name them
+        for p in {p["id"]: p for p in perps}.values():
             if p["label"] == "Person":
                 for pos in store.read(Q.POSITIONS_HELD, {"personId": p["id"], **dates}):
                     links.append(ChainLink(level=1, kind="position", entity=EntityRef(id=pos["positionId"], label="Position", name=pos["position"]),
                                            role="held", below=p["id"], valid_from=pos["validFrom"], valid_to=pos["validTo"],
-                                           citations=cites(pos["citations"])))
+                                           citations=cites(pos["citations"]), relationship_id=pos.get("relationshipId")))
                     frontier.append((pos["positionId"], "Position"))
             else:
                 for head in store.read(Q.ORGANIZATION_HEADS, {"orgId": p["id"], **dates}):
@@ -369,7 +375,8 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
                 for s in store.read(Q.SUPERIORS, {"id": ident, **dates}):
                     links.append(ChainLink(level=level, kind="position" if s["label"] == "Position" else "organization",
                                            entity=EntityRef(id=s["id"], label=s["label"], name=s["name"]), role="reports_to",
-                                           below=ident, valid_from=s["validFrom"], valid_to=s["validTo"], citations=cites(s["citations"])))
+                                           below=ident, valid_from=s["validFrom"], valid_to=s["validTo"], citations=cites(s["citations"]),
+                                           relationship_id=s.get("relationshipId")))
                     for h in s["holders"]:
                         if h.get("id") is None:
                             continue
@@ -396,14 +403,53 @@ def exile_flows(store: GraphStore, by: Literal["country", "period", "route"] = "
     """Defenders (defender, journalist, lawyer, trade-unionist, activist) by host country,
     by half-year (``2024-H2``; ``unknown`` when the date does not say) or by route, from
     individual EXILED_TO records; beside them every sourced Statistic, so the individual
-    records can be compared with the reported aggregates. Groups sorted by count desc, key."""
+    records can be compared with the reported aggregates. Groups sorted by count desc, key;
+    every group's persons and every record (records by country, person, date, id)."""
+    return exile_flows_page(store, by, ALL, 0, ALL, 0)[0]
+
+
+def exile_flows_page(store: GraphStore, by: Literal["country", "period", "route"], limit: int, offset: int,
+                     persons_limit: int, persons_offset: int) -> tuple[ExileFlows, int]:
+    """:func:`exile_flows` with one page of the records (``limit``/``offset``) and one page of
+    each group's persons (``persons_limit``/``persons_offset``, by id; ``count`` stays the
+    group's whole count); and the number of records.
+
+    Neo4j groups, counts and pages in Cypher (at 100k persons the whole answer is ~10k
+    persons and records: 1.2-1.4 s through the API); the embedded store groups here.
+    Raises ValueError on an unknown ``by``."""
     if by not in ("country", "period", "route"):
         raise ValueError("by: one of country, period, route")
-    rows = [r for r in store.read(Q.EXILE_RECORDS) if set(r["roles"] or ()) & set(DEFENDER_ROLES)]
+    if store.sorts_in_database:
+        params = {"by": by, "roles": DEFENDER_ROLES, "skip": offset, "limit": limit,
+                  "personsSkip": persons_offset, "personsLimit": persons_limit}
+        groups = [ExileGroup(key=g["key"], count=g["count"],
+                             persons=[EntityRef(label="Person", **p) for p in g["persons"]])
+                  for g in store.read(Q.EXILE_GROUPS, params)]
+        total = store.read(Q.EXILE_RECORDS_COUNT, params)[0]["total"]
+        rows = store.read(Q.EXILE_RECORDS_PAGE, params)
+    else:
+        rows = [r for r in store.read(Q.EXILE_RECORDS) if set(r["roles"] or ()) & set(DEFENDER_ROLES)]
+        rows.sort(key=lambda r: (r["country"] or "", r["personId"], r["date"] or "", r.get("id") or ""))
+        key_of = {
+            "country": lambda r: r["country"] or r["countryId"],
+            "period": lambda r: r["halfYear"] or "unknown",
+            "route": lambda r: r["route"] or "unknown",
+        }[by]
+        members: dict[str, dict[str, EntityRef]] = defaultdict(dict)
+        for r in rows:
+            members[key_of(r)][r["personId"]] = EntityRef(id=r["personId"], label="Person", name=r["person"],
+                                                          confidentiality=r["confidentiality"])
+        groups = sorted(
+            (ExileGroup(key=k, count=len(v), persons=sorted(v.values(), key=lambda p: p.id)[persons_offset:persons_offset + persons_limit])
+             for k, v in members.items()),
+            key=lambda g: (-g.count, g.key),
+        )
+        total, rows = len(rows), rows[offset:offset + limit]
     stats_rows = store.read(Q.STATISTICS)
     titles = _source_titles(store, _cited_sources(*(r["citations"] for r in rows), *(s["citations"] for s in stats_rows)))
     records = [
         ExileRecord(
+            id=r.get("id"),
             person=EntityRef(id=r["personId"], label="Person", name=r["person"], confidentiality=r["confidentiality"]),
             country=EntityRef(id=r["countryId"], label="Country", name=r["country"], confidentiality=r["countryConfidentiality"]),
             date=r["date"], half_year=r["halfYear"], route=r["route"], via=r["via"],
@@ -411,18 +457,6 @@ def exile_flows(store: GraphStore, by: Literal["country", "period", "route"] = "
         )
         for r in rows
     ]
-    key_of = {
-        "country": lambda rec: rec.country.name or rec.country.id,
-        "period": lambda rec: rec.half_year or "unknown",
-        "route": lambda rec: rec.route or "unknown",
-    }[by]
-    groups: dict[str, dict[str, EntityRef]] = defaultdict(dict)
-    for rec in records:
-        groups[key_of(rec)][rec.person.id] = rec.person
-    group_list = sorted(
-        (ExileGroup(key=k, count=len(v), persons=sorted(v.values(), key=lambda p: p.id)) for k, v in groups.items()),
-        key=lambda g: (-g.count, g.key),
-    )
     statistics = [
         StatisticOut(
             id=s["id"], name=s["name"], measure=s["measure"], value=s["value"], unit=s["unit"],
@@ -431,7 +465,7 @@ def exile_flows(store: GraphStore, by: Literal["country", "period", "route"] = "
         )
         for s in stats_rows
     ]
-    return ExileFlows(by=by, groups=group_list, records=records, statistics=statistics)
+    return ExileFlows(by=by, groups=groups, records=records, statistics=statistics), total
 
 
 def _with_incidents(store: GraphStore, owners_query: str, incidents_query: str) -> list[WithIncidents]:
@@ -468,7 +502,9 @@ def ego_graph(store: GraphStore, entity_id: str, depth: int = 1, types: list[str
               max_nodes: int = 200) -> Subgraph:
     """The neighbourhood of an entity up to ``depth`` hops (1..3), optionally only over
     relationship types ``types``; breadth-first, capped at ``max_nodes`` nodes with
-    ``truncated`` set and ``omitted_nodes`` counted. Raises NotFound, ValueError."""
+    ``truncated`` set and ``omitted_nodes`` counted (the nearest hops are kept, so every
+    node is linked to the entity). Every relationship between two nodes returned is in
+    ``edges``, also between two nodes of the outermost ring. Raises NotFound, ValueError."""
     if not 1 <= depth <= 3:
         raise ValueError("depth: between 1 and 3")
     for t in types or []:
@@ -499,6 +535,13 @@ def ego_graph(store: GraphStore, entity_id: str, depth: int = 1, types: list[str
             eid = r["props"].get("id") or f"{r['type']}:{src}:{dst}"
             edges[eid] = GraphEdge(id=eid, source=src, target=dst, type=r["type"], properties=_public_props(r["props"]))
         frontier = nxt
+    # links between two nodes of the outermost ring: both ends are drawn, so the link is too
+    for r in each(store, Q.NEIGHBOURS, frontier):
+        if (types and r["type"] not in types) or r["otherId"] not in nodes:
+            continue
+        src, dst = (r["nodeId"], r["otherId"]) if r["outgoing"] else (r["otherId"], r["nodeId"])
+        eid = r["props"].get("id") or f"{r['type']}:{src}:{dst}"
+        edges.setdefault(eid, GraphEdge(id=eid, source=src, target=dst, type=r["type"], properties=_public_props(r["props"])))
     # fill in properties of the nodes found (one query)
     missing = [n for n in nodes if not nodes[n].properties]
     if missing:
@@ -527,6 +570,6 @@ def whole_graph(store: GraphStore, max_nodes: int = 500) -> Subgraph:
 
 __all__ = [
     "NotFound", "each", "stats", "search", "entity", "guilt_by_association", "guilt_by_association_page",
-    "officials_cases", "officials_cases_page", "responsibility_chain", "exile_flows", "laws", "operations",
+    "officials_cases", "officials_cases_page", "responsibility_chain", "exile_flows", "exile_flows_page", "laws", "operations",
     "ego_graph", "whole_graph",
 ]

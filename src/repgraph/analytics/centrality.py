@@ -124,6 +124,11 @@ def centrality_report(
         for n in G if n in wanted
     ]
     scores.sort(key=lambda s: (-s.betweenness, -s.degree, s.id))
+    note = None
+    if not scores:
+        note = ("the analysed graph holds no node" if not G else
+                "the analysed graph holds no named perpetrator, official or state organization" if subjects == "perpetrators"
+                else None)
     return CentralityReport(scope=fill_scope(scope, subgraph, G), subjects=subjects,
-                            scores=scores[:top] if top else scores)
+                            scores=scores[:top] if top else scores, note=note)
 

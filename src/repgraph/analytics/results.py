@@ -20,6 +20,8 @@ class GraphScope(BaseModel):
     edges: int = Field(description="Linked pairs of the analysed graph (undirected, simple)")
     truncated: bool = Field(default=False, description="The store's node cap cut the subgraph: metrics are of the part returned")
     omitted_nodes: int = 0
+    selection: str | None = Field(default=None, description="How the analysed nodes were chosen when the store did not fit the cap")
+    note: str | None = Field(default=None, description="What the figures do and do not cover, and how to scope the analysis; null when they cover everything asked")
     excluded_labels: list[str] = Field(default_factory=list)
     excluded_types: list[str] = Field(default_factory=list)
 
@@ -38,6 +40,7 @@ class CentralityReport(BaseModel):
     subjects: Literal["perpetrators", "all"] = Field(
         description="perpetrators: named perpetrators, officials and state organizations (never NGOs, media or international bodies); all: every node")
     scores: list[NodeScore] = Field(description="Ordered by betweenness, then degree (both descending), then id")
+    note: str | None = Field(default=None, description="Why ``scores`` is empty, when it is")
 
 
 class Broker(BaseModel):

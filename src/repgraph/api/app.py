@@ -11,6 +11,7 @@ from ..config import Settings, get_settings
 from ..store import GraphStore
 from . import errors
 from .deps import StoreProvider
+from .head import HeadAsGet
 from .routes import analytics, entities, graph, health, incidents, queries, stats, viz
 
 DESCRIPTION = """
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app = FastAPI(title="repgraph", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.stores = provider
     errors.install(app)
+    app.add_middleware(HeadAsGet)  # HEAD on every GET route (monitors probe /health with HEAD)
     for module in (health, entities, queries, incidents, stats, graph, viz, analytics):
         app.include_router(module.router)
     return app

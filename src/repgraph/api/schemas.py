@@ -10,7 +10,7 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
-from ..models import EntityDetail, ExileFlows
+from ..models import EntityDetail, ExileFlows, GuiltByAssociation
 
 T = TypeVar("T")
 
@@ -28,6 +28,12 @@ class Page(BaseModel, Generic[T]):
         return cls(total=len(items), limit=limit, offset=offset, items=items[offset:offset + limit])
 
 
+class GuiltByAssociationPage(Page[GuiltByAssociation]):
+    """Guilt-by-association entries; an empty answer says why in ``note``."""
+
+    note: str | None = Field(default=None, description="Why no entry was found (null when there are entries)")
+
+
 class EntityOut(EntityDetail):
     """One entity; ``relationships`` is one page (ordered by type, direction, other id)."""
 
@@ -37,11 +43,15 @@ class EntityOut(EntityDetail):
 
 
 class ExileFlowsOut(ExileFlows):
-    """Exile flows; ``groups`` and ``statistics`` in full, ``records`` one page of them."""
+    """Exile flows; every group with one page of its persons (``persons_limit``,
+    ``persons_offset``; a group's ``count`` counts them all), ``statistics`` in full,
+    ``records`` one page of them (``records_total``, ``limit``, ``offset``)."""
 
     records_total: int
     limit: int
     offset: int
+    persons_limit: int
+    persons_offset: int
 
 
 class Health(BaseModel):

@@ -2,9 +2,35 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
-app = typer.Typer(
+
+def degrade_output_encoding() -> None:
+    """Never crash on a name the terminal cannot encode.
+
+    Under a non-UTF-8 locale (``LANG=C``, ``PYTHONUTF8=0``) stdout is ASCII: characters it
+    cannot encode become ``?`` on stdout (tables keep their columns) and ``\\xe1``-style
+    escapes on stderr, instead of a UnicodeEncodeError. rich then also draws ASCII boxes.
+    Files are always written as UTF-8, whatever the locale.
+    """
+    for stream, errors in ((sys.stdout, "replace"), (sys.stderr, "backslashreplace")):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding not in ("utf8", "utf16", "utf32") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors=errors)
+            except (ValueError, OSError):  # a stream that cannot be reconfigured: leave it
+                pass
+
+
+class _Typer(typer.Typer):
+    def __call__(self, *args, **kwargs):
+        degrade_output_encoding()  # before any output, --help included
+        return super().__call__(*args, **kwargs)
+
+
+app = _Typer(
     name="repgraph",
     help="A knowledge graph of state repression networks: sourced facts, queried in Cypher.",
     no_args_is_help=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -32,6 +33,20 @@ class OutputFormat(str, Enum):
 
 
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")]
+
+
+def terminal_text(value: str) -> str:
+    """A command-line value as the user typed it, also under a non-UTF-8 locale.
+
+    With ``LANG=C`` Python decodes arguments as ASCII and keeps other bytes as surrogate
+    escapes, so ``q=velásquez`` would search for "vel\\udcc3\\udca1squez" and find nothing.
+    The bytes are re-read as UTF-8 when they are UTF-8; otherwise the value is unchanged.
+    (Not for file paths: those must stay in the file system's encoding.)
+    """
+    try:
+        return os.fsencode(value).decode("utf-8")
+    except (UnicodeDecodeError, UnicodeEncodeError):
+        return value
 
 
 def print_error(problem: object) -> None:

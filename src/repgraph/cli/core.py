@@ -13,14 +13,16 @@ from rich.text import Text
 
 from .. import service as S
 from ..ingest import CaseFileError, load_case_file
+from ..ingest.bulk import BulkNeo4j, parsed_ahead
 from ..ingest.writer import element_count, expand_paths, write_case
 from .. import queries as Q
 from ..ontology import IncidentType, case_file_json_schema
 from ..queries import NAMED_QUERIES
 from ..schema import schema_statements
 from . import app
+from .common import (DbOption, FormatOption, OutputFormat, console, err_console, print_error, print_json, store_for,
+                     terminal_text)
 from .resolution import warn_duplicates
-from .common import DbOption, FormatOption, OutputFormat, console, err_console, print_error, print_json, store_for
 
 #: Files with more elements than this get a progress bar.
 PROGRESS_THRESHOLD = 500
@@ -30,26 +32,37 @@ PROGRESS_THRESHOLD = 500
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Case files (.yaml/.yml/.json) or folders of them.")],
     db: DbOption = None,
+    bulk: Annotated[bool, typer.Option(
+        "--bulk", help="Neo4j, large sources: commit every 10,000 rows and parse the next file while writing "
+                       "(faster; a store failure mid-file leaves part of that file written: re-run to finish).")] = False,
 ) -> None:
     """Validate and write case files: idempotent, all-or-nothing per file.
 
     On bad input prints FILE, record and field and writes nothing of that file (exit 2).
+    ``--bulk`` (Neo4j) gives up all-or-nothing per file for throughput; see
+    :mod:`repgraph.ingest.bulk`.
     """
     with store_for(db, create=True) as store:
         store.apply_schema(schema_statements())
         written: set[str] = set()
         added_nodes = added_relationships = 0
-        for path in expand_paths(paths):
+        files = expand_paths(paths)
+        bulk_mode = bulk and store.backend == "neo4j"
+        parsed = parsed_ahead(files) if bulk_mode else ((p, None) for p in files)
+        writer = BulkNeo4j(store) if bulk_mode else store
+        for path, case in parsed:
             try:
-                case = load_case_file(path)
+                if isinstance(case, CaseFileError):
+                    raise case
+                case = case or load_case_file(path)
                 total = element_count(case)
                 if total > PROGRESS_THRESHOLD:
                     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                   TimeElapsedColumn(), console=err_console) as bar:
                         task = bar.add_task(f"ingest {path.name}", total=total)
-                        result = write_case(store, case, path, lambda n: bar.advance(task, n))
+                        result = write_case(writer, case, path, lambda n: bar.advance(task, n))
                 else:
-                    result = write_case(store, case, path)
+                    result = write_case(writer, case, path)
             except CaseFileError as exc:
                 print_error(exc)
                 err_console.print("nothing was written from that file")
@@ -114,7 +127,7 @@ def _parse_params(items: list[str]) -> dict[str, str]:
         key = key.strip().replace("-", "_")
         if key in out:
             raise typer.BadParameter(f"{key} given twice", param_hint="--param")
-        out[key] = value
+        out[key] = terminal_text(value)
     return out
 
 
@@ -157,12 +170,23 @@ def run_named_query(store, name: str, params: dict[str, str]):
     raise ValueError(f"no handler for {name}")  # pragma: no cover - registry and handlers agree (tested)
 
 
-@app.command()
+def _queries_help() -> str:
+    """Each named query with its parameters, for ``query --help`` (one paragraph each)."""
+    lines = []
+    for q in NAMED_QUERIES.values():
+        params = "; ".join(f"{k}: {v}" for k, v in q.params.items()) or "no parameters"
+        lines.append(f"{q.name}: {q.summary} Parameters: {params}.")
+    return "\n\n".join(lines)
+
+
+@app.command(epilog="Queries and their -p parameters:\n\n" + _queries_help()
+             + "\n\nExample: repgraph query search -p q=velasquez -p type=Person")
 def query(
     name: Annotated[str, typer.Argument(help="One of: " + ", ".join(NAMED_QUERIES))],
-    param: Annotated[list[str], typer.Option("--param", "-p", help="key=value, repeatable")] = [],  # noqa: B006
+    param: Annotated[list[str], typer.Option("--param", "-p", help="key=value, repeatable (see the list below)")] = [],  # noqa: B006
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Tables: the verbatim quote of every citation.")] = False,
 ) -> None:
     """Run a named query. Parameters as --param key=value."""
     if name not in NAMED_QUERIES:
@@ -175,9 +199,41 @@ def query(
         except (ValueError, S.NotFound) as exc:
             print_error(exc)
             raise typer.Exit(2) from None
+        note = None
+        if name == "guilt-by-association" and not result:
+            from ..empty_answers import guilt_by_association_note
+
+            note = guilt_by_association_note(store, params.get("defender_id"))
     if fmt is OutputFormat.json:
         print_json(result)
+        if note:  # stdout stays the answer's JSON; the reason goes beside it
+            err_console.print(f"note: {note}", markup=False)
     else:
         from .render import render_result
 
-        render_result(name, result)
+        render_result(name, result, verbose=verbose, note=note)
+
+
+@app.command("list")
+def list_(
+    label: Annotated[str, typer.Argument(help="A node label: Incident, Person, Organization, Law, Operation, ...")],
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Page size.")] = 50,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many (id order).")] = 0,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Tables: the verbatim quote of every citation.")] = False,
+) -> None:
+    """List the nodes of one label, without a search word, in id order, one page at a time."""
+    from ..listing import list_entities
+
+    with store_for(db) as store:
+        try:
+            page = list_entities(store, label, limit, offset)
+        except ValueError as exc:
+            print_error(exc)
+            raise typer.Exit(2) from None
+    if fmt is OutputFormat.json:
+        return print_json(page)
+    from .render import render_list
+
+    render_list(page, verbose)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.panel import Panel
+from rich.text import Text
 
 from .. import queries as Q
 from .. import service as S
@@ -113,23 +114,25 @@ def demo(
 
         console.rule("Exile: where the named defenders went")
         flows = S.exile_flows(store, "country")
-        render_exile(flows)
+        render_exile(flows, verbose=True)
 
         console.rule("Guilt by association")
         gba = S.guilt_by_association(store)
         if gba:
             from .render import render_result
 
-            render_result("guilt-by-association", gba)
+            render_result("guilt-by-association", gba, verbose=True)
         else:
+            report = S.each(store, Q.SOURCE, [REPORT_SOURCE_ID])
+            title = report[0]["title"] if report else "the report"
             console.print(Panel(
-                f"“{GUILT_BY_ASSOCIATION_QUOTE}”\n— the report [{REPORT_SOURCE_ID}]",
+                Text(f"“{GUILT_BY_ASSOCIATION_QUOTE}”\n— {title}"),
                 title="The report names no family member, so none is shown; in its own words:",
             ))
 
         console.rule("Laws and operations used against defenders")
-        render_with_incidents("laws", S.laws(store))
-        render_with_incidents("operations", S.operations(store))
+        render_with_incidents("laws", S.laws(store), verbose=True)
+        render_with_incidents("operations", S.operations(store), verbose=True)
 
         cases = S.officials_cases(store)
         if not cases:
@@ -137,9 +140,11 @@ def demo(
 
         console.print()
         for out in write_demo_views(store, view, "repgraph demo: " + ", ".join(f.stem for f in files)):
-            console.print(f"interactive graph: {out}")
+            console.print(Text(f"interactive graph: {out}"), soft_wrap=True)
         exe = _command_name()
-        console.print(f"next: [b]{exe} query search --param q=velasquez --db {db}[/]  ·  [b]{exe} serve --db {db}[/]")
+        # commands are printed whole (soft wrap): a line broken mid-command cannot be pasted
+        console.print(Text(f"next: {exe} query search --param q=velasquez --db {db}"), soft_wrap=True)
+        console.print(Text(f"      {exe} serve --db {db}"), soft_wrap=True)
 
 
 __all__ = ["demo", "fold"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from typing import Annotated
 
 import typer
@@ -41,6 +43,31 @@ def serve(
         except StoreError as exc:
             print_error(exc)
             raise typer.Exit(1) from None
+    try:
+        sock = listen_socket(host, port)  # before announcing anything: a busy port fails here
+    except OSError as exc:
+        print_error(f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+                    + (" (another server is using that port; choose another with --port)"
+                       if exc.errno == errno.EADDRINUSE else ""))
+        raise typer.Exit(1) from None
     where = settings.neo4j_uri if settings.backend == "neo4j" else settings.db
-    err_console.print(f"repgraph API on http://{host}:{port} ({settings.backend}: {where}); docs at /docs")
-    uvicorn.run(create_app(settings), host=host, port=port)
+    bound = sock.getsockname()[1]
+    err_console.print(f"repgraph API on http://{host}:{bound} ({settings.backend}: {where}); docs at /docs")
+    uvicorn.Server(uvicorn.Config(create_app(settings), host=host, port=bound)).run(sockets=[sock])
+
+
+def listen_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` (port 0: a free one), as uvicorn would bind it.
+    Raises OSError (e.g. EADDRINUSE) when it cannot be bound."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                         flags=socket.AI_PASSIVE)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock

@@ -11,7 +11,9 @@ import typer
 from rich.markup import escape as esc
 from rich.table import Table
 
+from ..limits import MAX_VIEW_NODES
 from . import app
+from .render import print_table
 from .common import DbOption, FormatOption, OutputFormat, console, err_console, print_error, print_json, store_for
 
 viz_app = typer.Typer(help="Interactive HTML views (open offline in any browser).", no_args_is_help=True)
@@ -43,7 +45,8 @@ class Method(str, Enum):
 OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="HTML file to write (default: visualizations/KIND-ID.html).")]
 SizeOption = Annotated[SizeBy | None, typer.Option("--size-by", help="Size nodes by a centrality of the view's graph.")]
 ColorOption = Annotated[ColorBy | None, typer.Option("--color-by", help="Colour nodes by community (shape still shows the label).")]
-MaxNodesOption = Annotated[int, typer.Option("--max-nodes", min=1, max=5000, help="Most nodes fetched; a notice counts the rest.")]
+MaxNodesOption = Annotated[int, typer.Option("--max-nodes", min=1, max=MAX_VIEW_NODES,
+                                             help=f"Most nodes drawn (1..{MAX_VIEW_NODES}, the API's limit too), nearest first; a notice counts the rest.")]
 
 
 @contextmanager
@@ -61,12 +64,14 @@ def _answering(db: Path | None) -> Iterator:
 
 def _write(view, output: Path | None, default_name: str, size_by: SizeBy | None, color_by: ColorBy | None) -> None:
     from ..viz import apply_metrics, write_view
+    from ..viz.render import cap
 
     apply_metrics(view, size_by.value if size_by else None, color_by.value if color_by else None)
     path = write_view(view, output or Path("visualizations") / f"{default_name}.html")
-    console.print(f"wrote {esc(str(path))} ({len(view.nodes)} nodes, {len(view.edges)} links)")
-    for notice in view.notices:
-        console.print(f"[yellow]note:[/] {esc(notice)}")
+    nodes, edges, cap_notices = cap(view)  # what the page draws, the same cut the renderer makes
+    console.print(f"wrote {esc(str(path))} ({len(nodes)} nodes, {len(edges)} links drawn)", soft_wrap=True)
+    for notice in [*view.notices, *cap_notices]:
+        console.print(f"[yellow]note:[/] {esc(notice)}", soft_wrap=True)
 
 
 # --------------------------------------------------------------------------- viz
@@ -83,7 +88,7 @@ def viz_ego(
     from ..viz import build_ego
 
     with _answering(db) as store:
-        view = build_ego(store, entity_id, depth=depth, max_nodes=max_nodes)
+        view = build_ego(store, entity_id, depth=depth, max_nodes=max_nodes, via="cli")
         _write(view, output, f"ego-{entity_id}", size_by, color_by)
 
 
@@ -154,7 +159,7 @@ def viz_graph(
     output: OutputOption = None, max_nodes: MaxNodesOption = 500, size_by: SizeOption = None,
     color_by: ColorOption = None, db: DbOption = None,
 ) -> None:
-    """Everything in the store (small stores), capped at --max-nodes."""
+    """Everything in the store; on a larger store its best-linked nodes and their neighbours."""
     from ..viz import build_whole
 
     with _answering(db) as store:
@@ -171,8 +176,16 @@ AnalysisNodesOption = Annotated[int, typer.Option("--max-nodes", min=1, max=5000
 def _scope_line(scope) -> str:
     where = f"neighbourhood of {esc(scope.root)} ({scope.depth} hops)" if scope.root else "whole graph"
     cut = f"; [yellow]capped: {scope.omitted_nodes} more nodes not fetched[/]" if scope.truncated else ""
+    note = f"\n[yellow]{esc(scope.note)}[/]" if scope.note else ""
     return (f"{where}: {scope.nodes} nodes, {scope.edges} linked pairs "
-            f"(left out: {', '.join(scope.excluded_labels)} nodes, {', '.join(scope.excluded_types)} links){cut}")
+            f"(left out: {', '.join(scope.excluded_labels)} nodes, {', '.join(scope.excluded_types)} links){cut}{note}")
+
+
+#: What ``--subjects`` lists, for table titles (courts and prosecutors are state bodies).
+SUBJECTS_TITLE = {
+    "perpetrators": "named perpetrators, officials and state organizations (incl. courts and prosecutors)",
+    "all": "every node",
+}
 
 
 @analyze_app.command("centrality")
@@ -182,21 +195,24 @@ def analyze_centrality(
     top: Annotated[int | None, typer.Option("--top", min=1, help="Show the first N.")] = None,
     fmt: FormatOption = OutputFormat.table, db: DbOption = None,
 ) -> None:
-    """Degree and betweenness centrality of perpetrators and organizations."""
+    """Degree and betweenness centrality of named perpetrators, officials and state organizations (or all nodes)."""
     from ..analytics import analysis_subgraph, centrality_report
 
     with _answering(db) as store:
-        sub, scope = analysis_subgraph(store, root, depth, max_nodes)
+        sub, scope = analysis_subgraph(store, root, depth, max_nodes, via="cli", focus=subjects.value)
     report = centrality_report(sub, subjects=subjects.value, top=top, scope=scope)
     if fmt is OutputFormat.json:
         return print_json(report)
-    t = Table(title=f"centrality of {report.subjects}", caption=_scope_line(report.scope))
+    t = Table(title=f"centrality of {SUBJECTS_TITLE[report.subjects]}", caption=_scope_line(report.scope))
     for col, just in (("entity", "left"), ("id", "left"), ("label", "left"), ("degree", "right"),
                       ("degree centrality", "right"), ("betweenness", "right")):
-        t.add_column(col, justify=just, overflow="fold")
+        t.add_column(col, justify=just, overflow="fold", no_wrap=col == "id")
     for s in report.scores:
         t.add_row(esc(s.name or s.id), esc(s.id), s.label or "", str(s.degree), f"{s.degree_centrality:.3f}", f"{s.betweenness:.3f}")
-    console.print(t)
+        t.columns[1].min_width = max(t.columns[1].min_width or 0, len(s.id))  # whole ids
+    print_table(t)
+    if report.note:
+        console.print(f"no scores: {esc(report.note)}")
 
 
 @analyze_app.command("brokers")
@@ -209,24 +225,25 @@ def analyze_brokers(
     from ..analytics import analysis_subgraph, brokers_report
 
     with _answering(db) as store:
-        sub, scope = analysis_subgraph(store, root, depth, max_nodes)
+        sub, scope = analysis_subgraph(store, root, depth, max_nodes, via="cli")
     report = brokers_report(sub, method=method.value, scope=scope)
     if fmt is OutputFormat.json:
         return print_json(report)
     t = Table(title="articulation points (removing one splits the network)", caption=_scope_line(report.scope))
-    for col in ("entity", "label", "pieces without it", "communities touched"):
-        t.add_column(col, overflow="fold")
+    for col in ("entity", "id", "label", "pieces without it", "communities touched"):
+        t.add_column(col, overflow="fold", no_wrap=col == "id")
     for b in report.articulation_points:
-        t.add_row(esc(f"{b.entity.name or b.entity.id} ({b.entity.id})"), b.entity.label or "", str(b.components_if_removed),
+        t.add_row(esc(b.entity.name or b.entity.id), esc(b.entity.id), b.entity.label or "", str(b.components_if_removed),
                   ", ".join(map(str, b.communities)))
-    console.print(t)
+        t.columns[1].min_width = max(t.columns[1].min_width or 0, len(b.entity.id))
+    print_table(t)
     t = Table(title="bridges (removing one splits the network)")
     for col in ("from", "to", "relationships", "side sizes", "between communities"):
         t.add_column(col, overflow="fold")
     for b in report.bridges:
         t.add_row(esc(b.source.name or b.source.id), esc(b.target.name or b.target.id), ", ".join(b.types),
                   " | ".join(map(str, b.side_sizes)), "yes" if b.between_communities else "no")
-    console.print(t)
+    print_table(t)
 
 
 @analyze_app.command("communities")
@@ -240,7 +257,7 @@ def analyze_communities(
     from ..analytics import analysis_subgraph, communities_report
 
     with _answering(db) as store:
-        sub, scope = analysis_subgraph(store, root, depth, max_nodes)
+        sub, scope = analysis_subgraph(store, root, depth, max_nodes, via="cli")
     report = communities_report(sub, method=method.value, scope=scope)
     if fmt is OutputFormat.json:
         return print_json(report)
@@ -253,7 +270,7 @@ def analyze_communities(
         t.add_column(col, overflow="fold")
     for c in shown:
         t.add_row(str(c.index), str(c.size), esc(", ".join(m.name or m.id for m in c.members)))
-    console.print(t)
+    print_table(t)
 
 
 @analyze_app.command("path")
@@ -284,4 +301,4 @@ def analyze_path(
         for rels, node in zip(p.relationships, p.nodes[1:]):
             steps.append(f" -[{'|'.join(rels)}]- {node.name or node.id}")
         t.add_row(str(i), esc("".join(steps)))
-    console.print(t)
+    print_table(t)

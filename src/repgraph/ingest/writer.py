@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -13,6 +13,7 @@ from .. import queries as Q
 from ..ontology import CaseFile, DocumentedIn, RelationshipBase
 from ..store import GraphStore
 from ..statements import STRICTNESS  # noqa: F401  (re-exported: the FtM importer uses it)
+from ..wording import article
 from .datasets import DatasetError, apply_dataset
 from .errors import CaseFileError
 from .loader import load_case_file
@@ -33,8 +34,9 @@ class IngestResult:
     dataset: str
     nodes: int
     relationships: int
-    nodes_created: int = 0
-    relationships_created: int = 0
+    #: not part of equality: two ingests of one file are equal whoever created the elements
+    nodes_created: int = field(default=0, compare=False)
+    relationships_created: int = field(default=0, compare=False)
     removed_nodes: tuple[str, ...] = ()
     removed_relationships: tuple[str, ...] = ()
 
@@ -87,7 +89,7 @@ def _resolve_labels(store: GraphStore, case: CaseFile, path: Path, relationships
     for i, node in enumerate(case.nodes):
         if node.id in existing and existing[node.id] != node.label:
             raise CaseFileError(
-                path, f"id {node.id!r} is a {existing[node.id]} in the store, not a {node.label}",
+                path, f"id {node.id!r} is {article(existing[node.id])} in the store, not {article(node.label)}",
                 f"nodes[{i}] (id={node.id})", "label",
             )
     for ident, label in existing.items():
@@ -100,7 +102,7 @@ def _check_references(case: CaseFile, path: Path, labels: dict[str, str]) -> Non
         for key, cites in node.citation_lists().items():
             for j, c in enumerate(cites):
                 if labels.get(c.source) != "Source":
-                    problem = f"unknown source id {c.source!r}" if c.source not in labels else f"{c.source!r} is a {labels[c.source]}, not a Source"
+                    problem = f"unknown source id {c.source!r}" if c.source not in labels else f"{c.source!r} is {article(labels[c.source])}, not a Source"
                     raise CaseFileError(path, problem, f"nodes[{i}] (id={node.id})", f"{key}[{j}].source")
     for i, rel in enumerate(case.relationships):
         record = f"relationships[{i}] (id={rel.id})"
@@ -109,7 +111,7 @@ def _check_references(case: CaseFile, path: Path, labels: dict[str, str]) -> Non
                 raise CaseFileError(path, f"unknown id {ident!r}: not in this file nor in the store", record, field)
             if labels[ident] not in allowed:
                 raise CaseFileError(
-                    path, f"{rel.type_name} {field} must be a {' or '.join(allowed)}; {ident!r} is a {labels[ident]}",
+                    path, f"{rel.type_name} {field} must be {' or '.join(map(article, allowed))}; {ident!r} is {article(labels[ident])}",
                     record, field,
                 )
         if rel.pairs is not None and (labels[rel.from_], labels[rel.to]) not in rel.pairs:
@@ -122,10 +124,10 @@ def _check_references(case: CaseFile, path: Path, labels: dict[str, str]) -> Non
         perpetrator = getattr(rel, "perpetrator", None)
         if perpetrator is not None and labels.get(perpetrator) not in ("Person", "Organization"):
             raise CaseFileError(path, f"perpetrator names the person or organization whose link is weakened: unknown id {perpetrator!r}"
-                                if perpetrator not in labels else f"{perpetrator!r} is a {labels[perpetrator]}", record, "perpetrator")
+                                if perpetrator not in labels else f"{perpetrator!r} is {article(labels[perpetrator])}", record, "perpetrator")
         because = getattr(rel, "because_of", None)
         if because is not None and labels.get(because) != "Person":
-            problem = f"unknown id {because!r}" if because not in labels else f"{because!r} is a {labels[because]}, not a Person"
+            problem = f"unknown id {because!r}" if because not in labels else f"{because!r} is {article(labels[because])}, not a Person"
             raise CaseFileError(path, f"becauseOf names the relative whose work was punished: {problem}", record, "becauseOf")
 
 

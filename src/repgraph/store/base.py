@@ -79,6 +79,23 @@ class GraphStore(ABC):
         return out
 
     @abstractmethod
+    def search_candidates(self, words: Sequence[str]) -> list[Row]:
+        """Nodes in which every one of ``words`` (folded, ``[a-z0-9]+``, from
+        :func:`repgraph.ontology.search_words`) starts a word of the folded names
+        (``searchText``), from the backend's full-text index; unordered rows of ``id``,
+        ``labels``, ``name``, ``searchText``, ``confidentiality``. Raises ValueError on
+        anything but folded words, StoreError when the store cannot answer."""
+
+    def search_page(self, words: Sequence[str], label: str | None, levels: Sequence[str] | None,
+                    limit: int, offset: int) -> tuple[int, list[Row]] | None:
+        """(total, page of ``id``, ``label``, ``name``, ``rank``) of :meth:`search_candidates`
+        filtered (``label``, confidentiality in ``levels``; None: any), ranked and paged in the
+        database as ``service.search`` documents; None when the backend leaves that to the
+        service (the default). Backends that answer are held to the service's order by
+        tests/test_conformance.py."""
+        return None
+
+    @abstractmethod
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """A write transaction: commits on normal exit, rolls back on any exception."""

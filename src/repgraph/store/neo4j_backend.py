@@ -12,6 +12,7 @@ import neo4j
 from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired, TransientError
 from neo4j.graph import Node, Relationship
 
+from ..schema import primary_label
 from .base import GraphStore, Row, StoreError, Transaction
 
 T = TypeVar("T")
@@ -77,6 +78,14 @@ class _Neo4jTx(Transaction):
         return self._nodes_created, self._relationships_created
 
 
+def in_transactions(query: str, rows_per_transaction: int) -> str:
+    """A one-row write statement run for every map of ``$batch`` in server-side batches
+    committed every ``rows_per_transaction`` rows (``CALL { ... } IN TRANSACTIONS``: only
+    in an auto-commit query; see :mod:`repgraph.ingest.bulk`)."""
+    return (f"UNWIND $batch AS row\nCALL {{\n  WITH row\n{_rebind(query)}\n}} "
+            f"IN TRANSACTIONS OF {int(rows_per_transaction)} ROWS")
+
+
 def _rebind(query: str) -> str:
     """``$name`` -> ``row.name`` so a one-row statement runs under ``UNWIND $batch AS row``."""
     import re
@@ -121,6 +130,21 @@ class Neo4jStore(GraphStore):
             raise StoreError(f"Neo4j refused a query: {exc.message}") from exc
         return [{k: plain(v) for k, v in r.items()} for r in records]
 
+    def run_autocommit(self, query: str, params: dict[str, Any] | None = None) -> tuple[list[Row], tuple[int, int]]:
+        """Run one statement as an auto-commit query in a write session (what
+        ``CALL { ... } IN TRANSACTIONS`` needs): rows as plain values, and the (nodes,
+        relationships) it created net of those it deleted."""
+        try:
+            with self._driver.session(database=self._database) as session:
+                result = session.run(query, params or {})
+                rows = _rows(result)
+                c = result.consume().counters
+                return rows, (c.nodes_created - c.nodes_deleted, c.relationships_created - c.relationships_deleted)
+        except (ServiceUnavailable, SessionExpired, OSError) as exc:
+            raise StoreError(f"Neo4j at {self._uri} is unreachable: {exc}") from exc
+        except neo4j.exceptions.Neo4jError as exc:
+            raise StoreError(f"Neo4j refused a write: {exc.message}") from exc
+
     def read_many(self, query: str, rows: Sequence[dict[str, Any]]) -> list[Row]:
         # One round trip per batch: the anchored statement runs under UNWIND over its maps.
         unwound = "UNWIND $batch AS row\n" + _rebind(query)
@@ -128,6 +152,22 @@ class Neo4jStore(GraphStore):
         for start in range(0, len(rows), BATCH):
             out.extend(self.read(unwound, {"batch": list(rows[start:start + BATCH])}))
         return out
+
+    def search_candidates(self, words: Sequence[str]) -> list[Row]:
+        from .. import queries as Q
+
+        return self.read(Q.SEARCH_CANDIDATES, {"query": Q.fulltext_query(words)})
+
+    def search_page(self, words, label, levels, limit, offset):
+        from .. import queries as Q
+
+        folded = " ".join(words)
+        page = self.read(Q.SEARCH_PAGE, {
+            "query": Q.fulltext_query(words), "label": label, "levels": None if levels is None else list(levels),
+            "exact": f"|{folded}|", "prefix": f"|{folded}", "word": f" {folded}", "skip": offset, "limit": limit,
+        })[0]
+        return page["total"], [{"id": h["id"], "label": primary_label(h["labels"]),
+                                "name": h["name"], "rank": h["rank"]} for h in page["page"]]
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:

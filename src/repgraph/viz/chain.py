@@ -41,6 +41,7 @@ def build_chain(store: GraphStore, incident_id: str, viewer: Viewer = DEFAULT_VI
         else:  # holder of a superior post
             edge = ViewEdge(link.entity.id, link.below, "HOLDS", properties=props)
         edge.citations = cites
+        edge.id = link.relationship_id
         view.add_edge(edge)
     if not any(link.kind == "perpetrator" for link in chain.links):
         view.notices.append("The sources name no perpetrator of this incident: there is no chain of command to draw.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import service as S
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
+from ..limits import MAX_VIEW_NODES, Exit, knob
 from ..store import GraphStore
 from .model import View, enrich, from_subgraph
 
@@ -11,9 +12,14 @@ DEFAULT_MAX_NODES = 200
 
 
 def build_ego(store: GraphStore, entity_id: str, depth: int = 1, max_nodes: int = DEFAULT_MAX_NODES,
-              viewer: Viewer = DEFAULT_VIEWER) -> View:
+              viewer: Viewer = DEFAULT_VIEWER, via: Exit = "cli") -> View:
     """Everything within ``depth`` hops (1..3) of ``entity_id``, at most ``max_nodes`` nodes
-    (a notice says how many more were found). Raises NotFound, ValueError."""
+    (1..:data:`~repgraph.limits.MAX_VIEW_NODES`), nearest hops first, and every relationship
+    between them (also between two nodes of the outermost ring). A notice says how many
+    more were found, naming the knobs of exit ``via`` (``--depth`` or ``depth=``).
+    Raises NotFound, ValueError."""
+    if not 1 <= max_nodes <= MAX_VIEW_NODES:
+        raise ValueError(f"max_nodes: between 1 and {MAX_VIEW_NODES}")
     sub = disclose(S.ego_graph(store, entity_id, depth=depth, max_nodes=max_nodes), viewer)
     root = next(n for n in sub.nodes if n.id == entity_id)
     hops = f"{depth} hop{'s' if depth > 1 else ''}"
@@ -21,7 +27,6 @@ def build_ego(store: GraphStore, entity_id: str, depth: int = 1, max_nodes: int 
         sub, "ego", f"{root.name or entity_id}: neighbourhood within {hops}", anchors=(entity_id,),
         subtitle=f"{root.label} {entity_id} and every element linked to it within {hops}, with the sources of each link.",
         data_source=f"{store.backend} store",
+        hint=f"lower {knob('depth', via)} or raise {knob('max_nodes', via)}, at most {MAX_VIEW_NODES},",
     )
-    if sub.truncated:
-        view.notices[0] = view.notices[0].replace("(lower the depth or raise max_nodes", "(lower --depth or raise --max-nodes")
     return enrich(store, view, viewer)

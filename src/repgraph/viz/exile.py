@@ -39,8 +39,8 @@ def build_exile(store: GraphStore, viewer: Viewer = DEFAULT_VIEWER) -> View:
                                caption=f"{count} defender{'s' if count != 1 else ''}"))
         view.add_node(ViewNode(id=rec.person.id, label="Person", name=rec.person.name))
         props = {k: v for k, v in (("date", rec.date), ("route", rec.route), ("via", rec.via)) if v}
-        view.add_edge(ViewEdge(rec.person.id, rec.country.id, "EXILED_TO", properties=props, caption=rec.route,
-                               citations=list(rec.citations)))
+        view.add_edge(ViewEdge(rec.person.id, rec.country.id, "EXILED_TO", id=rec.id, properties=props,
+                               caption=rec.route, citations=list(rec.citations)))
         if rec.via:
             view.add_node(ViewNode(id=rec.via, label=None, name=None))
             view.add_edge(ViewEdge(rec.person.id, rec.via, "VIA", properties={"route": rec.route} if rec.route else {}))

@@ -75,10 +75,13 @@ class View:
         return node
 
     def add_edge(self, edge: ViewEdge) -> None:
-        """Add ``edge`` unless the same relationship (id, or type and ends) is there."""
-        key = edge.id or (edge.source, edge.type, edge.target)
+        """Add ``edge`` unless the same relationship is there: the same id, or (for edges
+        without an id, e.g. drawn ones) the same type and ends. Two stored relationships
+        of one type between the same ends (two exiles, an order and a direct act) differ
+        by id and are both kept."""
         for e in self.edges:
-            if (e.id or (e.source, e.type, e.target)) == key or (e.source, e.type, e.target) == (edge.source, edge.type, edge.target):
+            if (edge.id and e.id == edge.id) or (
+                    not edge.id and not e.id and (e.source, e.type, e.target) == (edge.source, edge.type, edge.target)):
                 return
         self.edges.append(edge)
 
@@ -90,16 +93,18 @@ class View:
         )
 
 
-def truncation_notice(sub: Subgraph, what: str = "nodes", hint: str = "lower the depth or raise max_nodes") -> list[str]:
-    """The notice of a capped subgraph, or nothing."""
+def truncation_notice(sub: Subgraph, what: str = "nodes", hint: str | None = None) -> list[str]:
+    """The notice of a capped subgraph, or nothing; ``hint`` says how to see more, in the
+    terms of the exit the page leaves through (:func:`repgraph.limits.knob`)."""
     if not sub.truncated:
         return []
     return [f"Capped at {len(sub.nodes)} {what}: at least {sub.omitted_nodes} more were left out so the page stays "
-            f"responsive ({hint} to see more)."]
+            f"responsive" + (f" ({hint} to see more)." if hint else ".")]
 
 
-def from_subgraph(sub: Subgraph, kind: str, title: str, anchors: tuple[str, ...] = (), **kwargs) -> View:
-    """A view of ``sub``, with its truncation notice."""
+def from_subgraph(sub: Subgraph, kind: str, title: str, anchors: tuple[str, ...] = (), hint: str | None = None,
+                  **kwargs) -> View:
+    """A view of ``sub``, with its truncation notice (``hint``: how to see more)."""
     view = View(
         kind=kind, title=title,
         nodes=[ViewNode(id=n.id, label=n.label, name=n.name, properties=dict(n.properties), anchor=n.id in anchors)
@@ -107,7 +112,7 @@ def from_subgraph(sub: Subgraph, kind: str, title: str, anchors: tuple[str, ...]
         edges=[ViewEdge(source=e.source, target=e.target, type=e.type, id=e.id, properties=dict(e.properties)) for e in sub.edges],
         **kwargs,
     )
-    view.notices[:0] = truncation_notice(sub)
+    view.notices[:0] = truncation_notice(sub, hint=hint)
     return view
 
 

@@ -6,18 +6,23 @@ from __future__ import annotations
 
 from .. import service as S
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
+from ..limits import MAX_VIEW_NODES, Exit, knob
+from ..wording import article
 from ..store import GraphStore
 from .model import View, enrich, from_subgraph
 
 DEFAULT_MAX_NODES = 300
 
 
-def _incidents_view(store: GraphStore, entity_id: str, label: str, link: str, max_nodes: int, viewer: Viewer) -> View:
+def _incidents_view(store: GraphStore, entity_id: str, label: str, link: str, max_nodes: int, viewer: Viewer,
+                    via: Exit) -> View:
+    if not 1 <= max_nodes <= MAX_VIEW_NODES:
+        raise ValueError(f"max_nodes: between 1 and {MAX_VIEW_NODES}")
     sub = disclose(S.ego_graph(store, entity_id, depth=2, types=[link, "TARGETED", "PERPETRATED_BY"],
                                max_nodes=max_nodes), viewer)
     root = next(n for n in sub.nodes if n.id == entity_id)
     if root.label != label:
-        raise S.NotFound(f"no {label.lower()} with id {entity_id!r} (it is a {root.label})")
+        raise S.NotFound(f"no {label.lower()} with id {entity_id!r} (it is {article(root.label or 'node')})")
     incidents = [n for n in sub.nodes if n.label == "Incident"]
     victims = {e.target for e in sub.edges if e.type == "TARGETED"}
     perpetrators = {e.target for e in sub.edges if e.type == "PERPETRATED_BY"}
@@ -28,6 +33,7 @@ def _incidents_view(store: GraphStore, entity_id: str, label: str, link: str, ma
                   f"{len(victims)} victim{'s' if len(victims) != 1 else ''} named, "
                   f"{len(perpetrators)} perpetrator{'s' if len(perpetrators) != 1 else ''} named."),
         data_source=f"{store.backend} store",
+        hint=f"raise {knob('max_nodes', via)}, at most {MAX_VIEW_NODES},",
     )
     if not incidents:
         view.notices.append(f"No incident is linked to this {what} in the store.")
@@ -37,14 +43,14 @@ def _incidents_view(store: GraphStore, entity_id: str, label: str, link: str, ma
 
 
 def build_operation(store: GraphStore, operation_id: str, max_nodes: int = DEFAULT_MAX_NODES,
-                    viewer: Viewer = DEFAULT_VIEWER) -> View:
+                    viewer: Viewer = DEFAULT_VIEWER, via: Exit = "cli") -> View:
     """The incidents that were part of an operation, their victims and perpetrators.
-    Raises NotFound (also when the id is not an Operation)."""
-    return _incidents_view(store, operation_id, "Operation", "PART_OF", max_nodes, viewer)
+    Raises NotFound (also when the id is not an Operation), ValueError."""
+    return _incidents_view(store, operation_id, "Operation", "PART_OF", max_nodes, viewer, via)
 
 
 def build_law(store: GraphStore, law_id: str, max_nodes: int = DEFAULT_MAX_NODES,
-              viewer: Viewer = DEFAULT_VIEWER) -> View:
+              viewer: Viewer = DEFAULT_VIEWER, via: Exit = "cli") -> View:
     """The incidents a law was applied in, their victims and perpetrators.
-    Raises NotFound (also when the id is not a Law)."""
-    return _incidents_view(store, law_id, "Law", "APPLIED_LAW", max_nodes, viewer)
+    Raises NotFound (also when the id is not a Law), ValueError."""
+    return _incidents_view(store, law_id, "Law", "APPLIED_LAW", max_nodes, viewer, via)

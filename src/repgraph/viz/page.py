@@ -44,6 +44,8 @@ main{position:relative;min-width:0;min-height:0}
 .legend li{display:flex;align-items:center;gap:6px;padding:1px 0}
 .legend label{display:flex;align-items:center;gap:6px;cursor:pointer;flex:1}
 .legend .count{color:#5b6670;margin-left:auto}
+.legend.scroll{max-height:9.5em;overflow:auto;padding-right:4px}
+details.colour summary{cursor:pointer;font-size:13px;text-transform:uppercase;letter-spacing:.04em;color:#5b6670;margin:12px 0 4px}
 .legend svg{flex:none}
 .dates{display:grid;grid-template-columns:auto 1fr;gap:4px 6px;align-items:center}
 .dates input[type=date]{font:inherit;font-size:12px}
@@ -189,7 +191,7 @@ PAGE_JS = r"""
   var commLegend = document.getElementById("legend-communities");
   if (commLegend) {
     data.legend.communities.forEach(function (c) {
-      var li = el("li"); li.appendChild(svgShape("dot", c.color)); li.appendChild(el("span", null, "community " + c.index));
+      var li = el("li"); li.appendChild(svgShape("dot", c.color)); li.appendChild(el("span", null, c.name));
       li.appendChild(el("span", "count", c.count)); commLegend.appendChild(li);
     });
   }
@@ -215,6 +217,16 @@ PAGE_JS = r"""
               state: state, applyFilters: applyFilters, stable: false };
   window.repgraph = api;
 
+  // labels below LABEL_MIN_PX on screen are not drawn (vis-network's drawThreshold): say so
+  var zoomHint = document.getElementById("zoom-hint");
+  var labelMin = data.options.nodes.scaling.label.drawThreshold;
+  api.labelPx = function () { return data.options.nodes.font.size * network.getScale(); };
+  function showZoomHint() {
+    var hide = !(api.labelPx() < labelMin - 1);
+    if (zoomHint.hidden !== hide) zoomHint.hidden = hide;
+  }
+  network.on("afterDrawing", showZoomHint);  // every redraw: wheel zoom, fit, moveTo
+
   function finish() {
     if (api.stable) return;
     network.setOptions({ physics: { enabled: false } });
@@ -223,6 +235,7 @@ PAGE_JS = r"""
     api.stable = true;
     document.body.setAttribute("data-stable", "true");
     status.textContent = "Layout stable (physics stopped). Drag nodes to rearrange; scroll to zoom.";
+    showZoomHint();
   }
   network.on("stabilizationProgress", function (p) {
     status.textContent = "Arranging the layout\u2026 " + Math.round(100 * p.iterations / p.total) + "%";
@@ -265,9 +278,9 @@ TEMPLATE = """<!DOCTYPE html>
 <aside>
   <p class="status" id="status">Arranging the layout&hellip;</p>
   <p class="status" id="counts"></p>
+  <p class="status hint" id="zoom-hint" hidden>Labels are too small to read at this zoom and are hidden: scroll to zoom in.</p>
   <h2>Nodes{% if color_by %} (shape){% endif %}</h2>
   <ul class="legend" id="legend-nodes"></ul>
-  {% if color_by %}<h2>Colour: {{ color_by }}</h2><ul class="legend" id="legend-communities"></ul>{% endif %}
   <h2>Links</h2>
   <ul class="legend" id="legend-edges"></ul>
   <h2>Dates</h2>
@@ -277,6 +290,8 @@ TEMPLATE = """<!DOCTYPE html>
   </div>
   <label><input type="checkbox" id="undated" checked> keep undated elements</label>
   <p><button type="button" id="reset">Show everything</button></p>
+  {% if color_by %}<details class="colour" id="colour" open><summary>Colour: {{ color_by }}</summary>
+  <ul class="legend scroll" id="legend-communities"></ul></details>{% endif %}
   {% if notes %}<h2>Notes</h2><ul class="notes">{% for n in notes %}<li>{{ n }}</li>{% endfor %}</ul>{% endif %}
   <h2>Details</h2>
   <div id="details"><p class="hint">Click a node or a link to see its dates, confidence and sources.</p></div>

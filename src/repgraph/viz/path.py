@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from ..analytics.paths import connecting_subgraph, path_subgraph, paths_report
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
+from ..limits import Exit, knob
 from ..models import Subgraph
 from ..store import GraphStore
 from .model import View, enrich, from_subgraph
 
 
 def build_path(store: GraphStore, source: str, target: str, max_hops: int = 6, limit: int = 10,
-               viewer: Viewer = DEFAULT_VIEWER) -> View:
+               viewer: Viewer = DEFAULT_VIEWER, via: Exit = "cli") -> View:
     """Every shortest connection (up to ``limit``) of at most ``max_hops`` hops between
     ``source`` and ``target``; documentation links (sources) are not connections.
     Raises NotFound, ValueError."""
@@ -32,8 +33,9 @@ def build_path(store: GraphStore, source: str, target: str, max_hops: int = 6, l
     for n in view.nodes:
         n.level = distance.get(n.id, 0 if n.id == source else max_hops)
     if not paths:
-        view.notices.append(f"No connection of at most {max_hops} hops between these two in the store"
+        view.notices.append(f"No connection of at most {max_hops} hops ({knob('max_hops', via)}) between these two in the store"
                             + (" (the search stopped at its node cap)." if report.exploration_capped else "."))
     if report.truncated:
-        view.notices.append(f"{report.total_paths} shortest connections exist; the first {limit} are drawn.")
+        view.notices.append(f"{report.total_paths} shortest connections exist; the first {limit} are drawn "
+                            f"(raise {knob('limit', via)} to see more).")
     return enrich(store, view, viewer)

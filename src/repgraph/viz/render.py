@@ -6,8 +6,10 @@ from a CDN even with ``cdn_resources="in_line"`` (design.md). Each node gets the
 colour and shape of its label (:mod:`repgraph.viz.styles`), each link its type as label;
 tooltips carry dates, confidence, confidentiality and citations as structured data the
 page turns into text. Physics lays the graph out once, then stops. Views larger than
-:data:`MAX_RENDER_NODES` / :data:`MAX_RENDER_EDGES` are cut, with a notice saying what
-was left out.
+:data:`MAX_RENDER_NODES` / :data:`MAX_RENDER_EDGES` (:mod:`repgraph.limits`, the same
+limits the CLI and the API accept) are cut nearest-first, with a notice saying what was
+left out. Every relationship is drawn as its own link, keyed by its id: two of one type
+between the same two nodes are two curved links.
 """
 
 from __future__ import annotations
@@ -18,16 +20,21 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from collections import deque
+
 from .. import __version__
+from ..limits import MAX_VIEW_EDGES, MAX_VIEW_NODES
 from ..ontology import date_bounds
 from .model import View, ViewEdge, ViewNode
 from .page import PAGE, PAGE_CSS, PAGE_JS, VIS_VERSION, vis_assets
-from .styles import COMMUNITY_COLORS, edge_style, node_style
+from .styles import SINGLETON_COLOR, community_color, edge_style, node_style
 
 #: Most nodes a page draws; beyond, the browser's layout would take too long.
-MAX_RENDER_NODES = 1000
+MAX_RENDER_NODES = MAX_VIEW_NODES
 #: Most links a page draws.
-MAX_RENDER_EDGES = 3000
+MAX_RENDER_EDGES = MAX_VIEW_EDGES
+#: Smallest on-screen label size drawn, in pixels: smaller labels are hidden until zoomed in.
+LABEL_MIN_PX = 9
 #: Citations listed in a tooltip (the rest are counted).
 MAX_TIP_CITATIONS = 4
 #: Longest text shown for one property in a tooltip.
@@ -152,11 +159,13 @@ def vis_options(view: View, n_nodes: int, n_edges: int = 0) -> dict[str, Any]:
             "font": {"size": 14, "face": "system-ui, DejaVu Sans, sans-serif", "color": "#1d2329",
                      "strokeWidth": 3, "strokeColor": "#ffffff"},
             "widthConstraint": {"maximum": 170},
-            "scaling": {"min": 10, "max": 42, "label": {"enabled": False}},
+            # labels smaller than ~8 px on screen (a big graph at fit zoom) are not drawn: zoom in to read them
+            "scaling": {"min": 10, "max": 42, "label": {"enabled": False, "drawThreshold": LABEL_MIN_PX}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-            "font": {"size": 9, "align": "middle", "color": "#3d4750", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "font": {"size": 10, "align": "middle", "color": "#3d4750", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "scaling": {"label": {"drawThreshold": LABEL_MIN_PX}},
             "smooth": {"enabled": True, "type": "continuous" if big else "dynamic"},
             "selectionWidth": 2,
         },
@@ -172,9 +181,11 @@ def vis_options(view: View, n_nodes: int, n_edges: int = 0) -> dict[str, Any]:
     }
     if view.layout == "hierarchical":
         options["layout"] = {"randomSeed": 7, "hierarchical": {
-            "enabled": True, "direction": view.direction, "levelSeparation": 170 if view.direction in ("DU", "UD") else 260, "nodeSpacing": 190, "treeSpacing": 220,
+            "enabled": True, "direction": view.direction, "levelSeparation": 170 if view.direction in ("DU", "UD") else 340, "nodeSpacing": 190, "treeSpacing": 220,
             "sortMethod": "directed", "shakeTowards": "roots"}}
         options["edges"]["smooth"] = {"enabled": True, "type": "cubicBezier", "forceDirection": "vertical" if view.direction in ("DU", "UD") else "horizontal", "roundness": 0.4}
+        # labels read left to right, beside the link, whatever its direction (not along a vertical link, not on a node)
+        options["edges"]["font"]["align"] = "horizontal"
         options["physics"]["solver"] = "hierarchicalRepulsion"
         options["physics"]["hierarchicalRepulsion"] = {"nodeDistance": 190, "avoidOverlap": 0.6}
     return options
@@ -183,21 +194,62 @@ def vis_options(view: View, n_nodes: int, n_edges: int = 0) -> dict[str, Any]:
 # --------------------------------------------------------------------------- page
 
 
+def draw_order(view: View) -> list[ViewNode]:
+    """The view's nodes, nearest first: the anchors, then breadth-first over the view's
+    links (either direction) by hops from them; a view without anchors starts from its
+    best-linked node. Unreached nodes (another component) follow the same way, from their
+    own best-linked node. So any prefix of the order keeps each node linked to an earlier one."""
+    position = {n.id: i for i, n in enumerate(view.nodes)}
+    adjacent: dict[str, list[str]] = {n.id: [] for n in view.nodes}
+    for e in view.edges:
+        if e.source in adjacent and e.target in adjacent:
+            adjacent[e.source].append(e.target)
+            adjacent[e.target].append(e.source)
+    by_degree = sorted(view.nodes, key=lambda n: (not n.anchor, -len(adjacent[n.id]), position[n.id]))
+    order: list[ViewNode] = []
+    seen: set[str] = set()
+    nodes = {n.id: n for n in view.nodes}
+    anchors = [n.id for n in view.nodes if n.anchor]
+    starts = [anchors] if anchors else []
+    starts += [[n.id] for n in by_degree]
+    for start in starts:
+        queue = deque(i for i in start if i not in seen)
+        seen.update(queue)
+        while queue:
+            current = queue.popleft()
+            order.append(nodes[current])
+            for other in sorted(adjacent[current], key=position.__getitem__):
+                if other not in seen:
+                    seen.add(other)
+                    queue.append(other)
+    return order
+
+
 def cap(view: View, max_nodes: int = MAX_RENDER_NODES, max_edges: int = MAX_RENDER_EDGES) -> tuple[list[ViewNode], list[ViewEdge], list[str]]:
-    """The nodes and links drawn (anchors first, then in the view's order), and the notices
-    of what the caps left out."""
+    """The nodes and links drawn and the notices of what the caps left out.
+
+    Nodes are kept nearest first (:func:`draw_order`), so every drawn node of an ego view
+    is linked to the anchor; links are kept between drawn nodes, those of the nearest
+    nodes first. Every relationship of the view within the caps is drawn."""
     notices = []
-    nodes = sorted(view.nodes, key=lambda n: not n.anchor)[:max_nodes]
-    kept = {n.id for n in nodes}
-    edges = [e for e in view.edges if e.source in kept and e.target in kept]
+    order = draw_order(view)
+    nodes = order[:max_nodes]
+    rank = {n.id: i for i, n in enumerate(nodes)}
+    edges = [e for e in view.edges if e.source in rank and e.target in rank]
     if len(view.nodes) > max_nodes:
-        notices.append(f"This page draws at most {max_nodes} nodes: {len(view.nodes) - max_nodes} more nodes of this view "
-                       f"and the {len(view.edges) - len(edges)} links touching them were left out. "
-                       "Narrow the view (depth, filters) to see them.")
+        notices.append(f"This page draws at most {max_nodes} nodes, the nearest first: {len(view.nodes) - max_nodes} more "
+                       f"nodes of this view and the {len(view.edges) - len(edges)} links touching them were left out.")
     if len(edges) > max_edges:
-        notices.append(f"This page draws at most {max_edges} links: {len(edges) - max_edges} more links were left out.")
-        edges = edges[:max_edges]
+        notices.append(f"This page draws at most {max_edges} links, those of the nearest nodes first: "
+                       f"{len(edges) - max_edges} more links were left out.")
+        edges = sorted(edges, key=lambda e: max(rank[e.source], rank[e.target]))[:max_edges]
     return nodes, edges, notices
+
+
+def drawn(view: View) -> tuple[int, int]:
+    """(nodes, links) the page of ``view`` draws."""
+    nodes, edges, _ = cap(view)
+    return len(nodes), len(edges)
 
 
 def _network_data(view: View, nodes: list[ViewNode], edges: list[ViewEdge]) -> tuple[list[dict], list[dict]]:
@@ -205,11 +257,13 @@ def _network_data(view: View, nodes: list[ViewNode], edges: list[ViewEdge]) -> t
     from pyvis.network import Network
 
     net = Network(directed=True, cdn_resources="in_line")
+    sizes = _community_sizes(nodes)
     for n in nodes:
         style = node_style(n.label)
         color = style.color
         if view.color_by == "community":
-            color = COMMUNITY_COLORS[n.community % len(COMMUNITY_COLORS)] if n.community is not None else "#cccccc"
+            color = (community_color(n.community) if n.community is not None and sizes[n.community] > 1
+                     else SINGLETON_COLOR)
         span = interval(n.properties)
         name = n.name or n.id
         label = _short(name) + (f"\n{n.caption}" if n.caption else "")
@@ -227,6 +281,11 @@ def _network_data(view: View, nodes: list[ViewNode], edges: list[ViewEdge]) -> t
                      color={"background": color, "border": "#1d2329" if n.anchor else color,
                             "highlight": {"background": color, "border": "#000000"},
                             "hover": {"background": color, "border": "#000000"}}, **opts)
+    # parallel links (one pair, several relationships) are bent apart, each by its own amount
+    pairs: dict[frozenset, int] = {}
+    for e in edges:
+        pairs[frozenset((e.source, e.target))] = pairs.get(frozenset((e.source, e.target)), 0) + 1
+    nth: dict[frozenset, int] = {}
     seen: set[str] = set()
     for i, e in enumerate(edges):
         style = edge_style(e.type)
@@ -235,11 +294,25 @@ def _network_data(view: View, nodes: list[ViewNode], edges: list[ViewEdge]) -> t
             eid = f"{eid}#{i}"
         seen.add(eid)
         span = interval(e.properties)
+        extra: dict[str, Any] = {}
+        pair = frozenset((e.source, e.target))
+        if pairs[pair] > 1:
+            k = nth[pair] = nth.get(pair, 0) + 1
+            extra["smooth"] = {"enabled": True, "type": "curvedCW" if k % 2 else "curvedCCW",
+                               "roundness": 0.15 + 0.2 * ((k - 1) // 2)}
         net.add_edge(e.source, e.target, id=eid, label=e.type + (f"\n{_short(e.caption, 40)}" if e.caption else ""),
                      rtype=e.type, dates=span, tip=_edge_tip(e, view, span), width=style.width, dashes=style.dashes,
-                     color={"color": style.color, "highlight": "#000000", "hover": style.color})
+                     color={"color": style.color, "highlight": "#000000", "hover": style.color}, **extra)
     node_records, edge_records, *_ = net.get_network_data()
     return node_records, edge_records
+
+
+def _community_sizes(nodes: list[ViewNode]) -> dict[int, int]:
+    sizes: dict[int, int] = {}
+    for n in nodes:
+        if n.community is not None:
+            sizes[n.community] = sizes.get(n.community, 0) + 1
+    return sizes
 
 
 def _legend(view: View, nodes: list[ViewNode], edges: list[ViewEdge]) -> dict[str, Any]:
@@ -249,10 +322,12 @@ def _legend(view: View, nodes: list[ViewNode], edges: list[ViewEdge]) -> dict[st
     types: dict[str, int] = {}
     for e in edges:
         types[e.type] = types.get(e.type, 0) + 1
-    communities: dict[int, int] = {}
-    for n in nodes:
-        if n.community is not None:
-            communities[n.community] = communities.get(n.community, 0) + 1
+    communities = _community_sizes(nodes)
+    singletons = sum(1 for v in communities.values() if v == 1)
+    community_rows = [{"name": f"community {k}", "count": v, "color": community_color(k)}
+                      for k, v in sorted(communities.items()) if v > 1]
+    if singletons:
+        community_rows.append({"name": f"{singletons} communities of one node", "count": singletons, "color": SINGLETON_COLOR})
     return {
         "nodes": [{"label": k, "count": v, "color": "#777777" if view.color_by else node_style(k).color,
                    "shape": node_style(k).shape, "description": node_style(k).description}
@@ -260,8 +335,7 @@ def _legend(view: View, nodes: list[ViewNode], edges: list[ViewEdge]) -> dict[st
         "edges": [{"type": k, "count": v, "color": edge_style(k).color, "dashes": edge_style(k).dashes,
                    "width": edge_style(k).width, "derived": edge_style(k).derived, "description": edge_style(k).description}
                   for k, v in sorted(types.items())],
-        "communities": [{"index": k, "count": v, "color": COMMUNITY_COLORS[k % len(COMMUNITY_COLORS)]}
-                        for k, v in sorted(communities.items())],
+        "communities": community_rows,
     }
 
 

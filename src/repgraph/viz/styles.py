@@ -45,6 +45,8 @@ _CHOSEN_NODES: dict[str, tuple[str, str, str]] = {
     "Source": ("#777777", "square", "source document"),
     "Statistic": ("#B8A000", "hexagon", "sourced aggregate figure"),
     "Sanction": ("#222222", "star", "sanction"),
+    "Proceeding": ("#332288", "square", "judicial or quasi-judicial proceeding (indictment, finding, acquittal)"),
+    "Exculpation": ("#117733", "dot", "information against an allegation (denial, acquittal, delisting)"),
 }
 
 _FALLBACK_COLORS = ["#44AA99", "#882255", "#117733", "#332288", "#999933", "#661100", "#6699CC"]
@@ -64,6 +66,14 @@ _CHOSEN_EDGES: dict[str, tuple[str, bool, float]] = {
     "EXILED_TO": ("#009E73", False, 2.5),
     "SANCTIONED": ("#222222", False, 1.5),
     "DOCUMENTED_IN": ("#AAAAAA", True, 0.8),
+    "CONCERNS": ("#332288", False, 1.5),
+    "WEAKENS": ("#117733", True, 2.0),
+    "ASSOCIATE_OF": ("#0072B2", True, 1.2),
+    "CONTROLS": ("#8C510A", False, 2.0),
+    "OWNS": ("#666666", False, 1.5),
+    "ACTING_FOR": ("#D55E00", True, 1.5),
+    "APPOINTED_BY": ("#B07C00", False, 1.5),
+    "REMOVED_BY": ("#B07C00", True, 1.5),
 }
 
 #: Relationships the views draw without storing them.
@@ -105,11 +115,29 @@ EDGE_STYLES: dict[str, EdgeStyle] = _edge_styles()
 UNKNOWN_NODE = NodeStyle("?", "#999999", "dot", "unknown label")
 UNKNOWN_EDGE = EdgeStyle("?", "#999999")
 
-#: Colours for "colour by community" (repeat after twelve).
+#: The first colours of "colour by community" (Paul Tol's bright and vibrant schemes);
+#: later communities get generated hues (:func:`community_color`), so colours never repeat.
 COMMUNITY_COLORS = [
     "#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377",
     "#BBBBBB", "#EE7733", "#0077BB", "#33BBEE", "#EE3377", "#009988",
 ]
+#: Colour of the nodes in communities of one (grouped in the legend, not coloured one by one).
+SINGLETON_COLOR = "#d0d4d8"
+
+
+def community_color(index: int) -> str:
+    """The colour of community ``index`` (0-based): the fixed palette, then hues stepped by
+    the golden angle with alternating lightness, so no two communities share a colour.
+
+    >>> community_color(0), community_color(12) != community_color(24)
+    ('#4477AA', True)
+    """
+    if index < len(COMMUNITY_COLORS):
+        return COMMUNITY_COLORS[index]
+    k = index - len(COMMUNITY_COLORS)
+    hue = (k * 137.508 + 20) % 360
+    lightness = (38, 52, 66)[k % 3]
+    return f"hsl({hue:.1f}, 70%, {lightness}%)"
 
 
 def node_style(label: str | None) -> NodeStyle:

@@ -1,9 +1,11 @@
-"""``graph``: everything in the store (for small stores such as the demo's), capped."""
+"""``graph``: everything in the store (small stores such as the demo's); on a larger
+store, its best-linked part (:func:`repgraph.overview.overview_graph`), saying so."""
 
 from __future__ import annotations
 
-from .. import service as S
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
+from ..limits import MAX_VIEW_NODES, Exit, knob
+from ..overview import overview_graph
 from ..store import GraphStore
 from .model import View, enrich, from_subgraph
 
@@ -11,14 +13,21 @@ DEFAULT_MAX_NODES = 500
 
 
 def build_whole(store: GraphStore, max_nodes: int = DEFAULT_MAX_NODES, title: str | None = None,
-                viewer: Viewer = DEFAULT_VIEWER) -> View:
-    """Every node (at most ``max_nodes``, in id order; a notice counts the rest) and every
-    relationship between them."""
-    sub = disclose(S.whole_graph(store, max_nodes=max_nodes), viewer)
+                viewer: Viewer = DEFAULT_VIEWER, via: Exit = "cli") -> View:
+    """Every node and every relationship between them; on a store of more than
+    ``max_nodes`` (1..:data:`~repgraph.limits.MAX_VIEW_NODES`) nodes, the best-linked nodes
+    and their neighbours, with a notice saying what was left out and how to scope (in the
+    terms of exit ``via``). Raises ValueError on a bad cap."""
+    if not 1 <= max_nodes <= MAX_VIEW_NODES:
+        raise ValueError(f"max_nodes: between 1 and {MAX_VIEW_NODES}")
+    sub = disclose(overview_graph(store, max_nodes=max_nodes), viewer)
     view = from_subgraph(sub, "graph", title or "The whole graph",
                          subtitle="Every element in the store and every relationship between them.",
                          data_source=f"{store.backend} store")
     if sub.truncated:
-        view.notices[0] = (f"Capped at {len(sub.nodes)} nodes: {sub.omitted_nodes} more were left out so the page "
-                           "stays responsive (raise --max-nodes, or draw an ego view of one entity).")
+        ego = "repgraph viz ego ID" if via == "cli" else "/viz/ego/ID"
+        raise_cap = (f"raise {knob('max_nodes', via)} (at most {MAX_VIEW_NODES}), or " if max_nodes < MAX_VIEW_NODES else "")
+        view.notices[0] = (f"The store holds {len(sub.nodes) + sub.omitted_nodes} nodes; this page draws {len(sub.nodes)}: "
+                           f"the best-linked nodes and their neighbours. {sub.omitted_nodes} nodes were left out: "
+                           f"{raise_cap}draw one entity's neighbourhood ({ego}).")
     return enrich(store, view, viewer)

@@ -23,13 +23,16 @@ Method = Annotated[Literal["louvain", "label_propagation"], Query(description="C
 
 
 @router.get("/centrality", response_model=A.CentralityReport, responses=NOT_FOUND,
-            summary="Degree and betweenness centrality of perpetrators and organizations")
+            summary="Degree and betweenness centrality of named perpetrators, officials and state organizations (or all nodes)")
 def centrality(store: StoreDep, viewer: ViewerDep, root: Root = None, depth: Depth = 2, max_nodes: MaxNodes = 1000,
                subjects: Annotated[Literal["perpetrators", "all"], Query(description="Whom to list.")] = "perpetrators",
                top: Annotated[int | None, Query(ge=1, le=MAX_ANALYSIS_NODES, description="Keep the first N.")] = None,
                ) -> A.CentralityReport:
-    """Computed over every node of the subgraph (documentation left out); listed best first."""
-    sub, scope = A.analysis_subgraph(store, root, depth, max_nodes, viewer)
+    """Computed over every node of the subgraph (documentation left out); listed best first.
+    On a store larger than ``max_nodes`` the subgraph is the store's best-linked part
+    (``scope.selection``, ``scope.note`` say which and how to scope with ``root=``); an
+    empty ``scores`` says why in ``note``."""
+    sub, scope = A.analysis_subgraph(store, root, depth, max_nodes, viewer, focus=subjects)
     return A.centrality_report(sub, subjects=subjects, top=top, scope=scope)
 
 

@@ -7,30 +7,33 @@ from typing import Annotated
 from fastapi import Query
 
 from ... import service as S
-from ...models import GuiltByAssociation, OfficialCase
+from ...empty_answers import guilt_by_association_note
+from ...models import OfficialCase
 from ...ontology import IncidentType
 from ..deps import ID_RULES, Limit, Offset, StoreDep, require_entity
 from ..routing import NOT_FOUND
 from ..routing import router as make_router
-from ..schemas import Page
+from ..schemas import GuiltByAssociationPage, Page
 
 router = make_router("/queries", "queries")
 
 
-@router.get("/guilt-by-association", response_model=Page[GuiltByAssociation], responses=NOT_FOUND,
+@router.get("/guilt-by-association", response_model=GuiltByAssociationPage, responses=NOT_FOUND,
             summary="Family members targeted through a relative's work (sippenhaft)")
 def guilt_by_association(
     store: StoreDep,
     defender_id: Annotated[str | None, Query(description="Only relatives of this defender.", **ID_RULES)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> Page[GuiltByAssociation]:
+) -> GuiltByAssociationPage:
     """One item per (relative, defender): the relation, the incidents with their citations,
-    and the citations of the targeting. Ordered by defender, relative."""
+    and the citations of the targeting. Ordered by defender, relative. With no entry at
+    all, ``note`` says why (no such targeting in the store, or none tied to a defender)."""
     if defender_id is not None:
         require_entity(store, defender_id, "defender")
     total, items = S.guilt_by_association_page(store, defender_id, limit, offset)
-    return Page[GuiltByAssociation](total=total, limit=limit, offset=offset, items=items)
+    note = guilt_by_association_note(store, defender_id) if total == 0 else None
+    return GuiltByAssociationPage(total=total, limit=limit, offset=offset, items=items, note=note)
 
 
 @router.get("/officials-cases", response_model=Page[OfficialCase], responses=NOT_FOUND,

@@ -20,10 +20,13 @@ def exile(
     by: Annotated[Literal["country", "period", "route"], Query(description="Group by host country, half-year (`2024-H2`) or route.")] = "country",
     limit: Limit = 100,
     offset: Offset = 0,
+    persons_limit: Annotated[int, Query(ge=0, le=1000, description="Persons listed per group (a page; `count` is the whole group).")] = 100,
+    persons_offset: Annotated[int, Query(ge=0, description="Skip this many persons of each group (ordered by id).")] = 0,
 ) -> ExileFlowsOut:
     """``groups``: defenders counted per key from individual EXILED_TO records (count desc,
-    key); ``statistics``: every sourced figure (e.g. 7 and 28 per half of 2024), so the two
-    can be compared; ``records``: one page of the individual records with their citations."""
-    flows = S.exile_flows(store, by)
-    return ExileFlowsOut(**{**dict(flows), "records": flows.records[offset:offset + limit]},
-                         records_total=len(flows.records), limit=limit, offset=offset)
+    key), each with one page of its persons; ``statistics``: every sourced figure (e.g. 7
+    and 28 per half of 2024), so the two can be compared; ``records``: one page of the
+    individual records with their citations (by country, person, date)."""
+    flows, total = S.exile_flows_page(store, by, limit, offset, persons_limit, persons_offset)
+    return ExileFlowsOut(**dict(flows), records_total=total, limit=limit, offset=offset,
+                         persons_limit=persons_limit, persons_offset=persons_offset)

@@ -1,0 +1,54 @@
+"""One ingest in its own process, so that its peak RSS is its own (``python -m bench`` runs it).
+
+    python -m bench.ingest_child BACKEND MODE FILE... (settings from the environment)
+
+BACKEND ``embedded`` (``REPGRAPH_DB``) or ``neo4j`` (``NEO4J_URI``/``_USER``/``_PASSWORD``);
+MODE ``transactional`` (the default ingest) or ``bulk`` (``repgraph ingest --bulk``).
+Prints one JSON line: elements, seconds, per_s, peak_rss_mib (VmHWM of this process).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+
+def peak_rss_mib(pid: int | str = "self") -> float:
+    """VmHWM (peak resident set) of a process in MiB, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main(argv: list[str]) -> int:
+    backend, mode, *files = argv
+    from repgraph.ingest import ingest_case_file
+    from repgraph.ingest.bulk import bulk_ingest_paths
+
+    if backend == "embedded":
+        from repgraph.store.embedded import EmbeddedStore
+
+        store = EmbeddedStore(os.environ["REPGRAPH_DB"])
+    else:
+        from repgraph.store.neo4j_backend import Neo4jStore
+
+        store = Neo4jStore(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER") or "neo4j",
+                           os.environ.get("NEO4J_PASSWORD") or None, os.environ.get("NEO4J_DATABASE") or "neo4j")
+    t0 = time.perf_counter()
+    if mode == "bulk":
+        results = bulk_ingest_paths(store, files)
+    else:
+        results = [ingest_case_file(store, f) for f in files]
+    dt = time.perf_counter() - t0
+    store.close()
+    elements = sum(r.elements for r in results)
+    print(json.dumps({"elements": elements, "seconds": dt, "per_s": elements / dt, "peak_rss_mib": peak_rss_mib()}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,23 @@
+"""Why an answer is empty: a sentence every exit (CLI table, CLI JSON, API) gives beside
+an empty list, so "nothing found" is never read as "nothing happened" or "wrong query".
+"""
+
+from __future__ import annotations
+
+from . import queries as Q
+from .store import GraphStore
+
+
+def guilt_by_association_note(store: GraphStore, defender_id: str | None = None) -> str:
+    """Why :func:`repgraph.service.guilt_by_association` found nobody (call it when it did
+    not): no targeting with basis ``guilt_by_association`` at all, or targetings whose
+    targets no ``FAMILY_OF`` link ties to a defender (or to ``defender_id``)."""
+    rows = store.read(Q.GUILT_BY_ASSOCIATION_TARGETINGS)
+    targetings = int(rows[0]["total"]) if rows else 0
+    if not targetings:
+        return ("no TARGETED relationship with basis guilt_by_association is in the store: no source recorded here "
+                "names a relative targeted because of a defender's work")
+    whom = f"defender {defender_id}" if defender_id else "a defender"
+    return (f"{targetings} TARGETED relationship{'s' if targetings != 1 else ''} with basis guilt_by_association "
+            f"{'are' if targetings != 1 else 'is'} in the store, but no FAMILY_OF link ties {'their' if targetings != 1 else 'its'} "
+            f"target to {whom}")

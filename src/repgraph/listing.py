@@ -1,0 +1,28 @@
+"""Lists of the nodes of one label, paged, without a search word (``repgraph list
+Incident``): how an investigator sees every incident, law or operation in the store."""
+
+from __future__ import annotations
+
+from . import queries as Q
+from . import service as S
+from .models import EntityList, ListedEntity
+from .store import GraphStore
+
+#: Largest page of a list.
+MAX_LIST_LIMIT = 1000
+
+
+def list_entities(store: GraphStore, label: str, limit: int = 50, offset: int = 0) -> EntityList:
+    """One page (``limit`` 1..:data:`MAX_LIST_LIMIT`, ``offset`` >= 0) of the nodes labelled
+    ``label`` (a label of the ontology), in id order, each with its name, type, date,
+    confidentiality and citations (source titles filled in). Raises ValueError on an
+    unknown label or a bad page."""
+    if not 1 <= limit <= MAX_LIST_LIMIT or offset < 0:
+        raise ValueError(f"limit: 1 to {MAX_LIST_LIMIT}; offset: 0 or more")
+    total = int(store.read(Q.count_of_label(label))[0]["total"])
+    rows = store.read(Q.list_of_label(label), {"skip": offset, "limit": limit})
+    titles = S._source_titles(store, S._cited_sources(*(r["citations"] for r in rows)))
+    items = [ListedEntity(id=r["id"], label=label, name=r["name"], type=r["type"], date=r["date"],
+                          confidentiality=r["confidentiality"], citations=S._citations(store, r["citations"], titles))
+             for r in rows]
+    return EntityList(label=label, total=total, limit=limit, offset=offset, items=items)
