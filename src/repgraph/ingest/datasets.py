@@ -186,11 +186,8 @@ def apply_dataset(
     elif not old:
         raise DatasetError(f"no dataset {name!r} in this store")
 
-    def work(tx) -> tuple[int, int, bool]:
-        # run again by the store after a transient conflict with a concurrent writer;
-        # whether the Dataset record exists is read here: a concurrent ingest of the same
-        # file may have written it since the reads above
-        had_record = bool(tx.run(Q.DATASET, {"id": dataset_id(name)}))
+    def work(tx) -> tuple[int, int]:
+        # run again by the store after a transient conflict with a concurrent writer
         if delete_rels:
             tx.run_many(Q.DELETE_RELATIONSHIP, delete_rels)
         if delete_nodes:
@@ -203,15 +200,16 @@ def apply_dataset(
             tx.run_many(Q.merge_relationship(rel_type, src_label, dst_label), rows)
             if progress:
                 progress(len(rows))
+        # counted before the Dataset record is written: it is bookkeeping, not a node of
+        # the graph (and a concurrent ingest of the same file may have written it already)
+        created = tx.created()
         if record is not None:
             tx.run(Q.MERGE_DATASET, {"id": record["id"], "props": record})
         else:
             tx.run(Q.DELETE_DATASET, {"id": dataset_id(name)})
-        return (*tx.created(), had_record)
+        return created
 
-    nodes_created, change.relationships_created, had_record = store.write(work)
-    # the Dataset record is bookkeeping, not a node of the graph
-    change.nodes_created = nodes_created - (1 if record is not None and not had_record else 0) + (1 if record is None and had_record else 0)
+    change.nodes_created, change.relationships_created = store.write(work)
     change.nodes_written = sum(len(r) for r in node_rows.values())
     change.relationships_written = sum(len(r) for r in rel_rows.values())
     change.nodes_removed = delete_nodes
