@@ -394,6 +394,7 @@ def test_round_trip_of_an_ftm_import_preserves_everything(empty_store, request, 
     import_ftm(empty_store, write_ftm(tmp_path / "os.json", ENTITIES))
     first, second = round_trip(empty_store, request, tmp_path)
     assert first == second
+    ftm_validate(tmp_path / "first.json", tmp_path)  # every schema the mapping writes
     by_id = {e["id"]: e for e in first}
     # entities, links, dates and sanctions, with the original FtM ids; identity documents
     # under ids made from their holder (repgraph keeps them on the person)
@@ -474,8 +475,9 @@ def test_cli_import_export_and_located_error(tmp_path):
     assert "created +0 nodes, +0 relationships" in again
     run("export-ftm", "-o", tmp_path / "out.json", "--as", "viewer", "--db", db)
     assert len(lines(tmp_path / "out.json")) == 22
-    stdout = run("export-ftm", "--db", db)  # without -o: the entities on stdout, the tally on stderr
-    assert stdout.stdout == (tmp_path / "out.json").read_text(encoding="utf-8") and "22 FtM entities" in stdout.stderr
+    stdout = run("export-ftm", "--as", "viewer", "--db", db)  # without -o: the entities on stdout, the tally on stderr
+    assert stdout.stdout == (tmp_path / "out.json").read_text(encoding="utf-8")
+    assert f"{len(lines(tmp_path / 'out.json'))} FtM entities" in stdout.stderr
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(ENTITIES[0]) + "\n" + json.dumps(entity("x", "Occupancy", holder="per-pedro", post="nowhere")) + "\n")
     proc = run("import-ftm", bad, "--db", db, check=False)

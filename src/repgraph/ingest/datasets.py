@@ -200,14 +200,14 @@ def apply_dataset(
             tx.run_many(Q.merge_relationship(rel_type, src_label, dst_label), rows)
             if progress:
                 progress(len(rows))
-        # counted before the Dataset record is written: it is bookkeeping, not a node of
-        # the graph (and a concurrent ingest of the same file may have written it already)
-        created = tx.created()
+        # counted before the Dataset record is written: it is bookkeeping, not a node of the
+        # graph (and whether this run or a concurrent one creates it is only known here)
+        graph_change = tx.created()
         if record is not None:
             tx.run(Q.MERGE_DATASET, {"id": record["id"], "props": record})
         else:
             tx.run(Q.DELETE_DATASET, {"id": dataset_id(name)})
-        return created
+        return graph_change
 
     change.nodes_created, change.relationships_created = store.write(work)
     change.nodes_written = sum(len(r) for r in node_rows.values())

@@ -12,8 +12,8 @@ from pydantic import ValidationError
 from .. import queries as Q
 from ..ontology import CaseFile, DocumentedIn, RelationshipBase
 from ..store import GraphStore
-from ..statements import STRICTNESS  # noqa: F401  (re-exported: the FtM importer uses it)
 from ..wording import article
+from ..statements import STRICTNESS  # noqa: F401  (re-exported: the FtM importer uses it)
 from .datasets import DatasetError, apply_dataset
 from .errors import CaseFileError
 from .loader import load_case_file
