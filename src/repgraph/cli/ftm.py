@@ -31,8 +31,9 @@ def import_ftm_command(
     """
     from ..ftm import import_ftm
     from ..schema import schema_statements
+    from .users import access_for, record_write
 
-    with store_for(db, create=True) as store:
+    with store_for(db, create=True) as store, access_for(db) as access:
         store.apply_schema(schema_statements())
         try:
             result = import_ftm(store, path, dataset, title, confidentiality.value if confidentiality else None)
@@ -40,6 +41,8 @@ def import_ftm_command(
             print_error(exc)
             err_console.print("nothing was written from that file")
             raise typer.Exit(2) from None
+        record_write(access, "import-ftm", detail=f"{path}: {result.entities} FtM entities -> {result.ingest.nodes} nodes, "
+                                                  f"{result.ingest.relationships} relationships")
     skipped = ", ".join(f"{schema} {n}" for schema, n in result.skipped.items())
     ingest = result.ingest
     console.print(f"[green]ok[/] {path}: {result.entities} FtM entities -> {ingest.nodes} nodes, "
