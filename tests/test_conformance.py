@@ -102,8 +102,7 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
     "ENTITY": [{"id": "p-defender-alpha"}, {"id": "inc-alpha-detention"}, {"id": EVERY_ID}, {"id": "no-such-id"}],
     "NEIGHBOURS": [{"id": "p-defender-alpha"}, {"id": EVERY_ID}],
     "GUILT_BY_ASSOCIATION": [{"defenderId": None}, {"defenderId": "p-defender-alpha"}],
-    "DIRECT_LINKS_COUNT": [{}],
-    "COMMAND_LINKS_COUNT": [{"perpetratorId": None, "incidentType": None}],
+    "COMMAND_LINKS_OF": [{"id": "p-chief-delta"}, {"id": EVERY_ID}],
     "GUILT_BY_ASSOCIATION_TARGETINGS": [{}],
     "PERPETRATIONS": [{}],
     "PERPETRATIONS_OF": [{"id": "p-agent-gamma"}, {"id": "org-fake-police"}, {"id": EVERY_ID}],
@@ -149,7 +148,7 @@ NOT_READS = {"DELETE_ALL", "SCRATCH_WIPE_SLICE", "DELETE_NODE", "DELETE_RELATION
 #: keep ORDER BY order through collect(), and the embedded store never runs these; the
 #: paged-lists test below requires their answers to equal the Python path's on Neo4j and
 #: on the embedded store.
-NEO4J_PATH = {"GUILT_BY_ASSOCIATION_PAGE", "GUILT_BY_ASSOCIATION_COUNT", "EXILE_GROUPS", "EXILE_RECORDS_PAGE", "EXILE_RECORDS_COUNT", "OFFICIALS_CASES_PAGE", "OFFICIALS_CASES_COUNT"}
+NEO4J_PATH = {"GUILT_BY_ASSOCIATION_PAGE", "GUILT_BY_ASSOCIATION_COUNT", "OFFICIALS_CASES_PERPETRATORS", "EXILE_GROUPS", "EXILE_RECORDS_PAGE", "EXILE_RECORDS_COUNT"}
 
 
 def _statements() -> dict[str, str]:
@@ -537,13 +536,17 @@ def test_both_search_paths_give_the_same_page_on_both_backends(stores, q, label,
     lambda st: S.guilt_by_association_page(st, "p-defender-alpha", 10, 0),
     lambda st: S.officials_cases_page(st, None, None, 100, 0),
     lambda st: S.officials_cases_page(st, None, None, 3, 2),
+    lambda st: S.officials_cases_page(st, None, None, 1, 0),
+    lambda st: S.officials_cases_page(st, None, None, 2, 5),
+    lambda st: S.officials_cases_page(st, None, None, 4, 7),
+    lambda st: S.officials_cases_page(st, None, None, 5, 1000),
     lambda st: S.officials_cases_page(st, "p-chief-delta", None, 10, 0),
     lambda st: S.officials_cases_page(st, "org-fake-police", None, 10, 0),
     lambda st: S.officials_cases_page(st, None, "raid", 10, 0),
     lambda st: S.officials_cases_page(st, None, "torture", 10, 0),
     *(lambda st, by=by, page=page: _exile_page(st, by, *page)
       for by in ("country", "period", "route") for page in ((S.ALL, 0, S.ALL, 0), (2, 1, 1, 1), (1, 0, 0, 0))),
-], ids=["gba", "gba-page2", "gba-defender", "oc", "oc-page", "oc-chief", "oc-org", "oc-raid", "oc-torture",
+], ids=["gba", "gba-page2", "gba-defender", "oc", "oc-page", "oc-first", "oc-across", "oc-across2", "oc-past-end", "oc-chief", "oc-org", "oc-raid", "oc-torture",
         *(f"exile-{by}-{n}" for by in ("country", "period", "route") for n in ("all", "page", "counts"))])
 def test_paged_lists_same_on_both_paths_and_backends(stores, ask, monkeypatch):
     """guilt-by-association, officials-cases and exile flows page in Cypher on Neo4j and in Python on

@@ -354,7 +354,7 @@ WITH DISTINCT rel, d
 RETURN count(*) AS total
 """
 
-# The two kinds of officials-cases link, shared by the page and its count: a named
+# The two kinds of officials-cases link (OFFICIALS_CASES_PERPETRATORS): a named
 # perpetrator (direct, ordered, participated), and the head of a perpetrating
 # organization whose term covers the incident's whole date (command).
 _DIRECT_LINKS = """
@@ -371,47 +371,36 @@ _COMMAND_LINKS = """
     AND coalesce(h.validTo, '9999-12-31') >= i.dateTo
 """
 
-#: One page of officials-cases links (direct and command), joined, ordered and paged in
-#: the database (Neo4j's path; see service.officials_cases_page; the embedded store joins
-#: PERPETRATIONS, HEADS and VICTIMS in Python because this join took GraphQLite 59 s at
-#: 10k persons). ``$perpetratorId`` or null, ``$incidentType`` or null, ``$skip``, ``$limit``.
-#: Shape: the union carries only what the order needs (nodes, the link, its role); the
-#: link's citations and confidence are read after LIMIT, for the page's rows only
-#: (reading them for every one of ~80k links at 100k persons cost most of 0.9 s).
-OFFICIALS_CASES_PAGE = f"""
-CALL {{{_DIRECT_LINKS}  RETURN x, i, p AS link, coalesce(p.role, 'direct') AS role, null AS o, null AS pos
-  UNION ALL{_COMMAND_LINKS}  RETURN x, i, h AS link, 'command' AS role, o, pos
+#: Every perpetrator of an officials-cases link with how many links they have, in the
+#: list's order (name, id): ``perpetrators`` = ``[[id, links], ...]``, one row.
+#: ``$perpetratorId`` or null, ``$incidentType`` or null. Neo4j's first step of a page:
+#: the service finds the perpetrators a page covers and reads only their links
+#: (:data:`PERPETRATIONS_OF`, :data:`COMMAND_LINKS_OF`); the total is the sum. Shape: the
+#: earlier one-statement page (the union ordered by perpetrator, date, incident, role with
+#: SKIP/LIMIT) sorted all ~80k links at 100k persons (0.96M db hits) and needed a count
+#: statement besides (0.17-0.58M); this aggregates per perpetrator instead.
+OFFICIALS_CASES_PERPETRATORS = f"""
+CALL {{{_DIRECT_LINKS}  RETURN x
+  UNION ALL{_COMMAND_LINKS}  RETURN x
 }}
-WITH x, i, link, role, o, pos
-ORDER BY coalesce(x.name, ''), x.id, coalesce(i.date, ''), i.id, role
-SKIP $skip
-LIMIT $limit
+WITH x, count(*) AS links
+ORDER BY coalesce(x.name, ''), x.id
+RETURN collect([x.id, links]) AS perpetrators
+"""
+
+#: The command links of one person: incidents perpetrated by an organization whose head
+#: post the person held over the incident's whole date; ``$id``. Columns as
+#: :data:`PERPETRATIONS_OF`, plus the organization and the post.
+COMMAND_LINKS_OF = """
+MATCH (x:Person {id: $id})-[h:HOLDS]->(pos:Position {isHead: true})-[:IN]->(o:Organization)<-[:PERPETRATED_BY]-(i:Incident)
+WHERE i.dateFrom IS NOT NULL
+  AND coalesce(h.validFrom, '0000-01-01') <= i.dateFrom
+  AND coalesce(h.validTo, '9999-12-31') >= i.dateTo
 RETURN x.id AS perpetratorId, x.name AS perpetrator, labels(x) AS perpetratorLabels,
-       x.confidentiality AS perpetratorConfidentiality, role, link.citations AS citations, link.confidence AS confidence,
+       x.confidentiality AS perpetratorConfidentiality, 'command' AS role, h.citations AS citations,
+       h.confidence AS confidence,
        i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
        o.id AS viaOrganizationId, pos.id AS viaPositionId
-"""
-
-#: How many links :data:`OFFICIALS_CASES_PAGE` pages through; same parameters (skip and
-#: limit unused).
-OFFICIALS_CASES_COUNT = f"""
-CALL {{{_DIRECT_LINKS}  RETURN count(*) AS n
-  UNION ALL{_COMMAND_LINKS}  RETURN count(*) AS n
-}}
-RETURN sum(n) AS total
-"""
-
-#: The number of direct links when no filter applies: read from Neo4j's count store in
-#: O(1) (every PERPETRATED_BY starts at an Incident and ends at an entity, by the ontology);
-#: :data:`OFFICIALS_CASES_COUNT` expands all ~60k of them at 100k persons (0.3M db hits).
-DIRECT_LINKS_COUNT = """
-MATCH (:Incident)-[p:PERPETRATED_BY]->()
-RETURN count(p) AS total
-"""
-
-#: The number of command links (the other half of an unfiltered officials-cases count);
-#: ``$perpetratorId``, ``$incidentType`` (null here).
-COMMAND_LINKS_COUNT = f"""{_COMMAND_LINKS}RETURN count(*) AS total
 """
 
 # officials-cases is answered from three flat statements joined (and date-filtered) by
