@@ -216,9 +216,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def bench_key(access_path: Path) -> str:
+    """A real admin key in the access file ``access_path`` (the API needs one)."""
+    from repgraph.access import AccessDB, Users
+
+    access = AccessDB(access_path)
+    try:
+        return Users(access).add(f"bench-{os.getpid()}-{time.monotonic_ns()}", "admin")[1]
+    finally:
+        access.close()
+
+
 def serve(env: dict[str, str]):
-    """A uvicorn server (separate process) over the configured store; (process, base url)."""
+    """A uvicorn server (separate process) over the configured store, with an admin key in
+    a fresh access file; (process, base url, auth headers)."""
     port = free_port()
+    access_path = Path(tempfile.mkdtemp(prefix="repgraph-bench-access-")) / "bench.access.db"
+    env = {**env, "REPGRAPH_ACCESS_DB": str(access_path)}
+    headers = {"Authorization": f"Bearer {bench_key(access_path)}"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "repgraph.api:create_app", "--factory", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning", "--no-access-log"],
@@ -231,7 +246,7 @@ def serve(env: dict[str, str]):
             raise RuntimeError(f"uvicorn exited: {proc.stderr.read()[-2000:]}")
         try:
             if httpx.get(url + "/health", timeout=5).status_code == 200:
-                return proc, url
+                return proc, url, headers
         except httpx.HTTPError:
             time.sleep(0.2)
     proc.kill()
@@ -245,9 +260,9 @@ def measure(store, files, ids, runs: int, samples: int, api_env: dict[str, str])
         n = samples if name in ANCHORED else max(3, samples // 4)
         out["queries"][name] = m = _summary(fn, n, runs)
         log(f"  {name}: first {m['first']:.1f} ms, p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms")
-    proc, url = serve(api_env)
+    proc, url, headers = serve(api_env)
     try:
-        with httpx.Client(base_url=url, timeout=600) as client:
+        with httpx.Client(base_url=url, timeout=600, headers=headers) as client:
             for name, path in api_cases(ids).items():
                 def call(k, path=path):
                     r = client.get(path(k))

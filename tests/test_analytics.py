@@ -259,11 +259,9 @@ def test_cli_analyze_unknown_root(synthetic_db):
 
 
 def _client(store):
-    from fastapi.testclient import TestClient
+    from api_access import client_for
 
-    from repgraph.api import create_app
-
-    return TestClient(create_app(store=store))
+    return client_for(store)
 
 
 def test_api_analytics_centrality(synthetic_store):

@@ -15,15 +15,16 @@ import httpx
 import pytest
 import uvicorn
 
-from repgraph.api import create_app
+from api_access import bearer, keyed_app
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 class LiveServer:
-    """uvicorn serving ``app`` on a free local port, in a thread."""
+    """uvicorn serving ``app`` on a free local port, in a thread; the client sends ``headers``."""
 
-    def __init__(self, app):
+    def __init__(self, app, headers: dict[str, str] | None = None):
+        self.headers = headers or {}
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -35,7 +36,7 @@ class LiveServer:
                 raise RuntimeError("uvicorn did not start")
             time.sleep(0.02)
         port = self.server.servers[0].sockets[0].getsockname()[1]
-        self.client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
+        self.client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30, headers=self.headers)
         return self.client
 
     def __exit__(self, *exc):
@@ -44,23 +45,29 @@ class LiveServer:
         self.thread.join(timeout=20)
 
 
+def live(store, role: str = "admin") -> LiveServer:
+    app, keys = keyed_app(store)
+    return LiveServer(app, bearer(keys[role]))
+
+
 @pytest.fixture
 def seed_http(seed_store):
-    with LiveServer(create_app(store=seed_store)) as client:
+    with live(seed_store) as client:
         yield client
 
 
 @pytest.fixture
 def synthetic_http(synthetic_store):
-    with LiveServer(create_app(store=synthetic_store)) as client:
+    with live(synthetic_store) as client:
         yield client
 
 
 def test_health_over_http(seed_http, seed_store):
-    r = seed_http.get("/health")
+    r = seed_http.get("/health", headers={"Authorization": ""})
     assert r.status_code == 200 and r.headers["content-type"] == "application/json"
-    body = r.json()
-    assert (body["status"], body["backend"], body["node_total"], body["relationship_total"]) == ("ok", seed_store.backend, 87, 74)
+    assert r.json() == {"status": "ok", "backend": seed_store.backend}
+    body = seed_http.get("/stats/counts").json()
+    assert (body["backend"], body["node_total"], body["relationship_total"]) == (seed_store.backend, 87, 74)
 
 
 def test_search_entities_over_http(seed_http):
@@ -117,16 +124,24 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_repgraph_serve(seed_store, request):
-    """`repgraph serve` in its own process answers over HTTP, on the configured backend."""
+def test_repgraph_serve(seed_store, request, tmp_path):
+    """`repgraph serve` in its own process answers over HTTP, on the configured backend,
+    to a key made with `repgraph users add`."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "REPGRAPH_"))}
-    args = [sys.executable, "-m", "repgraph", "serve", "--port", str(port)]
+    where = []
     if seed_store.backend == "embedded":
-        args += ["--db", seed_store.location]
+        where = ["--db", seed_store.location]
     else:
         s = request.getfixturevalue("neo4j_settings")
-        env.update(NEO4J_URI=s["uri"], NEO4J_USER=s["user"], NEO4J_PASSWORD=s["password"] or "", NEO4J_DATABASE=s["database"])
+        env.update(NEO4J_URI=s["uri"], NEO4J_USER=s["user"], NEO4J_PASSWORD=s["password"] or "", NEO4J_DATABASE=s["database"],
+                   REPGRAPH_ACCESS_DB=str(tmp_path / "neo4j.access.db"))
+    added = subprocess.run([sys.executable, "-m", "repgraph", "users", "add", "ana", "--role", "analyst", *where],
+                           cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert added.returncode == 0, added.stderr
+    key = added.stdout.strip()
+    assert key.startswith("rg_") and "shown once" in added.stderr
+    args = [sys.executable, "-m", "repgraph", "serve", "--port", str(port), *where]
     proc = subprocess.Popen(args, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
@@ -138,8 +153,10 @@ def test_repgraph_serve(seed_store, request):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError(f"serve did not come up: {proc.communicate()}") from None
                 time.sleep(0.2)
-        assert r.status_code == 200 and r.json()["backend"] == seed_store.backend and r.json()["node_total"] == 87
-        hits = httpx.get(f"http://127.0.0.1:{port}/entities", params={"q": "peche"}).json()
+        assert r.status_code == 200 and r.json() == {"status": "ok", "backend": seed_store.backend}
+        url = f"http://127.0.0.1:{port}/entities"
+        assert httpx.get(url, params={"q": "peche"}).status_code == 401
+        hits = httpx.get(url, params={"q": "peche"}, headers=bearer(key)).json()
         assert hits["items"][0]["id"] == "person-luis-peche"
     finally:
         proc.terminate()

@@ -144,11 +144,11 @@ def test_centrality_title_says_whom_it_lists(demo80):
 
 
 def test_head_on_get_routes_over_http(seed_store):
+    from api_access import bearer, keyed_app
     from test_api_server import LiveServer as Served
 
-    from repgraph.api import create_app
-
-    with Served(create_app(store=seed_store)) as http:
+    app, keys = keyed_app(seed_store)
+    with Served(app, bearer(keys["admin"])) as http:
         for path in ("/health", "/entities/person-yendri-velasquez", "/viz/exile", "/openapi.json"):
             got, head = http.get(path), http.head(path)
             assert got.status_code == head.status_code == 200, path

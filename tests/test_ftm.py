@@ -95,7 +95,7 @@ def test_import_ftm_maps_entities_links_and_sources(empty_store, tmp_path):
     result = import_ftm(empty_store, write_ftm(tmp_path / "os.ftm.json", ENTITIES))
     assert result.entities == len(ENTITIES) == 23
     assert result.skipped == {"Address": 1, "Sanction": 1}
-    assert result.ingest.dataset == "ftm-fake_sanctions"  # the FtM dataset, not the file's name
+    assert result.ingest.dataset == "ftm-os"  # the import (what a re-import replaces) is named by its file
     nodes, rels = counts(empty_store)
     assert nodes == {"Incident": 1, "Organization": 4, "Person": 4, "Position": 1, "Sanction": 2, "Source": 2}
     assert rels == {"ACTING_FOR": 1, "ASSOCIATE_OF": 1, "DOCUMENTED_IN": 1, "FAMILY_OF": 1, "HOLDS": 1, "IN": 1,
@@ -209,6 +209,18 @@ def test_since_at_least_travels_as_ftm_date(empty_store, tmp_path):
     assert by_id["san-3"]["date"] == ["2019-11-05"] and "startDate" not in by_id["san-3"]
 
 
+def test_reimporting_a_changed_file_replaces_what_it_stated(empty_store, tmp_path):
+    """An import is a dataset: importing the file again without an entity removes it."""
+    path = write_ftm(tmp_path / "os.json", ENTITIES)
+    import_ftm(empty_store, path)
+    write_ftm(path, [e for e in ENTITIES if e["id"] not in ("san-2", "assoc-1")])
+    result = import_ftm(empty_store, path)
+    assert "ftm-san-2" in result.ingest.removed_nodes
+    nodes, rels = counts(empty_store)
+    assert nodes["Sanction"] == 1 and "ASSOCIATE_OF" not in rels
+    assert [r.other.id for r in S.entity(empty_store, "ftm-per-pedro").relationships if r.type == "SANCTIONED"] == ["ftm-san-1"]
+
+
 def test_fragments_of_one_entity_are_merged(tmp_path):
     path = write_ftm(tmp_path / "f.json", [entity("p", "Person", name="Ana Ficticia"),
                                            entity("p", "Person", datasets=("other",), alias="Anita")])
@@ -275,7 +287,9 @@ def test_dangling_reference_is_located_on_both_backends(empty_store, tmp_path):
 
 def test_links_to_entities_already_imported_resolve(empty_store, tmp_path):
     import_ftm(empty_store, write_ftm(tmp_path / "persons.json", ENTITIES[:1]))
-    import_ftm(empty_store, write_ftm(tmp_path / "sanctions.json", [ENTITIES[9]]))
+    # another FtM dataset: a file of the same dataset would replace the persons' statements
+    # (a dataset is the unit of correction, issue 9) and is refused while its sanction uses them
+    import_ftm(empty_store, write_ftm(tmp_path / "sanctions.json", [{**ENTITIES[9], "datasets": ["fake_sanctions_update"]}]))
     assert [r.other.id for r in S.entity(empty_store, "ftm-san-1").relationships if r.type == "SANCTIONED"] == ["ftm-per-pedro"]
     # a passport whose holder is not in the file is left out (identifiers live on the person)
     result = import_ftm(empty_store, write_ftm(tmp_path / "docs.json", [ENTITIES[14]]))
@@ -382,6 +396,7 @@ def test_round_trip_of_an_ftm_import_preserves_everything(empty_store, request, 
     import_ftm(empty_store, write_ftm(tmp_path / "os.json", ENTITIES))
     first, second = round_trip(empty_store, request, tmp_path)
     assert first == second
+    ftm_validate(tmp_path / "first.json", tmp_path)  # every schema the mapping writes
     by_id = {e["id"]: e for e in first}
     # entities, links, dates and sanctions, with the original FtM ids; identity documents
     # under ids made from their holder (repgraph keeps them on the person)
@@ -462,6 +477,9 @@ def test_cli_import_export_and_located_error(tmp_path):
     assert "created +0 nodes, +0 relationships" in again
     run("export-ftm", "-o", tmp_path / "out.json", "--as", "viewer", "--db", db)
     assert len(lines(tmp_path / "out.json")) == 22
+    stdout = run("export-ftm", "--as", "viewer", "--db", db)  # without -o: the entities on stdout, the tally on stderr
+    assert stdout.stdout == (tmp_path / "out.json").read_text(encoding="utf-8")
+    assert f"{len(lines(tmp_path / 'out.json'))} FtM entities" in stdout.stderr
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(ENTITIES[0]) + "\n" + json.dumps(entity("x", "Occupancy", holder="per-pedro", post="nowhere")) + "\n")
     proc = run("import-ftm", bad, "--db", db, check=False)
@@ -470,3 +488,14 @@ def test_cli_import_export_and_located_error(tmp_path):
     assert "nothing was written" in proc.stderr
     stats = json.loads(run("stats", "--db", db, "-f", "json").stdout)
     assert stats["nodes"]["Person"] == 4
+
+
+def test_two_imports_stating_one_source_and_one_incident(empty_store, tmp_path):
+    """Regression: a node whose `type` is a property (Source, Incident) stated by two
+    datasets could not be projected (its `type` was taken for a relationship's identity)."""
+    event = entity("ev-x", "Event", name="Raid on a fictional newsroom", date="2018-03-02", keywords="raid")
+    import_ftm(empty_store, write_ftm(tmp_path / "one.json", [ENTITIES[0], event]))
+    import_ftm(empty_store, write_ftm(tmp_path / "two.json", [ENTITIES[0], event]))
+    assert S.entity(empty_store, "src-ftm-fake_sanctions").properties["type"] == "dataset"
+    assert S.entity(empty_store, "ftm-ev-x").properties["type"] == "raid"
+    assert counts(empty_store)[0] == {"Incident": 1, "Person": 1, "Source": 1}

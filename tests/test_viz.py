@@ -276,12 +276,10 @@ def test_cli_viz_default_output(synthetic_db, tmp_path, monkeypatch):
 
 
 def viz_client(store):
-    """The real app over ``store``."""
-    from fastapi.testclient import TestClient
+    """The real app over ``store``, with a real admin key."""
+    from api_access import client_for
 
-    from repgraph.api import create_app
-
-    return TestClient(create_app(store=store))
+    return client_for(store)
 
 
 @pytest.mark.parametrize("kind", sorted(EXPECTED))

@@ -81,9 +81,9 @@ def hostile(tmp_path_factory):
 def _serve(store):
     import uvicorn
 
-    from repgraph.api import create_app
+    from api_access import keyed_app
 
-    app = create_app(store=store)
+    app, _ = keyed_app(store)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -125,7 +125,11 @@ class Opened:
 
 def open_view(browser, url: str, local: str | None = None) -> Opened:
     """Open ``url`` offline: only file:, data: and ``local`` (the test server) may load."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    from api_access import bearer, shared_access
+
+    # Views served by the API need a key (a real admin user's).
+    headers = bearer(shared_access()[1]["admin"]) if local else None
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, extra_http_headers=headers)
     page = context.new_page()
     opened = Opened(page)
     page.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)

@@ -10,6 +10,7 @@ from collections import deque
 from pathlib import Path
 
 import pytest
+from api_access import client_for
 import yaml
 from typer.testing import CliRunner
 
@@ -112,11 +113,7 @@ def test_ego_view_draws_parallel_relationships(parallel_store):
 
 
 def test_api_exile_page_draws_both_exiles(parallel_store):
-    from fastapi.testclient import TestClient
-
-    from repgraph.api import create_app
-
-    r = TestClient(create_app(store=parallel_store)).get("/viz/exile")
+    r = client_for(parallel_store).get("/viz/exile")
     assert r.status_code == 200
     assert sorted(e["id"] for e in _edges(page_data(r.text), "EXILED_TO")) == [FIRST_EXILE, SECOND_EXILE]
 
@@ -208,11 +205,7 @@ def test_analytics_of_a_large_store_sample_by_structure_and_say_so(generated_sto
 
 
 def test_api_analytics_of_a_large_store_say_what_was_left_out(generated_store):
-    from fastapi.testclient import TestClient
-
-    from repgraph.api import create_app
-
-    client = TestClient(create_app(store=generated_store))
+    client = client_for(generated_store)
     body = client.get("/analytics/centrality", params={"max_nodes": 80}).json()
     assert body["scores"] and body["scope"]["truncated"] and "root=ID" in body["scope"]["note"]
     body = client.get("/analytics/communities", params={"max_nodes": 80}).json()
@@ -230,12 +223,9 @@ def test_empty_centrality_says_why(parallel_store):
 
 
 def test_one_node_limit_for_cli_and_api(synthetic_store, synthetic_db, tmp_path):
-    from fastapi.testclient import TestClient
-
-    from repgraph.api import create_app
     from repgraph.cli import app
 
-    client = TestClient(create_app(store=synthetic_store))
+    client = client_for(synthetic_store)
     assert client.get("/viz/graph", params={"max_nodes": MAX_VIEW_NODES}).status_code == 200
     assert client.get("/viz/graph", params={"max_nodes": MAX_VIEW_NODES + 1}).status_code == 422
     ok = CliRunner().invoke(app, ["viz", "graph", "--max-nodes", str(MAX_VIEW_NODES), "--db", str(synthetic_db),
@@ -249,11 +239,7 @@ def test_one_node_limit_for_cli_and_api(synthetic_store, synthetic_db, tmp_path)
 
 
 def test_api_pages_name_query_parameters_not_cli_flags(synthetic_store):
-    from fastapi.testclient import TestClient
-
-    from repgraph.api import create_app
-
-    client = TestClient(create_app(store=synthetic_store))
+    client = client_for(synthetic_store)
     ego = client.get("/viz/ego/p-defender-alpha", params={"depth": 3, "max_nodes": 4})
     assert "lower depth= or raise max_nodes=, at most 1000, to see more" in ego.text
     whole = client.get("/viz/graph", params={"max_nodes": 5})
@@ -265,13 +251,9 @@ def test_api_pages_name_query_parameters_not_cli_flags(synthetic_store):
 
 
 def test_wrong_label_errors_use_the_right_article(synthetic_store):
-    from fastapi.testclient import TestClient
-
-    from repgraph.api import create_app
-
-    r = TestClient(create_app(store=synthetic_store)).get("/viz/law/op-fake-knock")
+    r = client_for(synthetic_store).get("/viz/law/op-fake-knock")
     assert r.status_code == 404 and "(it is an Operation)" in r.json()["detail"]
-    r = TestClient(create_app(store=synthetic_store)).get("/viz/operation/inc-alpha-detention")
+    r = client_for(synthetic_store).get("/viz/operation/inc-alpha-detention")
     assert r.status_code == 404 and "(it is an Incident)" in r.json()["detail"]
     with pytest.raises(S.NotFound, match=r"\(it is a Law\)"):
         viz.build_operation(synthetic_store, "law-fake-ngo")

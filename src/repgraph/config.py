@@ -3,6 +3,12 @@
 Variables: ``REPGRAPH_BACKEND`` (``embedded`` | ``neo4j``; default ``embedded``, or
 ``neo4j`` when ``NEO4J_URI`` is set), ``REPGRAPH_DB`` (embedded SQLite file, default
 ``./repgraph.db``), ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``.
+
+Access and hardening of the API: ``REPGRAPH_ACCESS_DB`` (users, keys and audit log; see
+:func:`repgraph.access.access_db_path` for the default), ``REPGRAPH_ALLOWED_HOSTS``
+(comma-separated ``Host`` names the API answers; default loopback only),
+``REPGRAPH_CORS_ORIGINS`` (comma-separated origins allowed cross-origin reads; default
+none), ``REPGRAPH_REQUEST_BUDGET`` (seconds of work one request may cost; default 20).
 """
 
 from __future__ import annotations
@@ -23,6 +29,10 @@ class Settings(BaseSettings):
     neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
     neo4j_password: str | None = Field(default=None, validation_alias=AliasChoices("NEO4J_PASSWORD"))
     neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
+    access_db: Path | None = Field(default=None, validation_alias="REPGRAPH_ACCESS_DB")
+    allowed_hosts: str = Field(default="127.0.0.1,localhost,::1,[::1]", validation_alias="REPGRAPH_ALLOWED_HOSTS")
+    cors_origins: str = Field(default="", validation_alias="REPGRAPH_CORS_ORIGINS")
+    request_budget: float = Field(default=20.0, gt=0, le=600, validation_alias="REPGRAPH_REQUEST_BUDGET")
 
     @model_validator(mode="after")
     def _choose_backend(self):

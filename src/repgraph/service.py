@@ -15,6 +15,7 @@ from collections.abc import Collection
 from typing import Any, Literal
 
 from . import queries as Q
+from .budget import check as check_budget
 from .models import (
     ChainLink, CitationOut, EntityDetail, EntityRef, ExileFlows, ExileGroup, ExileRecord,
     GraphEdge, GraphNode, GuiltByAssociation, IncidentRef, OfficialCase, RelationshipOut,
@@ -25,6 +26,7 @@ from .provenance import conflicts_of, describe
 from .statements import dataset_id
 from .schema import primary_label
 from .store import GraphStore
+from .tenure import covers
 
 #: Roles that make a person a human-rights defender in the broad (UN Declaration) sense.
 DEFENDER_ROLES = ["defender", "journalist", "lawyer", "trade_unionist", "activist"]
@@ -61,9 +63,22 @@ def _citations(store: GraphStore, raw: str | list | None, titles: dict[str, str]
     return [CitationOut(source_title=titles.get(c["source"]), **c) for c in items]
 
 
+#: Ids per batch of :func:`each` (between checks of the request's time budget).
+EACH_BATCH = 250
+
+
 def each(store: GraphStore, query: str, ids) -> list[dict]:
-    """``query`` (anchored on ``$id``) for every id: the fast multi-id shape on both backends."""
-    return store.read_many(query, [{"id": i} for i in ids])
+    """``query`` (anchored on ``$id``) for every id: the fast multi-id shape on both backends.
+
+    Read in batches of :data:`EACH_BATCH`; before each, the request's time budget is
+    checked (:func:`repgraph.budget.check`), so a served request that ran out of time or
+    lost its client stops here (BudgetExceeded)."""
+    params = [{"id": i} for i in ids]
+    rows: list[dict] = []
+    for start in range(0, len(params), EACH_BATCH):
+        check_budget()
+        rows.extend(store.read_many(query, params[start:start + EACH_BATCH]))
+    return rows
 
 
 def _source_titles(store: GraphStore, ids: set[str]) -> dict[str, str]:
@@ -252,12 +267,18 @@ def officials_cases_page(store: GraphStore, official_id: str | None, incident_ty
                          offset: int) -> tuple[int, list[OfficialCase]]:
     """One page of :func:`officials_cases` and the total number of links.
 
-    Neo4j counts the links per perpetrator in the database and reads only the page's
-    perpetrators' links (at 100k persons the whole list took 11 s to cross the wire, and
-    sorting all links in Cypher ~1 s); the embedded store joins three flat reads here (the
+    Neo4j joins, orders and pages in one Cypher statement (at 100k persons the whole list
+    took 11 s to cross the wire); the embedded store joins three flat reads here (the
     one-statement join took GraphQLite 59 s at 10k). Conformance covers both paths."""
     if store.sorts_in_database:
-        total, rows = _official_page_by_perpetrators(store, official_id, incident_type, limit, offset)
+        params = {"perpetratorId": official_id, "incidentType": incident_type, "skip": offset, "limit": limit}
+        if official_id is None and incident_type is None:  # the count store answers the direct half
+            total = store.read(Q.DIRECT_LINKS_COUNT)[0]["total"] + store.read(Q.COMMAND_LINKS_COUNT, params)[0]["total"]
+        else:
+            total = store.read(Q.OFFICIALS_CASES_COUNT, params)[0]["total"]
+        rows = store.read(Q.OFFICIALS_CASES_PAGE, params)
+        for r in rows:
+            r["perpetratorLabel"] = primary_label(r.pop("perpetratorLabels"))
     else:
         rows = _official_rows_here(store, official_id, incident_type)
         total, rows = len(rows), rows[offset:offset + limit]
@@ -275,46 +296,21 @@ def officials_cases_page(store: GraphStore, official_id: str | None, incident_ty
             incident=IncidentRef(id=r["incidentId"], name=r["incident"], type=r["incidentType"], date=r["date"]),
             victims=sorted(victims.get(r["incidentId"], {}).values(), key=lambda v: v.id),
             via_organization=r.get("viaOrganizationId"), via_position=r.get("viaPositionId"),
+            certainty=_certainty(r),
             citations=_citations(store, r["citations"], titles),
         )
         for r in rows
     ]
 
 
-def _official_sort_key(r: dict) -> tuple:
-    return (r["perpetrator"] or "", r["perpetratorId"], r["date"] or "", r["incidentId"], r["role"])
-
-
-def _official_page_by_perpetrators(store: GraphStore, official_id: str | None, incident_type: str | None,
-                                   limit: int, offset: int) -> tuple[int, list[dict]]:
-    """Neo4j: the perpetrators in the list's order with their link counts (one statement,
-    aggregated in the database), then the links of only those the page covers (anchored
-    reads), ordered here. The total is the sum of the counts."""
-    params = {"perpetratorId": official_id, "incidentType": incident_type}
-    perpetrators = store.read(Q.OFFICIALS_CASES_PERPETRATORS, params)[0]["perpetrators"]
-    total = sum(n for _, n in perpetrators)
-    start, page_ids, first_start = 0, [], None
-    for ident, n in perpetrators:
-        if start + n > offset and start < offset + limit:
-            page_ids.append(ident)
-            first_start = start if first_start is None else first_start
-        start += n
-        if start >= offset + limit:
-            break
-    if not page_ids:
-        return total, []
-    rows = [r for r in each(store, Q.PERPETRATIONS_OF, page_ids)
-            if incident_type is None or r["incidentType"] == incident_type]
-    for r in rows:
-        r["role"] = r["role"] or "direct"
-        r.pop("dateFrom", None), r.pop("dateTo", None)
-    rows += [r for r in each(store, Q.COMMAND_LINKS_OF, page_ids)
-             if incident_type is None or r["incidentType"] == incident_type]
-    for r in rows:
-        r["perpetratorLabel"] = primary_label(r.pop("perpetratorLabels"))
-    rows.sort(key=_official_sort_key)
-    skip = offset - first_start
-    return total, rows[skip:skip + limit]
+def _certainty(row: dict) -> str | None:
+    """held | may_have_held for a command link (its tenure against the incident's dates)."""
+    t = row.get("tenure")
+    if row["role"] != "command" or not t or row.get("dateFrom") is None:
+        return None
+    verdict = covers(t.get("validFrom"), t.get("validTo"), t.get("tenure"), t.get("asOfDate"), t.get("startQualifier"),
+                     row["dateFrom"], row["dateTo"])
+    return verdict if verdict in ("held", "may_have_held") else None
 
 
 def _official_rows_here(store: GraphStore, official_id: str | None, incident_type: str | None) -> list[dict]:
@@ -342,9 +338,11 @@ def _official_rows_here(store: GraphStore, official_id: str | None, incident_typ
             if (h["validFrom"] or "0000-01-01") <= p["dateFrom"] and (h["validTo"] or "9999-12-31") >= p["dateTo"]:
                 rows.append({**p, "perpetratorId": h["personId"], "perpetrator": h["person"], "perpetratorLabel": "Person",
                              "perpetratorConfidentiality": h["confidentiality"], "role": "command", "citations": h["citations"],
-                             "confidence": h["confidence"],
+                             "confidence": h["confidence"], "linkId": h["holdsId"],
+                             "tenure": {k: h[k] for k in ("validFrom", "validTo", "tenure", "asOfDate", "startQualifier")},
                              "viaOrganizationId": p["perpetratorId"], "viaPositionId": h["positionId"]})
-    rows.sort(key=_official_sort_key)
+    rows.sort(key=lambda r: (r["perpetrator"] or "", r["perpetratorId"], r["date"] or "", r["incidentId"], r["role"],
+                             r.get("linkId") or ""))  # two links between one incident and one perpetrator
     return rows
 
 
@@ -422,7 +420,8 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
                         seen.add(s["id"])
                         nxt.append((s["id"], s["label"]))
             frontier = nxt
-    links.sort(key=lambda link: (link.level, link.kind, link.below or "", link.entity.id))
+    links.sort(key=lambda link: (link.level, link.kind, link.below or "", link.entity.id, link.role or "",
+                                 tuple(c.quote for c in link.citations)))
     return ResponsibilityChain(
         incident=IncidentRef(id=inc["id"], name=inc["name"], type=inc["type"], date=inc["date"], citations=cites(inc["citations"])),
         date_from=inc["dateFrom"], date_to=inc["dateTo"], victims=victims, links=links, note=note,

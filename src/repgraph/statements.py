@@ -94,9 +94,11 @@ def _accepted(model: type[Element]) -> dict[str, Any]:
     """Case-file keys a model accepts (aliases), identity left out, with their defaults
     (``[]`` for lists, None where there is none)."""
     out: dict[str, Any] = {}
+    # a node's `type` (Source, Incident, Place) is a property, a relationship's its identity
+    identity = REL_IDENTITY if issubclass(model, RelationshipBase) else NODE_IDENTITY
     for name, f in model.model_fields.items():
         key = f.alias or name
-        if key in NODE_IDENTITY or key in REL_IDENTITY:
+        if key in identity:
             continue
         default = f.get_default(call_default_factory=True) if not f.is_required() else None
         out[key] = getattr(default, "value", default)

@@ -10,10 +10,11 @@ from pydantic import TypeAdapter
 
 from .. import queries as Q
 from ..config import Settings
-from ..disclosure import DEFAULT_VIEWER, Viewer
+from ..disclosure import Viewer
 from ..ontology import NODE_MODELS, REL_MODELS, Id
 from ..service import NotFound
 from ..store import GraphStore, open_store
+from .security import get_viewer  # noqa: F401  (who is asking: the viewer of the request's API key)
 
 #: Largest page any list endpoint returns.
 MAX_LIMIT = 1000
@@ -50,12 +51,6 @@ class StoreProvider:
 
 def get_store(request: Request) -> GraphStore:
     return request.app.state.stores.get()
-
-
-def get_viewer(request: Request) -> Viewer:
-    """Who is asking. Everyone is the default viewer until roles arrive; they plug in here
-    (e.g. from a token header) and reach :func:`repgraph.disclosure.disclose` unchanged."""
-    return DEFAULT_VIEWER
 
 
 StoreDep = Annotated[GraphStore, Depends(get_store)]

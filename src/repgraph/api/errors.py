@@ -3,7 +3,9 @@
 - :class:`repgraph.service.NotFound` -> 404, the message names the id;
 - ``ValueError`` from the service -> 422 in FastAPI's validation shape, ``loc`` naming
   the parameter (service messages start with it: ``"depth: between 1 and 3"``);
-- :class:`repgraph.store.StoreError` -> 503 with the store's readable reason.
+- :class:`repgraph.store.StoreError` -> 503 with the store's readable reason;
+- FastAPI's own 422 (bad parameters) keeps its shape, but every echoed value is cut to
+  :data:`ECHO_LIMIT` characters (a 100,000-character id must not come back whole).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import logging
 import re
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
@@ -43,7 +47,27 @@ async def store_down(request: Request, exc: StoreError) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, status_code=503)
 
 
+#: Longest piece of the caller's input echoed in an error.
+ECHO_LIMIT = 100
+
+
+def _cut(value):
+    if isinstance(value, str):
+        return value if len(value) <= ECHO_LIMIT else value[:ECHO_LIMIT] + f"... ({len(value)} characters)"
+    if isinstance(value, dict):
+        return {k: _cut(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_cut(v) for v in value[:20]]
+    return value
+
+
+async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """FastAPI's 422 body, with echoed input (``input``, ``msg``, ``ctx``) cut short."""
+    return JSONResponse({"detail": _cut(jsonable_encoder(exc.errors()))}, status_code=422)
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(NotFound, not_found)
     app.add_exception_handler(ValueError, bad_value)
     app.add_exception_handler(StoreError, store_down)

@@ -67,7 +67,7 @@ class DisclosedRoute(APIRoute):
 # Errors are JSON even on routes that answer HTML (the views): say so explicitly, or
 # FastAPI documents them with the route's own media type.
 _JSON = {"content": {"application/json": {}}}
-STORE_DOWN = {503: {"model": ErrorOut, "description": "The store cannot be reached (the reason is in `detail`).", **_JSON}}
+STORE_DOWN = {503: {"model": ErrorOut, "description": "The store cannot be reached, or the request's time budget was spent or its client left (the reason is in `detail`).", **_JSON}}
 NOT_FOUND = {404: {"model": ErrorOut, "description": "No element with that id (named in `detail`).", **_JSON}}
 
 

@@ -55,12 +55,36 @@ class ExileFlowsOut(ExileFlows):
 
 
 class Health(BaseModel):
+    """Public status: the store answers. No counts (they are at ``/stats/counts``)."""
+
     status: Literal["ok"] = "ok"
+    backend: Literal["embedded", "neo4j"]
+
+
+class StoreCounts(BaseModel):
+    """How much is in the store: numbers only, protected elements included (never a name)."""
+
     backend: Literal["embedded", "neo4j"]
     nodes: dict[str, int] = Field(description="Node count per label")
     relationships: dict[str, int] = Field(description="Relationship count per type")
     node_total: int
     relationship_total: int
+
+
+class AuditEntryOut(BaseModel):
+    """One audit entry: who (``user``, ``role``), when (``at``, UTC ISO 8601), what
+    (``action``: read | write | key | denied; ``target``: route or command; ``status``),
+    which element ids."""
+
+    seq: int
+    at: str
+    user: str
+    role: str | None
+    action: str
+    target: str
+    status: int | None
+    ids: list[str]
+    detail: str | None
 
 
 class ErrorOut(BaseModel):

@@ -13,6 +13,7 @@ from .. import queries as Q
 from .. import service as S
 from ..config import get_settings
 from ..ingest import CaseFileError, ingest_case_file
+from .users import access_for, record_write
 from ..ontology import fold
 from ..schema import schema_statements
 from ..seed import GUILT_BY_ASSOCIATION_QUOTE, REPORT_SOURCE_ID, seed_files
@@ -109,6 +110,8 @@ def demo(
                 print_error(exc)
                 raise typer.Exit(2) from None
             console.print(f"loaded {f.name}: {r.nodes} nodes, {r.relationships} relationships")
+            with access_for(db) as access:
+                record_write(access, "demo", detail=f"{f}: {r.nodes} nodes, {r.relationships} relationships")
         st = S.stats(store)
         console.print(f"store {db}: {st.node_total} nodes, {st.relationship_total} relationships\n")
 

@@ -17,7 +17,9 @@ from .common import DbOption, console, err_console, print_error, store_for
 @app.command("import-ftm")
 def import_ftm_command(
     path: Annotated[Path, typer.Argument(help="FtM entities, one JSON object per line (Aleph, OpenSanctions).")],
-    dataset: Annotated[str | None, typer.Option(help="Dataset of entities that name none (default: the file's name).")] = None,
+    dataset: Annotated[str | None, typer.Option(
+        help="Name of this import (importing it again replaces what it stated) and dataset of entities "
+             "that name none (default: the file's name).")] = None,
     title: Annotated[str | None, typer.Option(help="Title of that dataset's Source node.")] = None,
     confidentiality: Annotated[Confidentiality | None, typer.Option(
         help="Least confidentiality of everything imported (FtM carries none; relatives stay restricted).")] = None,
@@ -29,8 +31,9 @@ def import_ftm_command(
     """
     from ..ftm import import_ftm
     from ..schema import schema_statements
+    from .users import access_for, record_write
 
-    with store_for(db, create=True) as store:
+    with store_for(db, create=True) as store, access_for(db) as access:
         store.apply_schema(schema_statements())
         try:
             result = import_ftm(store, path, dataset, title, confidentiality.value if confidentiality else None)
@@ -38,6 +41,8 @@ def import_ftm_command(
             print_error(exc)
             err_console.print("nothing was written from that file")
             raise typer.Exit(2) from None
+        record_write(access, "import-ftm", detail=f"{path}: {result.entities} FtM entities -> {result.ingest.nodes} nodes, "
+                                                  f"{result.ingest.relationships} relationships")
     skipped = ", ".join(f"{schema} {n}" for schema, n in result.skipped.items())
     ingest = result.ingest
     console.print(f"[green]ok[/] {path}: {result.entities} FtM entities -> {ingest.nodes} nodes, "
@@ -49,7 +54,7 @@ def import_ftm_command(
 
 @app.command("export-ftm")
 def export_ftm_command(
-    output: Annotated[Path, typer.Option("-o", "--output", help="File to write (- for stdout).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write (default -: stdout).")] = Path("-"),
     role: Annotated[Role, typer.Option("--as", help="Export what this role may see (viewer: public data only).")] = Role.admin,
     dataset: Annotated[str, typer.Option(help="FtM dataset name of the exported entities.")] = "repgraph",
     db: DbOption = None,

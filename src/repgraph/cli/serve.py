@@ -1,8 +1,15 @@
-"""``repgraph serve``: the HTTP API (see repgraph.api)."""
+"""``repgraph serve``: the HTTP API (see repgraph.api).
+
+Worker model: uvicorn starts ``--workers`` processes (default 1); each runs one event
+loop, answers routes in a thread pool (40 threads) and costly analytics in a worker
+thread under the request budget. Python runs one thread of CPU work at a time per
+process, so CPU-heavy concurrent load scales with processes, up to the machine's cores.
+"""
 
 from __future__ import annotations
 
 import errno
+import os
 import socket
 from typing import Annotated
 
@@ -11,18 +18,30 @@ import typer
 from . import app
 from .common import DbOption, err_console, print_error
 
+#: Environment the workers read their options from (set by ``serve`` for its own children).
+OPEN_ENV = "REPGRAPH_SERVE_OPEN"
+
+
+def app_from_env():
+    """The factory uvicorn's workers call: settings from the environment ``serve`` set."""
+    from ..api import create_app
+
+    return create_app(open_access=os.environ.get(OPEN_ENV) == "1")
+
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes (CPU-heavy load scales with them, up to the cores).")] = 1,
+    open_: Annotated[bool, typer.Option("--open", help="No keys: every request is a 'viewer' (public data only). For one person on their own machine.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Serve the query API (OpenAPI at /openapi.json, interactive docs at /docs)."""
+    """Serve the query API (OpenAPI at /openapi.json, docs at /docs); every data route needs a key."""
     import uvicorn
     from pydantic import ValidationError
 
-    from ..api import create_app
+    from ..access import access_db_path
     from ..config import get_settings
     from ..store import StoreError, StoreMissing, open_store
 
@@ -50,10 +69,29 @@ def serve(
                     + (" (another server is using that port; choose another with --port)"
                        if exc.errno == errno.EADDRINUSE else ""))
         raise typer.Exit(1) from None
+    if db is not None:
+        os.environ["REPGRAPH_DB"] = str(db)
+        os.environ["REPGRAPH_BACKEND"] = "embedded"
+    os.environ[OPEN_ENV] = "1" if open_ else "0"
     where = settings.neo4j_uri if settings.backend == "neo4j" else settings.db
     bound = sock.getsockname()[1]
-    err_console.print(f"repgraph API on http://{host}:{bound} ({settings.backend}: {where}); docs at /docs")
-    uvicorn.Server(uvicorn.Config(create_app(settings), host=host, port=bound)).run(sockets=[sock])
+    err_console.print(f"repgraph API on http://{host}:{bound} ({settings.backend}: {where}); docs at /docs; "
+                      f"{workers} worker process{'es' if workers > 1 else ''}")
+    err_console.print(f"users and audit log: {access_db_path(settings)}; answering Host: {settings.allowed_hosts}")
+    if open_:
+        err_console.print("[yellow]--open: requests without a key are served as 'viewer' (public data only); "
+                          "restricted and confidential data still need a key. For one person on their own machine.[/]")
+    else:
+        err_console.print("every data route needs 'Authorization: Bearer KEY' (create keys with 'repgraph users add')")
+    # An import string and a factory: worker processes build their own app from the environment.
+    config = uvicorn.Config("repgraph.cli.serve:app_from_env", factory=True, host=host, port=bound, workers=workers)
+    server = uvicorn.Server(config)
+    if workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        Multiprocess(config, target=server.run, sockets=[sock]).run()
+    else:
+        server.run(sockets=[sock])
 
 
 def listen_socket(host: str, port: int) -> socket.socket:

@@ -31,7 +31,8 @@ from followthemoney.exc import InvalidData
 from pydantic import ValidationError
 
 from ..ingest.errors import CaseFileError, format_loc
-from ..ingest.writer import STRICTNESS, IngestResult, write_case
+from ..ingest.writer import IngestResult, write_case
+from ..statements import STRICTNESS
 from ..ontology import (MAX_NAME, MAX_TEXT, NODE_MODELS, REL_MODELS, CaseFile, Confidentiality, IncidentType,
                         SanctionAuthority, SourceKind)
 from ..store import GraphStore
@@ -419,8 +420,9 @@ class FtmCase:
 def to_case_file(path: str | Path, entities: list[FtmEntity], dataset: str | None = None,
                  title: str | None = None, confidentiality: str | None = None) -> FtmCase:
     """The case file an FtM file makes, and for each of its nodes and relationships the
-    entity it came from (for located errors). ``dataset``: the dataset of entities that
-    name none (default: the file's name); ``title``: the title of its Source node;
+    entity it came from (for located errors). ``dataset``: the name of this import (what
+    importing it again replaces) and the dataset of entities that name none (default: the
+    file's name); ``title``: the title of its Source node;
     ``confidentiality``: the least level of everything in the file (an element whose own
     default is stricter, e.g. a relative, keeps it). FtM carries no confidentiality.
     Raises :class:`CaseFileError` (file, line, entity id, property)."""
@@ -440,11 +442,11 @@ def to_case_file(path: str | Path, entities: list[FtmEntity], dataset: str | Non
         })
         for d in sorted(builder.datasets)
     ]
-    # The case file's dataset (what a re-import of the same data replaces): the FtM
-    # datasets the file states, else the given or file name.
-    stated = "+".join(sorted(builder.datasets)) if dataset is None and builder.datasets else default
+    # The case file's dataset, which owns what the import states (a re-import replaces it):
+    # the given name, else the file's. Not the FtM datasets: two files of one FtM dataset
+    # (split exports) would each remove what the other stated.
     case = CaseFile.model_validate({
-        "dataset": {"name": _dataset_name(f"ftm-{stated}"), "title": title or f"FtM dataset {stated}"},
+        "dataset": {"name": _dataset_name(f"ftm-{default}"), "title": title or f"FtM import {default}"},
         "nodes": [*sources, *(n for _, n in builder.nodes)],
         "relationships": [r for _, r in builder.relationships],
     })

@@ -8,6 +8,7 @@ from fastapi import Query
 
 from ... import service as S
 from ...models import SearchPage
+from ...ontology import search_words
 from ..deps import EntityId, Limit, NodeLabel, Offset, StoreDep
 from ..routing import NOT_FOUND
 from ..routing import router as make_router
@@ -19,13 +20,16 @@ router = make_router("/entities", "entities")
 @router.get("", response_model=SearchPage, summary="Search entities by name or alias")
 def search_entities(
     store: StoreDep,
-    q: Annotated[str, Query(min_length=1, max_length=200, description="Words that must all occur in a name or alias (at least one letter or digit); case and accents ignored (`velasquez` finds Velásquez).")],
+    q: Annotated[str, Query(min_length=1, max_length=200, description="Words that must all occur in a name or alias (text without a letter or digit matches nothing); case and accents ignored (`velasquez` finds Velásquez).")],
     type: Annotated[NodeLabel | None, Query(description="Only this node label.")] = None,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> SearchPage:
     """Ranked: exact name or alias (rank 0), then names starting with the query (1), then
-    other matches (2); ties by name and id. Each hit carries its citations."""
+    other matches (2); ties by name and id. Each hit carries its citations. Text without
+    a letter or digit matches nothing (an empty page, not an error: the schema allows it)."""
+    if not search_words(q):
+        return SearchPage(query=q, total=0, limit=limit, offset=offset, items=[])
     return S.search(store, q, type, limit, offset)
 
 
@@ -33,7 +37,9 @@ def search_entities(
             summary="One entity: properties, citations, relationships and their citations")
 def read_entity(store: StoreDep, entity_id: EntityId, limit: Limit = 100, offset: Offset = 0) -> EntityOut:
     """Relationships are typed, with the other end's id, label and name, ordered by type,
-    direction and other id; ``limit``/``offset`` page through them."""
+    direction and other id; ``limit``/``offset`` page through them. ``properties`` merge
+    every dataset's statements; ``provenance``, ``statements``, ``aliases`` and ``conflicts``
+    say which dataset (case file) states which value, with its citations."""
     detail = S.entity(store, entity_id)
     rels = detail.relationships
     return EntityOut(**{**dict(detail), "relationships": rels[offset:offset + limit]},

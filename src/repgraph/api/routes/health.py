@@ -1,18 +1,20 @@
-"""``/health``: is the store answering, which backend, how much is in it."""
+"""``/health``: is the store answering, and which backend. Public: it reveals no counts
+(those are at ``/stats/counts``, behind a key)."""
 
 from __future__ import annotations
 
-from ... import service as S
+from fastapi import APIRouter
+
+from ... import queries as Q
 from ..deps import StoreDep
-from ..routing import router as make_router
+from ..routing import STORE_DOWN
 from ..schemas import Health
 
-router = make_router("", "health")
+router = APIRouter(tags=["health"], responses=STORE_DOWN)
 
 
-@router.get("/health", response_model=Health, summary="Service status, backend and counts per label and type")
+@router.get("/health", response_model=Health, summary="Service status and backend (no key needed, no counts)")
 def health(store: StoreDep) -> Health:
-    """Node counts per label and relationship counts per type; 503 when the store cannot be reached."""
-    st = S.stats(store)
-    return Health(backend=st.backend, nodes=st.nodes, relationships=st.relationships,
-                  node_total=st.node_total, relationship_total=st.relationship_total)
+    """``ok`` when the store answers a trivial query; 503 with the reason when it cannot be reached."""
+    store.read(Q.PING, {})
+    return Health(backend=store.backend)

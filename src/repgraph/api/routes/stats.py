@@ -9,7 +9,7 @@ from fastapi import Query
 from ... import service as S
 from ..deps import Limit, Offset, StoreDep
 from ..routing import router as make_router
-from ..schemas import ExileFlowsOut
+from ..schemas import ExileFlowsOut, StoreCounts
 
 router = make_router("/stats", "statistics")
 
@@ -30,3 +30,11 @@ def exile(
     flows, total = S.exile_flows_page(store, by, limit, offset, persons_limit, persons_offset)
     return ExileFlowsOut(**dict(flows), records_total=total, limit=limit, offset=offset,
                          persons_limit=persons_limit, persons_offset=persons_offset)
+
+
+@router.get("/counts", response_model=StoreCounts, summary="Node counts per label and relationship counts per type")
+def counts(store: StoreDep) -> StoreCounts:
+    """Numbers only (protected elements are counted, never named)."""
+    st = S.stats(store)
+    return StoreCounts(backend=st.backend, nodes=st.nodes, relationships=st.relationships,
+                       node_total=st.node_total, relationship_total=st.relationship_total)

@@ -1,0 +1,108 @@
+"""The audit log: who saw protected elements, who wrote, whose key changed, who was refused.
+
+Entries are appended to the ``audit`` table of the access file (:mod:`.db`), which refuses
+updates and deletes. One entry: ``at`` (UTC, ISO 8601), ``user`` and ``role``, ``action``
+(``read`` | ``write`` | ``key`` | ``denied``), ``target`` (``GET /entities/x`` or a
+command such as ``ingest``), ``status`` (HTTP status, for requests), ``ids`` (the
+restricted or confidential element ids shown, or the ids written) and ``detail``.
+
+Reads: :func:`repgraph.disclosure.disclose` tells its listeners which protected ids a
+viewer was shown; :func:`collect` (the listener) adds them to the request's
+:class:`AuditContext` (a context variable the API sets per request), and the API writes
+one entry per request before the answer leaves. Writes: commands call :func:`record`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from ..disclosure import Viewer, add_listener
+from .db import AccessDB
+
+ACTIONS = ("read", "write", "key", "denied")
+
+
+@dataclass
+class AuditContext:
+    """What one request has shown so far: set by the API per request, filled by :func:`collect`."""
+
+    db: AccessDB
+    target: str
+    viewer: Viewer | None = None
+    ids: set[str] = field(default_factory=set)
+
+
+current: ContextVar[AuditContext | None] = ContextVar("repgraph_audit", default=None)
+
+
+def collect(viewer: Viewer, protected_ids: Iterable[str]) -> None:
+    """Disclosure listener: note the protected ids shown in the current request (if any)."""
+    ctx = current.get()
+    if ctx is not None:
+        ctx.viewer = ctx.viewer or viewer
+        ctx.ids.update(protected_ids)
+
+
+add_listener(collect)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    at: str
+    user: str
+    role: str | None
+    action: str
+    target: str
+    status: int | None
+    ids: list[str]
+    detail: str | None
+
+
+def record(db: AccessDB, *, user: str, action: str, target: str, role: str | None = None,
+           ids: Iterable[str] = (), status: int | None = None, detail: str | None = None) -> None:
+    """Append one entry (AccessError when the file cannot be written).
+
+    ``action`` is one of :data:`ACTIONS`; ``target`` the route (``GET /path``) or command
+    (``ingest``, ``retract``, ``merge``, ``users add``); ``ids`` the elements concerned.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"action: one of {', '.join(ACTIONS)}")
+    db.execute("INSERT INTO audit(at, user, role, action, target, status, ids, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               (datetime.now(UTC).isoformat(timespec="milliseconds"), user, role, action, target, status,
+                json.dumps(sorted(set(ids)), ensure_ascii=False), detail))
+
+
+def _where(since: date | datetime | None, user: str | None) -> tuple[str, list]:
+    sql, params = " WHERE 1=1", []
+    if since is not None:
+        moment = since if isinstance(since, datetime) else datetime(since.year, since.month, since.day, tzinfo=UTC)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        sql += " AND at >= ?"
+        params.append(moment.astimezone(UTC).isoformat(timespec="milliseconds"))
+    if user is not None:
+        sql += " AND user = ?"
+        params.append(user)
+    return sql, params
+
+
+def count(db: AccessDB, since: date | datetime | None = None, user: str | None = None) -> int:
+    """How many entries :func:`entries` would list without ``limit``."""
+    where, params = _where(since, user)
+    return db.execute("SELECT count(*) AS n FROM audit" + where, tuple(params))[0]["n"]
+
+
+def entries(db: AccessDB, since: date | datetime | None = None, user: str | None = None,
+            limit: int | None = None, offset: int = 0) -> list[AuditEntry]:
+    """Entries oldest first, from ``since`` (a date means its start, UTC; a naive moment is
+    UTC) and of ``user``; ``limit``/``offset`` page through them."""
+    where, params = _where(since, user)
+    sql = "SELECT * FROM audit" + where + " ORDER BY seq LIMIT ? OFFSET ?"
+    params += [-1 if limit is None else int(limit), int(offset)]
+    return [AuditEntry(r["seq"], r["at"], r["user"], r["role"], r["action"], r["target"], r["status"],
+                       json.loads(r["ids"]), r["detail"]) for r in db.execute(sql, tuple(params))]

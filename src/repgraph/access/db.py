@@ -1,0 +1,105 @@
+"""The access file: users with their hashed API keys, and the append-only audit log.
+
+One small SQLite file kept beside the store, never in the graph (a graph export or a
+Cypher console must not reveal keys or who read what). Where it lives
+(:func:`access_db_path`): ``REPGRAPH_ACCESS_DB`` if set; else, for the embedded store,
+``<store stem>.access.db`` beside the store file (``repgraph.db`` -> ``repgraph.access.db``);
+else, for Neo4j, ``$XDG_DATA_HOME/repgraph/access/<database>@<host>-<port>.db`` (default
+``~/.local/share/...``).
+
+The ``audit`` table refuses ``UPDATE`` and ``DELETE`` (triggers), so nothing in repgraph
+can edit or shorten the log.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..config import Settings
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    name       TEXT PRIMARY KEY,
+    role       TEXT NOT NULL CHECK (role IN ('viewer', 'analyst', 'admin')),
+    key_id     TEXT NOT NULL UNIQUE,
+    key_hash   TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE TABLE IF NOT EXISTS audit (
+    seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+    at      TEXT NOT NULL,
+    user    TEXT NOT NULL,
+    role    TEXT,
+    action  TEXT NOT NULL,
+    target  TEXT NOT NULL,
+    status  INTEGER,
+    ids     TEXT NOT NULL DEFAULT '[]',
+    detail  TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_at ON audit(at);
+CREATE INDEX IF NOT EXISTS audit_user ON audit(user);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"""
+
+
+class AccessError(Exception):
+    """The access file cannot be opened or written (the message says which and why)."""
+
+
+def access_db_path(settings: Settings) -> Path:
+    """Where users and the audit log of the store ``settings`` configure are kept."""
+    if settings.access_db is not None:
+        return Path(settings.access_db)
+    if settings.backend == "embedded":
+        db = Path(settings.db)
+        return db.with_name(f"{db.stem}.access.db")
+    parts = urlsplit(settings.neo4j_uri or "")
+    where = re.sub(r"[^A-Za-z0-9._@-]", "_", f"{settings.neo4j_database}@{parts.hostname or 'neo4j'}-{parts.port or 7687}")
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "repgraph" / "access" / f"{where}.db"
+
+
+class AccessDB:
+    """The access file at ``path`` (created with its folder on first use).
+
+    One connection guarded by a lock (the API answers in a thread pool; each statement
+    takes microseconds); SQLite's own locking orders writers of several processes (the
+    CLI beside a running server).
+    """
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.executescript(SCHEMA)
+            self._conn = conn
+        return self._conn
+
+    def execute(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+        """Run one statement (autocommit) and return its rows; AccessError on failure."""
+        with self._lock:
+            try:
+                return self._connect().execute(sql, params).fetchall()
+            except (OSError, sqlite3.Error) as exc:
+                raise AccessError(f"access file {self.path}: {exc}") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
