@@ -28,7 +28,7 @@ from conftest import _neo4j_store, wipe_test_database
 
 REPO = Path(__file__).resolve().parents[1]
 PARALLEL = 8
-SUMMARY = re.compile(r"store .*: (\d+) nodes \(\+(\d+)\), (\d+) relationships \(\+(\d+)\)")
+SUMMARY = re.compile(r"store .*: (\d+) nodes \(([+-]\d+)\), (\d+) relationships \(([+-]\d+)\)")
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,9 @@ def _check(results, final: tuple[int, int], one: tuple[int, int]) -> None:
         assert r.returncode == 0, f"exit {r.returncode}\n{r.stdout}\n{r.stderr}"
         assert "Traceback" not in r.stderr
     assert final == one
-    added = [tuple(map(int, SUMMARY.search(r.stdout).group(2, 4))) for r in results]
+    summaries = [SUMMARY.search(r.stdout) for r in results]
+    assert all(summaries), [r.stdout for r in results]
+    added = [tuple(map(int, m.group(2, 4))) for m in summaries]
     # every element was created by exactly one of the runs
     assert sum(a[0] for a in added) == final[0], added
     assert sum(a[1] for a in added) == final[1], added

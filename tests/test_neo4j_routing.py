@@ -6,13 +6,12 @@ from __future__ import annotations
 import neo4j
 import pytest
 
-from repgraph import queries as Q
 from repgraph import service as S
 from repgraph.ingest import ingest_case_file
 from repgraph.schema import schema_statements
 from repgraph.store.neo4j_backend import Neo4jStore
 
-from conftest import SYNTHETIC
+from conftest import SYNTHETIC, wipe_test_database
 
 pytestmark = pytest.mark.neo4j
 
@@ -23,8 +22,7 @@ def test_both_schemes_write_read_and_search(neo4j_settings, scheme, driver_class
     store = Neo4jStore(uri, neo4j_settings["user"], neo4j_settings["password"], neo4j_settings["database"])
     try:
         assert isinstance(store._driver, driver_class)  # neo4j:// routes: reads go to a reader
-        with store.transaction() as tx:
-            tx.run(Q.DELETE_ALL)
+        wipe_test_database(store)  # only ever the tests' own database
         store.apply_schema(schema_statements())
         ingest_case_file(store, SYNTHETIC)
         assert [h.id for h in S.search(store, "alfa").items] == ["p-defender-alpha", "inc-alpha-detention"]

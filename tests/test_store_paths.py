@@ -24,6 +24,8 @@ from conftest import SYNTHETIC
 REPO = Path(__file__).resolve().parents[1]
 #: Commands allowed to create a store.
 CREATORS = {("ingest",), ("demo",), ("import-ftm",)}
+#: Options a command checks before it opens the store.
+EXTRA_ARGS = {("merge",): ["--reason", "fake reason"]}
 
 
 def _clean_env() -> dict[str, str]:
@@ -61,6 +63,7 @@ def _read_commands() -> list[tuple[list[str], list[str]]]:
                 args += [p.opts[0], "out.txt"]  # e.g. export-ftm -o: never written here
         if path == ["query"]:
             args += ["-p", "q=alpha"]
+        args += EXTRA_ARGS.get(tuple(path), [])
         out.append((path, args))
 
     walk(typer.main.get_command(app), [])

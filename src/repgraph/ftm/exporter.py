@@ -4,16 +4,21 @@ The graph is read whole (:func:`repgraph.service.whole_graph`, uncapped), passed
 :func:`repgraph.disclosure.disclose` for the viewer (what they may not see never reaches
 this module), then mapped by :mod:`.mapping`:
 
-* Person -> ``Person``; Organization -> ``Organization``, ``PublicBody`` or ``Company`` by
-  kind; Position -> ``Position`` (``organization`` from ``IN``); Incident -> ``Event``;
-  Sanction -> ``Sanction`` (``entity`` from ``SANCTIONED``);
-* HOLDS -> ``Occupancy``, MEMBER_OF -> ``Membership``, FAMILY_OF -> ``Family``.
+* Person -> ``Person`` (identifiers as ``Passport`` / ``Identification``); Organization ->
+  ``Organization``, ``PublicBody`` or ``Company`` by kind; Position -> ``Position``
+  (``organization`` from ``IN``); Incident -> ``Event``; Sanction -> ``Sanction``
+  (``entity`` from ``SANCTIONED``); Source -> ``Article`` (``proof`` of what cites it;
+  sources of FtM datasets travel as ``datasets``);
+* HOLDS -> ``Occupancy``, MEMBER_OF -> ``Membership``, PART_OF (organization in
+  organization) -> ``Membership``, FAMILY_OF -> ``Family``, ASSOCIATE_OF -> ``Associate``,
+  ACTING_FOR -> ``Representation``, OWNS -> ``Ownership``, CONTROLS -> ``Directorship``.
 
-Roles and kinds travel in ``classification`` (exactly) and ``topics`` (where FtM has a
-word); incident types in ``keywords``. Everything else (laws, operations, places,
-sources, statistics, victims and perpetrators, chains of command, exile) has no FtM
-counterpart here and is counted in :attr:`FtmExportResult.left_out`. Confidentiality is not
-carried: the export is already redacted for its viewer.
+The table is :mod:`.mapping`. Roles and kinds travel in ``classification`` (exactly) and
+``topics`` (where FtM has a word); incident types in ``keywords``; a start "since at least"
+as ``date``. Everything else (laws, operations, places, statistics, victims and
+perpetrators, chains of command, exile, proceedings) has no FtM counterpart here and is
+counted in :attr:`FtmExportResult.left_out`. Confidentiality is not carried: the export is
+already redacted for its viewer.
 """
 
 from __future__ import annotations

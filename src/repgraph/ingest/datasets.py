@@ -200,15 +200,16 @@ def apply_dataset(
             tx.run_many(Q.merge_relationship(rel_type, src_label, dst_label), rows)
             if progress:
                 progress(len(rows))
+        # counted before the Dataset record is written: it is bookkeeping, not a node of the
+        # graph (and whether this run or a concurrent one creates it is only known here)
+        graph_change = tx.created()
         if record is not None:
             tx.run(Q.MERGE_DATASET, {"id": record["id"], "props": record})
         else:
             tx.run(Q.DELETE_DATASET, {"id": dataset_id(name)})
-        return tx.created()
+        return graph_change
 
-    nodes_created, change.relationships_created = store.write(work)
-    # the Dataset record is bookkeeping, not a node of the graph
-    change.nodes_created = nodes_created - (1 if record is not None and not old else 0) + (1 if record is None else 0)
+    change.nodes_created, change.relationships_created = store.write(work)
     change.nodes_written = sum(len(r) for r in node_rows.values())
     change.relationships_written = sum(len(r) for r in rel_rows.values())
     change.nodes_removed = delete_nodes

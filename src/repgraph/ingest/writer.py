@@ -13,6 +13,7 @@ from .. import queries as Q
 from ..ontology import CaseFile, DocumentedIn, RelationshipBase
 from ..store import GraphStore
 from ..wording import article
+from ..statements import STRICTNESS  # noqa: F401  (re-exported: the FtM importer uses it)
 from .datasets import DatasetError, apply_dataset
 from .errors import CaseFileError
 from .loader import load_case_file

@@ -71,6 +71,7 @@ class _SqlWriter:
     def __init__(self, conn):
         self.c = conn
         self.keys: dict[str, int] = {}
+        self.pending: dict[tuple[str, str], list[tuple]] = {}
 
     def key(self, name: str) -> int:
         kid = self.keys.get(name)
@@ -93,20 +94,25 @@ class _SqlWriter:
     def set_props(self, kind: str, eid: int, props: dict[str, Any], fresh: bool) -> None:
         """``SET e = props``: every property not in ``props`` (but ``id``) is removed.
 
-        An existing element loses all its properties but ``id`` first, then every property
-        is inserted into the table of its type (one ``executemany`` per table)."""
+        An existing element loses all its properties but ``id`` at once; every property is
+        queued for its type's table and inserted by :meth:`flush` (the caller flushes once
+        per batch: each element of a batch is written once)."""
         col = "node_id" if kind == "node" else "edge_id"
         if not fresh:
             for t in _TYPED:
                 self.c.execute(f"DELETE FROM {kind}_props_{t} WHERE {col} = ? AND key_id <> ?", (eid, self.key("id")))
-        by_table: dict[str, list[tuple]] = {}
         for name, value in props.items():
             if value is None:
                 continue  # props never carry nulls
             table, stored = _typed(value)
-            by_table.setdefault(table, []).append((eid, self.key(name), stored))
-        for table, rows in by_table.items():
+            self.pending.setdefault((kind, table), []).append((eid, self.key(name), stored))
+
+    def flush(self) -> None:
+        """Insert the properties :meth:`set_props` queued: one ``executemany`` per table."""
+        for (kind, table), rows in self.pending.items():
+            col = "node_id" if kind == "node" else "edge_id"
             self.c.executemany(f"INSERT OR REPLACE INTO {kind}_props_{table} ({col}, key_id, value) VALUES (?, ?, ?)", rows)
+        self.pending.clear()
 
     def merge_node(self, labels: tuple[str, ...], ident: str, props: dict[str, Any]) -> None:
         nid = self.find_node(ident, labels)
@@ -168,6 +174,7 @@ class _EmbeddedTx(Transaction):
             if shape[0] == "node":
                 for r in rows:
                     w.merge_node(shape[1], r["id"], r["props"] or {})
+                w.flush()
                 return
             _, rel_type, src_label, dst_label = shape
             ids: dict[tuple[str, str], int | None] = {}
@@ -182,6 +189,7 @@ class _EmbeddedTx(Transaction):
                 if a is None or b is None:
                     continue  # MATCH found nothing: the statement writes nothing
                 w.merge_rel(rel_type, a, b, r["id"], r["props"] or {})
+            w.flush()
         except sqlean.Error as exc:
             raise StoreError(f"embedded store refused a write: {exc}") from exc
 

@@ -31,7 +31,8 @@ def build_chain(store: GraphStore, incident_id: str, viewer: Viewer = DEFAULT_VI
         props = {k: v for k, v in (("validFrom", link.valid_from), ("validTo", link.valid_to)) if v}
         cites = list(link.citations)
         if link.kind == "perpetrator":
-            edge = ViewEdge(inc.id, link.entity.id, "PERPETRATED_BY", properties={"role": link.role, **props})
+            edge = ViewEdge(inc.id, link.entity.id, "PERPETRATED_BY", properties={"role": link.role, **props},
+                            caption=link.role)  # ordered / direct / participated, under the type
         elif link.role == "reports_to":
             edge = ViewEdge(link.below, link.entity.id, "REPORTS_TO", properties=props)
         elif link.kind == "position":  # the perpetrator's own post

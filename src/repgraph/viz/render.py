@@ -299,7 +299,7 @@ def _network_data(view: View, nodes: list[ViewNode], edges: list[ViewEdge]) -> t
         if pairs[pair] > 1:
             k = nth[pair] = nth.get(pair, 0) + 1
             extra["smooth"] = {"enabled": True, "type": "curvedCW" if k % 2 else "curvedCCW",
-                               "roundness": 0.15 + 0.2 * ((k - 1) // 2)}
+                               "roundness": 0.6 + 0.3 * ((k - 1) // 2)}  # labels of the pair clear of each other
         net.add_edge(e.source, e.target, id=eid, label=e.type + (f"\n{_short(e.caption, 40)}" if e.caption else ""),
                      rtype=e.type, dates=span, tip=_edge_tip(e, view, span), width=style.width, dashes=style.dashes,
                      color={"color": style.color, "highlight": "#000000", "hover": style.color}, **extra)
