@@ -34,7 +34,8 @@ from conftest import SYNTHETIC, _neo4j_store, wipe_test_database
 
 REPO = Path(__file__).resolve().parents[1]
 
-FILES = [SYNTHETIC, *seed_files()]
+DOSSIER_FIXTURE = Path(__file__).parent / "fixtures" / "dossier.yaml"
+FILES = [SYNTHETIC, DOSSIER_FIXTURE, *seed_files()]
 
 
 # --------------------------------------------------------------------------- stores
@@ -127,6 +128,27 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
     "OPERATION_INCIDENTS": [{}],
     "SOURCE": [{"id": "src-fake-report"}, {"id": EVERY_ID}],
     "SOURCE_IDS": [{}],
+    # issue 11: sanctions, associates, command, evidence, dossier
+    "SANCTIONS_OF": [{"id": "p-dos-general"}, {"id": "person-remigio-ceballos-ichaso"}, {"id": EVERY_ID}],
+    "SANCTIONED_AS_OF": [{"date": d, "authority": a} for d in ("2019-11-05", "2020-06-01", "2022-06-30", "2023-01-01")
+                         for a in (None, "eu", "us_ofac")],
+    "SANCTIONED_OR_ACCUSED": [{}],
+    "RELATIVES_AND_ASSOCIATES_OF": [{"id": "p-dos-general"}, {"id": "p-defender-alpha"}, {"id": EVERY_ID}],
+    "POSTS_OF": [{"id": "p-dos-general"}, {"id": "person-pedro-miguel-carreno-escobar"}, {"id": EVERY_ID}],
+    "HOLDERS_OF": [{"id": "pos-dos-brigade-cmdr"}, {"id": EVERY_ID}],
+    "HEAD_POSTS_OF": [{"id": "org-dos-army"}, {"id": EVERY_ID}],
+    "CHAIN_UP": [{"id": "pos-dos-brigade-cmdr", "from": "2018-01-01", "to": "2020-06-30"},
+                 {"id": "pos-fpp-agent", "from": "0000-01-01", "to": "9999-12-31"}],
+    "CHAIN_DOWN": [{"id": "pos-dos-army-chief", "from": "2021-01-01", "to": "9999-12-31"},
+                   {"id": "pos-fpp-director", "from": "2024-08-03", "to": "2024-08-03"}],
+    "INCIDENT_PLACES": [{"id": EVERY_ID}],
+    "INCIDENT_LAWS": [{"id": EVERY_ID}],
+    "INCIDENT_OPERATIONS": [{"id": EVERY_ID}],
+    "WEAKENED_BY": [{"id": "inc-dos-torture-2022"}, {"id": "sanc-dos-eu"}, {"id": EVERY_ID}],
+    "PROCEEDINGS_ABOUT": [{"id": "p-dos-general"}, {"id": EVERY_ID}],
+    "ALLEGATIONS_ON": [{"id": "inc-dos-raid-2019"}, {"id": EVERY_ID}],
+    "ALLEGED_INCIDENT_IDS": [{}],
+    "AFFILIATIONS_OF": [{"id": "p-dos-general"}, {"id": EVERY_ID}],
     # statements bookkeeping (issue 9); ingest times are left out of comparisons (INGEST_TIMES)
     "DATASET": [{"id": "dataset:synthetic-fixture"}, {"id": "no-such-id"}],
     "DATASETS": [{}],
@@ -452,13 +474,28 @@ API_CASES: dict[str, list[str]] = {
     "/analytics/communities": ["/analytics/communities"],
     "/analytics/path/{source}/{target}": ["/analytics/path/p-defender-alpha/p-minister-eps",
                                           "/analytics/path/p-defender-alpha/no-such-id"],
+    "/queries/sanctioned-as-of": ["/queries/sanctioned-as-of?date=2022-01-01", "/queries/sanctioned-as-of?date=2019-11-05&authority=canada",
+                                  "/queries/sanctioned-as-of?date=2022-13-01", "/queries/sanctioned-as-of"],
+    "/queries/sanctions-gap": ["/queries/sanctions-gap?by=us_ofac&not_by=eu&date=2019-11-05",
+                               "/queries/sanctions-gap?by=us_ofac&not_by=eu&date=2023-01-01", "/queries/sanctions-gap?by=nato&not_by=eu"],
+    "/queries/relatives-and-associates": ["/queries/relatives-and-associates", "/queries/relatives-and-associates?person_id=p-dos-general",
+                                          "/queries/relatives-and-associates?person_id=no-such-id"],
+    "/queries/evidence-strength": ["/queries/evidence-strength", "/queries/evidence-strength?incident_id=inc-dos-raid-2019",
+                                   "/queries/evidence-strength?perpetrator_id=p-dos-general&limit=1&offset=1",
+                                   "/queries/evidence-strength?incident_id=no-such-id"],
+    "/persons/{person_id}/command-responsibility": ["/persons/p-dos-general/command-responsibility",
+                                                    "/persons/p-dos-successor/command-responsibility",
+                                                    "/persons/no-such-id/command-responsibility"],
+    "/persons/{person_id}/dossier": ["/persons/p-dos-general/dossier?date=2023-01-01",
+                                     "/persons/person-nestor-neptali-blanco-hurtado/dossier?date=2019-11-05",
+                                     "/persons/no-such-id/dossier"],
     "/graph/ego/{entity_id}": ["/graph/ego/p-defender-alpha", "/graph/ego/p-defender-alpha?depth=2",
                                "/graph/ego/org-fake-police?depth=3&max_nodes=10", "/graph/ego/p-defender-alpha?depth=2&types=FAMILY_OF&types=TARGETED",
                                "/graph/ego/no-such-id", "/graph/ego/p-defender-alpha?depth=9"],
 }
 
-#: Keys that say where an answer came from, not what it is.
-WHERE_KEYS = {"backend", "location"}
+#: Keys that say where an answer came from, or when, not what it is.
+WHERE_KEYS = {"backend", "location", "generated_at"}
 
 
 def _without_where(value: Any) -> Any:
@@ -558,3 +595,38 @@ def test_paged_lists_same_on_both_paths_and_backends(stores, ask, monkeypatch):
     answers += [ask(neo), ask(emb)]
     dumped = [(total, _dump(items)) for total, items in answers]
     assert dumped[1:] == dumped[:1] * 2
+
+
+# --------------------------------------------------------------------------- issue 11: accountability and dossiers
+
+
+@pytest.mark.neo4j
+def test_accountability_answers_same_on_both_backends(stores):
+    from repgraph import accountability as A
+
+    cases = [
+        *[(A.sanctioned_as_of, (d,), {}) for d in ("2019-11-05", "2020-01-14", "2022-06-30", "2022-07-01")],
+        (A.sanctioned_as_of, ("2019-11-05", "canada"), {}),
+        (A.sanctions_gap, ("us_ofac", "eu", "2019-11-05"), {}), (A.sanctions_gap, ("us_ofac", "canada", "2023-01-01"), {}),
+        (A.relatives_and_associates, (), {}), (A.relatives_and_associates, ("p-dos-general",), {}),
+        (A.evidence_strength, (), {}), (A.evidence_strength, (), {"perpetrator_id": "p-dos-general"}),
+        *[(A.command_responsibility, (p,), {}) for p in ("p-dos-general", "p-dos-successor", "p-chief-delta",
+                                                          "person-remigio-ceballos-ichaso")],
+        *[(A.sanctions_of, (p,), {}) for p in ("p-dos-general", "person-carlos-alberto-calderon-chirinos")],
+        (A.exculpatory_for, (["inc-dos-torture-2022", "sanc-dos-eu", "p-dos-general"],), {}),
+    ]
+    for fn, args, kwargs in cases:
+        e, n = _both(stores, fn, *args, **kwargs)
+        assert e == n, (fn.__name__, args, kwargs)
+        assert e, (fn.__name__, args, "no answer: the case proves nothing")
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("person_id", ["p-dos-general", "p-dos-successor", "p-chief-delta", "person-remigio-ceballos-ichaso",
+                                       "person-nestor-neptali-blanco-hurtado", "person-jose-adelino-ornelas-ferreira",
+                                       "person-pedro-miguel-carreno-escobar", "person-carlos-alberto-calderon-chirinos"])
+def test_dossier_same_on_both_backends(stores, person_id):
+    from repgraph.dossier import build_dossier
+
+    e, n = (build_dossier(st, person_id, "2023-01-01").model_dump(mode="json", exclude={"generated_at"}) for st in stores)
+    assert e == n

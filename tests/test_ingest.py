@@ -280,3 +280,16 @@ def test_delisting_citations_must_name_a_source(empty_store, tmp_path):
     with pytest.raises(CaseFileError, match="unknown source id 'src-nowhere'") as err:
         ingest_case_file(empty_store, write(tmp_path, "delist.yaml", text))
     assert err.value.field == "endCitations[0].source"
+
+
+def test_appointment_post_and_weakened_perpetrator_must_exist(empty_store, tmp_path):
+    base = PART_OF + """  - {type: APPOINTED_BY, from: p-u-a, to: p-u-b, position: pos-u, citations: [{source: src-u, quote: appointed}]}
+"""
+    base = base.replace("  - {label: Operation, id: op-u, name: Operación Ficticia}", """  - {label: Operation, id: op-u, name: Operación Ficticia}
+  - {label: Person, id: p-u-a, name: Ana Ficticia, roles: [official]}
+  - {label: Person, id: p-u-b, name: Pedro Ejemplo Núñez, roles: [official]}
+  - {label: Position, id: pos-u, name: Fake post}""")
+    ingest_case_file(empty_store, write(tmp_path, "ok.yaml", base))
+    with pytest.raises(CaseFileError, match="'op-u' is an Operation, not a Position") as err:
+        ingest_case_file(empty_store, write(tmp_path, "bad.yaml", base.replace("position: pos-u", "position: op-u")))
+    assert err.value.field == "position"

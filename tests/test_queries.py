@@ -163,6 +163,8 @@ def test_laws_and_operations_with_incidents(synthetic_store):
 def test_every_named_query_has_a_handler(synthetic_store):
     from repgraph.cli.core import run_named_query
 
-    required = {"responsibility-chain": {"incident_id": "inc-alpha-detention"}, "search": {"q": "fake"}}
+    required = {"responsibility-chain": {"incident_id": "inc-alpha-detention"}, "search": {"q": "fake"},
+                "sanctioned-as-of": {"date": "2024-01-01"}, "sanctions-gap": {"by": "us_ofac", "not_by": "eu"},
+                "command-responsibility": {"person_id": "p-chief-delta"}}
     for name in NAMED_QUERIES:
         assert run_named_query(synthetic_store, name, required.get(name, {})) is not None

@@ -127,6 +127,8 @@ class OfficialCase(BaseModel):
     victims: list[EntityRef]
     via_organization: str | None = Field(default=None, description="with role command: the organization headed")
     via_position: str | None = None
+    certainty: Literal["held", "may_have_held"] | None = Field(
+        default=None, description="with role command: held (the known dates cover the incident) or may_have_held (a start or end is unknown)")
     citations: list[CitationOut] = Field(default_factory=list)
 
 

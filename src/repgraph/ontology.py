@@ -190,6 +190,7 @@ class ExculpatoryKind(StrEnum):
     acquittal = "acquittal"
     delisting = "delisting"
     post_ended_before_incident = "post_ended_before_incident"
+    post_began_after_incident = "post_began_after_incident"
     public_break = "public_break"
     retraction = "retraction"
     other = "other"
@@ -678,7 +679,15 @@ class Sanction(NodeBase):
         return self
 
     def derived_properties(self) -> dict[str, Any]:
-        return {**super().derived_properties(), **validity(self.listed_date, self.end_date)}
+        """``validFrom``/``validTo`` (widest bounds) and, for "in force on a date",
+        ``listedBy`` (latest day the listed date allows) and ``endedFrom`` (earliest day
+        the end date allows)."""
+        props = {**super().derived_properties(), **validity(self.listed_date, self.end_date)}
+        if self.listed_date:
+            props["listedBy"] = date_bounds(self.listed_date)[1]
+        if self.end_date:
+            props["endedFrom"] = date_bounds(self.end_date)[0]
+        return props
 
 
 class Proceeding(NodeBase):

@@ -386,13 +386,15 @@ CALL {{{_DIRECT_LINKS}  RETURN x, i, p AS link, coalesce(p.role, 'direct') AS ro
   UNION ALL{_COMMAND_LINKS}  RETURN x, i, h AS link, 'command' AS role, o, pos
 }}
 WITH x, i, link, role, o, pos
-ORDER BY coalesce(x.name, ''), x.id, coalesce(i.date, ''), i.id, role
+ORDER BY coalesce(x.name, ''), x.id, coalesce(i.date, ''), i.id, role, coalesce(link.id, '')
 SKIP $skip
 LIMIT $limit
 RETURN x.id AS perpetratorId, x.name AS perpetrator, labels(x) AS perpetratorLabels,
        x.confidentiality AS perpetratorConfidentiality, role, link.citations AS citations, link.confidence AS confidence,
        i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
-       o.id AS viaOrganizationId, pos.id AS viaPositionId
+       i.dateFrom AS dateFrom, i.dateTo AS dateTo, o.id AS viaOrganizationId, pos.id AS viaPositionId, link.id AS linkId,
+       {{validFrom: link.validFrom, validTo: link.validTo, tenure: link.tenure, asOfDate: link.asOfDate,
+         startQualifier: link.startQualifier}} AS tenure
 """
 
 #: How many links :data:`OFFICIALS_CASES_PAGE` pages through; same parameters (skip and
@@ -427,7 +429,7 @@ PERPETRATIONS = """
 MATCH (i:Incident)-[p:PERPETRATED_BY]->(x:Entity)
 RETURN x.id AS perpetratorId, x.name AS perpetrator, labels(x) AS perpetratorLabels,
        x.confidentiality AS perpetratorConfidentiality, p.role AS role, p.citations AS citations,
-       p.confidence AS confidence,
+       p.confidence AS confidence, p.id AS linkId,
        i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
        i.dateFrom AS dateFrom, i.dateTo AS dateTo
 """
@@ -437,7 +439,7 @@ PERPETRATIONS_OF = """
 MATCH (i:Incident)-[p:PERPETRATED_BY]->(x:Entity {id: $id})
 RETURN x.id AS perpetratorId, x.name AS perpetrator, labels(x) AS perpetratorLabels,
        x.confidentiality AS perpetratorConfidentiality, p.role AS role, p.citations AS citations,
-       p.confidence AS confidence,
+       p.confidence AS confidence, p.id AS linkId,
        i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
        i.dateFrom AS dateFrom, i.dateTo AS dateTo
 """
@@ -454,7 +456,8 @@ HEADS = """
 MATCH (o:Organization)<-[:IN]-(pos:Position {isHead: true})<-[h:HOLDS]-(x:Person)
 RETURN o.id AS organizationId, pos.id AS positionId, x.id AS personId, x.name AS person,
        x.confidentiality AS confidentiality, h.validFrom AS validFrom, h.validTo AS validTo,
-       h.citations AS citations, h.confidence AS confidence
+       h.citations AS citations, h.confidence AS confidence, h.id AS holdsId,
+       h.tenure AS tenure, h.asOfDate AS asOfDate, h.startQualifier AS startQualifier
 """
 
 #: The incident and its date bounds; ``$id``.
@@ -619,6 +622,164 @@ MATCH (s:Source {id: $id})
 RETURN s.id AS id, s.title AS title, s.publisher AS publisher, s.date AS date, s.url AS url
 """
 
+# --------------------------------------------------------------------------- accountability and dossiers
+# (issue 11; answered by repgraph.accountability and repgraph.dossier). Anchored on one
+# id where they can be (run per id with read_many), flat otherwise; dates are compared as
+# ISO-day strings derived at ingest (validFrom/validTo, listedBy/endedFrom).
+
+#: The sanctions on one person or organization, every field; ``$id``. ``listedDate``
+#: falls back to ``date`` (case files before issue 11 named it so).
+SANCTIONS_OF = """
+MATCH (s:Sanction)-[r:SANCTIONED]->(x:Entity {id: $id})
+RETURN x.id AS targetId, s.id AS id, s.name AS name, s.authority AS authority, s.authorityName AS authorityName,
+       s.programme AS programme, s.legalBasis AS legalBasis, s.listId AS listId,
+       coalesce(s.listedDate, s.date) AS listedDate, s.listedQualifier AS listedQualifier,
+       s.endDate AS endDate, s.status AS status, s.reason AS reason,
+       s.listedBy AS listedBy, s.endedFrom AS endedFrom, s.confidentiality AS confidentiality,
+       s.citations AS citations, s.listedCitations AS listedCitations, s.endCitations AS endCitations,
+       r.citations AS linkCitations
+"""
+
+#: Persons and organizations certainly under a sanction on ``$date`` (ISO day): listed
+#: by then (the latest day the listed date allows; a "since at least" date counts from
+#: itself) and not ended by then (an end dated only to the month or year ends at its
+#: first day; a lifted or expired sanction without an end date is left out: its end is
+#: unknown). ``$authority`` (a SanctionAuthority) or null.
+SANCTIONED_AS_OF = """
+MATCH (s:Sanction)-[:SANCTIONED]->(x:Entity)
+WHERE s.listedBy <= $date
+  AND ((s.endedFrom IS NULL AND s.status = 'active') OR s.endedFrom > $date)
+  AND ($authority IS NULL OR s.authority = $authority)
+RETURN x.id AS id, labels(x) AS labels, x.name AS name, x.confidentiality AS confidentiality,
+       s.id AS sanctionId, s.authority AS authority, s.authorityName AS authorityName, s.programme AS programme,
+       s.legalBasis AS legalBasis, s.listedDate AS listedDate, s.listedQualifier AS listedQualifier,
+       s.endDate AS endDate, s.status AS status, s.confidentiality AS sanctionConfidentiality
+ORDER BY name, id, authority, sanctionId
+"""
+
+#: Ids of persons who are sanctioned, accused (a PERPETRATED_BY) or party to a
+#: proceeding other than as its victim: the anchors of the relatives-and-associates list.
+SANCTIONED_OR_ACCUSED = """
+MATCH (c:Entity)-[r]->(x:Person)
+WHERE type(r) IN ['SANCTIONED', 'PERPETRATED_BY', 'CONCERNS']
+  AND coalesce(r.role, '') <> 'victim'
+RETURN DISTINCT x.id AS id, type(r) AS why
+"""
+
+#: Relatives (FAMILY_OF) and associates (ASSOCIATE_OF) of one person, either direction;
+#: ``$id``. ``outgoing``: the link points from the person (``relation`` is then what the
+#: person is to the other).
+RELATIVES_AND_ASSOCIATES_OF = """
+MATCH (o:Person {id: $id})-[r]-(p:Person)
+WHERE type(r) IN ['FAMILY_OF', 'ASSOCIATE_OF']
+RETURN o.id AS personId, o.name AS person, o.confidentiality AS personConfidentiality,
+       type(r) AS type, startNode(r).id = o.id AS outgoing, r.id AS linkId, r.relation AS relation,
+       r.confidentiality AS linkConfidentiality, r.confidence AS confidence, r.citations AS citations,
+       p.id AS otherId, p.name AS other, p.roles AS otherRoles, p.confidentiality AS otherConfidentiality
+"""
+
+#: Every post a person held, with its organization and tenure; ``$id``.
+POSTS_OF = """
+MATCH (x:Person {id: $id})-[h:HOLDS]->(pos:Position)
+OPTIONAL MATCH (pos)-[:IN]->(o:Organization)
+RETURN x.id AS personId, h.id AS holdsId, pos.id AS positionId, pos.name AS position, pos.isHead AS isHead,
+       o.id AS organizationId, o.name AS organization,
+       h.startDate AS startDate, h.startQualifier AS startQualifier, h.endDate AS endDate,
+       h.tenure AS tenure, h.asOfDate AS asOfDate, h.validFrom AS validFrom, h.validTo AS validTo,
+       h.confidence AS confidence, h.confidentiality AS confidentiality, h.citations AS citations
+"""
+
+#: The persons who held a position, with their tenure; ``$id`` (the position).
+HOLDERS_OF = """
+MATCH (x:Person)-[h:HOLDS]->(pos:Position {id: $id})
+RETURN pos.id AS positionId, x.id AS id, x.name AS name, x.confidentiality AS confidentiality,
+       h.validFrom AS validFrom, h.validTo AS validTo, h.tenure AS tenure, h.asOfDate AS asOfDate,
+       h.citations AS citations
+"""
+
+#: Head posts of an organization; ``$id`` (the organization).
+HEAD_POSTS_OF = """
+MATCH (pos:Position {isHead: true})-[:IN]->(o:Organization {id: $id})
+RETURN o.id AS organizationId, pos.id AS id, pos.name AS name
+"""
+
+#: What a position or organization reports to, over any part of [$from, $to]; ``$id``.
+CHAIN_UP = """
+MATCH (a:Entity {id: $id})-[r:REPORTS_TO]->(s:Entity)
+WHERE coalesce(r.validFrom, '0000-01-01') <= $to
+  AND coalesce(r.validTo, '9999-12-31') >= $from
+RETURN a.id AS fromId, s.id AS id, labels(s) AS labels, s.name AS name,
+       r.validFrom AS validFrom, r.validTo AS validTo, r.citations AS citations
+"""
+
+#: What reports to a position or organization, over any part of [$from, $to]; ``$id``.
+CHAIN_DOWN = """
+MATCH (a:Entity {id: $id})<-[r:REPORTS_TO]-(s:Entity)
+WHERE coalesce(r.validFrom, '0000-01-01') <= $to
+  AND coalesce(r.validTo, '9999-12-31') >= $from
+RETURN a.id AS fromId, s.id AS id, labels(s) AS labels, s.name AS name,
+       r.validFrom AS validFrom, r.validTo AS validTo, r.citations AS citations
+"""
+
+#: One incident with what a dossier shows of it: properties, places, laws, operations;
+#: ``$id``. Places, laws and operations are separate anchored reads (below).
+INCIDENT_PLACES = """
+MATCH (i:Incident {id: $id})-[r:OCCURRED_IN]->(p:Entity)
+RETURN i.id AS incidentId, p.id AS id, p.name AS name, r.citations AS citations
+"""
+
+INCIDENT_LAWS = """
+MATCH (i:Incident {id: $id})-[r:APPLIED_LAW]->(l:Law)
+RETURN i.id AS incidentId, l.id AS id, l.name AS name, r.citations AS citations
+"""
+
+INCIDENT_OPERATIONS = """
+MATCH (i:Incident {id: $id})-[r:PART_OF]->(o:Operation)
+RETURN i.id AS incidentId, o.id AS id, o.name AS name, r.citations AS citations
+"""
+
+#: Exculpatory information and proceedings that weaken one element (an incident, a
+#: person, an organization, a sanction); ``$id``. ``perpetrator``: with an incident, the
+#: one perpetrator whose link is weakened (null: the whole allegation).
+WEAKENED_BY = """
+MATCH (e:Entity)-[w:WEAKENS]->(t:Entity {id: $id})
+RETURN t.id AS targetId, e.id AS id, labels(e) AS labels, e.name AS name, e.kind AS kind, e.date AS date,
+       e.description AS description, e.confidentiality AS confidentiality, e.citations AS citations,
+       w.perpetrator AS perpetrator, w.citations AS linkCitations
+"""
+
+#: Proceedings concerning one person, organization or incident; ``$id``.
+PROCEEDINGS_ABOUT = """
+MATCH (pr:Proceeding)-[c:CONCERNS]->(t:Entity {id: $id})
+RETURN t.id AS targetId, pr.id AS id, pr.name AS name, pr.kind AS kind, pr.date AS date, pr.body AS body,
+       pr.jurisdiction AS jurisdiction, pr.outcome AS outcome, pr.confidentiality AS confidentiality,
+       c.role AS role, pr.citations AS citations, c.citations AS linkCitations
+"""
+
+#: Every PERPETRATED_BY link with its id, confidence and citations (evidence strength
+#: groups them per incident and perpetrator). ``$id`` (the incident).
+ALLEGATIONS_ON = """
+MATCH (i:Incident {id: $id})-[p:PERPETRATED_BY]->(x:Entity)
+RETURN i.id AS incidentId, x.id AS perpetratorId, labels(x) AS perpetratorLabels, x.name AS perpetrator,
+       x.confidentiality AS perpetratorConfidentiality, p.id AS linkId, p.role AS role,
+       p.confidence AS confidence, p.citations AS citations
+"""
+
+#: Incident ids with at least one PERPETRATED_BY (the evidence-strength list).
+ALLEGED_INCIDENT_IDS = """
+MATCH (i:Incident)-[:PERPETRATED_BY]->(:Entity)
+RETURN DISTINCT i.id AS id
+"""
+
+#: ``ASSOCIATE_OF``/``ACTING_FOR``/``APPOINTED_BY``/``REMOVED_BY``/``OWNS``/``CONTROLS``/
+#: ``MEMBER_OF`` of one person or organization, either direction; ``$id``.
+AFFILIATIONS_OF = """
+MATCH (o:Entity {id: $id})-[r]-(p:Entity)
+WHERE type(r) IN ['ACTING_FOR', 'APPOINTED_BY', 'REMOVED_BY', 'OWNS', 'CONTROLS', 'MEMBER_OF', 'PART_OF']
+RETURN o.id AS nodeId, type(r) AS type, startNode(r).id = o.id AS outgoing, properties(r) AS props,
+       p.id AS otherId, labels(p) AS otherLabels, p.name AS other, p.confidentiality AS otherConfidentiality
+"""
+
 
 @dataclass(frozen=True)
 class NamedQuery:
@@ -657,6 +818,32 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
             "search",
             "Entities by name or alias, case- and accent-insensitive, ranked.",
             {"q": "text (required)", "type": "a node label (optional)", "limit": "default 20", "offset": "default 0"},
+        ),
+        NamedQuery(
+            "sanctioned-as-of",
+            "Persons and organizations under a sanction in force on a date (listed by then, not ended by then).",
+            {"date": "ISO day (required)", "authority": "us_ofac | eu | uk | canada | un | switzerland | other (optional)"},
+        ),
+        NamedQuery(
+            "sanctions-gap",
+            "The advocacy gap list: sanctioned by one authority on a date but not by another.",
+            {"by": "authority that sanctioned (required)", "not_by": "authority that did not (required)",
+             "date": "ISO day (default today)"},
+        ),
+        NamedQuery(
+            "relatives-and-associates",
+            "Relatives and associates of sanctioned or accused persons (RCA; not guilt by association).",
+            {"person_id": "only this sanctioned or accused person (optional)"},
+        ),
+        NamedQuery(
+            "command-responsibility",
+            "Per head post a person held: incidents of the commanded unit at dates the post was (or may have been) held.",
+            {"person_id": "the person (required)"},
+        ),
+        NamedQuery(
+            "evidence-strength",
+            "Per allegation: independent sources (distinct publishers), lowest and highest confidence, flags.",
+            {"incident_id": "only this incident (optional)", "perpetrator_id": "only this perpetrator (optional)"},
         ),
         NamedQuery("laws", "Laws with the incidents they were applied in."),
         NamedQuery("operations", "Operations with their incidents."),

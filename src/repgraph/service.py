@@ -26,6 +26,7 @@ from .provenance import conflicts_of, describe
 from .statements import dataset_id
 from .schema import primary_label
 from .store import GraphStore
+from .tenure import covers
 
 #: Roles that make a person a human-rights defender in the broad (UN Declaration) sense.
 DEFENDER_ROLES = ["defender", "journalist", "lawyer", "trade_unionist", "activist"]
@@ -295,10 +296,21 @@ def officials_cases_page(store: GraphStore, official_id: str | None, incident_ty
             incident=IncidentRef(id=r["incidentId"], name=r["incident"], type=r["incidentType"], date=r["date"]),
             victims=sorted(victims.get(r["incidentId"], {}).values(), key=lambda v: v.id),
             via_organization=r.get("viaOrganizationId"), via_position=r.get("viaPositionId"),
+            certainty=_certainty(r),
             citations=_citations(store, r["citations"], titles),
         )
         for r in rows
     ]
+
+
+def _certainty(row: dict) -> str | None:
+    """held | may_have_held for a command link (its tenure against the incident's dates)."""
+    t = row.get("tenure")
+    if row["role"] != "command" or not t or row.get("dateFrom") is None:
+        return None
+    verdict = covers(t.get("validFrom"), t.get("validTo"), t.get("tenure"), t.get("asOfDate"), t.get("startQualifier"),
+                     row["dateFrom"], row["dateTo"])
+    return verdict if verdict in ("held", "may_have_held") else None
 
 
 def _official_rows_here(store: GraphStore, official_id: str | None, incident_type: str | None) -> list[dict]:
@@ -326,9 +338,11 @@ def _official_rows_here(store: GraphStore, official_id: str | None, incident_typ
             if (h["validFrom"] or "0000-01-01") <= p["dateFrom"] and (h["validTo"] or "9999-12-31") >= p["dateTo"]:
                 rows.append({**p, "perpetratorId": h["personId"], "perpetrator": h["person"], "perpetratorLabel": "Person",
                              "perpetratorConfidentiality": h["confidentiality"], "role": "command", "citations": h["citations"],
-                             "confidence": h["confidence"],
+                             "confidence": h["confidence"], "linkId": h["holdsId"],
+                             "tenure": {k: h[k] for k in ("validFrom", "validTo", "tenure", "asOfDate", "startQualifier")},
                              "viaOrganizationId": p["perpetratorId"], "viaPositionId": h["positionId"]})
-    rows.sort(key=lambda r: (r["perpetrator"] or "", r["perpetratorId"], r["date"] or "", r["incidentId"], r["role"]))
+    rows.sort(key=lambda r: (r["perpetrator"] or "", r["perpetratorId"], r["date"] or "", r["incidentId"], r["role"],
+                             r.get("linkId") or ""))  # two links between one incident and one perpetrator
     return rows
 
 
@@ -406,7 +420,8 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
                         seen.add(s["id"])
                         nxt.append((s["id"], s["label"]))
             frontier = nxt
-    links.sort(key=lambda link: (link.level, link.kind, link.below or "", link.entity.id))
+    links.sort(key=lambda link: (link.level, link.kind, link.below or "", link.entity.id, link.role or "",
+                                 tuple(c.quote for c in link.citations)))
     return ResponsibilityChain(
         incident=IncidentRef(id=inc["id"], name=inc["name"], type=inc["type"], date=inc["date"], citations=cites(inc["citations"])),
         date_from=inc["dateFrom"], date_to=inc["dateTo"], victims=victims, links=links, note=note,

@@ -18,7 +18,7 @@ from ..store import GraphStore
 from . import bounded, errors
 from .deps import StoreProvider
 from .head import HeadAsGet
-from .routes import analytics, audit, entities, graph, health, incidents, queries, stats, viz
+from .routes import accountability, analytics, audit, entities, graph, health, incidents, queries, stats, viz
 from .security import AccessMiddleware, SecurityHeadersMiddleware, document_security
 
 STATIC = Path(__file__).parent / "static"
@@ -76,6 +76,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.add_middleware(HeadAsGet)  # HEAD on every GET route (monitors probe /health with HEAD)
     for module in (health, entities, queries, incidents, stats, graph, viz, analytics, audit):
         app.include_router(module.router)
+    app.include_router(accountability.queries)
+    app.include_router(accountability.persons)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

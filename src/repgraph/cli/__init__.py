@@ -38,4 +38,4 @@ app = _Typer(
     pretty_exceptions_enable=False,
 )
 
-from . import core, demo, ftm, resolution, serve, statements, users, viz  # noqa: E402,F401  (commands register themselves on `app`)
+from . import core, demo, dossier, ftm, resolution, serve, statements, users, viz  # noqa: E402,F401  (commands register themselves on `app`)

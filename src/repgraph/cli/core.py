@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from .. import accountability as A
 from .. import service as S
 from ..ingest import CaseFileError, load_case_file
 from ..ingest.bulk import BulkNeo4j, parsed_ahead
@@ -134,6 +135,23 @@ def _parse_params(items: list[str]) -> dict[str, str]:
     return out
 
 
+def _required(params: dict[str, str], key: str, query: str) -> str:
+    if not params.get(key):
+        raise ValueError(f"{query} needs --param {key}=...")
+    return params[key]
+
+
+#: The issue-11 questions, answered by repgraph.accountability (string params as given).
+ACCOUNTABILITY_QUERIES = {
+    "sanctioned-as-of": lambda st, p: A.sanctioned_as_of(st, _required(p, "date", "sanctioned-as-of"), p.get("authority")),
+    "sanctions-gap": lambda st, p: A.sanctions_gap(st, _required(p, "by", "sanctions-gap"), _required(p, "not_by", "sanctions-gap"),
+                                                   p.get("date")),
+    "relatives-and-associates": lambda st, p: A.relatives_and_associates(st, p.get("person_id")),
+    "command-responsibility": lambda st, p: A.command_responsibility(st, _required(p, "person_id", "command-responsibility")),
+    "evidence-strength": lambda st, p: A.evidence_strength(st, p.get("incident_id"), p.get("perpetrator_id")),
+}
+
+
 def run_named_query(store, name: str, params: dict[str, str]):
     """Answer a named query (see :data:`repgraph.queries.NAMED_QUERIES`) with string params."""
     spec = NAMED_QUERIES[name]
@@ -141,7 +159,7 @@ def run_named_query(store, name: str, params: dict[str, str]):
     if unknown:
         raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))} for {name}; known: {', '.join(spec.params) or 'none'}")
     # the same checks as the API: a typo must not answer "nothing found"
-    for key in ("defender_id", "official_id"):
+    for key in ("defender_id", "official_id", "person_id", "incident_id", "perpetrator_id"):
         if params.get(key) is not None and not S.each(store, Q.ENTITY, [params[key]]):
             raise S.NotFound(f"{key}: no entity with id {params[key]!r}")
     if params.get("incident_type") is not None and params["incident_type"] not in IncidentType.__members__:
@@ -166,6 +184,8 @@ def run_named_query(store, name: str, params: dict[str, str]):
         if not (1 <= limit <= 1000 and offset >= 0):
             raise ValueError("limit: 1 to 1000; offset: 0 or more")
         return S.search(store, params["q"], params.get("type"), limit, offset)
+    if name in ACCOUNTABILITY_QUERIES:
+        return ACCOUNTABILITY_QUERIES[name](store, params)
     if name == "laws":
         return S.laws(store)
     if name == "operations":

@@ -58,6 +58,9 @@ def print_table(table: Table) -> None:
         console.print(Text.from_markup(str(table.caption)))
 
 
+from .render_accountability import render_accountability  # noqa: E402
+
+
 def _id_column(table: Table, name: str = "id") -> None:
     table.add_column(name, no_wrap=True)
 
@@ -153,12 +156,15 @@ def render_result(name: str, result, verbose: bool = False, note: str | None = N
             t.add_column(col, overflow="fold")
         _sources_column(t)
         for c in result:
-            _row(t, c.perpetrator.name or c.perpetrator.id, f"{c.role} ({c.confidence:g})" if c.confidence is not None else c.role,
+            role = c.role + (" (may have held the post then)" if c.certainty == "may_have_held" else "")
+            _row(t, c.perpetrator.name or c.perpetrator.id, f"{role} ({c.confidence:g})" if c.confidence is not None else role,
                  c.incident.name or c.incident.id, c.incident.date or "", ", ".join(v.name or v.id for v in c.victims),
                  sources_cell(c.citations, verbose))
         print_table(t)
     elif name in ("laws", "operations"):
         render_with_incidents(name, result, verbose)
+    elif render_accountability(name, result):
+        pass
     else:  # pragma: no cover
         console.print(result)
 

@@ -83,6 +83,7 @@ def _resolve_labels(store: GraphStore, case: CaseFile, path: Path, relationships
     wanted |= {c.source for n in case.nodes for cites in n.citation_lists().values() for c in cites}
     wanted |= {c.source for r in case.relationships for c in r.citations}
     wanted |= {r.perpetrator for r in relationships if getattr(r, "perpetrator", None)}
+    wanted |= {r.position for r in relationships if getattr(r, "position", None)}
     rows = store.read_many(Q.LABEL_OF_ID, [{"id": i} for i in sorted(wanted | set(labels))])
     existing = {row["id"]: row["label"] for row in rows}
     states = {row["id"]: row for row in rows}
@@ -125,6 +126,10 @@ def _check_references(case: CaseFile, path: Path, labels: dict[str, str]) -> Non
         if perpetrator is not None and labels.get(perpetrator) not in ("Person", "Organization"):
             raise CaseFileError(path, f"perpetrator names the person or organization whose link is weakened: unknown id {perpetrator!r}"
                                 if perpetrator not in labels else f"{perpetrator!r} is {article(labels[perpetrator])}", record, "perpetrator")
+        position = getattr(rel, "position", None)
+        if position is not None and labels.get(position) != "Position":
+            raise CaseFileError(path, f"position names the post appointed to or removed from: unknown id {position!r}"
+                                if position not in labels else f"{position!r} is {article(labels[position])}, not a Position", record, "position")
         because = getattr(rel, "because_of", None)
         if because is not None and labels.get(because) != "Person":
             problem = f"unknown id {because!r}" if because not in labels else f"{because!r} is {article(labels[because])}, not a Person"

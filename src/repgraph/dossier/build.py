@@ -1,0 +1,280 @@
+"""Building a :class:`~repgraph.dossier.model.Dossier` from the store.
+
+A layer over :mod:`repgraph.accountability` and the named Cypher of
+:mod:`repgraph.queries` (route/command -> dossier -> accountability/queries -> store).
+It asserts nothing the graph does not hold: a post's end that is unknown reads "may have
+held", an allegation keeps the confidence and the sources it has.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from .. import queries as Q
+from ..accountability.command import command_responsibility
+from ..accountability.common import Citer, each, ref
+from ..accountability.evidence import allegations, exculpatory_for, incident_refs
+from ..accountability.associates import relatives_and_associates
+from ..accountability.sanctions import sanctions_of
+from ..models import EntityRef
+from ..ontology import DatePrecision, SanctionAuthority, date_bounds
+from ..service import NotFound
+from ..store import GraphStore
+from .model import (
+    AffiliationOut, AllegationDetail, ChainEntry, ChainFigure, CommandAllegation, DirectAllegation, Dossier,
+    FigureEdge, FigureNode, Identity, NameEntry, PostEntry, ProceedingOut, SanctionGapOut,
+)
+
+#: Stored person properties the identity section shows by name (the rest go to ``other``).
+_IDENTITY_KEYS = {"id", "name", "aliases", "roles", "description", "unnamed", "confidentiality", "confidence",
+                  "citations", "sourceIds", "searchText", "notes", "birthDate", "nationality", "nationalities",
+                  "identifiers", "aliasTypes", "names", "birthDatePrecision"}
+
+LOW, HIGH = "0000-01-01", "9999-12-31"
+
+
+def _date_text(value: str | None) -> str:
+    if not value:
+        return "?"
+    precision = date_bounds(value)[2]
+    return value if precision == DatePrecision.day else f"{value} ({precision.value})"
+
+
+def tenure_text(start: str | None, qualifier: str | None, end: str | None, tenure: str | None, as_of: str | None) -> str:
+    """The dates of a post as a reader says them, precision shown: ``2018-01-01 to
+    2020-06-30``, ``since at least 2021 (year), end unknown``, ``current as of 2019-11-05``,
+    ``former, dates unknown``."""
+    if start:
+        head = ("since at least " if qualifier == "at_least" else "from ") + _date_text(start)
+    else:
+        head = "start not stated"
+    if end:
+        return f"{head} to {_date_text(end)}"
+    tail = {"current": f"still held as of {_date_text(as_of)}" if as_of else "still held",
+            "former": "former, dates unknown" if not start else "ended, date unknown",
+            "end_unknown": "end unknown"}.get(tenure or "", "end not stated")
+    return tail if tail == "former, dates unknown" else f"{head}, {tail}"
+
+
+def _identity(props: dict[str, Any], citer: Citer) -> Identity:
+    names = [NameEntry(type="primary", value=props.get("name") or "")]
+    types = props.get("aliasTypes")
+    if isinstance(types, str):
+        try:
+            types = json.loads(types)
+        except ValueError:
+            types = None
+    for i, alias in enumerate(props.get("aliases") or []):
+        kind = types[i] if isinstance(types, list) and i < len(types) else (types or {}).get(alias) if isinstance(types, dict) else None
+        names.append(NameEntry(type=kind or "alias", value=alias))
+    nationality = props.get("nationalities") or props.get("nationality") or []
+    identifiers = props.get("identifiers") or []
+    if isinstance(identifiers, str):
+        try:
+            identifiers = json.loads(identifiers)
+        except ValueError:
+            identifiers = [{"value": identifiers}]
+    identifiers = [i if isinstance(i, dict) else dict(zip(("scheme", "value"), i.split(":", 1))) if ":" in i else {"value": i}
+                   for i in identifiers]  # stored as "scheme:value"
+    return Identity(
+        names=names, roles=props.get("roles") or [], birth_date=props.get("birthDate"),
+        birth_date_precision=props.get("birthDatePrecision"),
+        nationality=[nationality] if isinstance(nationality, str) else list(nationality),
+        identifiers=identifiers, description=props.get("description"), unnamed=bool(props.get("unnamed")),
+        other={k: v for k, v in sorted(props.items()) if k not in _IDENTITY_KEYS and not k.startswith("valid")},
+        citations=citer(props.get("citations")),
+    )
+
+
+def _posts(rows: list[dict], citer: Citer) -> list[PostEntry]:
+    out = [
+        PostEntry(
+            position=EntityRef(id=r["positionId"], label="Position", name=r["position"]),
+            organization=EntityRef(id=r["organizationId"], label="Organization", name=r["organization"]) if r["organizationId"] else None,
+            is_head=bool(r["isHead"]), start_date=r["startDate"], start_qualifier=r["startQualifier"], end_date=r["endDate"],
+            tenure=r["tenure"], as_of=r["asOfDate"], confidence=r["confidence"], citations=citer(r["citations"]),
+            dates=tenure_text(r["startDate"], r["startQualifier"], r["endDate"], r["tenure"], r["asOfDate"]),
+        )
+        for r in rows
+    ]
+    return sorted(out, key=lambda p: (p.start_date or "", p.position.id))
+
+
+def _overlap(a_from, a_to, b_from, b_to) -> tuple[str, str] | None:
+    lo, hi = max(a_from or LOW, b_from or LOW), min(a_to or HIGH, b_to or HIGH)
+    return (lo, hi) if lo <= hi else None
+
+
+def _holders(store: GraphStore, unit_id: str, is_org: bool, span: tuple[str, str], exclude: str) -> list[tuple[dict, tuple[str, str]]]:
+    positions = [r["id"] for r in store.read(Q.HEAD_POSTS_OF, {"id": unit_id})] if is_org else [unit_id]
+    out = []
+    for h in each(store, Q.HOLDERS_OF, positions):
+        if h["id"] == exclude:
+            continue
+        ov = _overlap(span[0], span[1], h["validFrom"], h["validTo"])
+        if ov:
+            out.append((h, ov))
+    return sorted(out, key=lambda x: (x[1][0], x[0]["id"]))
+
+
+def _chain(store: GraphStore, person_id: str, post_rows: list[dict], citer: Citer) -> list[ChainEntry]:
+    """Superiors and subordinates during each post, one hop each way from the position
+    (and, for a head post, from its organization), with holders overlapping the post."""
+    out: list[ChainEntry] = []
+    for post in post_rows:
+        span = (post["validFrom"] or LOW, post["validTo"] or HIGH)
+        starts = [(post["positionId"], False)]
+        if post["isHead"] and post["organizationId"]:
+            starts.append((post["organizationId"], True))
+        for direction, query in (("superior", Q.CHAIN_UP), ("subordinate", Q.CHAIN_DOWN)):
+            for start_id, _ in starts:
+                for link in store.read(query, {"id": start_id, "from": span[0], "to": span[1]}):
+                    unit = ref(link["id"], link["labels"], link["name"])
+                    if unit.id == post["positionId"]:
+                        continue
+                    link_span = _overlap(span[0], span[1], link["validFrom"], link["validTo"]) or span
+                    holders = _holders(store, unit.id, unit.label == "Organization", link_span, person_id)
+                    base = dict(post=post["positionId"], direction=direction, unit=unit, link_from=link["validFrom"],
+                                link_to=link["validTo"])
+                    if not holders:
+                        out.append(ChainEntry(**base, citations=citer(link["citations"])))
+                    for h, (lo, hi) in holders:
+                        out.append(ChainEntry(
+                            **base, holder=EntityRef(id=h["id"], label="Person", name=h["name"], confidentiality=h["confidentiality"]),
+                            holder_from=h["validFrom"], holder_to=h["validTo"],
+                            overlap_from=None if lo == LOW else lo, overlap_to=None if hi == HIGH else hi,
+                            citations=citer(link["citations"]) + citer(h["citations"]),
+                        ))
+    return sorted(out, key=lambda c: (c.post, c.direction, c.unit.id, c.overlap_from or "", c.holder.id if c.holder else ""))
+
+
+def _proceedings(store: GraphStore, ids: list[str], citer: Citer) -> dict[str, list[ProceedingOut]]:
+    out: dict[str, list[ProceedingOut]] = {}
+    for r in each(store, Q.PROCEEDINGS_ABOUT, ids):
+        out.setdefault(r["targetId"], []).append(ProceedingOut(
+            id=r["id"], name=r["name"], kind=r["kind"], date=r["date"], body=r["body"], jurisdiction=r["jurisdiction"],
+            outcome=r["outcome"], role=r["role"], concerns=r["targetId"],
+            citations=citer(r["citations"]) + [c for c in citer(r["linkCitations"]) if c not in citer(r["citations"])],
+        ))
+    for items in out.values():
+        items.sort(key=lambda p: (p.date or "", p.id))
+    return out
+
+
+def _details(store: GraphStore, incident_ids: list[str], citer: Citer) -> dict[str, dict[str, Any]]:
+    """Description, places, victims, laws, operations and proceedings per incident."""
+    details: dict[str, dict[str, Any]] = {i: {"places": [], "victims": [], "laws": [], "operations": []} for i in incident_ids}
+    for r in each(store, Q.ENTITY, incident_ids):
+        details[r["id"]]["description"] = r["props"].get("description")
+    for key, query in (("places", Q.INCIDENT_PLACES), ("laws", Q.INCIDENT_LAWS), ("operations", Q.INCIDENT_OPERATIONS)):
+        for r in each(store, query, incident_ids):
+            details[r["incidentId"]][key].append(EntityRef(id=r["id"], name=r["name"]))
+    for r in each(store, Q.INCIDENT_VICTIMS, incident_ids):
+        details[r["incidentId"]]["victims"].append(EntityRef(id=r["id"], label="Person", name=r["name"], confidentiality=r["confidentiality"]))
+    procs = _proceedings(store, incident_ids, citer)
+    for i, d in details.items():
+        for key in ("places", "victims", "laws", "operations"):
+            d[key].sort(key=lambda e: e.id)
+        d["proceedings"] = procs.get(i, [])
+    return details
+
+
+def _figure(person: EntityRef, posts: list[PostEntry], chain: list[ChainEntry]) -> ChainFigure:
+    nodes: dict[str, FigureNode] = {person.id: FigureNode(id=person.id, label="Person", name=person.name, role="subject", layer=1,
+                                                          confidentiality=person.confidentiality)}
+    edges: list[FigureEdge] = []
+    for p in posts:
+        nodes.setdefault(p.position.id, FigureNode(id=p.position.id, label="Position", name=p.position.name, role="post", layer=1))
+        edges.append(FigureEdge(source=person.id, target=p.position.id, type="HOLDS", valid_from=p.start_date, valid_to=p.end_date))
+    for c in chain:
+        layer, role = (0, "superior") if c.direction == "superior" else (2, "subordinate")
+        nodes.setdefault(c.unit.id, FigureNode(id=c.unit.id, label=c.unit.label, name=c.unit.name, role=role, layer=layer))
+        src, dst = (c.post, c.unit.id) if c.direction == "superior" else (c.unit.id, c.post)
+        edge = FigureEdge(source=src, target=dst, type="REPORTS_TO", valid_from=c.link_from, valid_to=c.link_to)
+        if edge not in edges:
+            edges.append(edge)
+        if c.holder:
+            nodes.setdefault(c.holder.id, FigureNode(id=c.holder.id, label="Person", name=c.holder.name, role="holder", layer=layer,
+                                                     confidentiality=c.holder.confidentiality))
+            edges.append(FigureEdge(source=c.holder.id, target=c.unit.id, type="HOLDS", valid_from=c.overlap_from, valid_to=c.overlap_to))
+    return ChainFigure(nodes=sorted(nodes.values(), key=lambda n: (n.layer, n.role != "subject", n.id)), edges=edges)
+
+
+def build_dossier(store: GraphStore, person_id: str, on: str | None = None) -> Dossier:
+    """The dossier on ``person_id``: identity, posts, chain of command per post,
+    allegations (direct and by command, each with its evidence strength), exculpatory
+    information, proceedings, sanctions by authority with the gap on ``on`` (default
+    today), relatives and associates, affiliations and the chain-of-command figure.
+
+    Undisclosed: pass it through :func:`repgraph.disclosure.disclose` before it leaves.
+    Raises NotFound when no Person has that id."""
+    rows = store.read(Q.ENTITY, {"id": person_id})
+    if not rows or rows[0]["label"] != "Person":
+        raise NotFound(f"no person with id {person_id!r}")
+    props = rows[0]["props"]
+    citer = Citer(store)
+    person = EntityRef(id=person_id, label="Person", name=props.get("name"), confidentiality=props.get("confidentiality"))
+    day = on or datetime.now(timezone.utc).date().isoformat()
+    notes: list[str] = []
+
+    post_rows = store.read(Q.POSTS_OF, {"id": person_id})
+    posts = _posts(post_rows, citer)
+    chain = _chain(store, person_id, post_rows, citer)
+
+    direct_ids = sorted({r["incidentId"] for r in store.read(Q.PERPETRATIONS_OF, {"id": person_id})})
+    incidents = incident_refs(store, direct_ids, citer)
+    direct_evidence = allegations(store, direct_ids, citer, person_id, incidents=incidents)
+    command = command_responsibility(store, person_id, citer)
+    command_ids = sorted({link.incident.id for post in command.posts for link in post.links})
+    details = _details(store, sorted(set(direct_ids) | set(command_ids)), citer)
+
+    direct = [DirectAllegation(incident=ev.incident, roles=ev.roles, evidence=ev, **details[ev.incident.id]) for ev in direct_evidence]
+    by_command = [
+        CommandAllegation(incident=link.incident, position=post.position, organization=post.organization, certainty=link.certainty,
+                          statement=link.statement, evidence=link.evidence, **details[link.incident.id])
+        for post in command.posts for link in post.links
+    ]
+    by_command.sort(key=lambda a: (a.incident.date or "", a.incident.id, a.position.id))
+    for post in command.posts:
+        for inc in post.undated:
+            notes.append(f"{inc.name or inc.id}: an incident of {post.organization.name} without a date; command at its date cannot be judged")
+
+    sanctions = sanctions_of(store, person_id, citer)
+    in_force = set()
+    for s in sanctions:
+        listed_by = date_bounds(s.listed_date)[1] if s.listed_date else None
+        ended_from = date_bounds(s.end_date)[0] if s.end_date else None
+        if listed_by and listed_by <= day and ((ended_from is None and s.status == "active") or (ended_from and ended_from > day)):
+            in_force.add(s.authority)
+    vocabulary = [a.value for a in SanctionAuthority if a != SanctionAuthority.other]
+    gap = SanctionGapOut(date=day, in_force_by=[a for a in [*vocabulary, "other"] if a in in_force],
+                         not_by=[a for a in vocabulary if a not in in_force])
+
+    weakened = exculpatory_for(store, [person_id, *(s.id for s in sanctions)], citer)
+    exculpatory = [e for ev in direct_evidence for e in ev.exculpatory]
+    exculpatory += [e for items in weakened.values() for e in items]
+    exculpatory += [e for post in command.posts for e in post.excluded]
+    names = {person_id: person.name, **{s.id: s.name for s in sanctions}, **{i.id: i.name for i in incidents.values()}}
+    for e in exculpatory:
+        e.weakens.name = e.weakens.name or names.get(e.weakens.id)
+    exculpatory.sort(key=lambda e: (e.date or "", e.kind, e.id or "", e.weakens.id))
+
+    affiliations = [
+        AffiliationOut(type=r["type"], direction="out" if r["outgoing"] else "in",
+                       other=ref(r["otherId"], r["otherLabels"], r["other"], r["otherConfidentiality"]),
+                       properties={k: v for k, v in r["props"].items() if k not in {"citations", "sourceIds", "id"}},
+                       citations=citer(r["props"].get("citations")))
+        for r in store.read(Q.AFFILIATIONS_OF, {"id": person_id})
+    ]
+    affiliations.sort(key=lambda a: (a.type, a.direction, a.other.id))
+
+    return Dossier(
+        generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), person=person,
+        identity=_identity(props, citer), posts=posts, chain_of_command=chain,
+        allegations_direct=direct, allegations_by_command=by_command, exculpatory=exculpatory,
+        proceedings=_proceedings(store, [person_id], citer).get(person_id, []), sanctions=sanctions, sanctions_gap=gap,
+        relatives_and_associates=relatives_and_associates(store, person_id), affiliations=affiliations,
+        figure=_figure(person, posts, chain), notes=notes,
+    )
