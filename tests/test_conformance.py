@@ -582,13 +582,17 @@ def test_both_search_paths_give_the_same_page_on_both_backends(stores, q, label,
     lambda st: S.guilt_by_association_page(st, "p-defender-alpha", 10, 0),
     lambda st: S.officials_cases_page(st, None, None, 100, 0),
     lambda st: S.officials_cases_page(st, None, None, 3, 2),
+    lambda st: S.officials_cases_page(st, None, None, 1, 0),
+    lambda st: S.officials_cases_page(st, None, None, 2, 5),
+    lambda st: S.officials_cases_page(st, None, None, 4, 7),
+    lambda st: S.officials_cases_page(st, None, None, 5, 1000),
     lambda st: S.officials_cases_page(st, "p-chief-delta", None, 10, 0),
     lambda st: S.officials_cases_page(st, "org-fake-police", None, 10, 0),
     lambda st: S.officials_cases_page(st, None, "raid", 10, 0),
     lambda st: S.officials_cases_page(st, None, "torture", 10, 0),
     *(lambda st, by=by, page=page: _exile_page(st, by, *page)
       for by in ("country", "period", "route") for page in ((S.ALL, 0, S.ALL, 0), (2, 1, 1, 1), (1, 0, 0, 0))),
-], ids=["gba", "gba-page2", "gba-defender", "oc", "oc-page", "oc-chief", "oc-org", "oc-raid", "oc-torture",
+], ids=["gba", "gba-page2", "gba-defender", "oc", "oc-page", "oc-first", "oc-across", "oc-across2", "oc-past-end", "oc-chief", "oc-org", "oc-raid", "oc-torture",
         *(f"exile-{by}-{n}" for by in ("country", "period", "route") for n in ("all", "page", "counts"))])
 def test_paged_lists_same_on_both_paths_and_backends(stores, ask, monkeypatch):
     """guilt-by-association, officials-cases and exile flows page in Cypher on Neo4j and in Python on

@@ -224,7 +224,7 @@ def test_json_validates_and_a_broken_one_does_not(fixture_store):
 def test_api_dossier_formats(fixture_store):
     from api_access import client_for
 
-    with client_for(fixture_store, "admin") as client:
+    with client_for(fixture_store) as client:  # a real admin key (the API needs one)
         r = client.get("/persons/p-dos-general/dossier?date=2023-01-01")
         assert r.status_code == 200 and r.headers["content-type"] == "application/json"
         assert [s["id"] for s in r.json()["sanctions"]] == ["sanc-dos-us", "sanc-dos-eu"]

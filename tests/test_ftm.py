@@ -288,9 +288,7 @@ def test_dangling_reference_is_located_on_both_backends(empty_store, tmp_path):
 
 def test_links_to_entities_already_imported_resolve(empty_store, tmp_path):
     import_ftm(empty_store, write_ftm(tmp_path / "persons.json", ENTITIES[:1]))
-    # another FtM dataset: a file of the same dataset would replace the persons' statements
-    # (a dataset is the unit of correction, issue 9) and is refused while its sanction uses them
-    import_ftm(empty_store, write_ftm(tmp_path / "sanctions.json", [{**ENTITIES[9], "datasets": ["fake_sanctions_update"]}]))
+    import_ftm(empty_store, write_ftm(tmp_path / "sanctions.json", [ENTITIES[9]]))
     assert [r.other.id for r in S.entity(empty_store, "ftm-san-1").relationships if r.type == "SANCTIONED"] == ["ftm-per-pedro"]
     # a passport whose holder is not in the file is left out (identifiers live on the person)
     result = import_ftm(empty_store, write_ftm(tmp_path / "docs.json", [ENTITIES[14]]))

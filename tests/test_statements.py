@@ -294,3 +294,23 @@ def test_cli_show_datasets_retract(tmp_path):
     text = " ".join(out.output.split())
     assert "removed: org-unit, MEMBER_OF:person-pe:org-unit" in text
     assert "2 nodes (-1), 0 relationships (-1)" in text
+
+
+def test_an_incident_stated_by_two_datasets_keeps_its_type(empty_store, tmp_path):
+    """A node's ``type`` (Incident, Source, Place) is a property, not identity: two
+    datasets stating one incident project it with its type."""
+    ingest_case_file(empty_store, write(tmp_path, "ex.yaml", EXILE))
+    second = """
+dataset: {name: second, title: Fake second report, synthetic: true}
+nodes:
+  - {label: Source, id: src-ex, name: Fake Exile Source, type: interview, title: Fake Exile Source}
+  - {label: Incident, id: inc-fake, name: Fake raid on the office, type: raid, date: "2024-03",
+     citations: [{source: src-ex, quote: "the raid of March 2024"}]}
+"""
+    ingest_case_file(empty_store, write(tmp_path, "second.yaml", second))
+    page = S.entity(empty_store, "inc-fake")
+    assert page.properties["type"] == "raid" and page.datasets == ["exiles", "second"]
+    assert page.properties["date"] == "2024" and page.properties["dateEnd"] == "2025"
+    assert [(c.property, [v.value for v in c.values]) for c in page.conflicts] == [("date", ["2024", "2024-03"])]
+    assert page.properties["aliases"] == ["Fake raid on the office"]
+    assert S.entity(empty_store, "src-ex").properties["type"] == "interview"

@@ -47,7 +47,7 @@ def ingest(
     """
     from .users import access_for, record_ingest
 
-    with store_for(db, create=True) as store, access_for(db) as access:
+    with store_for(db, create=True) as store, access_for(db, store_must_exist=False) as access:
         store.apply_schema(schema_statements())
         written: set[str] = set()
         added_nodes = added_relationships = 0

@@ -112,7 +112,7 @@ def demo(
                 print_error(exc)
                 raise typer.Exit(2) from None
             console.print(f"loaded {f.name}: {r.nodes} nodes, {r.relationships} relationships")
-            with access_for(db) as access:
+            with access_for(db, store_must_exist=False) as access:
                 record_write(access, "demo", detail=f"{f}: {r.nodes} nodes, {r.relationships} relationships")
         st = S.stats(store)
         console.print(f"store {db}: {st.node_total} nodes, {st.relationship_total} relationships\n")

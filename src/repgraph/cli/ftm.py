@@ -33,7 +33,7 @@ def import_ftm_command(
     from ..schema import schema_statements
     from .users import access_for, record_write
 
-    with store_for(db, create=True) as store, access_for(db) as access:
+    with store_for(db, create=True) as store, access_for(db, store_must_exist=False) as access:
         store.apply_schema(schema_statements())
         try:
             result = import_ftm(store, path, dataset, title, confidentiality.value if confidentiality else None)

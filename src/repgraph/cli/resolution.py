@@ -53,10 +53,10 @@ def merge(
     ``--not``, different (the pair is not proposed again). Who, when and why are kept in
     the store. Exit 2 (nothing recorded) for an unknown id, a Person with an
     Organization, or a conflict with earlier judgements."""
-    if not not_ and not reason:
-        print_error("merge needs --reason TEXT (why A and B are one entity)")
-        raise typer.Exit(2)
     with store_for(db) as store:
+        if not not_ and not reason:
+            print_error("merge needs --reason TEXT (why A and B are one entity)")
+            raise typer.Exit(2)
         try:
             j = R.merge_not(store, a, b, reason, _by(by)) if not_ else R.merge(store, a, b, reason, _by(by))
         except R.JudgementError as exc:

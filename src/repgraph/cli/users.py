@@ -37,20 +37,28 @@ def operator() -> str:
         return "cli"
 
 
-def access_file(db: Path | None) -> Path:
-    """The access file of the store ``--db`` or the environment configures (exit 1 on bad settings)."""
+def access_file(db: Path | None, store_must_exist: bool = True) -> Path:
+    """The access file of the store ``--db`` or the environment configures (exit 1 on bad
+    settings). Users and the audit log belong to a store: a missing embedded store is
+    refused (exit 2, naming it) as every read command does, and nothing is created."""
     try:
-        return access_db_path(get_settings(db=db))
+        settings = get_settings(db=db)
     except (ValidationError, ValueError) as exc:
         print_error(f"configuration: {exc}")
         raise typer.Exit(1) from None
+    if store_must_exist and settings.backend == "embedded" and not Path(settings.db).expanduser().is_file():
+        print_error(f"no embedded store at {settings.db}: check the path (--db or $REPGRAPH_DB); "
+                    "`repgraph ingest FILES --db PATH` creates one")
+        raise typer.Exit(2)
+    return access_db_path(settings)
 
 
 @contextmanager
-def access_for(db: Path | None, create: bool = True) -> Iterator[AccessDB | None]:
+def access_for(db: Path | None, create: bool = True, store_must_exist: bool = True) -> Iterator[AccessDB | None]:
     """The access file of the store; with ``create=False`` (commands that only read) None
-    when it does not exist yet, so reading never leaves a file behind."""
-    path = access_file(db)
+    when it does not exist yet, so reading never leaves a file behind. Commands that create
+    the store (ingest, demo, import-ftm) pass ``store_must_exist=False``."""
+    path = access_file(db, store_must_exist)
     if not create and not path.exists():
         err_console.print(f"no access file at {escape(str(path))} yet: no users, nothing audited")
         yield None
