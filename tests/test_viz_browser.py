@@ -446,11 +446,14 @@ def test_labels_too_small_to_read_are_hidden_and_the_page_says_so(browser, tmp_p
     path = viz.write_view(view, tmp_path / "small-labels.html")
     opened = open_view(browser, path.as_uri())
     page = opened.page
+    from playwright.sync_api import expect
+
+    # the hint follows the next redraw (an animation frame after moveTo): wait for it
     page.evaluate("repgraph.network.moveTo({scale: 0.3})")
     assert page.evaluate("repgraph.labelPx()") < 8
-    assert page.locator("#zoom-hint").is_visible()
+    expect(page.locator("#zoom-hint")).to_be_visible()
     page.evaluate("repgraph.network.moveTo({scale: 1.0})")
-    assert page.locator("#zoom-hint").is_hidden()
+    expect(page.locator("#zoom-hint")).to_be_hidden()
     assert page.evaluate("repgraph.network.body.nodes['p-0-0'].labelModule.visible()") is True
     page.evaluate("repgraph.network.moveTo({scale: 0.3})")
     assert page.evaluate("repgraph.network.body.nodes['p-0-0'].labelModule.visible()") is False
