@@ -314,3 +314,16 @@ nodes:
     assert [(c.property, [v.value for v in c.values]) for c in page.conflicts] == [("date", ["2024", "2024-03"])]
     assert page.properties["aliases"] == ["Fake raid on the office"]
     assert S.entity(empty_store, "src-ex").properties["type"] == "interview"
+
+
+def test_the_legacy_dataset_name_is_reserved(empty_store, tmp_path):
+    """A file named ``legacy`` took the place of statements older than datasets: ingested
+    after case-b, it still won case-b's conflicts (gender) and its name was shown."""
+    ingest_case_file(empty_store, write(tmp_path, "b.yaml", B))
+    before = snapshot(empty_store)
+    hostile = A.replace("name: case-a", "name: legacy").replace("roles: [official]\n    citations", "roles: [official]\n    gender: female\n    citations")
+    with pytest.raises(CaseFileError, match=r"field dataset.name: 'legacy' is reserved"):
+        ingest_case_file(empty_store, write(tmp_path, "legacy.yaml", hostile))
+    assert snapshot(empty_store) == before
+    page = S.entity(empty_store, "person-pe")
+    assert page.name == "NUÑEZ, Pedro Ejemplo" and page.properties["gender"] == "male" and page.datasets == ["case-b"]
