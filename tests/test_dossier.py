@@ -273,3 +273,30 @@ def test_html_opens_offline_in_chromium(fixture_store, seed_db, tmp_path, which)
     assert blocked == [] and errors == []
     assert boxes == len(d.figure.nodes) and notes > 0 and marks >= notes
     assert title == f"Dossier: {d.person.name}"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_name_with_blank_lines_cannot_escape_the_markdown_figure(backend, tmp_path, request):
+    """The chain figure is an HTML block inside the Markdown dossier; a blank line in a
+    holder's name ended it, and what followed became live Markdown: a link (or a forged
+    footnote) rendered from a name."""
+    from markdown_it import MarkdownIt
+
+    hostile = "Jefe\\n\\n[click me](https://evil.example/x)\\n\\n[^1]: forged source"
+    text = DOSSIER_FIXTURE.read_text(encoding="utf-8").replace("name: Jefe Antiguo Pérez,", f'name: "{hostile}",')
+    assert "evil.example" in text
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text, encoding="utf-8")
+    st = fresh_store(backend, tmp_path, request)
+    try:
+        ingest_case_file(st, path)
+        d = build_dossier(st, "p-dos-general", "2023-01-01")
+    finally:
+        st.close()
+    assert "p-dos-oldchief" in {n.id for n in d.figure.nodes}
+    md = render(d, "md")
+    svg = md[md.index("<svg"):md.index("</svg>")]
+    assert "\n\n" not in svg and "<title>Jefe [click me](https://evil.example/x) [^1]: forged source (holder)</title>" in svg
+    html = MarkdownIt("commonmark").render(md)
+    assert "evil.example" in html and 'href="https://evil.example' not in html
+    assert not re.search(r"^\[\^\d+\]: forged", md, re.M)
