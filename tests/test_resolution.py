@@ -161,3 +161,15 @@ def test_a_chain_of_merges_cannot_join_ids_judged_different(empty_store, tmp_pat
     assert ("person-list", "person-pedro-ejemplo") not in R.judgements(empty_store)
     R.unmerge(empty_store, "person-pe", "person-juan-ejemplo", by="curator-2")  # the chain is broken: allowed again
     assert R.merge(empty_store, "person-list", "person-pedro-ejemplo", "same name").verdict == "same"
+
+
+def test_merge_not_refuses_ids_a_chain_of_merges_joins(empty_store, tmp_path):
+    ingest_case_file(empty_store, write(tmp_path, "p.yaml", PEOPLE))
+    R.merge(empty_store, "person-pe", "person-juan-ejemplo", "same cédula", by="curator-1")
+    R.merge(empty_store, "person-juan-ejemplo", "person-pedro-ejemplo", "same passport", by="curator-1")
+    with pytest.raises(R.JudgementError, match="person-pe and person-pedro-ejemplo are joined by a chain of merges"):
+        R.merge_not(empty_store, "person-pe", "person-pedro-ejemplo")
+    assert ("person-pe", "person-pedro-ejemplo") not in R.judgements(empty_store)
+    # a direct merge is overruled, as by unmerge
+    assert R.merge_not(empty_store, "person-juan-ejemplo", "person-pedro-ejemplo").verdict == "different"
+    assert R.merge_not(empty_store, "person-pe", "person-pedro-ejemplo").verdict == "different"

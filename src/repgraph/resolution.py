@@ -154,10 +154,18 @@ def merge(store: GraphStore, a: str, b: str, reason: str, by: str | None = None)
 
 
 def merge_not(store: GraphStore, a: str, b: str, reason: str | None = None, by: str | None = None) -> JudgementOut:
-    """Record that ``a`` and ``b`` are different entities: the pair is not proposed again."""
+    """Record that ``a`` and ``b`` are different entities: the pair is not proposed again.
+
+    Raises :class:`JudgementError` for an unknown id, or when other merges join ``a`` and
+    ``b`` (a = c and c = b): which link is wrong is for a reviewer to say (a direct merge of
+    the two is overruled, as by :func:`unmerge`)."""
     if a == b:
         raise JudgementError("a judgement needs two different ids")
     _describe(store, a), _describe(store, b)
+    judged = {pair: j for pair, j in judgements(store).items() if pair != tuple(sorted((a, b)))}
+    if b in _same_as(judged, a):
+        raise JudgementError(f"conflict for review: {a} and {b} are joined by a chain of merges; "
+                             "unmerge the link that is wrong first")
     return _record(store, a, b, "different", reason, by)
 
 
