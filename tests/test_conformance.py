@@ -162,6 +162,8 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
     "RELATIONSHIP_STATE": [{"from": "inc-alpha-detention", "to": "p-defender-alpha", "id": "TARGETED:inc-alpha-detention:p-defender-alpha"},
                            {"from": "inc-alpha-detention", "to": "p-defender-alpha", "id": "no-such-id"}],
     "RELATIONSHIP_IDS_OF": [{"id": "p-defender-alpha"}, {"id": EVERY_ID}],
+    "NODE_SOURCE_REFERENCES": [{}],
+    "RELATIONSHIP_ID_REFERENCES": [{}],
     "PERSON_RECORDS": [{}],
     "ORGANIZATION_RECORDS": [{}],
     "ANY_NODE_COUNT": [{}],

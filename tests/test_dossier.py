@@ -273,3 +273,54 @@ def test_html_opens_offline_in_chromium(fixture_store, seed_db, tmp_path, which)
     assert blocked == [] and errors == []
     assert boxes == len(d.figure.nodes) and notes > 0 and marks >= notes
     assert title == f"Dossier: {d.person.name}"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_name_with_blank_lines_cannot_escape_the_markdown_figure(backend, tmp_path, request):
+    """The chain figure is an HTML block inside the Markdown dossier; a blank line in a
+    holder's name ended it, and what followed became live Markdown: a link (or a forged
+    footnote) rendered from a name."""
+    from markdown_it import MarkdownIt
+
+    hostile = "Jefe\\n\\n[click me](https://evil.example/x)\\n\\n[^1]: forged source"
+    text = DOSSIER_FIXTURE.read_text(encoding="utf-8").replace("name: Jefe Antiguo Pérez,", f'name: "{hostile}",')
+    assert "evil.example" in text
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text, encoding="utf-8")
+    st = fresh_store(backend, tmp_path, request)
+    try:
+        ingest_case_file(st, path)
+        d = build_dossier(st, "p-dos-general", "2023-01-01")
+    finally:
+        st.close()
+    assert "p-dos-oldchief" in {n.id for n in d.figure.nodes}
+    md = render(d, "md")
+    svg = md[md.index("<svg"):md.index("</svg>")]
+    assert "\n\n" not in svg and "<title>Jefe [click me](https://evil.example/x) [^1]: forged source (holder)</title>" in svg
+    html = MarkdownIt("commonmark").render(md)
+    assert "evil.example" in html and 'href="https://evil.example' not in html
+    assert not re.search(r"^\[\^\d+\]: forged", md, re.M)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_person_two_datasets_state_has_no_bookkeeping_in_the_dossier(backend, tmp_path, request):
+    """Stated by two datasets, a person's raw ``statements`` and ``conflicts`` JSON (every
+    dataset's notes and values) was dumped into the identity section; datasets as a list repr."""
+    def case(name, gender):
+        p = tmp_path / f"{name}.json"
+        p.write_text(json.dumps({"dataset": {"name": name, "title": f"Fake {name}", "synthetic": True}, "nodes": [
+            {"label": "Person", "id": "p-two", "name": "Ana Ficticia", "roles": ["official"], "gender": gender,
+             "notes": f"internal note of {name}"}]}), encoding="utf-8")
+        return p
+    st = fresh_store(backend, tmp_path, request)
+    try:
+        ingest_case_file(st, case("fake-a", "female"))
+        ingest_case_file(st, case("fake-b", "male"))
+        d = build_dossier(st, "p-two", "2023-01-01")
+    finally:
+        st.close()
+    assert d.identity.other == {"datasets": ["fake-a", "fake-b"], "gender": "female"}
+    md = render(d, "md")
+    assert "- datasets: fake-a, fake-b\n- gender: female\n" in md
+    for out in (md, render(d, "html"), render(d, "json")):
+        assert "internal note" not in out and "statements" not in out

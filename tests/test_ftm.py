@@ -502,3 +502,17 @@ def test_two_imports_stating_one_source_and_one_incident(empty_store, tmp_path):
     assert S.entity(empty_store, "src-ftm-fake_sanctions").properties["type"] == "dataset"
     assert S.entity(empty_store, "ftm-ev-x").properties["type"] == "raid"
     assert counts(empty_store)[0] == {"Incident": 1, "Person": 1, "Source": 1}
+
+
+def test_an_overlong_dataset_name_is_a_located_error(empty_store, tmp_path):
+    """An FtM dataset name (or --dataset) becomes a Source's name, at most 500 characters:
+    a longer one reached a pydantic traceback instead of a located CaseFileError."""
+    long_name = "fake-" + "x" * 600
+    path = write_ftm(tmp_path / "long.ftm.json", [entity("per-ana", "Person", datasets=(long_name,), name=["Ana Ficticia"])])
+    with pytest.raises(CaseFileError, match=r"record line 1 \(id=per-ana, schema=Person\), field datasets\[0\]: "
+                                            r"a dataset name has at most 500 characters, got 605"):
+        import_ftm(empty_store, path)
+    ok = write_ftm(tmp_path / "ok.ftm.json", [entity("per-ana", "Person", datasets=(), name=["Ana Ficticia"])])
+    with pytest.raises(CaseFileError, match=r"record dataset, field name: the dataset's Source: String should have at most 500"):
+        import_ftm(empty_store, ok, dataset="y" * 501)
+    assert empty_store.read(Q.ALL_IDS) == []

@@ -146,3 +146,30 @@ def test_cli_dedupe_merge_unmerge_and_ingest_warning(tmp_path):
     assert refused.exit_code == 2 and "org-pe (Organization" in " ".join(refused.output.split())
     assert run(app, ["unmerge", "person-pe", "person-pedro-ejemplo", "--db", db]).exit_code == 0
     assert json.loads(run(app, ["dedupe", "--db", db, "-f", "json"]).output) == []
+
+
+def test_a_chain_of_merges_cannot_join_ids_judged_different(empty_store, tmp_path):
+    """Sameness is transitive: list = pe and pe = juan make list = juan. Merging list with
+    pedro-ejemplo, judged different from juan, joined them: only one hop was checked."""
+    third = PEOPLE.replace("  - {label: Organization, id: org-pe", "  - {label: Person, id: person-list, name: \"NUÑEZ, Pedro Ejemplo\", roles: [official]}\n  - {label: Organization, id: org-pe")
+    ingest_case_file(empty_store, write(tmp_path, "p.yaml", third))
+    R.merge(empty_store, "person-pe", "person-juan-ejemplo", "same cédula", by="curator-1")
+    R.merge(empty_store, "person-list", "person-pe", "same list entry", by="curator-1")
+    R.merge_not(empty_store, "person-juan-ejemplo", "person-pedro-ejemplo", "different register entries", by="curator-2")
+    with pytest.raises(R.JudgementError, match="conflict for review: person-juan-ejemplo and person-pedro-ejemplo were judged different"):
+        R.merge(empty_store, "person-list", "person-pedro-ejemplo", "same name")
+    assert ("person-list", "person-pedro-ejemplo") not in R.judgements(empty_store)
+    R.unmerge(empty_store, "person-pe", "person-juan-ejemplo", by="curator-2")  # the chain is broken: allowed again
+    assert R.merge(empty_store, "person-list", "person-pedro-ejemplo", "same name").verdict == "same"
+
+
+def test_merge_not_refuses_ids_a_chain_of_merges_joins(empty_store, tmp_path):
+    ingest_case_file(empty_store, write(tmp_path, "p.yaml", PEOPLE))
+    R.merge(empty_store, "person-pe", "person-juan-ejemplo", "same cédula", by="curator-1")
+    R.merge(empty_store, "person-juan-ejemplo", "person-pedro-ejemplo", "same passport", by="curator-1")
+    with pytest.raises(R.JudgementError, match="person-pe and person-pedro-ejemplo are joined by a chain of merges"):
+        R.merge_not(empty_store, "person-pe", "person-pedro-ejemplo")
+    assert ("person-pe", "person-pedro-ejemplo") not in R.judgements(empty_store)
+    # a direct merge is overruled, as by unmerge
+    assert R.merge_not(empty_store, "person-juan-ejemplo", "person-pedro-ejemplo").verdict == "different"
+    assert R.merge_not(empty_store, "person-pe", "person-pedro-ejemplo").verdict == "different"

@@ -99,6 +99,23 @@ def test_search_without_words_is_a_clear_error(people, q):
         S.search(people, q)
 
 
+@pytest.mark.parametrize("q, problem", [
+    ("pedro " * 1100, "at most 64 words, got 1100"),           # Lucene: TooManyClauses on Neo4j
+    (" ".join(f"w{i}" for i in range(65)), "at most 64 words, got 65"),
+    ("a" * 5000, "of at most 255 letters or digits, got one of 5000"),  # Lucene: automaton too large
+    ("velas " + "x" * 256, "got one of 256"),
+])
+def test_an_oversized_query_is_a_clear_error_on_both_backends(people, q, problem):
+    """Neo4j refused these (a StoreError, HTTP 500) while the embedded store answered."""
+    with pytest.raises(ValueError, match=f"q: .*{problem}"):
+        S.search(people, q)
+
+
+def test_the_largest_query_allowed_is_answered_on_both_backends(people):
+    assert ids(S.search(people, " ".join(["velas"] * 64))) == ["p-velasquez"]
+    assert ids(S.search(people, "velasquez " + "y" * 255)) == []
+
+
 def test_search_ranks_exact_then_word_prefix_then_other(people):
     page = S.search(people, "fake")
     # every one has a word starting with "fake"; persons, organizations, the rest; by name

@@ -314,3 +314,61 @@ nodes:
     assert [(c.property, [v.value for v in c.values]) for c in page.conflicts] == [("date", ["2024", "2024-03"])]
     assert page.properties["aliases"] == ["Fake raid on the office"]
     assert S.entity(empty_store, "src-ex").properties["type"] == "interview"
+
+
+def test_the_legacy_dataset_name_is_reserved(empty_store, tmp_path):
+    """A file named ``legacy`` took the place of statements older than datasets: ingested
+    after case-b, it still won case-b's conflicts (gender) and its name was shown."""
+    ingest_case_file(empty_store, write(tmp_path, "b.yaml", B))
+    before = snapshot(empty_store)
+    hostile = A.replace("name: case-a", "name: legacy").replace("roles: [official]\n    citations", "roles: [official]\n    gender: female\n    citations")
+    with pytest.raises(CaseFileError, match=r"field dataset.name: 'legacy' is reserved"):
+        ingest_case_file(empty_store, write(tmp_path, "legacy.yaml", hostile))
+    assert snapshot(empty_store) == before
+    page = S.entity(empty_store, "person-pe")
+    assert page.name == "NUÑEZ, Pedro Ejemplo" and page.properties["gender"] == "male" and page.datasets == ["case-b"]
+
+
+REFERENCED = """
+dataset: {name: refs-b, title: Fake refs B, synthetic: true}
+nodes:
+  - {label: Source, id: src-refb, name: Fake Gazette, type: official_document, title: Fake Gazette}
+  - {label: Position, id: pos-refb, name: Fake Chief}
+  - {label: Person, id: p-refb-brother, name: Hermano Ficticio, roles: [family_member]}
+"""
+
+REFERRING = """
+dataset: {name: refs-a, title: Fake refs A, synthetic: true}
+nodes:
+  - {label: Source, id: src-refa, name: Fake Report, type: report, title: Fake Report}
+  - {label: Person, id: p-refa, name: Ana Ficticia, roles: [defender]}
+  - {label: Person, id: p-refa-boss, name: Jefe Ficticio, roles: [official]}
+  - {label: Incident, id: inc-refa, name: Fake raid, type: raid, citations: [{source: src-refa, quote: "a raid"}]}
+  - {label: Sanction, id: sanc-refa, name: Fake listing, authority: eu, listedDate: "2020",
+     citations: [{source: src-refa, quote: "listed"}], listedCitations: [{source: src-refb, quote: "listed in 2020"}]}
+relationships:
+  - {type: SANCTIONED, from: sanc-refa, to: p-refa-boss}
+  - {type: APPOINTED_BY, from: p-refa, to: p-refa-boss, position: pos-refb}
+  - {type: TARGETED, from: inc-refa, to: p-refa, basis: guilt_by_association, becauseOf: p-refb-brother}
+"""
+
+
+def test_a_node_another_dataset_names_in_a_property_is_not_deleted(empty_store, tmp_path):
+    """Retracting refs-b deleted its Source, Position and Person although refs-a still named
+    them (a Sanction's listedCitations, APPOINTED_BY.position, TARGETED.becauseOf): the
+    listing's evidence pointed at a source that no longer existed."""
+    b, a = write(tmp_path, "b.yaml", REFERENCED), write(tmp_path, "a.yaml", REFERRING)
+    ingest_case_file(empty_store, b)
+    ingest_case_file(empty_store, a)
+    before = snapshot(empty_store)
+    with pytest.raises(DatasetError) as err:
+        retract(empty_store, "refs-b")
+    assert ("p-refb-brother (named by TARGETED:inc-refa:p-refa); pos-refb (named by APPOINTED_BY:p-refa:p-refa-boss); "
+            "src-refb (named by sanc-refa)") in str(err.value)
+    assert snapshot(empty_store) == before
+    with pytest.raises(CaseFileError, match="src-refb \\(named by sanc-refa\\)"):  # a file dropping them: refused too
+        ingest_case_file(empty_store, write(tmp_path, "b2.yaml", REFERENCED.split("nodes:")[0] + "nodes: []\n"))
+    assert snapshot(empty_store) == before
+    retract(empty_store, "refs-a")  # the referring dataset first: then both go
+    retract(empty_store, "refs-b")
+    assert empty_store.read(Q.ALL_IDS) == []

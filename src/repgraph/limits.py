@@ -14,6 +14,14 @@ MAX_VIEW_NODES = 1000
 #: Most links a view draws (the nearest to its anchors, or to its best-linked nodes, first).
 MAX_VIEW_EDGES = 3000
 
+#: Most words a search query may have: Neo4j's Lucene refuses a query of more than 1024
+#: clauses (each word is one), so a longer query would be an error on one backend and an
+#: answer on the other. No name has this many words.
+MAX_SEARCH_WORDS = 64
+#: Longest word a search query may have: Lucene's tokenizer cuts indexed words at 255
+#: characters and refuses a prefix term of about 1000 (its automaton limit).
+MAX_SEARCH_WORD_LENGTH = 255
+
 #: Which exit a text is written for: the CLI names flags (``--max-nodes``), the API query
 #: parameters (``max_nodes=``).
 Exit = Literal["cli", "api"]

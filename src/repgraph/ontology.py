@@ -1131,6 +1131,11 @@ CLAIM_TYPES = frozenset(CLAIM_REASONS)
 # --------------------------------------------------------------------------- case file
 
 
+#: The dataset name reserved for properties of elements written before statements existed
+#: (:data:`repgraph.statements.LEGACY`): no case file may take it.
+LEGACY_DATASET = "legacy"
+
+
 class DatasetInfo(Model):
     """The dataset a case file is: its ``name`` owns every statement the file makes.
 
@@ -1145,6 +1150,16 @@ class DatasetInfo(Model):
     title: str
     description: str | None = None
     synthetic: bool = Field(default=False, description="true for test/benchmark data with fake names")
+
+    @field_validator("name")
+    @classmethod
+    def _not_reserved(cls, name: str) -> str:
+        # the statements of elements written before datasets existed are read as this
+        # dataset's, and rank before every other: a file of that name would win every
+        # conflict however late it was ingested (repgraph.statements)
+        if name == LEGACY_DATASET:
+            raise ValueError(f"{LEGACY_DATASET!r} is reserved for statements older than datasets; choose another name")
+        return name
 
 
 class CaseFile(Model):

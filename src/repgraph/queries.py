@@ -110,6 +110,24 @@ MATCH (n:{ENTITY_LABEL} {{id: $id}})-[r]-()
 RETURN r.id AS relId
 """
 
+#: Nodes citing sources (``sourceIds``: every citation list's sources): which node ids
+#: a dataset may not delete while they stay (repgraph.ingest.datasets). A full scan, run
+#: only when a dataset would delete a Source.
+NODE_SOURCE_REFERENCES = f"""
+MATCH (n:{ENTITY_LABEL})
+WHERE n.sourceIds IS NOT NULL
+RETURN n.id AS id, n.sourceIds AS sourceIds
+"""
+
+#: Relationships naming node ids in their properties: cited sources, ``becauseOf``,
+#: ``perpetrator``, ``position``. A full scan, run only when a dataset would delete a
+#: node such a property can name.
+RELATIONSHIP_ID_REFERENCES = f"""
+MATCH (:{ENTITY_LABEL})-[r]->(:{ENTITY_LABEL})
+WHERE r.sourceIds IS NOT NULL OR r.becauseOf IS NOT NULL OR r.perpetrator IS NOT NULL OR r.position IS NOT NULL
+RETURN r.id AS id, r.sourceIds AS sourceIds, r.becauseOf AS becauseOf, r.perpetrator AS perpetrator, r.position AS position
+"""
+
 #: Deletes one relationship; ``$from``, ``$to``, ``$id``.
 DELETE_RELATIONSHIP = f"""
 MATCH (a:{ENTITY_LABEL} {{id: $from}})-[r]->(b:{ENTITY_LABEL} {{id: $to}})

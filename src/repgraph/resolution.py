@@ -110,13 +110,30 @@ def _record(store: GraphStore, a: str, b: str, verdict: str, reason: str | None,
     return JudgementOut(a=a, b=b, verdict=verdict, reason=reason, by=props["by"], at=props["at"], history=history)
 
 
+def _same_as(judged: dict[tuple[str, str], JudgementOut], ident: str) -> set[str]:
+    """``ident`` and every id joined to it by a chain of ``same`` judgements (sameness is
+    transitive: a = c and c = d make a = d)."""
+    linked: dict[str, set[str]] = {}
+    for (x, y), j in judged.items():
+        if j.verdict == "same":
+            linked.setdefault(x, set()).add(y)
+            linked.setdefault(y, set()).add(x)
+    seen, todo = {ident}, [ident]
+    while todo:
+        for other in linked.get(todo.pop(), ()):
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
+    return seen
+
+
 def merge(store: GraphStore, a: str, b: str, reason: str, by: str | None = None) -> JudgementOut:
     """Record that ``a`` and ``b`` are one entity (who, when, why).
 
     Raises :class:`JudgementError` for an unknown id, the same id twice, ids of different
     kinds (naming both ids, their labels, datasets and sources), or when ``a`` or ``b`` is
-    already judged the same as an id judged different from the other (a conflict for
-    review)."""
+    already judged the same (directly or through a chain of merges) as an id judged
+    different from the other or from one merged with it (a conflict for review)."""
     if a == b:
         raise JudgementError("merge needs two different ids")
     da, db = _describe(store, a), _describe(store, b)
@@ -127,9 +144,8 @@ def merge(store: GraphStore, a: str, b: str, reason: str, by: str | None = None)
             f"sources {', '.join(db['sources']) or 'none'})"
         )
     judged = judgements(store)
-    same = lambda x: {y for pair, j in judged.items() if j.verdict == "same" and x in pair for y in pair} | {x}  # noqa: E731
-    for x in same(a):
-        for y in same(b):
+    for x in sorted(_same_as(judged, a)):
+        for y in sorted(_same_as(judged, b)):
             j = judged.get(tuple(sorted((x, y))))
             if j and j.verdict == "different" and {x, y} != {a, b}:
                 raise JudgementError(f"conflict for review: {x} and {y} were judged different by {j.by} on {j.at}; "
@@ -138,10 +154,18 @@ def merge(store: GraphStore, a: str, b: str, reason: str, by: str | None = None)
 
 
 def merge_not(store: GraphStore, a: str, b: str, reason: str | None = None, by: str | None = None) -> JudgementOut:
-    """Record that ``a`` and ``b`` are different entities: the pair is not proposed again."""
+    """Record that ``a`` and ``b`` are different entities: the pair is not proposed again.
+
+    Raises :class:`JudgementError` for an unknown id, or when other merges join ``a`` and
+    ``b`` (a = c and c = b): which link is wrong is for a reviewer to say (a direct merge of
+    the two is overruled, as by :func:`unmerge`)."""
     if a == b:
         raise JudgementError("a judgement needs two different ids")
     _describe(store, a), _describe(store, b)
+    judged = {pair: j for pair, j in judgements(store).items() if pair != tuple(sorted((a, b)))}
+    if b in _same_as(judged, a):
+        raise JudgementError(f"conflict for review: {a} and {b} are joined by a chain of merges; "
+                             "unmerge the link that is wrong first")
     return _record(store, a, b, "different", reason, by)
 
 

@@ -23,6 +23,7 @@ from .models import (
     ResponsibilityChain, SearchHit, SearchPage, StatisticOut, StoreStats, Subgraph, VictimRef, WithIncidents,
 )
 from .disclosure import CLEARANCE, DEFAULT_VIEWER, Role, Viewer
+from .limits import MAX_SEARCH_WORD_LENGTH, MAX_SEARCH_WORDS
 from .ontology import NODE_MODELS, search_words
 from .provenance import conflicts_of, describe
 from .statements import dataset_id
@@ -148,10 +149,17 @@ def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20,
     Ranked: exact name or alias (0), a word of a name or alias starting with the query (1),
     other matches (2); persons before organizations before the rest; then by name and id.
     ``total`` counts every visible match; each hit carries its citations. Raises
-    ValueError on an unknown ``label`` or a query without letters or digits."""
+    ValueError on an unknown ``label``, a query without letters or digits, or one of more
+    than :data:`~repgraph.limits.MAX_SEARCH_WORDS` words or with a word longer than
+    :data:`~repgraph.limits.MAX_SEARCH_WORD_LENGTH` (the same on both backends)."""
     words = search_words(q)
     if not words:
         raise ValueError("q: give at least one letter or digit to search for")
+    if len(words) > MAX_SEARCH_WORDS:
+        raise ValueError(f"q: at most {MAX_SEARCH_WORDS} words, got {len(words)}")
+    if max(map(len, words)) > MAX_SEARCH_WORD_LENGTH:
+        raise ValueError(f"q: words of at most {MAX_SEARCH_WORD_LENGTH} letters or digits, "
+                         f"got one of {max(map(len, words))}")
     if label is not None:
         Q.checked_label(label)
     red = _redactor(store, viewer)

@@ -45,10 +45,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .ontology import Element, NodeBase, RelationshipBase
+from .ontology import LEGACY_DATASET, Element, NodeBase, RelationshipBase
 
-#: The dataset name given to properties of elements written before statements existed.
-LEGACY = "legacy"
+#: The dataset name given to properties of elements written before statements existed
+#: (reserved: no case file may be named so).
+LEGACY = LEGACY_DATASET
 
 #: Properties whose values from all datasets accumulate.
 MULTI_VALUED = ("aliases", "citations", "roles", "identifiers")

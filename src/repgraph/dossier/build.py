@@ -21,6 +21,7 @@ from ..accountability.sanctions import sanctions_of
 from ..models import EntityRef
 from ..ontology import DatePrecision, SanctionAuthority, date_bounds
 from ..service import NotFound
+from ..statements import BOOKKEEPING
 from ..store import GraphStore
 from .model import (
     AffiliationOut, AllegationDetail, ChainEntry, ChainFigure, CommandAllegation, DirectAllegation, Dossier,
@@ -31,6 +32,10 @@ from .model import (
 _IDENTITY_KEYS = {"id", "name", "aliases", "roles", "description", "unnamed", "confidentiality", "confidence",
                   "citations", "sourceIds", "searchText", "notes", "birthDate", "nationality", "nationalities",
                   "identifiers", "aliasTypes", "names", "birthDatePrecision"}
+
+#: Statements bookkeeping (repgraph.statements): ``datasets`` stays (which datasets state
+#: the person), the raw ``statements`` and ``conflicts`` JSON do not.
+_BOOKKEEPING = BOOKKEEPING - {"datasets"}
 
 LOW, HIGH = "0000-01-01", "9999-12-31"
 
@@ -83,7 +88,10 @@ def _identity(props: dict[str, Any], citer: Citer) -> Identity:
         birth_date_precision=props.get("birthDatePrecision"),
         nationality=[nationality] if isinstance(nationality, str) else list(nationality),
         identifiers=identifiers, description=props.get("description"), unnamed=bool(props.get("unnamed")),
-        other={k: v for k, v in sorted(props.items()) if k not in _IDENTITY_KEYS and not k.startswith("valid")},
+        # bookkeeping (each dataset's raw statements, conflicts as JSON) is not a property of
+        # the person: it dumped every dataset's notes and values as JSON into the dossier
+        other={k: v for k, v in sorted(props.items())
+               if k not in _IDENTITY_KEYS and k not in _BOOKKEEPING and not k.startswith("valid")},
         citations=citer(props.get("citations")),
     )
 

@@ -95,7 +95,7 @@ def build_document(d: Dossier) -> Document:
     for ident in idt.identifiers:
         lines.append(["identifier: " + " ".join(str(v) for v in ident.values() if v is not None)])
     for k, v in idt.other.items():
-        lines.append([f"{k}: {v}"])
+        lines.append([f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}"])
     if idt.description:
         lines.append([f"description: {idt.description}"])
     doc.add("ul", lines=lines)

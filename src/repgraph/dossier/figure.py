@@ -1,7 +1,7 @@
 """The chain-of-command figure as a static, self-contained SVG (no script, no fetch).
 
 Three rows: superiors and their holders on top, the person and their posts in the
-middle, subordinates and their holders below. Every text is XML-escaped.
+middle, subordinates and their holders below. Every text is XML-escaped and on one line.
 """
 
 from __future__ import annotations
@@ -17,7 +17,10 @@ INK = {"subject": "#ffffff", "post": "#000000", "superior": "#ffffff", "subordin
 
 
 def _attr(text: str) -> str:
-    return escape(text, {'"': "&quot;"})
+    """``text`` XML-escaped on one line: the SVG sits in the Markdown dossier as an HTML
+    block, which a blank line ends; a name holding one would turn what follows it into
+    live Markdown (links, forged footnotes)."""
+    return escape(" ".join(str(text).split()), {'"': "&quot;"})
 
 
 def figure_svg(fig: ChainFigure) -> str:

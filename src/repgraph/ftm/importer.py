@@ -128,6 +128,10 @@ def read_entities(path: str | Path) -> list[FtmEntity]:
         datasets = data.get("datasets", [])
         if not isinstance(datasets, list) or not all(isinstance(d, str) and d.strip() for d in datasets):
             raise CaseFileError(path, "datasets is a list of dataset names", record, "datasets")
+        for j, d in enumerate(datasets):
+            if len(d.strip()) > MAX_NAME:  # each becomes a Source named so
+                raise CaseFileError(path, f"a dataset name has at most {MAX_NAME} characters, got {len(d.strip())}",
+                                    record, f"datasets[{j}]")
         proxy = ValueEntity.from_dict({k: v for k, v in data.items() if k in ("id", "schema", "properties", "datasets")},
                                       cleaned=False)
         if ident in entities:
@@ -431,13 +435,17 @@ def to_case_file(path: str | Path, entities: list[FtmEntity], dataset: str | Non
         for _, element in [*builder.nodes, *builder.relationships]:
             if STRICTNESS[level] > STRICTNESS[element.confidentiality]:
                 element.confidentiality = level
-    sources = [
-        NODE_MODELS["Source"].model_validate({
-            "label": "Source", "id": M.source_id(d), "name": d, "type": "dataset",
-            "title": (title if d == default and title else d), "confidentiality": confidentiality or "public",
-        })
-        for d in sorted(builder.datasets)
-    ]
+    try:
+        sources = [
+            NODE_MODELS["Source"].model_validate({
+                "label": "Source", "id": M.source_id(d), "name": d, "type": "dataset",
+                "title": (title if d == default and title else d), "confidentiality": confidentiality or "public",
+            })
+            for d in sorted(builder.datasets)
+        ]
+    except ValidationError as exc:  # the given dataset name (or title) cannot name a Source
+        err = exc.errors()[0]
+        raise CaseFileError(path, f"the dataset's Source: {err['msg']}", "dataset", format_loc(err["loc"])) from None
     # The case file's dataset, which owns what the import states (a re-import replaces it):
     # the given name, else the file's. Not the FtM datasets: two files of one FtM dataset
     # (split exports) would each remove what the other stated.

@@ -172,6 +172,7 @@ def apply_dataset(
         rel_rows[(rel_type, src_label, dst_label)].append({"from": src, "to": dst, "id": rid, "props": props})
 
     _check_deletions(store, name, delete_nodes, delete_rels, relationships)
+    _check_references(store, name, delete_nodes, delete_rels, node_rows, rel_rows, states)
 
     record = None
     if info is not None:
@@ -233,6 +234,51 @@ def _check_deletions(store: GraphStore, name: str, delete_nodes: list[str], dele
             f"dataset {name!r} would no longer state node(s) {', '.join(sorted(doomed))} that only it states, "
             f"but these relationships still use them: {', '.join(sorted(set(problems)))}. "
             "Retract or correct the datasets stating those relationships first."
+        )
+
+
+#: Properties by which an element names other nodes' ids (besides its ends).
+_ID_PROPERTIES = ("becauseOf", "perpetrator", "position")
+#: Labels of nodes such properties can name: only deleting one of these needs the scan.
+_REFERABLE = {"Source", "Person", "Organization", "Position"}
+
+
+def _check_references(store: GraphStore, name: str, delete_nodes: list[str], delete_rels: list[dict],
+                      node_rows: dict[str, list[dict]], rel_rows: dict[tuple, list[dict]],
+                      states: dict[str, dict]) -> None:
+    """Refuse to delete a node that an element staying in the graph names in a property:
+    a citation's source (any citation list, e.g. a Sanction's ``listedCitations``), a
+    TARGETED's ``becauseOf``, a WEAKENS's ``perpetrator``, an APPOINTED_BY's ``position``.
+    Ingest refuses such a reference to an unknown id; deleting its target left it dangling."""
+    doomed = {i for i in delete_nodes if (states.get(i) or {}).get("label") in _REFERABLE}
+    if not doomed:
+        return
+    rewritten = {row["id"] for rows in node_rows.values() for row in rows}
+    rewritten |= {row["id"] for rows in rel_rows.values() for row in rows}
+    going = set(delete_nodes) | {r["id"] for r in delete_rels} | rewritten
+    named: dict[str, set[str]] = defaultdict(set)
+
+    def note(element: str, props: dict[str, Any]) -> None:
+        for ident in [*(props.get("sourceIds") or []), *(props.get(k) for k in _ID_PROPERTIES)]:
+            if ident in doomed:
+                named[ident].add(element)
+
+    for rows in [*node_rows.values(), *rel_rows.values()]:  # what stays, as this run writes it
+        for row in rows:
+            note(row["id"], row["props"])
+    if any(states.get(i, {}).get("label") == "Source" for i in doomed):
+        for row in store.read(Q.NODE_SOURCE_REFERENCES):
+            if row["id"] not in going:
+                note(row["id"], row)
+    for row in store.read(Q.RELATIONSHIP_ID_REFERENCES):
+        if row["id"] not in going:
+            note(row["id"], row)
+    if named:
+        uses = "; ".join(f"{i} (named by {', '.join(sorted(els))})" for i, els in sorted(named.items()))
+        raise DatasetError(
+            f"dataset {name!r} would no longer state node(s) that only it states, but elements staying in the graph "
+            f"name them (as a cited source, becauseOf, perpetrator or position): {uses}. "
+            "Retract or correct the datasets stating those elements first."
         )
 
 
