@@ -293,3 +293,21 @@ def test_a_victim_targeted_through_a_protected_link_is_not_listed(protected_stor
         assert chain["victims"] == [] and chain["incident"]["name"].startswith("Raid on the home of Protected person ")
     with client_as(protected_store, Role.analyst) as analyst:
         assert raid_victims(analyst) == [["Ana Ficticia Núñez"]]
+
+
+def test_entity_relationship_total_and_pages_are_the_callers(protected_store):
+    """``relationships_total`` once counted relationships the exit then hid (an analyst saw
+    "3" on Hostlandtest with two exile records listed: the confidential witness's record
+    existed); pages were cut before hiding, so a page came back short."""
+    with client_as(protected_store, Role.analyst) as analyst:
+        host = analyst.get("/entities/country-prot-host").json()
+        assert (host["relationships_total"], sorted(r["other"]["id"] for r in host["relationships"])) == \
+            (2, ["p-defender-pedro", "p-relative-ana"])
+    with client_as(protected_store, Role.viewer) as viewer:
+        raid = viewer.get("/entities/inc-ana-raid").json()
+        assert (raid["relationships_total"], [r["type"] for r in raid["relationships"]]) == \
+            (2, ["DOCUMENTED_IN", "PERPETRATED_BY"])
+        pedro = viewer.get("/entities/p-defender-pedro?limit=1&offset=1").json()
+        assert (pedro["relationships_total"], [r["type"] for r in pedro["relationships"]]) == (2, ["TARGETED"])
+    with client_as(protected_store, Role.admin) as admin:
+        assert admin.get("/entities/country-prot-host").json()["relationships_total"] == 3
