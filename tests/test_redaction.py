@@ -311,3 +311,17 @@ def test_entity_relationship_total_and_pages_are_the_callers(protected_store):
         assert (pedro["relationships_total"], [r["type"] for r in pedro["relationships"]]) == (2, ["TARGETED"])
     with client_as(protected_store, Role.admin) as admin:
         assert admin.get("/entities/country-prot-host").json()["relationships_total"] == 3
+
+
+def test_list_by_label_is_the_viewers_graph(protected_store):
+    """``list_entities`` for a viewer: the confidential incident neither listed nor counted
+    (on both backends; the CLI's ``list`` passes the page through disclose)."""
+    from repgraph.disclosure import Viewer, disclose
+    from repgraph.listing import list_entities
+
+    viewer = Viewer("v", Role.viewer)
+    page = disclose(list_entities(protected_store, "Incident", 1, 1, viewer), viewer, protected_store)
+    assert (page.total, [i.id for i in page.items]) == (2, ["inc-pedro-detention"])
+    analyst = Viewer("a", Role.analyst)
+    assert list_entities(protected_store, "Incident", 50, 0, analyst).total == 2
+    assert list_entities(protected_store, "Incident", 50, 0).total == 3
