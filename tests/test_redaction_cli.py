@@ -69,6 +69,9 @@ def _commands(db, out) -> list[list[str]]:
     # `show` and `list` once ignored --as (every name, alias, quote and id printed to a viewer)
     for ident in ("p-defender-pedro", "inc-ana-raid", "inc-pedro-detention", "src-prot-report", "country-prot-host"):
         cmds += [["show", ident, *d], ["show", ident, "-f", "json", *d]]
+    # `dossier` once ignored the global --as (the admin's dossier, every name in it)
+    for person in ("p-agent-fake", "p-defender-pedro"):
+        cmds += [["dossier", person, "--format", fmt, *d] for fmt in ("md", "json", "html")]
     for label in ("Person", "Incident", "Source", "Country"):
         cmds += [["list", label, "-v", *d], ["list", label, "-f", "json", *d]]
     return cmds
@@ -111,7 +114,8 @@ def test_cli_protected_id_is_unknown_to_a_viewer(protected_db, tmp_path):
     for cmd in (["viz", "ego", "p-relative-ana", "-o", str(tmp_path / "x.html")],
                 ["query", "guilt-by-association", "-p", "defender_id=p-relative-ana"],
                 ["analyze", "path", "p-relative-ana", "p-defender-pedro"],
-                ["show", "p-relative-ana"], ["show", "p-relative-ana", "-f", "json"]):
+                ["show", "p-relative-ana"], ["show", "p-relative-ana", "-f", "json"],
+                ["dossier", "p-relative-ana", "--format", "json"]):
         r = runner.invoke(app, ["--as", "viewer", *cmd, "--db", str(protected_db)])
         assert r.exit_code == 2 and "no entity with id 'p-relative-ana'" in r.output, (cmd, r.output)
         assert runner.invoke(app, [*cmd, "--db", str(protected_db)]).exit_code == 0, cmd  # the admin's own tool
@@ -155,3 +159,12 @@ def test_cli_show_as_viewer_is_redacted(protected_db):
     assert shown["name"].startswith("Raid on the home of Protected person ")
     # the TARGETED link to the relative is hidden, the others stay
     assert sorted(x["type"] for x in shown["relationships"]) == ["DOCUMENTED_IN", "PERPETRATED_BY"]
+
+
+def test_cli_dossier_own_as_option_redacts(protected_db):
+    """`repgraph dossier --as viewer` once crashed (disclose without the store)."""
+    r = CliRunner().invoke(app, ["dossier", "--as", "viewer", "p-agent-fake", "--db", str(protected_db)])
+    assert r.exit_code == 0, r.output
+    assert "Xiomara" not in r.output and re.search(r"Protected person \d+ saw the arrest", r.output)
+    r = CliRunner().invoke(app, ["dossier", "--as", "viewer", "p-relative-ana", "--db", str(protected_db)])
+    assert r.exit_code == 2 and "no entity with id 'p-relative-ana'" in r.output
