@@ -103,6 +103,8 @@ def test_older_sanction_files_map_free_text_authority_and_date():
                                                                       "2019-11-05", "active")
     assert Sanction.model_validate({"id": "s2", "name": "x", "authority": "Government of Canada", "citations": _CITE}).authority == "canada"
     assert Sanction.model_validate({"id": "s3", "name": "x", "authority": "Ruritania", "citations": _CITE}).authority == "other"
+    # the UK's HM Treasury is not the US Treasury: the more specific name wins
+    assert Sanction.model_validate({"id": "s4", "name": "x", "authority": "HM Treasury (OFSI)", "citations": _CITE}).authority == "uk"
 
 
 def test_a_delisting_has_its_status_dates_and_own_citations():

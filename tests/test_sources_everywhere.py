@@ -20,9 +20,6 @@ PATH_VALUES = {
     "source": ["person-yendri-velasquez"],
     "target": ["person-luis-peche"],
 }
-#: Routes merged from issue 11 whose answers do not carry confidentiality yet (their
-#: evidence entries and incidents): reported, left to that work.
-KNOWN_GAPS = {"/queries/evidence-strength"}
 QUERY_VALUES = {"q": "velasquez", "subjects": "all", "depth": "2"}
 
 
@@ -64,7 +61,7 @@ def test_every_element_of_every_route_carries_citations_and_confidentiality(seed
             params = ops["get"].get("parameters", [])
             names = [p["name"] for p in params if p["in"] == "path"]
             if any(p.get("required") and p["in"] == "query" and p["name"] not in QUERY_VALUES for p in params) \
-                    or any(n not in PATH_VALUES for n in names) or path == "/audit" or path in KNOWN_GAPS:
+                    or any(n not in PATH_VALUES for n in names) or path == "/audit":
                 continue  # routes of other issues with parameters of their own (sanctions, dossiers, audit)
             query = "&".join(f"{p['name']}={QUERY_VALUES[p['name']]}" for p in params
                              if p["in"] == "query" and p["name"] in QUERY_VALUES)

@@ -140,12 +140,13 @@ class SanctionAuthority(StrEnum):
     other = "other"
 
 
-#: Free-text authorities of older case files, read into the vocabulary (folded, substring).
+#: Free-text authorities of older case files, read into the vocabulary (folded, substring;
+#: the first key found wins, so the more specific "hm treasury" comes before "treasury").
 AUTHORITY_ALIASES: tuple[tuple[str, SanctionAuthority], ...] = (
+    ("hm treasury", SanctionAuthority.uk), ("ofsi", SanctionAuthority.uk),
     ("ofac", SanctionAuthority.us_ofac), ("treasury", SanctionAuthority.us_ofac),
     ("united states", SanctionAuthority.us_ofac), ("european union", SanctionAuthority.eu),
     ("canada", SanctionAuthority.canada), ("united kingdom", SanctionAuthority.uk),
-    ("hm treasury", SanctionAuthority.uk), ("ofsi", SanctionAuthority.uk),
     ("united nations", SanctionAuthority.un), ("security council", SanctionAuthority.un),
     ("switzerland", SanctionAuthority.switzerland), ("seco", SanctionAuthority.switzerland),
 )

@@ -830,7 +830,7 @@ ALLEGATIONS_ON = """
 MATCH (i:Incident {id: $id})-[p:PERPETRATED_BY]->(x:Entity)
 RETURN i.id AS incidentId, x.id AS perpetratorId, labels(x) AS perpetratorLabels, x.name AS perpetrator,
        x.confidentiality AS perpetratorConfidentiality, p.id AS linkId, p.role AS role,
-       p.confidence AS confidence, p.citations AS citations
+       p.confidence AS confidence, p.citations AS citations, p.confidentiality AS linkConfidentiality
 """
 
 #: Incident ids with at least one PERPETRATED_BY (the evidence-strength list).

@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from .. import queries as Q
 from ..models import IncidentRef
+from ..statements import strictest
 from ..store import GraphStore
 from .common import Citer, each, ref
 from .models import EvidenceStrength, ExculpatoryItem
@@ -46,7 +47,8 @@ def incident_refs(store: GraphStore, ids: list[str], citer: Citer) -> dict[str, 
     """IncidentRef (with the incident's citations) per id."""
     rows = each(store, Q.INCIDENT, sorted(set(ids)))
     citer.load(*(r["citations"] for r in rows))
-    return {r["id"]: IncidentRef(id=r["id"], name=r["name"], type=r["type"], date=r["date"], citations=citer(r["citations"]))
+    return {r["id"]: IncidentRef(id=r["id"], name=r["name"], type=r["type"], date=r["date"],
+                                 confidentiality=r["confidentiality"], citations=citer(r["citations"]))
             for r in rows}
 
 
@@ -81,6 +83,7 @@ def allegations(store: GraphStore, incident_ids: list[str], citer: Citer, perpet
             roles=sorted({link["role"] or "direct" for link in links}), links=len(links), sources=sources,
             independent_sources=len(publishers), lowest_confidence=min(confidences), highest_confidence=max(confidences),
             single_source=len(publishers) == 1, flags=[], citations=cites, exculpatory=exculpatory,
+            confidentiality=strictest(*(link["linkConfidentiality"] for link in links)),
         )
         ev.flags = _flags(ev)
         out.append(ev)

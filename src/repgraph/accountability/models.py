@@ -119,6 +119,7 @@ class EvidenceStrength(BaseModel):
     flags: list[str]
     citations: list[CitationOut] = Field(default_factory=list)
     exculpatory: list[ExculpatoryItem] = Field(default_factory=list)
+    confidentiality: str | None = Field(default=None, description="the strictest level of the links that make the allegation")
 
 
 class CommandLink(BaseModel):

@@ -31,6 +31,7 @@ from followthemoney.exc import InvalidData
 from pydantic import ValidationError
 
 from ..ingest.errors import CaseFileError, format_loc
+from ..ingest.loader import read_text
 from ..ingest.writer import IngestResult, write_case
 from ..statements import STRICTNESS
 from ..ontology import (MAX_NAME, MAX_TEXT, NODE_MODELS, REL_MODELS, CaseFile, Confidentiality, IncidentType,
@@ -99,12 +100,7 @@ def read_entities(path: str | Path) -> list[FtmEntity]:
     naming the file, the line (and entity id) and the property.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CaseFileError(path, "no such file") from None
-    except UnicodeDecodeError as exc:
-        raise CaseFileError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    text = read_text(path)
     entities: dict[str, FtmEntity] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():

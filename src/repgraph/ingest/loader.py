@@ -15,13 +15,19 @@ from .errors import CaseFileError, format_loc
 SUFFIXES = {".yaml", ".yml", ".json"}
 
 
-def _read(path: Path) -> Any:
+def read_text(path: Path) -> str:
+    """The UTF-8 text of an input file. Raises :class:`CaseFileError` naming the file when
+    it is missing or not UTF-8 (case files and FtM files alike)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CaseFileError(path, "no such file") from None
     except UnicodeDecodeError as exc:
         raise CaseFileError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def _read(path: Path) -> Any:
+    text = read_text(path)
     try:
         if path.suffix.lower() == ".json":
             return json.loads(text)
