@@ -57,6 +57,21 @@ def test_sanctioned_as_of_refuses_bad_input(store):
         A.sanctioned_as_of(store, "2022-01-01", "nato")
 
 
+@pytest.mark.parametrize("route", ["/queries/sanctioned-as-of", "/queries/sanctions-gap?by=us_ofac&not_by=eu",
+                                   "/persons/p-dos-general/dossier"])
+def test_api_dates_are_iso_days_only(store, route):
+    # pydantic read `9.07e-89` (found by schemathesis) as a Unix time, 1970-01-01, and answered 200
+    from api_access import client_for
+
+    sep = "&" if "?" in route else "?"
+    with client_for(store, "admin") as client:
+        for bad in ("9.07e-89", "2019", "1700000000", "2022-02-30"):
+            r = client.get(f"{route}{sep}date={bad}")
+            assert r.status_code == 422, (bad, r.text)
+            assert r.json()["detail"][0]["loc"] == ["query", "date"]
+        assert client.get(f"{route}{sep}date=2022-01-01").status_code == 200
+
+
 def test_sanctions_gap(store):
     gap = A.sanctions_gap(store, "us_ofac", "eu", "2023-01-01")
     assert [(e.entity.id, [s.id for s in e.sanctions]) for e in gap.items] == [("p-dos-general", ["sanc-dos-us"])]

@@ -4,8 +4,11 @@ responsibility, the dossier): thin routes over :mod:`repgraph.accountability` an
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Literal
+
+from pydantic import BeforeValidator
 
 from fastapi import Query, Request
 from fastapi.responses import Response
@@ -24,11 +27,22 @@ queries = make_router("/queries", "queries")
 persons = make_router("/persons", "persons")
 
 Authority = Annotated[SanctionAuthority, Query(description="A sanctioning authority.")]
-Day = Annotated[date, Query(description="An ISO day, YYYY-MM-DD.")]
+
+
+def _iso_day(value):
+    # pydantic reads a number as a Unix time (`9.07e-89` -> 1970-01-01) and "2019" as a
+    # timestamp too: a query's date is only ever written YYYY-MM-DD.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("must be an ISO day, YYYY-MM-DD")
+    return value
+
+
+#: A day typed as YYYY-MM-DD, nothing else.
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]
 
 
 @queries.get("/sanctioned-as-of", response_model=SanctionedAsOf, summary="Who is under a sanction in force on a date")
-def sanctioned_as_of(store: StoreDep, on: Annotated[date, Query(alias="date", description="An ISO day, YYYY-MM-DD.")],
+def sanctioned_as_of(store: StoreDep, on: Annotated[IsoDay, Query(alias="date", description="An ISO day, YYYY-MM-DD.")],
                      authority: Annotated[SanctionAuthority | None, Query(description="Only this authority.")] = None) -> SanctionedAsOf:
     """Persons and organizations listed by ``date`` and not delisted or expired by then,
     each with those sanctions (authority, programme, legal basis, dates, status)."""
@@ -37,7 +51,7 @@ def sanctioned_as_of(store: StoreDep, on: Annotated[date, Query(alias="date", de
 
 @queries.get("/sanctions-gap", response_model=SanctionsGap, summary="Sanctioned by one authority, not by another")
 def sanctions_gap(store: StoreDep, by: Authority, not_by: Authority,
-                  on: Annotated[date | None, Query(alias="date", description="An ISO day (default today).")] = None) -> SanctionsGap:
+                  on: Annotated[IsoDay | None, Query(alias="date", description="An ISO day (default today).")] = None) -> SanctionsGap:
     """The advocacy gap list: under a sanction of ``by`` in force on ``date`` and under
     none of ``not_by``."""
     return A.sanctions_gap(store, by.value, not_by.value, on.isoformat() if on else None)
@@ -92,7 +106,7 @@ DOSSIER_RESPONSES = {200: {"content": {"text/markdown": {}, "text/html": {}},
 def dossier(request: Request, store: StoreDep, viewer: ViewerDep, person_id: EntityId,
             fmt: Annotated[Literal["md", "html", "json"] | None,
                            Query(alias="format", description="md, html or json; default from the Accept header, else json.")] = None,
-            on: Annotated[date | None, Query(alias="date", description="Date of the sanctions gap (default today).")] = None):
+            on: Annotated[IsoDay | None, Query(alias="date", description="Date of the sanctions gap (default today).")] = None):
     """Identity, posts, chain of command, allegations (direct and by command) with their
     evidence, exculpatory information, sanctions and the gap, relatives and associates, the
     chain-of-command figure; every fact with its citations. Redacted for the caller."""
