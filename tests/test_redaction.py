@@ -293,3 +293,84 @@ def test_a_victim_targeted_through_a_protected_link_is_not_listed(protected_stor
         assert chain["victims"] == [] and chain["incident"]["name"].startswith("Raid on the home of Protected person ")
     with client_as(protected_store, Role.analyst) as analyst:
         assert raid_victims(analyst) == [["Ana Ficticia Núñez"]]
+
+
+def test_entity_relationship_total_and_pages_are_the_callers(protected_store):
+    """``relationships_total`` once counted relationships the exit then hid (an analyst saw
+    "3" on Hostlandtest with two exile records listed: the confidential witness's record
+    existed); pages were cut before hiding, so a page came back short."""
+    with client_as(protected_store, Role.analyst) as analyst:
+        host = analyst.get("/entities/country-prot-host").json()
+        assert (host["relationships_total"], sorted(r["other"]["id"] for r in host["relationships"])) == \
+            (2, ["p-defender-pedro", "p-relative-ana"])
+    with client_as(protected_store, Role.viewer) as viewer:
+        raid = viewer.get("/entities/inc-ana-raid").json()
+        assert (raid["relationships_total"], [r["type"] for r in raid["relationships"]]) == \
+            (2, ["DOCUMENTED_IN", "PERPETRATED_BY"])
+        pedro = viewer.get("/entities/p-defender-pedro?limit=1&offset=1").json()
+        assert (pedro["relationships_total"], [r["type"] for r in pedro["relationships"]]) == (2, ["TARGETED"])
+    with client_as(protected_store, Role.admin) as admin:
+        assert admin.get("/entities/country-prot-host").json()["relationships_total"] == 3
+
+
+def test_list_by_label_is_the_viewers_graph(protected_store):
+    """``list_entities`` for a viewer: the confidential incident neither listed nor counted
+    (on both backends; the CLI's ``list`` passes the page through disclose)."""
+    from repgraph.disclosure import Viewer, disclose
+    from repgraph.listing import list_entities
+
+    viewer = Viewer("v", Role.viewer)
+    page = disclose(list_entities(protected_store, "Incident", 1, 1, viewer), viewer, protected_store)
+    assert (page.total, [i.id for i in page.items]) == (2, ["inc-pedro-detention"])
+    analyst = Viewer("a", Role.analyst)
+    assert list_entities(protected_store, "Incident", 50, 0, analyst).total == 2
+    assert list_entities(protected_store, "Incident", 50, 0).total == 3
+
+
+def test_a_hidden_id_is_answered_exactly_like_an_unknown_id_on_every_route(protected_store):
+    """No existence oracle: every GET route with an id parameter answers a protected or
+    hidden id with the status and wording it gives an unknown id. Routes word an unknown
+    id by kind ("no person with id ...", "no incident with id ..."); a hidden id once got
+    "no entity with id ...", which confirmed that a guessed id (ids are slugs of names)
+    belonged to a protected person in the store."""
+    hidden = {Role.viewer: ["p-relative-ana", "p-witness-xiomara", "inc-xiomara-threat", "src-prot-interview"],
+              Role.analyst: ["p-witness-xiomara", "inc-xiomara-threat", "src-prot-interview"]}
+    for role, ids in hidden.items():
+        with client_as(protected_store, role) as client:
+            spec = client.get("/openapi.json").json()
+            tried = set()
+            for path, ops in spec["paths"].items():
+                params = ops.get("get", {}).get("parameters", [])
+                required = {p["name"]: p for p in params if p.get("required") and p["in"] == "query"}
+                for p in params:
+                    if not (p["name"].endswith("_id") or p["name"] in ("source", "target", "root")):
+                        continue
+                    for ident in ids:
+                        answers = []
+                        for given in (ident, "p-nobody-" + ident):
+                            url = path
+                            for o in params:
+                                if o["in"] == "path":
+                                    url = url.replace("{" + o["name"] + "}", given if o is p else "p-defender-pedro")
+                            query = {"by": "us_ofac", "date": "2024-06-01"}
+                            query = {k: v for k, v in query.items() if k in required}
+                            if p["in"] == "query":
+                                query[p["name"]] = given
+                            r = client.get(url, params=query)
+                            answers.append((r.status_code, r.text.replace(given, "<id>")))
+                        assert answers[0] == answers[1], (role, path, p["name"], ident, answers)
+                        assert answers[0][0] == 404, (role, path, p["name"], ident, answers[0])
+                        tried.add((path, p["name"]))
+            assert {("/persons/{person_id}/dossier", "person_id"), ("/incidents/{incident_id}/responsibility-chain",
+                    "incident_id"), ("/queries/evidence-strength", "perpetrator_id"),
+                    ("/queries/officials-cases", "official_id")} <= tried
+
+
+def test_dossier_markdown_and_html_for_a_viewer(protected_store):
+    """The md and html dossier once answered a viewer 500 (disclosed without the store)."""
+    with client_as(protected_store, Role.viewer) as viewer:
+        for fmt in ("md", "html"):
+            r = viewer.get(f"/persons/p-agent-fake/dossier?format={fmt}")
+            assert r.status_code == 200, (fmt, r.text[:300])
+            text = html.unescape(r.text)
+            assert re.search(r"Protected person \d+ saw the arrest", text) and "Xiomara" not in text, fmt

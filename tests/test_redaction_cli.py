@@ -5,6 +5,8 @@ over a real embedded store file."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from typer.testing import CliRunner
 
@@ -64,6 +66,14 @@ def _commands(db, out) -> list[list[str]]:
                  ["analyze", kind, "--root", "p-defender-pedro", *extra, "-f", "json", *d]]
     cmds += [["analyze", "path", "p-defender-pedro", "country-prot-host", "-f", "json", *d],
              ["analyze", "path", "p-defender-pedro", "org-prot-unit", *d]]
+    # `show` and `list` once ignored --as (every name, alias, quote and id printed to a viewer)
+    for ident in ("p-defender-pedro", "inc-ana-raid", "inc-pedro-detention", "src-prot-report", "country-prot-host"):
+        cmds += [["show", ident, *d], ["show", ident, "-f", "json", *d]]
+    # `dossier` once ignored the global --as (the admin's dossier, every name in it)
+    for person in ("p-agent-fake", "p-defender-pedro"):
+        cmds += [["dossier", person, "--format", fmt, *d] for fmt in ("md", "json", "html")]
+    for label in ("Person", "Incident", "Source", "Country"):
+        cmds += [["list", label, "-v", *d], ["list", label, "-f", "json", *d]]
     return cmds
 
 
@@ -103,8 +113,58 @@ def test_cli_protected_id_is_unknown_to_a_viewer(protected_db, tmp_path):
     runner = CliRunner()
     for cmd in (["viz", "ego", "p-relative-ana", "-o", str(tmp_path / "x.html")],
                 ["query", "guilt-by-association", "-p", "defender_id=p-relative-ana"],
-                ["analyze", "path", "p-relative-ana", "p-defender-pedro"]):
+                ["analyze", "path", "p-relative-ana", "p-defender-pedro"],
+                ["show", "p-relative-ana"], ["show", "p-relative-ana", "-f", "json"],
+                ["dossier", "p-relative-ana", "--format", "json"]):
         r = runner.invoke(app, ["--as", "viewer", *cmd, "--db", str(protected_db)])
         assert r.exit_code == 2 and "no entity with id 'p-relative-ana'" in r.output, (cmd, r.output)
         assert runner.invoke(app, [*cmd, "--db", str(protected_db)]).exit_code == 0, cmd  # the admin's own tool
     assert not (tmp_path / "x.html").exists() or "Ficticia" in (tmp_path / "x.html").read_text(encoding="utf-8")
+
+
+def test_cli_list_as_viewer_neither_lists_nor_counts_what_it_hides(protected_db):
+    """`repgraph --as viewer list`: the confidential incident and interview are neither
+    listed nor counted; the restricted relative and the confidential witness are listed as
+    pseudonyms (a person counts, never named)."""
+    import json
+
+    def page(role, label):
+        r = CliRunner().invoke(app, ["--as", role, "list", label, "-f", "json", "--db", str(protected_db)])
+        assert r.exit_code == 0, r.output
+        return json.loads(r.output)
+
+    incidents = page("viewer", "Incident")
+    assert (incidents["total"], [i["id"] for i in incidents["items"]]) == (2, ["inc-ana-raid", "inc-pedro-detention"])
+    assert incidents["items"][0]["name"].startswith("Raid on the home of Protected person ")
+    sources = page("viewer", "Source")
+    assert (sources["total"], [i["id"] for i in sources["items"]]) == (1, ["src-prot-report"])
+    persons = page("viewer", "Person")
+    assert persons["total"] == 4
+    pseudonyms = [i for i in persons["items"] if i["id"].startswith("protected-")]
+    assert len(pseudonyms) == 2 and all(re.fullmatch(r"Protected person \d+", i["name"]) for i in pseudonyms)
+    assert all(i["citations"] == [] for i in pseudonyms)
+    assert [i["id"] for i in persons["items"] if not i["id"].startswith("protected-")] == ["p-agent-fake", "p-defender-pedro"]
+    analyst = page("analyst", "Incident")
+    assert (analyst["total"], [i["id"] for i in analyst["items"]]) == (2, ["inc-ana-raid", "inc-pedro-detention"])
+    assert analyst["items"][0]["name"] == "Raid on the home of Ana Ficticia Núñez"
+    assert page("admin", "Incident")["total"] == 3
+
+
+def test_cli_show_as_viewer_is_redacted(protected_db):
+    import json
+
+    r = CliRunner().invoke(app, ["--as", "viewer", "show", "inc-ana-raid", "-f", "json", "--db", str(protected_db)])
+    assert r.exit_code == 0, r.output
+    shown = json.loads(r.output)
+    assert shown["name"].startswith("Raid on the home of Protected person ")
+    # the TARGETED link to the relative is hidden, the others stay
+    assert sorted(x["type"] for x in shown["relationships"]) == ["DOCUMENTED_IN", "PERPETRATED_BY"]
+
+
+def test_cli_dossier_own_as_option_redacts(protected_db):
+    """`repgraph dossier --as viewer` once crashed (disclose without the store)."""
+    r = CliRunner().invoke(app, ["dossier", "--as", "viewer", "p-agent-fake", "--db", str(protected_db)])
+    assert r.exit_code == 0, r.output
+    assert "Xiomara" not in r.output and re.search(r"Protected person \d+ saw the arrest", r.output)
+    r = CliRunner().invoke(app, ["dossier", "--as", "viewer", "p-relative-ana", "--db", str(protected_db)])
+    assert r.exit_code == 2 and "no entity with id 'p-relative-ana'" in r.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from . import queries as Q
 from . import service as S
+from .disclosure import DEFAULT_VIEWER, Viewer
 from .models import EntityList, ListedEntity
 from .store import GraphStore
 
@@ -12,15 +13,21 @@ from .store import GraphStore
 MAX_LIST_LIMIT = 1000
 
 
-def list_entities(store: GraphStore, label: str, limit: int = 50, offset: int = 0) -> EntityList:
+def list_entities(store: GraphStore, label: str, limit: int = 50, offset: int = 0,
+                  viewer: Viewer = DEFAULT_VIEWER) -> EntityList:
     """One page (``limit`` 1..:data:`MAX_LIST_LIMIT`, ``offset`` >= 0) of the nodes labelled
     ``label`` (a label of the ontology), in id order, each with its name, type, date,
-    confidentiality and citations (source titles filled in). Raises ValueError on an
-    unknown label or a bad page."""
+    confidentiality and citations (source titles filled in). For a ``viewer`` without full
+    clearance the page and ``total`` are those of the viewer's graph (a node they may not
+    see is neither listed nor counted); the caller still passes the page through
+    :func:`~repgraph.disclosure.disclose` (protected persons become pseudonyms). Raises
+    ValueError on an unknown label or a bad page."""
     if not 1 <= limit <= MAX_LIST_LIMIT or offset < 0:
         raise ValueError(f"limit: 1 to {MAX_LIST_LIMIT}; offset: 0 or more")
-    total = int(store.read(Q.count_of_label(label))[0]["total"])
-    rows = store.read(Q.list_of_label(label), {"skip": offset, "limit": limit})
+    red = S._redactor(store, viewer)
+    hidden = sorted(red.hidden) if red is not None else []
+    total = int(store.read(Q.count_of_label(label), {"hidden": hidden})[0]["total"])
+    rows = store.read(Q.list_of_label(label), {"skip": offset, "limit": limit, "hidden": hidden})
     titles = S._source_titles(store, S._cited_sources(*(r["citations"] for r in rows)))
     items = [ListedEntity(id=r["id"], label=label, name=r["name"], type=r["type"], date=r["date"],
                           confidentiality=r["confidentiality"], citations=S._citations(store, r["citations"], titles))

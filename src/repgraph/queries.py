@@ -39,10 +39,12 @@ def checked_type(rel_type: str) -> str:
 
 
 def list_of_label(label: str) -> str:
-    """Every node of one (checked) label, in id order, one page: ``$skip``, ``$limit``.
+    """Every node of one (checked) label but those whose id is in ``$hidden`` (what the
+    caller may not see), in id order, one page: ``$skip``, ``$limit``.
     Lists incidents (or any label) without a search word: ``repgraph list Incident``."""
     return f"""
 MATCH (n:{checked_label(label)})
+WHERE NOT n.id IN $hidden
 RETURN n.id AS id, n.name AS name, n.type AS type, n.date AS date, n.confidentiality AS confidentiality,
        n.citations AS citations
 ORDER BY id
@@ -52,9 +54,11 @@ LIMIT $limit
 
 
 def count_of_label(label: str) -> str:
-    """How many nodes of one (checked) label the store holds."""
+    """How many nodes of one (checked) label the store holds, but those whose id is in
+    ``$hidden``."""
     return f"""
 MATCH (n:{checked_label(label)})
+WHERE NOT n.id IN $hidden
 RETURN count(n) AS total
 """
 

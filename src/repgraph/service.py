@@ -231,13 +231,15 @@ def _visible_hits(rows: list[dict], red, words: list[str]) -> list[dict]:
     return out
 
 
-def entity(store: GraphStore, entity_id: str) -> EntityDetail:
+def entity(store: GraphStore, entity_id: str, viewer: Viewer = DEFAULT_VIEWER) -> EntityDetail:
     """One entity: its properties (the projection of every dataset's statements), citations,
     typed aliases, which dataset states which value (``provenance``, ``statements``,
     ``conflicts``: see :mod:`repgraph.provenance`), and every relationship with the other
     end and the datasets stating it.
 
-    Relationships are ordered by type, direction, other id. Raises NotFound."""
+    Relationships are ordered by type, direction, other id. For a ``viewer`` without full
+    clearance they are those of the viewer's graph: a relationship the exit would hide is
+    left out here, so a page and its total never count it. Raises NotFound."""
     rows = store.read(Q.ENTITY, {"id": entity_id})
     if not rows:
         raise NotFound(f"no entity with id {entity_id!r}")
@@ -259,6 +261,11 @@ def entity(store: GraphStore, entity_id: str) -> EntityDetail:
         ),
         key=lambda r: (r.type, r.direction, r.other.id, r.id or ""),
     )
+    red = _redactor(store, viewer)
+    if red is not None:
+        from .redaction import HIDE
+
+        relationships = [r for r in relationships if red.redact(r, set()) is not HIDE]
     dataset_titles = {r["name"]: r["title"] for r in each(store, Q.DATASET_TITLE, map(dataset_id, props.get("datasets") or []))}
     return EntityDetail(
         id=entity_id, label=rows[0]["label"], name=props.get("name"), properties=_public_props(props),

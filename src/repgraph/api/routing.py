@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,7 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
 from ..disclosure import disclose
+from ..service import NotFound
 from .deps import ViewerDep
 from .schemas import ErrorOut
 
@@ -27,8 +29,9 @@ VIEWER_PARAM = "_viewer"
 STORE_PARAM = "_store"
 
 #: Parameters naming an element (these, and any ``*_id``): an id the viewer may not see is
-#: answered 404, like an unknown id, before the handler runs (a protected person is never
-#: found by their id).
+#: answered exactly as an unknown id (a protected person is never found by their id): the
+#: handler runs with an id no element has in its place, and its error names the id given,
+#: so the status and wording never tell a hidden element from a missing one.
 ID_PARAMS = ("entity_id", "incident_id", "operation_id", "law_id", "source", "target", "root", "defender_id",
              "official_id")
 
@@ -44,13 +47,38 @@ class _LazyStore:
         return self._request.app.state.stores.get()
 
 
-def _check_ids(kwargs: dict[str, Any], viewer, store: _LazyStore) -> None:
+def _unseen_ids(kwargs: dict[str, Any], viewer, store: _LazyStore) -> dict[str, str]:
+    """``{parameter: id}`` of the id parameters naming an element ``viewer`` may not see."""
     from ..disclosure import Role
-    from ..redaction import require_visible
+    from ..redaction import redactor
 
-    if Role(viewer.role) is not Role.admin:
-        require_visible(store.get(), viewer, *(v for k, v in kwargs.items()
-                                               if (k in ID_PARAMS or k.endswith("_id")) and isinstance(v, str)))
+    if Role(viewer.role) is Role.admin:
+        return {}
+    ids = {k: v for k, v in kwargs.items() if (k in ID_PARAMS or k.endswith("_id")) and isinstance(v, str)}
+    if not ids:
+        return {}
+    red = redactor(store.get(), viewer)
+    return {k: v for k, v in ids.items() if red.unseen(v)}
+
+
+def _unknown_ids(unseen: dict[str, str]) -> dict[str, str]:
+    """An id no element has, per hidden parameter (random: never in a store)."""
+    return {k: f"unknown-{secrets.token_hex(12)}" for k in unseen}
+
+
+def _as_unknown(exc: Exception, swap: dict[str, str], unseen: dict[str, str]) -> Exception:
+    """The handler's error for the unknown ids, worded with the ids the caller gave."""
+    if not isinstance(exc, (NotFound, ValueError)):
+        return exc
+    msg = str(exc)
+    for k, sentinel in swap.items():
+        msg = msg.replace(sentinel, unseen[k])
+    return type(exc)(msg)
+
+
+def _hidden_answer(unseen: dict[str, str]) -> NotFound:
+    """Fail closed: the handler answered for an unknown id; a hidden one is never answered."""
+    return NotFound(f"no entity with id {next(iter(unseen.values()))!r}")
 
 
 def _disclosed(answer: Any, viewer, store: _LazyStore) -> Any:
@@ -83,13 +111,27 @@ def disclosing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(endpoint)
         async def wrapper(*args, **kwargs):
             who, where = _take(kwargs)
-            _check_ids(kwargs, who, where)
+            unseen = _unseen_ids(kwargs, who, where)
+            if unseen:  # answered exactly as the handler answers an unknown id (no oracle)
+                swap = _unknown_ids(unseen)
+                try:
+                    await endpoint(*args, **{**kwargs, **swap})
+                except Exception as exc:
+                    raise _as_unknown(exc, swap, unseen) from None
+                raise _hidden_answer(unseen)
             return _disclosed(await endpoint(*args, **kwargs), who, where)
     else:
         @functools.wraps(endpoint)
         def wrapper(*args, **kwargs):
             who, where = _take(kwargs)
-            _check_ids(kwargs, who, where)
+            unseen = _unseen_ids(kwargs, who, where)
+            if unseen:  # answered exactly as the handler answers an unknown id (no oracle)
+                swap = _unknown_ids(unseen)
+                try:
+                    endpoint(*args, **{**kwargs, **swap})
+                except Exception as exc:
+                    raise _as_unknown(exc, swap, unseen) from None
+                raise _hidden_answer(unseen)
             return _disclosed(endpoint(*args, **kwargs), who, where)
 
     wrapper.__signature__ = sig.replace(parameters=[*sig.parameters.values(), *extra])

@@ -253,12 +253,13 @@ def list_(
     fmt: FormatOption = OutputFormat.table,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Tables: the verbatim quote of every citation.")] = False,
 ) -> None:
-    """List the nodes of one label, without a search word, in id order, one page at a time."""
+    """List the nodes of one label, without a search word, in id order, one page at a time,
+    as the ``--as`` role may see them (hidden nodes neither listed nor counted)."""
     from ..listing import list_entities
 
     with store_for(db) as store:
         try:
-            page = list_entities(store, label, limit, offset)
+            page = answer(list_entities(store, label, limit, offset, current_viewer()), store)
         except ValueError as exc:
             print_error(exc)
             raise typer.Exit(2) from None

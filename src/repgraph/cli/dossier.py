@@ -10,8 +10,9 @@ from typing import Annotated
 import typer
 
 from ..disclosure import Role, Viewer, disclose
+from ..redaction import require_visible
 from . import app
-from .common import DbOption, console, print_error, store_for
+from .common import DbOption, console, current_viewer, print_error, store_for
 
 FormatChoice = Annotated[str, typer.Option("--format", "-f", help="md, html or json")]
 OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")]
@@ -22,7 +23,8 @@ def dossier(
     person_id: Annotated[str, typer.Argument(help="The person's id, e.g. person-remigio-ceballos-ichaso.")],
     fmt: FormatChoice = "md",
     output: OutputOption = None,
-    as_role: Annotated[Role, typer.Option("--as", help="Whose clearance the dossier is redacted for.")] = Role.admin,
+    as_role: Annotated[Role | None, typer.Option("--as", help="Whose clearance the dossier is redacted for "
+                                                 "(default: the global --as, else admin).")] = None,
     on: Annotated[str | None, typer.Option("--on", help="Date of the sanctions gap (YYYY-MM-DD; default today).")] = None,
     db: DbOption = None,
 ) -> None:
@@ -39,11 +41,13 @@ def dossier(
         raise typer.Exit(2)
     with store_for(db) as store:
         try:
-            built = build_dossier(store, person_id, iso_day(on, field="--on") if on else None)
+            viewer = Viewer(name="cli", role=as_role) if as_role is not None else current_viewer()
+            require_visible(store, viewer, person_id)  # a protected person's dossier: unknown to the role
+            built = disclose(build_dossier(store, person_id, iso_day(on, field="--on") if on else None), viewer, store)
         except (NotFound, ValueError) as exc:
             print_error(exc)
             raise typer.Exit(2) from None
-    text = render(disclose(built, Viewer(name="cli", role=as_role)), fmt)
+    text = render(built, fmt)
     if output:
         output.write_text(text, encoding="utf-8")
         console.print(f"wrote {output} ({fmt})")

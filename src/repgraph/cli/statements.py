@@ -15,7 +15,9 @@ from ..disclosure import disclose
 from ..ingest.datasets import DatasetError, dataset_record, retract as retract_dataset
 from ..models import EntityDetail
 from . import app
-from .common import DbOption, FormatOption, OutputFormat, console, print_error, print_json, store_for
+from .common import (
+    DbOption, FormatOption, OutputFormat, answer, console, current_viewer, print_error, print_json, store_for,
+)
 
 
 def _value(value) -> str:
@@ -77,10 +79,11 @@ def show(
 ) -> None:
     """One entity: properties with the datasets stating each value, typed aliases,
     conflicts between datasets, each dataset's statement with its citations, and
-    relationships (the same data as the API's ``/entities/{id}``). Exit 2 if unknown."""
+    relationships (the same data as the API's ``/entities/{id}``), as the ``--as`` role
+    may see it. Exit 2 if unknown (or hidden from that role)."""
     with store_for(db) as store:
         try:
-            detail = S.entity(store, entity_id)
+            detail = answer(S.entity(store, entity_id, viewer=current_viewer()), store)
         except S.NotFound as exc:
             print_error(exc)
             raise typer.Exit(2) from None

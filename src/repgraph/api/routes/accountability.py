@@ -116,4 +116,4 @@ def dossier(request: Request, store: StoreDep, viewer: ViewerDep, person_id: Ent
         fmt = next((f for f, media in _MEDIA.items() if media in accept and f != "json"), "json")
     if fmt == "json":
         return built  # disclosed by the route class
-    return Response(render(disclose(built, viewer), fmt), media_type=FORMATS[fmt])
+    return Response(render(disclose(built, viewer, store), fmt), media_type=FORMATS[fmt])

@@ -37,12 +37,14 @@ def search_entities(
 
 @router.get("/{entity_id}", response_model=EntityOut, responses=NOT_FOUND,
             summary="One entity: properties, citations, relationships and their citations")
-def read_entity(store: StoreDep, entity_id: EntityId, limit: Limit = 100, offset: Offset = 0) -> EntityOut:
+def read_entity(store: StoreDep, viewer: ViewerDep, entity_id: EntityId, limit: Limit = 100,
+                offset: Offset = 0) -> EntityOut:
     """Relationships are typed, with the other end's id, label and name, ordered by type,
     direction and other id; ``limit``/``offset`` page through them. ``properties`` merge
     every dataset's statements; ``provenance``, ``statements``, ``aliases`` and ``conflicts``
-    say which dataset (case file) states which value, with its citations."""
-    detail = S.entity(store, entity_id)
+    say which dataset (case file) states which value, with its citations.
+    ``relationships_total`` counts what the caller may see."""
+    detail = S.entity(store, entity_id, viewer=viewer)
     rels = detail.relationships
     return EntityOut(**{**dict(detail), "relationships": rels[offset:offset + limit]},
                      relationships_total=len(rels), limit=limit, offset=offset)
