@@ -49,7 +49,9 @@ browser:
 # and refuse a database holding data they did not create. `.ci/run` starts a real Neo4j
 # (scripts/neo4j-test-server) and sets REPGRAPH_TEST_NEO4J_*.
 test: $(TESTDEPS) browser
-	$(BIN)/pytest -rs $(PYTEST_ARGS)
+	@# The suite reads and writes UTF-8 whatever the locale (PYTHONUTF8=1); the tests of a
+	@# non-UTF-8 locale (tests/test_cli_locale.py) set LANG=C and PYTHONUTF8=0 for the CLI they run.
+	PYTHONUTF8=1 $(BIN)/pytest -rs $(PYTEST_ARGS)
 
 bench: $(RUNTIME)
 	$(BIN)/python -m bench

@@ -109,13 +109,19 @@ def datasets(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> Non
     if fmt is OutputFormat.json:
         print_json(rows)
         return
+    from .render import print_table
+
     t = Table(title="datasets (earliest ingested first)")
-    for col in ("name", "title", "file", "first ingested", "last ingested", "nodes", "relationships"):
-        t.add_column(col, overflow="fold")
+    # the name is the id `retract` takes, the file a path to copy, the times are single
+    # words: none of them is ever split across lines
+    t.add_column("name", no_wrap=True)
+    t.add_column("title", overflow="fold")
+    for col in ("file", "first ingested", "last ingested", "nodes", "relationships"):
+        t.add_column(col, no_wrap=True)
     for r in rows:
         t.add_row(*(Text(str(r[k] if r[k] is not None else "")) for k in
                     ("name", "title", "path", "first_ingested", "last_ingested", "nodes", "relationships")))
-    console.print(t)
+    print_table(t)
 
 
 @app.command()

@@ -265,7 +265,11 @@ def export_ftm(store: GraphStore, output: str | Path | IO[str], viewer: Viewer =
     if hasattr(output, "write"):
         output.write(text)  # type: ignore[union-attr]
     elif str(output) == "-":
-        sys.stdout.write(text)
+        # FtM JSON is UTF-8 whatever the terminal's locale: under LANG=C a text write
+        # would turn "Núñez" into "N??ez"
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
     else:
         Path(output).write_text(text, encoding="utf-8")
     return result
