@@ -108,3 +108,13 @@ def test_schema_file_is_utf8_under_the_c_locale(tmp_path):
     proc = run_c("schema", "-o", tmp_path / "s.json", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr_text
     assert json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["title"] == "repgraph case file"
+
+
+def test_export_ftm_to_stdout_is_utf8_under_the_c_locale(accented):
+    # the FtM JSON lines went out in the locale's encoding: "Núñez" became "N??ez"
+    db, tmp = accented
+    proc = run_c("export-ftm", "--db", db, cwd=tmp)
+    assert proc.returncode == 0, proc.stderr_text
+    names = [n for line in proc.stdout_text.splitlines() for n in json.loads(line)["properties"].get("name", [])]
+    assert "Alfa Testdefender" + SUFFIX in names
+    assert not [n for n in names if SHOWN in n]
