@@ -151,6 +151,11 @@ def test_read_audit(api):
         ("viewer-user", "denied", "GET /audit", 403)]
     only = client.get("/audit", params={"user": "viewer-user"}, headers=bearer(keys["admin"])).json()
     assert only["total"] == 1 and client.get("/audit", params={"since": "2999-01-01"}, headers=bearer(keys["admin"])).json()["total"] == 0
+    assert client.get("/audit", params={"since": "2999-01-01T10:30:00Z"}, headers=bearer(keys["admin"])).json()["total"] == 0
+    # a number was read as a Unix time (schemathesis: since=1212 answered 200)
+    for bad in ("1212", "9.07e-89", "yesterday"):
+        r = client.get("/audit", params={"since": bad}, headers=bearer(keys["admin"]))
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "since"], bad
 
 
 @pytest.mark.parametrize("role", ["viewer", "analyst", "admin"])

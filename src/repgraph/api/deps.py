@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import threading
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query, Request
-from pydantic import TypeAdapter
+from pydantic import BeforeValidator, TypeAdapter
 
 from .. import queries as Q
 from ..config import Settings
@@ -67,6 +69,19 @@ IncidentId = Annotated[str, Path(description="An incident id, e.g. `inc-velasque
 #: Node labels and relationship types of the ontology (documented as enums in the OpenAPI spec).
 NodeLabel = Literal[tuple(NODE_MODELS)]
 RelType = Literal[tuple(REL_MODELS)]
+
+def _iso_text(value):
+    # pydantic reads a number as a Unix time (`9.07e-89` -> 1970-01-01, `since=1212`) and
+    # "2019" as one too: a date or moment in a query is only ever written the ISO way.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?", value):
+        raise ValueError("must be an ISO date, YYYY-MM-DD (or an ISO moment, YYYY-MM-DDTHH:MM:SS)")
+    return value
+
+
+#: A day written YYYY-MM-DD, nothing else.
+IsoDay = Annotated[date, BeforeValidator(_iso_text)]
+#: A day or a moment written the ISO way (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM]).
+IsoMoment = Annotated[date | datetime, BeforeValidator(_iso_text)]
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (1..{MAX_LIMIT}).")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip (stable ordering).")]

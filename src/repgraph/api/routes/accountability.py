@@ -4,11 +4,8 @@ responsibility, the dossier): thin routes over :mod:`repgraph.accountability` an
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator
 
 from fastapi import Query, Request
 from fastapi.responses import Response
@@ -18,7 +15,7 @@ from ...accountability.models import CommandResponsibility, EvidenceStrength, Re
 from ...disclosure import disclose
 from ...dossier import FORMATS, Dossier, build_dossier, render
 from ...ontology import SanctionAuthority
-from ..deps import ID_RULES, EntityId, Limit, Offset, StoreDep, ViewerDep, require_entity
+from ..deps import ID_RULES, EntityId, IsoDay, Limit, Offset, StoreDep, ViewerDep, require_entity
 from ..routing import NOT_FOUND
 from ..routing import router as make_router
 from ..schemas import Page
@@ -29,16 +26,6 @@ persons = make_router("/persons", "persons")
 Authority = Annotated[SanctionAuthority, Query(description="A sanctioning authority.")]
 
 
-def _iso_day(value):
-    # pydantic reads a number as a Unix time (`9.07e-89` -> 1970-01-01) and "2019" as a
-    # timestamp too: a query's date is only ever written YYYY-MM-DD.
-    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("must be an ISO day, YYYY-MM-DD")
-    return value
-
-
-#: A day typed as YYYY-MM-DD, nothing else.
-IsoDay = Annotated[date, BeforeValidator(_iso_day)]
 
 
 @queries.get("/sanctioned-as-of", response_model=SanctionedAsOf, summary="Who is under a sanction in force on a date")

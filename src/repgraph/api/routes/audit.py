@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
 from ...access import audit as audit_log
 from ...disclosure import Role
-from ..deps import Limit, Offset
+from ..deps import IsoMoment, Limit, Offset
 from ..schemas import AuditEntryOut, Page
 from ..security import require_role
 
@@ -19,7 +18,7 @@ router = APIRouter(prefix="/audit", tags=["audit"], dependencies=[Depends(requir
 @router.get("", response_model=Page[AuditEntryOut], summary="The audit log (admin only), oldest first")
 def read_audit(
     request: Request,
-    since: Annotated[date | datetime | None, Query(description="From this date (UTC) or moment on.")] = None,
+    since: Annotated[IsoMoment | None, Query(description="From this date (UTC) or moment on.")] = None,
     user: Annotated[str | None, Query(max_length=64, description="Only this user's entries.")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
