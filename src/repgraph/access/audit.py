@@ -52,6 +52,10 @@ add_listener(collect)
 
 @dataclass(frozen=True)
 class AuditEntry:
+    """One audit entry: who (``user``, ``role``), when (``at``, UTC ISO 8601), what
+    (``action``: read | write | key | denied; ``target``: route or command; ``status``),
+    which element ids. Also the API's answer shape (``GET /audit``)."""
+
     seq: int
     at: str
     user: str

@@ -71,22 +71,6 @@ class StoreCounts(BaseModel):
     relationship_total: int
 
 
-class AuditEntryOut(BaseModel):
-    """One audit entry: who (``user``, ``role``), when (``at``, UTC ISO 8601), what
-    (``action``: read | write | key | denied; ``target``: route or command; ``status``),
-    which element ids."""
-
-    seq: int
-    at: str
-    user: str
-    role: str | None
-    action: str
-    target: str
-    status: int | None
-    ids: list[str]
-    detail: str | None
-
-
 class ErrorOut(BaseModel):
     """Why the request failed, for people (404: the unknown id; 503: the store's reason)."""
 
