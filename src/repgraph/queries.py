@@ -585,14 +585,18 @@ RETURN i.id AS incidentId, v.id AS id, v.name AS name, t.basis AS basis, v.confi
 ORDER BY id
 """
 
-#: Positions a person held over the whole interval [$from, $to], with their organization.
-#: ``$personId``, ``$from``, ``$to`` (ISO days).
+#: Positions a person held over the whole interval [$from, $to]: one row per HOLDS.
+#: ``$personId``, ``$from``, ``$to`` (ISO days). Shape: no ``OPTIONAL MATCH`` of the
+#: position's organization (the chain does not use it; the chain climbs REPORTS_TO from
+#: the position): GraphQLite 0.12 turns an OPTIONAL MATCH of a new node into a LEFT JOIN
+#: over every node with a correlated EXISTS per node, 0.1-1.4 s per call at 100k persons
+#: against 0.1 ms without it (it was the embedded responsibility chain's slow p95); and
+#: a position IN two organizations repeated the position's chain link.
 POSITIONS_HELD = """
 MATCH (x:Person {id: $personId})-[h:HOLDS]->(pos:Position)
 WHERE coalesce(h.validFrom, '0000-01-01') <= $from
   AND coalesce(h.validTo, '9999-12-31') >= $to
-OPTIONAL MATCH (pos)-[:IN]->(o:Organization)
-RETURN pos.id AS positionId, pos.name AS position, o.id AS organizationId, o.name AS organization,
+RETURN pos.id AS positionId, pos.name AS position,
        h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations, h.id AS relationshipId,
        pos.confidentiality AS positionConfidentiality, h.confidentiality AS linkConfidentiality
 ORDER BY positionId, relationshipId
