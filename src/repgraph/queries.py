@@ -464,8 +464,9 @@ _COMMAND_LINKS_OF_X = f"""{_COMMAND_MATCH}  WHERE {_COMMAND_CONDITIONS}"""
 #: ``PartialTop`` over the perpetrators' order, so a first page expands ~20 perpetrators
 #: instead of sorting every one of ~80k links (0.96M db hits, ~0.6-1 s; now ~0.28M). The
 #: link's citations and confidence are read after LIMIT, for the page's rows only.
+#: ``CALL { WITH x ... }`` rather than the scoped ``CALL (x) { ... }`` of Neo4j 5.23+: any Neo4j 5 runs it.
 OFFICIALS_CASES_PAGE = f"""
-CALL () {{
+CALL {{
   MATCH (x:Person|Organization)
   WHERE EXISTS {{ (x)<-[:PERPETRATED_BY]-() }}
   RETURN x
@@ -476,11 +477,13 @@ CALL () {{
 WITH x, coalesce(x.name, '') AS perpetratorKey, x.id AS perpetratorId
 WHERE $perpetratorId IS NULL OR perpetratorId = $perpetratorId
 ORDER BY perpetratorKey, perpetratorId
-CALL (x) {{
+CALL {{
+  WITH x
   MATCH (i:Incident)-[p:PERPETRATED_BY]->(x)
   WHERE $incidentType IS NULL OR i.type = $incidentType
   RETURN i, p AS link, coalesce(p.role, 'direct') AS role, null AS o, null AS pos
-  UNION ALL{_COMMAND_LINKS_OF_X}  RETURN i, h AS link, 'command' AS role, o, pos
+  UNION ALL
+  WITH x{_COMMAND_LINKS_OF_X}  RETURN i, h AS link, 'command' AS role, o, pos
 }}
 WITH x, perpetratorKey, perpetratorId, i, link, role, o, pos
 ORDER BY perpetratorKey, perpetratorId, coalesce(i.date, ''), i.id, role, coalesce(link.id, '')
