@@ -58,7 +58,12 @@ def _unseen_ids(kwargs: dict[str, Any], viewer, store: _LazyStore) -> dict[str, 
     if not ids:
         return {}
     red = redactor(store.get(), viewer)
-    return {k: v for k, v in ids.items() if red.unseen(v)}
+    unseen = {k: v for k, v in ids.items() if red.unseen(v)}
+    if unseen:  # a probe of protected ids: audited, answered as unknown
+        from ..access import audit
+
+        audit.probed(unseen.values())
+    return unseen
 
 
 def _unknown_ids(unseen: dict[str, str]) -> dict[str, str]:
