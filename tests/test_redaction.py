@@ -215,7 +215,9 @@ def test_counts_include_protected_persons_as_numbers(protected_store):
         names = [p["name"] for p in host["persons"]]
         assert names[0].startswith("Protected person ") and names[1:] == ["Pedro Ejemplo Núñez"] or \
             names[1].startswith("Protected person ") and names[0] == "Pedro Ejemplo Núñez"
-        assert flows["records_total"] == 3 and len(flows["records"]) == 2  # the witness's record is confidential
+        # the witness's record is confidential: neither paged nor counted in records_total
+        # (the group's count, a statistic, still includes her)
+        assert flows["records_total"] == 2 and len(flows["records"]) == 2
         pseudo = next(p for p in host["persons"] if p["name"].startswith("Protected person"))
         assert re.fullmatch(r"protected-[0-9a-f]{16}", pseudo["id"])
         # the same pseudonym and id in the record and in the masked incident name, every time
@@ -224,7 +226,7 @@ def test_counts_include_protected_persons_as_numbers(protected_store):
         raid = viewer.get("/entities/inc-ana-raid").json()
         assert raid["name"] == f"Raid on the home of {pseudo['name']}"
         gba = viewer.get("/queries/guilt-by-association").json()
-        assert (gba["total"], gba["items"]) == (1, [])  # the targeting is restricted: counted, not shown
+        assert (gba["total"], gba["items"]) == (0, [])  # the targeting is restricted: neither shown nor counted
     with client_as(protected_store, Role.analyst) as analyst:
         other = next(g for g in analyst.get("/stats/exile").json()["groups"] if g["key"] == "Hostlandtest")
         ana = [p for p in other["persons"] if p["name"] == "Ana Ficticia Núñez"]
@@ -374,3 +376,40 @@ def test_dossier_markdown_and_html_for_a_viewer(protected_store):
             assert r.status_code == 200, (fmt, r.text[:300])
             text = html.unescape(r.text)
             assert re.search(r"Protected person \d+ saw the arrest", text) and "Xiomara" not in text, fmt
+
+
+#: Every paged answer of the API: (url, items key, total key).
+PAGED = [("/queries/guilt-by-association", "items", "total"),
+         ("/queries/officials-cases", "items", "total"),
+         ("/queries/relatives-and-associates", "items", "total"),
+         ("/queries/evidence-strength", "items", "total"),
+         ("/stats/exile", "records", "records_total"),
+         ("/entities?q=fake", "items", "total"),
+         ("/entities/p-agent-fake", "relationships", "relationships_total")]
+
+
+def test_every_paged_total_is_the_callers(protected_store):
+    """``Page.of`` once counted before redaction: a viewer asking /queries/evidence-strength
+    was told ``total: 4`` and could page through 3 (the confidential threat's allegation
+    existed). Every paged answer, for every role, counts what that role can page through,
+    and hidden elements do reach each route (the admin's total is larger)."""
+    totals = {}
+    for role in (Role.viewer, Role.analyst, Role.admin):
+        with client_as(protected_store, role) as client:
+            for url, items_key, total_key in PAGED:
+                sep = "&" if "?" in url else "?"
+                body = client.get(f"{url}{sep}limit=1000").json()
+                assert body[total_key] == len(body[items_key]), (role, url, body[total_key], len(body[items_key]))
+                paged = []
+                for offset in range(body[total_key] + 1):
+                    page = client.get(f"{url}{sep}limit=1&offset={offset}").json()
+                    assert page[total_key] == body[total_key], (role, url, offset)
+                    paged += page[items_key]
+                assert paged == body[items_key], (role, url)
+                totals[role, url] = body[total_key]
+    for url, _, _ in PAGED:
+        if url.startswith("/entities?"):
+            continue  # no protected name matches "fake": the same for every role
+        assert totals[Role.viewer, url] < totals[Role.admin, url], (url, totals[Role.viewer, url], totals[Role.admin, url])
+    assert totals[Role.viewer, "/queries/guilt-by-association"] == 0
+    assert totals[Role.analyst, "/queries/guilt-by-association"] == 1

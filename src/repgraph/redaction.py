@@ -17,7 +17,9 @@ One mechanism, in two steps that share one inventory of what is protected:
    - any other node above the caller's level is **hidden**, and so is whatever cannot be
      shown without it (a relationship to it, a chain link under it, a citation of a
      confidential source);
-   - a **relationship** above the caller's level is hidden;
+   - a **relationship** above the caller's level is hidden, and so is any other fact
+     model whose own ``confidentiality`` is above it (a relative link, a sanction, an
+     allegation's evidence);
    - every string is **masked**: a protected id (also inside a relationship id, a
      ``becauseOf``, a URL) becomes the opaque id or ``[withheld]``; a protected person's
      name or alias becomes their pseudonym; a word of a protected name that no public
@@ -445,6 +447,8 @@ class Redactor:
                     return _HIDE
             if level and rel_id:
                 shown.add(rel_id)
+        elif rank(getattr(m, "confidentiality", None)) > self.clearance:
+            return _HIDE  # any other fact with its own level above the clearance (a relative link, a sanction, an allegation)
         values = {}
         same = True
         for fname in fields:

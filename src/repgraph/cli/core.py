@@ -233,7 +233,7 @@ def query(
         if name == "guilt-by-association" and not result:
             from ..empty_answers import guilt_by_association_note
 
-            note = guilt_by_association_note(store, params.get("defender_id"))
+            note = guilt_by_association_note(store, params.get("defender_id"), current_viewer())
     if fmt is OutputFormat.json:
         print_json(result)
         if note:  # stdout stays the answer's JSON; the reason goes beside it
