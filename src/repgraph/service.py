@@ -262,10 +262,9 @@ def entity(store: GraphStore, entity_id: str, viewer: Viewer = DEFAULT_VIEWER) -
         key=lambda r: (r.type, r.direction, r.other.id, r.id or ""),
     )
     red = _redactor(store, viewer)
-    if red is not None:
-        from .redaction import HIDE
-
-        relationships = [r for r in relationships if red.redact(r, set()) is not HIDE]
+    if red is not None:  # what the exit would hide, decided without walking each relationship
+        relationships = [r for r in relationships
+                         if not red.hides_link(r.id, r.confidentiality, r.other.id, r.other.confidentiality)]
     dataset_titles = {r["name"]: r["title"] for r in each(store, Q.DATASET_TITLE, map(dataset_id, props.get("datasets") or []))}
     return EntityDetail(
         id=entity_id, label=rows[0]["label"], name=props.get("name"), properties=_public_props(props),

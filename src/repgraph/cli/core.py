@@ -160,7 +160,8 @@ def run_named_query(store, name: str, params: dict[str, str]):
     from ..redaction import require_visible
 
     viewer = current_viewer()
-    require_visible(store, viewer, *(params.get(k) for k in ("defender_id", "official_id", "incident_id")))
+    require_visible(store, viewer, *(params.get(k) for k in ("defender_id", "official_id", "incident_id", "person_id",
+                                                             "perpetrator_id")))
     spec = NAMED_QUERIES[name]
     unknown = set(params) - set(spec.params)
     if unknown:
