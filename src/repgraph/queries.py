@@ -598,6 +598,7 @@ WHERE coalesce(h.validFrom, '0000-01-01') <= $from
   AND coalesce(h.validTo, '9999-12-31') >= $to
 RETURN pos.id AS positionId, pos.name AS position,
        h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations, h.id AS relationshipId,
+       h.tenure AS tenure, h.asOfDate AS asOfDate, h.startQualifier AS startQualifier,
        pos.confidentiality AS positionConfidentiality, h.confidentiality AS linkConfidentiality
 ORDER BY positionId, relationshipId
 """
@@ -609,6 +610,7 @@ WHERE coalesce(h.validFrom, '0000-01-01') <= $from
   AND coalesce(h.validTo, '9999-12-31') >= $to
 RETURN pos.id AS positionId, pos.name AS position, x.id AS personId, x.name AS person,
        h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations,
+       h.tenure AS tenure, h.asOfDate AS asOfDate, h.startQualifier AS startQualifier,
        x.confidentiality AS personConfidentiality, h.confidentiality AS linkConfidentiality
 ORDER BY positionId, personId
 """
@@ -626,6 +628,7 @@ RETURN s.id AS id, [l IN labels(s) WHERE l <> 'Entity'][0] AS label, s.name AS n
        s.confidentiality AS confidentiality, r.confidentiality AS linkConfidentiality,
        collect(DISTINCT CASE WHEN coalesce(h.validFrom, '0000-01-01') <= $from AND coalesce(h.validTo, '9999-12-31') >= $to
                THEN {id: x.id, name: x.name, validFrom: h.validFrom, validTo: h.validTo, citations: h.citations,
+                     tenure: h.tenure, asOfDate: h.asOfDate, startQualifier: h.startQualifier,
                      confidentiality: x.confidentiality, linkConfidentiality: h.confidentiality} END) AS holders
 ORDER BY id
 """
