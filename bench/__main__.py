@@ -57,9 +57,10 @@ from .ingest_child import peak_rss_mib
 
 ROOT = Path(__file__).resolve().parents[1]
 ANCHORED = ["entity", "ego-graph(depth 2)", "responsibility-chain", "search", "entity (public person)",
-            "entity (public person, as viewer)", "search (as viewer)"]
+            "entity (public person, as viewer)", "search (as viewer)", "entity (public person, as admin)", "search (as admin)"]
 #: A viewer (public data only): the redacted answers (repgraph.redaction) beside the admin's.
 VIEWER = Viewer("bench", Role.viewer)
+ADMIN = Viewer("bench-admin", Role.admin)
 GLOBAL = ["guilt-by-association", "officials-cases", "exile-flows", "laws", "operations"]
 
 
@@ -237,6 +238,9 @@ def query_cases(store, ids: dict[str, list[str]]) -> dict[str, Callable[[int], A
         "entity (public person)": lambda k: S.entity(store, pub[k % len(pub)]),
         "entity (public person, as viewer)": lambda k: viewer_entity(store, pub[k % len(pub)]),
         "search (as viewer)": lambda k: disclose(S.search(store, "testdefender " + str(k % 97 + 1), viewer=VIEWER), VIEWER, store),
+        # the admin's answers through the same exit (disclose: the audit listener's walk)
+        "entity (public person, as admin)": lambda k: disclose(S.entity(store, pub[k % len(pub)]), ADMIN, store),
+        "search (as admin)": lambda k: disclose(S.search(store, "testdefender " + str(k % 97 + 1)), ADMIN, store),
         "guilt-by-association": lambda k: S.guilt_by_association(store),
         "officials-cases": lambda k: S.officials_cases(store),
         "exile-flows": lambda k: S.exile_flows(store, ["country", "period", "route"][k % 3]),
@@ -249,6 +253,8 @@ def query_cases(store, ids: dict[str, list[str]]) -> dict[str, Callable[[int], A
 #: viewer/admin ratios of p50 and of CPU per call (issue 10: at most 1.3x at 10k persons).
 REDACTION_PAIRS = [("entity (public person)", "entity (public person, as viewer)"),
                    ("search", "search (as viewer)"),
+                   ("entity (public person, as admin)", "entity (public person, as viewer)"),
+                   ("search (as admin)", "search (as viewer)"),
                    ("GET /entities/{id} (public person)", "GET /entities/{id} (public person, as viewer)"),
                    ("GET /entities?q=", "GET /entities?q= (as viewer)")]
 #: API rows called with the viewer's key (the others with the admin's).
@@ -399,7 +405,7 @@ def table(results: dict[str, Any]) -> str:
                 if a.get("cpu_mean") and v.get("cpu_mean") is not None:
                     cpu = f" · {v['cpu_mean'] / a['cpu_mean']:.2f} ({v['cpu_mean']:.1f} / {a['cpu_mean']:.1f} ms)"
                 return f"{v['p50'] / a['p50']:.2f}{cpu}" if a["p50"] else "—"
-            lines.append(f"| {'API ' + viewer_row if section == 'api' else viewer_row} | {cost(emb)} | {cost(neo)} |")
+            lines.append(f"| {'API ' + viewer_row if section == 'api' else viewer_row} vs {admin_row} | {cost(emb)} | {cost(neo)} |")
     return "\n".join(lines) + "\n"
 
 
