@@ -202,6 +202,33 @@ MATCH (d:Dataset {id: $id})
 DELETE d
 """
 
+#: Waits until every index is online, at most ``$seconds`` (Neo4j only: after
+#: ``repgraph import-neo4j`` the indexes are populated from the imported store).
+AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
+
+#: Marker property of an element whose property ``prop`` is an empty list in an import
+#: (neo4j-admin cannot store an empty array: issue neo4j/neo4j#13566).
+EMPTY_LIST_MARKER = "__empty_{prop}"
+_PROPERTY_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+def _checked_property(prop: str) -> str:
+    if not _PROPERTY_NAME.fullmatch(prop):
+        raise ValueError(f"not a property name of the ontology: {prop!r}")
+    return prop
+
+
+def fill_empty_lists(label: str, prop: str, relationship: bool = False) -> str:
+    """After ``repgraph import-neo4j``: every node of ``label`` (or relationship of type
+    ``label``) marked :data:`EMPTY_LIST_MARKER` gets ``prop = []`` (what the ingest stores)
+    and loses the marker; committed every 50,000 elements (an auto-commit query)."""
+    prop = _checked_property(prop)
+    marker = EMPTY_LIST_MARKER.format(prop=prop)
+    pattern = f"()-[n:{checked_type(label)}]->()" if relationship else f"(n:{checked_label(label)})"
+    return (f"MATCH {pattern}\nWHERE n.{marker} IS NOT NULL\n"
+            f"CALL {{\n  WITH n\n  SET n.{prop} = []\n  REMOVE n.{marker}\n}} IN TRANSACTIONS OF 50000 ROWS")
+
+
 #: Empties the store (demo and test fixtures only).
 DELETE_ALL = "MATCH (n) DETACH DELETE n"
 
