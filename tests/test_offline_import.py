@@ -132,7 +132,7 @@ def test_import_of_seed_equals_transactional_ingest(import_server, request, tmp_
         assert_same_store(imported, reference)
         assert S.stats(imported).node_total == S.stats(reference).node_total == 87
         for q in ("velasquez", "yendri", "faes", "dgcim"):
-            assert [h.id for h in S.search(imported, q)] == [h.id for h in S.search(reference, q)]
+            assert S.search(imported, q).model_dump() == S.search(reference, q).model_dump()
         assert S.entity(imported, "person-yendri-velasquez") == S.entity(reference, "person-yendri-velasquez")
         # the schema is there: constraints refuse a duplicate id, full-text search answers
         names = {r["name"] for r in imported.read("SHOW INDEXES YIELD name, state WHERE state = 'ONLINE' RETURN name")}
@@ -165,8 +165,9 @@ def test_import_of_synthetic_network_with_overlap_equals_ingest(import_server, r
         assert props["d"] == ["synthetic-fixture", "overlap-fixture"] and props["s"]
         quote = imported.read("MATCH (n:Statistic {id: 'stat-fake-float'}) RETURN n.value AS v, n.citations AS c")[0]
         assert quote["v"] == 2.5 and "Line one,\nline \"two\"." in json.loads(quote["c"])[0]["quote"]
+        assert [h.id for h in S.search(imported, "eta newperson").items] == ["p-new-eta"]
         for q in ("testdefender", "eta newperson", "alfa"):
-            assert [h.id for h in S.search(imported, q)] == [h.id for h in S.search(reference, q)]
+            assert S.search(imported, q).model_dump() == S.search(reference, q).model_dump()
     finally:
         imported.close()
         reference.close()

@@ -218,15 +218,19 @@ def _checked_property(prop: str) -> str:
     return prop
 
 
-def fill_empty_lists(label: str, prop: str, relationship: bool = False) -> str:
-    """After ``repgraph import-neo4j``: every node of ``label`` (or relationship of type
-    ``label``) marked :data:`EMPTY_LIST_MARKER` gets ``prop = []`` (what the ingest stores)
-    and loses the marker; committed every 50,000 elements (an auto-commit query)."""
-    prop = _checked_property(prop)
-    marker = EMPTY_LIST_MARKER.format(prop=prop)
+def fill_empty_lists(label: str, props: Sequence[str], relationship: bool = False) -> str:
+    """After ``repgraph import-neo4j``: in one pass over the nodes of ``label`` (or the
+    relationships of type ``label``), each property of ``props`` whose marker
+    (:data:`EMPTY_LIST_MARKER`) is set becomes ``[]`` (what the ingest stores) and every
+    marker is removed; committed every 50,000 elements (an auto-commit query)."""
+    props = [_checked_property(p) for p in props]
+    markers = [EMPTY_LIST_MARKER.format(prop=p) for p in props]
     pattern = f"()-[n:{checked_type(label)}]->()" if relationship else f"(n:{checked_label(label)})"
-    return (f"MATCH {pattern}\nWHERE n.{marker} IS NOT NULL\n"
-            f"CALL {{\n  WITH n\n  SET n.{prop} = []\n  REMOVE n.{marker}\n}} IN TRANSACTIONS OF 50000 ROWS")
+    sets = "".join(f"  FOREACH (_ IN CASE WHEN n.{m} IS NULL THEN [] ELSE [1] END | SET n.{p} = [])\n"
+                   for p, m in zip(props, markers))
+    return (f"MATCH {pattern}\nWHERE " + " OR ".join(f"n.{m} IS NOT NULL" for m in markers) + "\n"
+            f"CALL {{\n  WITH n\n{sets}  REMOVE " + ", ".join(f"n.{m}" for m in markers) + "\n"
+            "} IN TRANSACTIONS OF 50000 ROWS")
 
 
 #: Empties the store (demo and test fixtures only).

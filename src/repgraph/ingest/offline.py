@@ -348,11 +348,15 @@ def open_when_up(opener: Callable[[], Any], timeout: float = 300.0):
 
 
 def fill_empty_lists(store, files: ImportFiles) -> None:
-    """Give back the empty lists the CSV could not hold (marker properties -> ``[]``)."""
+    """Give back the empty lists the CSV could not hold (marker properties -> ``[]``): one
+    pass per label or relationship type."""
+    owners: dict[tuple[str, bool], list[str]] = defaultdict(list)
     for owner, prop, is_rel in sorted(files.empty_lists):
         if owner == DATASET_LABEL:
             raise OfflineImportError(f"a dataset record holds an empty list ({prop}): not expected")
-        store.run_autocommit(Q.fill_empty_lists(owner, prop, is_rel))
+        owners[(owner, is_rel)].append(prop)
+    for (owner, is_rel), props in sorted(owners.items()):
+        store.run_autocommit(Q.fill_empty_lists(owner, props, is_rel))
 
 
 def apply_schema_online(store, timeout: float = 1800.0) -> None:
