@@ -218,14 +218,15 @@ def _checked_property(prop: str) -> str:
     return prop
 
 
-def fill_empty_lists(label: str, props: Sequence[str], relationship: bool = False) -> str:
-    """After ``repgraph import-neo4j``: in one pass over the nodes of ``label`` (or the
-    relationships of type ``label``), each property of ``props`` whose marker
-    (:data:`EMPTY_LIST_MARKER`) is set becomes ``[]`` (what the ingest stores) and every
-    marker is removed; committed every 50,000 elements (an auto-commit query)."""
+def fill_empty_lists(props: Sequence[str], relationship: bool = False) -> str:
+    """After ``repgraph import-neo4j``: in one pass over every node (or relationship),
+    each property of ``props`` whose marker (:data:`EMPTY_LIST_MARKER`) is set becomes
+    ``[]`` (what the ingest stores) and every marker is removed; committed every 50,000
+    elements (an auto-commit query). One statement for all labels: each statement costs
+    ~0.5 s of planning and warm-up on a freshly started server."""
     props = [_checked_property(p) for p in props]
     markers = [EMPTY_LIST_MARKER.format(prop=p) for p in props]
-    pattern = f"()-[n:{checked_type(label)}]->()" if relationship else f"(n:{checked_label(label)})"
+    pattern = "()-[n]->()" if relationship else "(n)"
     sets = "".join(f"  FOREACH (_ IN CASE WHEN n.{m} IS NULL THEN [] ELSE [1] END | SET n.{p} = [])\n"
                    for p, m in zip(props, markers))
     return (f"MATCH {pattern}\nWHERE " + " OR ".join(f"n.{m} IS NOT NULL" for m in markers) + "\n"

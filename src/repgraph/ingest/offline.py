@@ -68,7 +68,7 @@ class ImportFiles:
     relationship_args: list[str] = field(default_factory=list)
     multiline: bool = False
     #: (label or relationship type, property, is a relationship) of empty lists, each
-    #: imported as a marker and filled in afterwards (:func:`fill_empty_lists`)
+    #: imported as a marker property and filled in afterwards (:func:`fill_empty_lists`)
     empty_lists: set[tuple[str, str, bool]] = field(default_factory=set)
     nodes: int = 0
     relationships: int = 0
@@ -349,14 +349,11 @@ def open_when_up(opener: Callable[[], Any], timeout: float = 300.0):
 
 def fill_empty_lists(store, files: ImportFiles) -> None:
     """Give back the empty lists the CSV could not hold (marker properties -> ``[]``): one
-    pass per label or relationship type."""
-    owners: dict[tuple[str, bool], list[str]] = defaultdict(list)
-    for owner, prop, is_rel in sorted(files.empty_lists):
-        if owner == DATASET_LABEL:
-            raise OfflineImportError(f"a dataset record holds an empty list ({prop}): not expected")
-        owners[(owner, is_rel)].append(prop)
-    for (owner, is_rel), props in sorted(owners.items()):
-        store.run_autocommit(Q.fill_empty_lists(owner, props, is_rel))
+    pass over the nodes, one over the relationships."""
+    for is_rel in (False, True):
+        props = sorted({prop for _, prop, rel in files.empty_lists if rel is is_rel})
+        if props:
+            store.run_autocommit(Q.fill_empty_lists(props, is_rel))
 
 
 def apply_schema_online(store, timeout: float = 1800.0) -> None:
