@@ -758,6 +758,14 @@ RETURN x.id AS targetId, s.id AS id, s.name AS name, s.authority AS authority, s
        r.citations AS linkCitations
 """
 
+#: The rows of the "sanctioned as of" statements: the entity and one sanction on it.
+_SANCTIONED_ROWS = """RETURN x.id AS id, labels(x) AS labels, x.name AS name, x.confidentiality AS confidentiality,
+       s.id AS sanctionId, s.authority AS authority, s.authorityName AS authorityName, s.programme AS programme,
+       s.legalBasis AS legalBasis, s.listedDate AS listedDate, s.listedQualifier AS listedQualifier,
+       s.endDate AS endDate, s.status AS status, s.confidentiality AS sanctionConfidentiality
+ORDER BY name, id, authority, sanctionId
+"""
+
 #: Persons and organizations certainly under a sanction on ``$date`` (ISO day): listed
 #: by then (the latest day the listed date allows; a "since at least" date counts from
 #: itself) and not ended by then (an end dated only to the month or year ends at its
@@ -768,12 +776,18 @@ MATCH (s:Sanction)-[:SANCTIONED]->(x:Entity)
 WHERE s.listedBy <= $date
   AND ((s.endedFrom IS NULL AND s.status = 'active') OR s.endedFrom > $date)
   AND ($authority IS NULL OR s.authority = $authority)
-RETURN x.id AS id, labels(x) AS labels, x.name AS name, x.confidentiality AS confidentiality,
-       s.id AS sanctionId, s.authority AS authority, s.authorityName AS authorityName, s.programme AS programme,
-       s.legalBasis AS legalBasis, s.listedDate AS listedDate, s.listedQualifier AS listedQualifier,
-       s.endDate AS endDate, s.status AS status, s.confidentiality AS sanctionConfidentiality
-ORDER BY name, id, authority, sanctionId
-"""
+""" + _SANCTIONED_ROWS
+
+#: Sanctions that may have been in force on ``$date``: not certainly listed after it (no
+#: listed date, or its earliest day on or before it, or "at least" since a later date)
+#: and not certainly ended before it (no end, or an end whose latest day is after it).
+#: With SANCTIONED_AS_OF (certainly in force) it tells "unknown" apart.
+SANCTIONED_POSSIBLY_AS_OF = """
+MATCH (s:Sanction)-[:SANCTIONED]->(x:Entity)
+WHERE (s.validFrom IS NULL OR s.validFrom <= $date OR s.listedQualifier = 'at_least')
+  AND (s.status = 'active' OR s.validTo IS NULL OR s.validTo > $date)
+  AND ($authority IS NULL OR s.authority = $authority)
+""" + _SANCTIONED_ROWS
 
 #: Ids of persons who are sanctioned, accused (a PERPETRATED_BY) or party to a
 #: proceeding other than as its victim: the anchors of the relatives-and-associates list.
