@@ -38,18 +38,12 @@ def import_neo4j_command(
     csv_dir: Annotated[Path | None, typer.Option(
         "--csv-dir", help="Write (and keep) the CSV files here (default: a temporary folder, removed).")] = None,
 ) -> None:
-    """First load into an EMPTY Neo4j database with neo4j-admin (fast: no Cypher writes).
+    """First load into an EMPTY Neo4j database with neo4j-admin (no Cypher writes).
 
-    Validates every file exactly as `repgraph ingest` does (a bad file: FILE, record and
-    field, exit 2, nothing imported), projects them as `ingest` would into an empty store,
-    writes neo4j-admin CSV files and runs `neo4j-admin database import full`.
+    Validates every file exactly as `repgraph ingest` does (a bad file: FILE, record and field, exit 2, nothing imported), projects them as `ingest` would into an empty store, writes neo4j-admin CSV files and runs `neo4j-admin database import full`; then starts the server, restores empty lists, creates the schema and waits for every index.
 
-    What it gives up against `repgraph ingest`: it is for a FIRST load only and REPLACES
-    the whole database (whatever it held is gone, with --overwrite-destination); the
-    server MUST BE STOPPED while it runs (`neo4j stop`); and it is all-or-nothing for the
-    whole import, not per file. Later case files go through the transactional `repgraph
-    ingest` as usual. The server is reached afterwards through NEO4J_URI/_USER/_PASSWORD.
-    """
+    GIVES UP, against `repgraph ingest`: it is for a FIRST load only and REPLACES the whole database (whatever it held is gone, with --overwrite-destination); the server MUST BE STOPPED while it runs (`neo4j stop`); it is all-or-nothing for the whole import, not per file. Later case files go through the transactional `repgraph ingest`. The server is reached afterwards through NEO4J_URI/_USER/_PASSWORD.
+    """  # noqa: E501 (one line per paragraph: the help wraps it)
     settings = get_settings()
 
     def opener():
