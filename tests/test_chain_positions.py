@@ -100,3 +100,27 @@ def test_chain_of_a_person_holding_a_post_names_the_post_once_and_the_head_then(
     assert "p-fake-oldboss" not in {link.entity.id for link in chain.links}
     post = next(link for link in chain.links if link.kind == "position" and link.level == 1)
     assert (post.valid_from, post.valid_to, post.relationship_id) == ("2020-01-01", None, "HOLDS:p-fake-agent:pos-fake-agent")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_chain_says_may_have_held_where_the_sources_leave_a_post_open(backend, tmp_path, request):
+    """Regression: a post with a known start and no known end was shown as 'held' at the
+    incident's date; the command-responsibility answer already said 'may have held'."""
+    case = json.loads(json.dumps(CASE))
+    for rel in case["relationships"]:
+        if rel["type"] == "HOLDS" and rel["from"] == "p-fake-boss":
+            rel.update(current=True, asOf="2024")  # still held as of 2024: settles the 2023 date
+    path = tmp_path / "chain.json"
+    path.write_text(json.dumps(case), encoding="utf-8")
+    store = fresh_store(backend, tmp_path, request)
+    try:
+        ingest_case_file(store, path)
+        chain = S.responsibility_chain(store, "inc-fake-arrest")
+    finally:
+        store.close()
+    assert [(link.kind, link.entity.id, link.certainty) for link in chain.links] == [
+        ("perpetrator", "p-fake-agent", None),
+        ("position", "pos-fake-agent", "may_have_held"),  # since 2020, end not known
+        ("holder", "p-fake-boss", "held"),                 # since 2022-01, still held as of 2024
+        ("position", "pos-fake-boss", None),               # a reports_to link: no tenure
+    ]

@@ -262,10 +262,9 @@ def entity(store: GraphStore, entity_id: str, viewer: Viewer = DEFAULT_VIEWER) -
         key=lambda r: (r.type, r.direction, r.other.id, r.id or ""),
     )
     red = _redactor(store, viewer)
-    if red is not None:
-        from .redaction import HIDE
-
-        relationships = [r for r in relationships if red.redact(r, set()) is not HIDE]
+    if red is not None:  # what the exit would hide, decided without walking each relationship
+        relationships = [r for r in relationships
+                         if not red.hides_link(r.id, r.confidentiality, r.other.id, r.other.confidentiality)]
     dataset_titles = {r["name"]: r["title"] for r in each(store, Q.DATASET_TITLE, map(dataset_id, props.get("datasets") or []))}
     return EntityDetail(
         id=entity_id, label=rows[0]["label"], name=props.get("name"), properties=_public_props(props),
@@ -288,14 +287,20 @@ def guilt_by_association(store: GraphStore, defender_id: str | None = None) -> l
     return guilt_by_association_page(store, defender_id, ALL, 0)[1]
 
 
-def guilt_by_association_page(store: GraphStore, defender_id: str | None, limit: int, offset: int
-                              ) -> tuple[int, list[GuiltByAssociation]]:
+def guilt_by_association_page(store: GraphStore, defender_id: str | None, limit: int, offset: int,
+                              viewer: Viewer = DEFAULT_VIEWER) -> tuple[int, list[GuiltByAssociation]]:
     """One page of :func:`guilt_by_association` and the total number of entries.
 
     Neo4j groups, orders and pages in Cypher so that only the page crosses the wire (the
     Python driver decodes ~50 µs a row: at 100k persons the whole list took 3 s); the
     embedded store groups the flat rows here (GraphQLite is slow to order collected maps).
-    tests/test_conformance.py runs both paths on both backends."""
+    tests/test_conformance.py runs both paths on both backends. For a ``viewer`` without
+    full clearance the page and the total are those of the entries they may see
+    (:func:`repgraph.paging.visible_page`)."""
+    if _redactor(store, viewer) is not None:
+        from .paging import visible_page
+
+        return visible_page(store, viewer, guilt_by_association(store, defender_id), limit, offset)
     if store.sorts_in_database:
         params = {"defenderId": defender_id, "skip": offset, "limit": limit}
         total = store.read(Q.GUILT_BY_ASSOCIATION_COUNT, params)[0]["total"]
@@ -334,12 +339,18 @@ def officials_cases(store: GraphStore, official_id: str | None = None, incident_
 
 
 def officials_cases_page(store: GraphStore, official_id: str | None, incident_type: str | None, limit: int,
-                         offset: int) -> tuple[int, list[OfficialCase]]:
+                         offset: int, viewer: Viewer = DEFAULT_VIEWER) -> tuple[int, list[OfficialCase]]:
     """One page of :func:`officials_cases` and the total number of links.
 
     Neo4j joins, orders and pages in one Cypher statement (at 100k persons the whole list
     took 11 s to cross the wire); the embedded store joins three flat reads here (the
-    one-statement join took GraphQLite 59 s at 10k). Conformance covers both paths."""
+    one-statement join took GraphQLite 59 s at 10k). Conformance covers both paths. For a
+    ``viewer`` without full clearance the page and the total are those of the links they
+    may see (:func:`repgraph.paging.visible_page`)."""
+    if _redactor(store, viewer) is not None:
+        from .paging import visible_page
+
+        return visible_page(store, viewer, officials_cases(store, official_id, incident_type), limit, offset)
     if store.sorts_in_database:
         params = {"perpetratorId": official_id, "incidentType": incident_type, "skip": offset, "limit": limit}
         if official_id is None and incident_type is None:  # the count store answers the direct half
@@ -464,12 +475,12 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
                                            entity=EntityRef(id=pos["positionId"], label="Position", name=pos["position"],
                                                             confidentiality=pos["positionConfidentiality"]),
                                            role="held", below=p["id"], valid_from=pos["validFrom"], valid_to=pos["validTo"],
-                                           citations=cites(pos["citations"]), confidentiality=pos["linkConfidentiality"] or "public",
+                                           certainty=_held(pos, dates), citations=cites(pos["citations"]), confidentiality=pos["linkConfidentiality"] or "public",
                                            relationship_id=pos.get("relationshipId")))
                     frontier.append((pos["positionId"], "Position"))
             else:
                 for head in store.read(Q.ORGANIZATION_HEADS, {"orgId": p["id"], **dates}):
-                    links.append(_head_link(1, head, p["id"], cites))
+                    links.append(_head_link(1, head, p["id"], cites, dates))
                 frontier.append((p["id"], "Organization"))
         seen = {i for i, _ in frontier}
         level = 1
@@ -490,11 +501,11 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
                                                entity=EntityRef(id=h["id"], label="Person", name=h["name"],
                                                                 confidentiality=h.get("confidentiality")),
                                                role="held", below=s["id"], valid_from=h.get("validFrom"), valid_to=h.get("validTo"),
-                                               citations=cites(h.get("citations")),
+                                               certainty=_held(h, dates), citations=cites(h.get("citations")),
                                                confidentiality=h.get("linkConfidentiality") or "public"))
                     if s["label"] == "Organization":
                         for head in store.read(Q.ORGANIZATION_HEADS, {"orgId": s["id"], **dates}):
-                            links.append(_head_link(level, head, s["id"], cites))
+                            links.append(_head_link(level, head, s["id"], cites, dates))
                     if s["id"] not in seen:
                         seen.add(s["id"])
                         nxt.append((s["id"], s["label"]))
@@ -508,12 +519,22 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
     )
 
 
-def _head_link(level: int, head: dict, below: str, cites) -> ChainLink:
+def _held(holds: dict, dates: dict) -> str:
+    """``held`` or ``may_have_held``: whether a HOLDS row (validFrom, validTo, tenure,
+    asOfDate, startQualifier) settles the post over the incident's dates (a chain's
+    statements already leave out posts that certainly ended before or began after)."""
+    verdict = covers(holds.get("validFrom"), holds.get("validTo"), holds.get("tenure"), holds.get("asOfDate"),
+                     holds.get("startQualifier"), dates["from"], dates["to"])
+    return "held" if verdict == "held" else "may_have_held"
+
+
+def _head_link(level: int, head: dict, below: str, cites, dates: dict) -> ChainLink:
     """The chain link of a person heading an organization (holding its head post) at the date."""
     return ChainLink(level=level, kind="holder",
                      entity=EntityRef(id=head["personId"], label="Person", name=head["person"],
                                       confidentiality=head["personConfidentiality"]),
                      role="command", below=below, valid_from=head["validFrom"], valid_to=head["validTo"],
+                     certainty=_held(head, dates),
                      citations=cites(head["citations"]), confidentiality=head["linkConfidentiality"] or "public")
 
 
@@ -572,6 +593,9 @@ def exile_flows_page(store: GraphStore, by: Literal["country", "period", "route"
              for k, v in members.items()),
             key=lambda g: (-g.count, g.key),
         )
+        if red is not None:  # records the viewer may not see are neither paged nor counted
+            rows = [r for r in rows
+                    if not red.hides_relationship(r.get("id"), r.get("linkConfidentiality"), r["personId"], r["countryId"])]
         total, rows = len(rows), rows[offset:offset + limit]
     stats_rows = store.read(Q.STATISTICS)
     titles = _source_titles(store, _cited_sources(*(r["citations"] for r in rows), *(s["citations"] for s in stats_rows)))
