@@ -80,3 +80,61 @@ def test_a_statement_left_alone_by_a_retract_reads_back_whole(empty_store, tmp_p
     statements = got["nodes"]["p-caro"][1]["statements"]
     assert '"aliases": ["Ana Ficticia", {"name": "Nico", "type": "nickname"}]' in statements
     assert got == fresh_snapshot(empty_store, [b, c])
+
+
+LABEL_V1 = """
+dataset: {name: ds-label, title: Fake label, synthetic: true}
+nodes:
+  - {label: Source, id: src-l, name: Fake Source L, type: report, title: Fake L}
+  - {label: Person, id: ent-fake-unidad, name: Fake Unidad Ejemplo, roles: [official],
+     citations: [{source: src-l, quote: "la Unidad Ejemplo"}]}
+  - {label: Organization, id: org-fake-parent, name: Fake Parent Body, kind: police}
+relationships:
+  - {type: MEMBER_OF, from: ent-fake-unidad, to: org-fake-parent, citations: [{source: src-l, quote: "of the body"}]}
+"""
+LABEL_V2 = """
+dataset: {name: ds-label, title: Fake label, synthetic: true}
+nodes:
+  - {label: Source, id: src-l, name: Fake Source L, type: report, title: Fake L}
+  - {label: Organization, id: ent-fake-unidad, name: Fake Unidad Ejemplo, kind: police,
+     citations: [{source: src-l, quote: "la Unidad Ejemplo"}]}
+  - {label: Organization, id: org-fake-parent, name: Fake Parent Body, kind: police}
+relationships:
+  - {type: PART_OF, from: ent-fake-unidad, to: org-fake-parent, citations: [{source: src-l, quote: "of the body"}]}
+"""
+OTHER_USES_IT = """
+dataset: {name: ds-other, title: Fake other, synthetic: true}
+nodes:
+  - {label: Source, id: src-o, name: Fake Source O, type: report, title: Fake O}
+  - {label: Person, id: p-fake-agent, name: Agente Ficticio, roles: [official]}
+relationships:
+  - {type: ASSOCIATE_OF, from: p-fake-agent, to: ent-fake-unidad, citations: [{source: src-o, quote: "his associate"}]}
+"""
+
+
+def test_a_corrected_file_may_fix_the_label_of_a_node_only_it_states(empty_store, tmp_path):
+    # Found: a file that had recorded a unit as a Person could not be corrected: the
+    # re-ingest was refused ("is a Person in the store, not an Organization") although a
+    # fresh store of the corrected file holds the Organization.
+    from test_statements import fresh_snapshot, snapshot
+
+    v1, v2 = write(tmp_path, "v1.yaml", LABEL_V1), write(tmp_path, "v2.yaml", LABEL_V2)
+    ingest_case_file(empty_store, v1)
+    ingest_case_file(empty_store, v2)
+    got = snapshot(empty_store)
+    assert got["nodes"]["ent-fake-unidad"][0] == "Organization"
+    assert "MEMBER_OF:ent-fake-unidad:org-fake-parent" not in got["relationships"]
+    assert got == fresh_snapshot(empty_store, [v2])
+
+
+def test_a_label_another_dataset_relies_on_is_not_changed(empty_store, tmp_path):
+    from test_statements import snapshot
+    from repgraph.ingest import CaseFileError
+
+    ingest_case_file(empty_store, write(tmp_path, "v1.yaml", LABEL_V1))
+    ingest_case_file(empty_store, write(tmp_path, "o.yaml", OTHER_USES_IT))
+    before = snapshot(empty_store)
+    with pytest.raises(CaseFileError) as exc:
+        ingest_case_file(empty_store, write(tmp_path, "v2.yaml", LABEL_V2))
+    assert "ASSOCIATE_OF:p-fake-agent:ent-fake-unidad" in str(exc.value)
+    assert snapshot(empty_store) == before

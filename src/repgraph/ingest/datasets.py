@@ -173,6 +173,8 @@ def apply_dataset(
 
     _check_deletions(store, name, delete_nodes, delete_rels, relationships)
     _check_references(store, name, delete_nodes, delete_rels, node_rows, rel_rows, states)
+    relabelled = sorted(n for n in new_nodes if n in states and states[n].get("label") not in (None, new_nodes[n].label))
+    _check_relabelling(store, name, relabelled, set(new_rels) | set(old_rels), node_rows, rel_rows, states)
 
     record = None
     if info is not None:
@@ -189,6 +191,8 @@ def apply_dataset(
 
     def work(tx) -> tuple[int, int]:
         # run again by the store after a transient conflict with a concurrent writer
+        if relabelled:  # re-created under the corrected label with this dataset's relationships
+            tx.run_many(Q.DELETE_NODE, [{"id": i} for i in relabelled])
         if delete_rels:
             tx.run_many(Q.DELETE_RELATIONSHIP, delete_rels)
         if delete_nodes:
@@ -237,6 +241,26 @@ def _check_deletions(store: GraphStore, name: str, delete_nodes: list[str], dele
         )
 
 
+def _check_relabelling(store: GraphStore, name: str, relabelled: list[str], own_rels: set[str],
+                       node_rows: dict[str, list[dict]], rel_rows: dict[tuple, list[dict]],
+                       states: dict[str, dict]) -> None:
+    """A corrected file may give a node only it states another label (a fresh store of the
+    file holds it so): the node is re-created, so refuse while another dataset's
+    relationship touches it or another dataset's element names it in a property."""
+    if not relabelled:
+        return
+    others = sorted({row["relId"] for row in store.read_many(Q.RELATIONSHIP_IDS_OF, [{"id": i} for i in relabelled])}
+                    - own_rels)
+    if others:
+        raise DatasetError(
+            f"dataset {name!r} gives node(s) {', '.join(relabelled)} another label, but relationships of other "
+            f"datasets use them: {', '.join(others)}. Retract or correct those datasets first."
+        )
+    shared = lambda rows: {k: [r for r in v if r["props"].get("datasets") != [name]] for k, v in rows.items()}  # noqa: E731
+    _check_references(store, name, relabelled, [], shared(node_rows), shared(rel_rows), states,
+                      own={row["id"] for rows in [*node_rows.values(), *rel_rows.values()] for row in rows})
+
+
 #: Properties by which an element names other nodes' ids (besides its ends).
 _ID_PROPERTIES = ("becauseOf", "perpetrator", "position")
 #: Labels of nodes such properties can name: only deleting one of these needs the scan.
@@ -245,7 +269,7 @@ _REFERABLE = {"Source", "Person", "Organization", "Position"}
 
 def _check_references(store: GraphStore, name: str, delete_nodes: list[str], delete_rels: list[dict],
                       node_rows: dict[str, list[dict]], rel_rows: dict[tuple, list[dict]],
-                      states: dict[str, dict]) -> None:
+                      states: dict[str, dict], own: set[str] = frozenset()) -> None:
     """Refuse to delete a node that an element staying in the graph names in a property:
     a citation's source (any citation list, e.g. a Sanction's ``listedCitations``), a
     TARGETED's ``becauseOf``, a WEAKENS's ``perpetrator``, an APPOINTED_BY's ``position``.
@@ -255,7 +279,7 @@ def _check_references(store: GraphStore, name: str, delete_nodes: list[str], del
         return
     rewritten = {row["id"] for rows in node_rows.values() for row in rows}
     rewritten |= {row["id"] for rows in rel_rows.values() for row in rows}
-    going = set(delete_nodes) | {r["id"] for r in delete_rels} | rewritten
+    going = set(delete_nodes) | {r["id"] for r in delete_rels} | rewritten | set(own)
     named: dict[str, set[str]] = defaultdict(set)
 
     def note(element: str, props: dict[str, Any]) -> None:
