@@ -138,3 +138,56 @@ def test_a_label_another_dataset_relies_on_is_not_changed(empty_store, tmp_path)
         ingest_case_file(empty_store, write(tmp_path, "v2.yaml", LABEL_V2))
     assert "ASSOCIATE_OF:p-fake-agent:ent-fake-unidad" in str(exc.value)
     assert snapshot(empty_store) == before
+
+
+# --------------------------------------------------------------------------- tenures
+
+TENURE = """
+dataset: {name: tenure, title: Fake tenures, synthetic: true}
+nodes:
+  - {label: Source, id: src-t, name: Fake Tenure Report, type: report, title: Fake Tenure Report}
+  - {label: Person, id: p-fake-jefe, name: Jefe Ficticio, roles: [official]}
+  - {label: Person, id: p-fake-agente, name: Agente Ejemplo, roles: [official]}
+  - {label: Person, id: p-fake-victima, name: Victima Inventada, roles: [defender]}
+  - {label: Organization, id: org-fake-brigada, name: Fake Brigada, kind: police}
+  - {label: Position, id: pos-fake-jefe, name: Head of the Fake Brigada, isHead: true}
+  - {label: Position, id: pos-fake-agente, name: Agent of the Fake Brigada}
+  - {label: Incident, id: inc-early, name: Fake raid early 2019, type: raid, date: "2019-03-01",
+     citations: [{source: src-t, quote: "raid on 1 March 2019"}]}
+  - {label: Incident, id: inc-mid, name: Fake raid 2020, type: raid, date: "2020-05-01",
+     citations: [{source: src-t, quote: "raid on 1 May 2020"}]}
+  - {label: Incident, id: inc-late, name: Fake raid mid 2021, type: raid, date: "2021-06-01",
+     citations: [{source: src-t, quote: "raid on 1 June 2021"}]}
+relationships:
+  - {type: IN, from: pos-fake-jefe, to: org-fake-brigada}
+  - {type: IN, from: pos-fake-agente, to: org-fake-brigada}
+  - {type: REPORTS_TO, from: pos-fake-agente, to: pos-fake-jefe}
+  - {type: HOLDS, from: p-fake-jefe, to: pos-fake-jefe, startDate: "2019", endDate: "2021",
+     citations: [{source: src-t, quote: "head of the brigade from 2019 to 2021"}]}
+  - {type: HOLDS, from: p-fake-agente, to: pos-fake-agente, startDate: "2018-01-01", endDate: "2022-12-31",
+     citations: [{source: src-t, quote: "agent from 2018 to 2022"}]}
+  - {type: PERPETRATED_BY, from: inc-early, to: org-fake-brigada, role: direct, citations: [{source: src-t, quote: "the brigade"}]}
+  - {type: PERPETRATED_BY, from: inc-mid, to: org-fake-brigada, role: direct, citations: [{source: src-t, quote: "the brigade"}]}
+  - {type: PERPETRATED_BY, from: inc-late, to: org-fake-brigada, role: direct, citations: [{source: src-t, quote: "the brigade"}]}
+  - {type: PERPETRATED_BY, from: inc-early, to: p-fake-agente, role: direct, citations: [{source: src-t, quote: "the agent"}]}
+  - {type: TARGETED, from: inc-early, to: p-fake-victima}
+"""
+
+
+def test_a_post_taken_or_left_in_the_incidents_year_is_may_have_held(empty_store, tmp_path):
+    # Found: a head "from 2019 to 2021" was said to have HELD the post at a raid of
+    # 1 March 2019 and of 1 June 2021 (the partial start was read as 1 January, the
+    # partial end as 31 December); he may have taken it in December 2019 or left it in
+    # January 2021. Only the 2020 raid falls inside for certain.
+    from repgraph import service as S
+    from repgraph.accountability.command import command_responsibility
+
+    ingest_case_file(empty_store, write(tmp_path, "t.yaml", TENURE))
+    command = command_responsibility(empty_store, "p-fake-jefe")
+    got = {link.incident.id: link.certainty for post in command.posts for link in post.links}
+    assert got == {"inc-early": "may_have_held", "inc-mid": "held", "inc-late": "may_have_held"}
+    chain = S.responsibility_chain(empty_store, "inc-early")
+    assert {(link.kind, link.entity.id, link.certainty) for link in chain.links if link.certainty} == {
+        ("position", "pos-fake-agente", "held"),          # 2018-01-01 .. 2022-12-31: certain
+        ("holder", "p-fake-jefe", "may_have_held"),       # "2019": may have begun after March
+    }
