@@ -145,6 +145,13 @@ MATCH (n:{ENTITY_LABEL} {{id: $id}})
 DETACH DELETE n
 """
 
+#: Takes the writers' lock (Neo4j): a write on the one ``WriteLock`` node, held until the
+#: transaction commits (``Transaction.lock_writers``). Its first run creates the node.
+WRITE_LOCK = """
+MERGE (l:WriteLock {id: 'writers'})
+SET l.taken = coalesce(l.taken, 0) + 1
+"""
+
 #: One dataset's record; ``$id`` (``dataset:<name>``).
 DATASET = """
 MATCH (d:Dataset {id: $id})
