@@ -178,6 +178,14 @@ MATCH (j:Judgement)
 RETURN properties(j) AS props
 """
 
+#: The pairs of ids judged the same (``a``, ``b``): the clusters merged entities are
+#: made of (repgraph.merging).
+SAME_JUDGEMENTS = """
+MATCH (j:Judgement)
+WHERE j.verdict = 'same'
+RETURN j.a AS a, j.b AS b
+"""
+
 #: Writes one judgement (full replacement); ``$id``, ``$props``.
 MERGE_JUDGEMENT = """
 MERGE (j:Judgement {id: $id})

@@ -7,6 +7,10 @@ sorted) with ``verdict`` (``same`` | ``different``), ``reason``, ``by``, ``at`` 
 earlier judgements on the pair (``history``). It survives re-ingest (ingest never touches
 it) and is exported with the graph (it is a node). ``unmerge`` records ``different``, so
 the pair is not proposed again and a later merge must be an explicit new judgement.
+
+Recording a judgement also changes the graph, in the same transaction: ids judged the
+same (directly or through a chain) become one node under the canonical id, and an
+unmerge splits them again (:mod:`repgraph.merging` has the rules).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from datetime import UTC, datetime
 
 from . import queries as Q
 from .matching import Record, candidate_pairs
+from .merging import canonical, closure, clusters, reproject, same_pairs
 from .models import DedupeCandidate, EntityRef, JudgementOut
 from .store import GraphStore
 
@@ -91,7 +96,7 @@ def dedupe(store: GraphStore, only: set[str] | None = None) -> list[DedupeCandid
 
 
 def _describe(store: GraphStore, ident: str) -> dict:
-    rows = store.read(Q.ENTITY, {"id": ident})
+    rows = store.read(Q.ENTITY, {"id": canonical(store, ident)})
     if not rows:
         raise JudgementError(f"no entity with id {ident!r}")
     props = rows[0]["props"]
@@ -105,8 +110,18 @@ def _record(store: GraphStore, a: str, b: str, verdict: str, reason: str | None,
              "at": datetime.now(UTC).isoformat(timespec="seconds"), "history": json.dumps(history, ensure_ascii=False)}
     if reason:
         props["reason"] = reason
-    with store.transaction() as tx:
+
+    def work(tx) -> None:
+        # the judgement and the graph it implies change together: the clusters of a and b
+        # before and after are re-projected (merged or split, repgraph.merging)
+        tx.lock_writers()
+        before = clusters(same_pairs(tx.run(Q.SAME_JUDGEMENTS)))
         tx.run(Q.MERGE_JUDGEMENT, {"id": props["id"], "props": props})
+        after = clusters(same_pairs(tx.run(Q.SAME_JUDGEMENTS)))
+        ids = closure((a, b), before) | closure((a, b), after)
+        reproject(tx, ids, lambda i: after.get(i, (i,))[0])
+
+    store.write(work)
     return JudgementOut(a=a, b=b, verdict=verdict, reason=reason, by=props["by"], at=props["at"], history=history)
 
 

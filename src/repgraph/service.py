@@ -15,6 +15,7 @@ from functools import lru_cache
 from collections.abc import Collection
 from typing import Any, Literal
 
+from .merging import canonical
 from . import queries as Q
 from .budget import check as check_budget
 from .models import (
@@ -37,7 +38,7 @@ DEFENDER_ROLES = ["defender", "journalist", "lawyer", "trade_unionist", "activis
 #: Properties that are bookkeeping, not facts: kept out of API/CLI property maps.
 #: Stored properties not shown as properties: search and citation bookkeeping, and the
 #: statements the projection is made of (shown structured on entity pages, see provenance).
-INTERNAL_PROPERTIES = {"searchText", "citations", "sourceIds", "statements", "conflicts"}
+INTERNAL_PROPERTIES = {"searchText", "citations", "sourceIds", "statements", "conflicts", "idStatements", "idFloors", "referents"}
 
 MAX_CHAIN_DEPTH = 12
 
@@ -235,12 +236,16 @@ def entity(store: GraphStore, entity_id: str, viewer: Viewer = DEFAULT_VIEWER) -
     """One entity: its properties (the projection of every dataset's statements), citations,
     typed aliases, which dataset states which value (``provenance``, ``statements``,
     ``conflicts``: see :mod:`repgraph.provenance`), and every relationship with the other
-    end and the datasets stating it.
+    end and the datasets stating it. An id merged into another (``repgraph merge``)
+    answers that entity: ``id`` is the canonical id, ``referents`` the other ids.
 
     Relationships are ordered by type, direction, other id. For a ``viewer`` without full
     clearance they are those of the viewer's graph: a relationship the exit would hide is
     left out here, so a page and its total never count it. Raises NotFound."""
     rows = store.read(Q.ENTITY, {"id": entity_id})
+    if not rows:  # an id merged into another entity answers the merged entity
+        entity_id = canonical(store, entity_id)
+        rows = store.read(Q.ENTITY, {"id": entity_id})
     if not rows:
         raise NotFound(f"no entity with id {entity_id!r}")
     props = rows[0]["props"]
@@ -271,7 +276,7 @@ def entity(store: GraphStore, entity_id: str, viewer: Viewer = DEFAULT_VIEWER) -
         id=entity_id, label=rows[0]["label"], name=props.get("name"), properties=_public_props(props),
         citations=_citations(store, props.get("citations"), titles), relationships=relationships,
         **describe(props, NODE_MODELS[rows[0]["label"]], dataset_titles, lambda raw: _citations(store, raw, titles)),
-        confidentiality=props.get("confidentiality"),
+        confidentiality=props.get("confidentiality"), referents=props.get("referents") or [],
     )
 
 
@@ -296,6 +301,7 @@ def guilt_by_association_page(store: GraphStore, defender_id: str | None, limit:
     Python driver decodes ~50 µs a row: at 100k persons the whole list took 3 s); the
     embedded store groups the flat rows here (GraphQLite is slow to order collected maps).
     tests/test_conformance.py runs both paths on both backends."""
+    defender_id = canonical(store, defender_id) if defender_id is not None else None
     if store.sorts_in_database:
         params = {"defenderId": defender_id, "skip": offset, "limit": limit}
         total = store.read(Q.GUILT_BY_ASSOCIATION_COUNT, params)[0]["total"]
@@ -340,6 +346,7 @@ def officials_cases_page(store: GraphStore, official_id: str | None, incident_ty
     Neo4j joins, orders and pages in one Cypher statement (at 100k persons the whole list
     took 11 s to cross the wire); the embedded store joins three flat reads here (the
     one-statement join took GraphQLite 59 s at 10k). Conformance covers both paths."""
+    official_id = canonical(store, official_id) if official_id is not None else None
     if store.sorts_in_database:
         params = {"perpetratorId": official_id, "incidentType": incident_type, "skip": offset, "limit": limit}
         if official_id is None and incident_type is None:  # the count store answers the direct half
@@ -650,6 +657,7 @@ def ego_graph(store: GraphStore, entity_id: str, depth: int = 1, types: list[str
     For a ``viewer`` without full clearance the walk is the viewer's graph: it never
     crosses a relationship above their level nor reaches a hidden node, so nothing in the
     answer is there only because of something hidden."""
+    entity_id = canonical(store, entity_id)  # a merged-away id answers its merged entity
     if not 1 <= depth <= 3:
         raise ValueError("depth: between 1 and 3")
     for t in types or []:

@@ -25,6 +25,7 @@ from typing import Any
 from .. import queries as Q
 from ..ontology import NODE_MODELS, REL_MODELS, NodeBase, RelationshipBase
 from ..schema import primary_label
+from ..merging import rejoin, split
 from ..statements import LEGACY, dataset_id, project, read_statements, stated, strictest
 from ..store import GraphStore
 from ..store.base import Transaction
@@ -82,13 +83,21 @@ def apply_dataset(
     All-or-nothing: one transaction. Raises :class:`DatasetError` (nothing written) when
     a node to delete is still used by another dataset's relationship.
     """
-    known = sorted(set(states) | {n.id for n in nodes})
+    ends = {e for r in relationships for e in (r.from_, r.to)}
+    known = sorted(set(states) | {n.id for n in nodes} | ends)
     outcome: dict[str, Any] = {}
 
     def work(tx: Transaction) -> tuple[int, int]:
         # run again by the store after a transient conflict with a concurrent writer: the
         # reads are redone, inside the transaction, after the lock
         tx.lock_writers()
+        # merged entities this dataset states (or stated) are split into one node per id
+        # first, so its statements apply per id as stated, and merged again after
+        rows = tx.run(Q.DATASET, {"id": dataset_id(name)})
+        before = rows[0]["props"] if rows else {}
+        mentioned = set(known) | set(before.get("nodeIds") or [])
+        mentioned |= {e for r in json.loads(before.get("rels") or "[]") for e in r[2:4]}
+        touched, found = split(tx, mentioned)
         fresh = {row["id"]: row for row in tx.read_many(Q.LABEL_OF_ID, [{"id": i} for i in known])}
         plan = _plan(tx, name, info, nodes, relationships, labels, fresh)
         outcome["plan"] = plan
@@ -105,6 +114,7 @@ def apply_dataset(
             tx.run_many(Q.merge_relationship(rel_type, src_label, dst_label), rows)
             if progress:
                 progress(len(rows))
+        rejoin(tx, touched, found)
         # counted before the Dataset record is written: it is bookkeeping, not a node of the
         # graph (and whether this run or a concurrent one creates it is only known here)
         graph_change = tx.created()

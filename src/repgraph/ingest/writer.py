@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .. import queries as Q
+from ..merging import canonical_ids
 from ..ontology import CaseFile, DocumentedIn, RelationshipBase
 from ..store import GraphStore
 from ..wording import article
@@ -87,6 +88,13 @@ def _resolve_labels(store: GraphStore, case: CaseFile, path: Path, relationships
     rows = store.read_many(Q.LABEL_OF_ID, [{"id": i} for i in sorted(wanted | set(labels))])
     existing = {row["id"]: row["label"] for row in rows}
     states = {row["id"]: row for row in rows}
+    # ids merged into another entity (repgraph merge) are no nodes: their canonical's label
+    redirected = canonical_ids(store, (wanted | set(labels)) - set(existing))
+    if redirected:
+        for row in store.read_many(Q.LABEL_OF_ID, [{"id": i} for i in sorted(set(redirected.values()))]):
+            for ident, canon in redirected.items():
+                if canon == row["id"]:
+                    existing[ident] = row["label"]
     for i, node in enumerate(case.nodes):
         if node.id in existing and existing[node.id] != node.label:
             raise CaseFileError(

@@ -83,8 +83,9 @@ class _Neo4jTx(Transaction):
 
     def lock_writers(self) -> None:
         # A write lock on one bookkeeping node (unique by constraint, so MERGE cannot make
-        # two): held until commit, so writers that take it run one after another.
-        self.run(Q.WRITE_LOCK)
+        # two): held until commit, so writers that take it run one after another. Not
+        # counted by created(): bookkeeping, not a node of the graph.
+        self._tx.run(Q.WRITE_LOCK).consume()
 
     def created(self) -> tuple[int, int]:
         # The server's own counters for this transaction's statements.
