@@ -186,6 +186,14 @@ WHERE j.verdict = 'same'
 RETURN j.a AS a, j.b AS b
 """
 
+#: Every merged entity (repgraph.merging) and its other ids: what an FtM export writes as
+#: ``referents``.
+MERGED_ENTITIES = f"""
+MATCH (n:{ENTITY_LABEL})
+WHERE n.referents IS NOT NULL
+RETURN n.id AS id, n.referents AS referents
+"""
+
 #: Writes one judgement (full replacement); ``$id``, ``$props``.
 MERGE_JUDGEMENT = """
 MERGE (j:Judgement {id: $id})

@@ -103,11 +103,14 @@ def _describe(store: GraphStore, ident: str) -> dict:
     return {"label": rows[0]["label"], "datasets": props.get("datasets") or ["legacy"], "sources": props.get("sourceIds") or []}
 
 
-def _record(store: GraphStore, a: str, b: str, verdict: str, reason: str | None, by: str | None) -> JudgementOut:
-    previous = judgements(store).get(tuple(sorted((a, b))))
-    history = [*previous.history, previous.model_dump(exclude={"history"})] if previous else []
+def _record(store: GraphStore, a: str, b: str, verdict: str, reason: str | None, by: str | None,
+            at: str | None = None, history: list[dict] | None = None) -> JudgementOut:
+    if history is None:
+        previous = judgements(store).get(tuple(sorted((a, b))))
+        history = [*previous.history, previous.model_dump(exclude={"history"})] if previous else []
     props = {"id": judgement_id(a, b), "a": a, "b": b, "verdict": verdict, "by": by or getpass.getuser(),
-             "at": datetime.now(UTC).isoformat(timespec="seconds"), "history": json.dumps(history, ensure_ascii=False)}
+             "at": at or datetime.now(UTC).isoformat(timespec="seconds"),
+             "history": json.dumps(history, ensure_ascii=False)}
     if reason:
         props["reason"] = reason
 
@@ -123,6 +126,18 @@ def _record(store: GraphStore, a: str, b: str, verdict: str, reason: str | None,
 
     store.write(work)
     return JudgementOut(a=a, b=b, verdict=verdict, reason=reason, by=props["by"], at=props["at"], history=history)
+
+
+def restore(store: GraphStore, judgement: JudgementOut) -> JudgementOut:
+    """Record a judgement made elsewhere (an import of exported judgements) as it was:
+    its verdict, reason, who, when and history, and the merge or split it implies. The
+    ids need not be nodes of this store (an exported merged entity travels as one entity
+    with the other ids as ``referents``): a ``same`` judgement on such an id makes it a
+    redirect to its cluster's canonical id."""
+    if judgement.a == judgement.b or judgement.verdict not in ("same", "different"):
+        raise JudgementError(f"not a judgement on two ids: {judgement.a!r}, {judgement.b!r}, {judgement.verdict!r}")
+    return _record(store, judgement.a, judgement.b, judgement.verdict, judgement.reason, judgement.by,
+                   judgement.at, judgement.history)
 
 
 def _same_as(judged: dict[tuple[str, str], JudgementOut], ident: str) -> set[str]:
