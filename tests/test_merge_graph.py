@@ -191,3 +191,43 @@ def test_refusals_stay(empty_store, tmp_path):
     with pytest.raises(R.JudgementError, match="conflict for review"):
         R.merge(empty_store, "person-pedro-ejemplo", "person-z-ejemplo", "same", by="tester")
     assert S.entity(empty_store, "person-z-ejemplo").id == "person-z-ejemplo"
+
+
+def test_api_answers_the_merged_entity_by_either_id(empty_store, tmp_path):
+    from test_api_server import live
+
+    _ingest(empty_store, tmp_path, A, B)
+    R.merge(empty_store, "person-pe", "person-pedro-ejemplo", "same", by="tester")
+    with live(empty_store) as client:
+        for ident in ("person-pe", "person-pedro-ejemplo"):
+            r = client.get(f"/entities/{ident}")
+            assert r.status_code == 200, r.text
+            page = r.json()
+            assert page["id"] == "person-pe" and page["referents"] == ["person-pedro-ejemplo"]
+            assert page["datasets"] == ["case-a", "case-b"]
+            assert {c["source"] for c in page["citations"]} == {"src-one", "src-two"}
+        hits = client.get("/entities", params={"q": "NUÑEZ Pedro", "type": "Person"}).json()
+        assert [h["id"] for h in hits["items"] if h["label"] == "Person"] == ["person-pe"]
+
+
+def test_cli_merge_show_unmerge(tmp_path):
+    from typer.testing import CliRunner
+
+    from repgraph.cli import app
+
+    db = str(tmp_path / "cli.db")
+    run = CliRunner().invoke
+    a, b = write(tmp_path, "a.yaml", A), write(tmp_path, "b.yaml", B)
+    assert run(app, ["ingest", str(a), str(b), "--db", db]).exit_code == 0
+    out = run(app, ["merge", "person-pedro-ejemplo", "person-pe", "--reason", "same list entry", "--db", db])
+    assert out.exit_code == 0, out.output
+    assert "one entity now: person-pe" in " ".join(out.output.split())
+    page = json.loads(run(app, ["show", "person-pedro-ejemplo", "--db", db, "-f", "json"]).output)
+    assert page["id"] == "person-pe" and page["referents"] == ["person-pedro-ejemplo"]
+    assert [s["dataset"] for s in page["statements"]] == ["case-a", "case-b"]
+    assert {c["source"] for c in page["citations"]} == {"src-one", "src-two"}
+    table = run(app, ["show", "person-pedro-ejemplo", "--db", db]).output
+    assert "merged: also person-pedro-ejemplo" in " ".join(table.split())
+    assert run(app, ["unmerge", "person-pe", "person-pedro-ejemplo", "--db", db]).exit_code == 0
+    page = json.loads(run(app, ["show", "person-pedro-ejemplo", "--db", db, "-f", "json"]).output)
+    assert page["id"] == "person-pedro-ejemplo" and page["referents"] == [] and page["datasets"] == ["case-b"]
