@@ -87,12 +87,6 @@ def canonical(store: GraphStore, ident: str) -> str:
     return group[0] if group else ident
 
 
-def canonical_ids(store: GraphStore, idents: Iterable[str]) -> dict[str, str]:
-    """:func:`canonical` of several ids that are not nodes (one read of the judgements)."""
-    found = cluster_map(store)
-    return {i: found[i][0] for i in idents if i in found}
-
-
 def reproject(tx: Transaction, ids: set[str], target: Callable[[str], str]) -> bool:
     """Rebuild the nodes holding ``ids`` so that each id with statements is held by the
     node ``target(id)`` (an id of the same cluster: itself to split, the canonical id to

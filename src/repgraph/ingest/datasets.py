@@ -31,6 +31,9 @@ from ..store import GraphStore
 from ..store.base import Transaction
 
 Progress = Callable[[int], None]
+#: Reads, inside the write transaction, the labels and stored states a dataset's
+#: statements need (see :func:`apply_dataset`).
+Resolve = Callable[[Transaction], tuple[dict[str, str], dict[str, dict[str, Any]]]]
 
 
 class DatasetError(ValueError):
@@ -68,23 +71,29 @@ def apply_dataset(
     info: dict[str, Any] | None,
     nodes: list[NodeBase],
     relationships: list[RelationshipBase],
-    labels: dict[str, str],
-    states: dict[str, dict[str, Any]],
+    labels: dict[str, str] | None = None,
+    states: dict[str, dict[str, Any]] | None = None,
     progress: Progress | None = None,
+    resolve: Resolve | None = None,
+    mentioned: set[str] | None = None,
 ) -> DatasetChange:
     """Make ``nodes`` and ``relationships`` the whole of dataset ``name``'s statements.
 
     ``info``: the dataset's description (``title``, ``path``, ...) to record, or None to
-    retract the dataset (its record is deleted). ``labels``: label of every id the
-    statements refer to; ``states``: rows of :data:`~repgraph.queries.LABEL_OF_ID` for
-    the ids already in the store (their keys name the ids to read again: the stored
-    state is read inside the write transaction, after it has locked out other writers,
-    so two ingests stating the same id at once cannot lose either's statements).
-    All-or-nothing: one transaction. Raises :class:`DatasetError` (nothing written) when
-    a node to delete is still used by another dataset's relationship.
+    retract the dataset (its record is deleted). What is stored is read inside the write
+    transaction, after it has locked out other writers, so two ingests stating the same id
+    at once cannot lose either's statements: ``resolve(tx)`` returns ``(labels, states)``
+    read through ``tx`` (label of every id the statements refer to; rows of
+    :data:`~repgraph.queries.LABEL_OF_ID` for those already stored) and may raise to
+    refuse the file; without it, ``labels`` is used and the states of the ids in
+    ``states`` and of the statements' own ids are read. ``mentioned``: every id the
+    statements refer to (merged entities among them are split for the write and merged
+    again after: :mod:`repgraph.merging`). All-or-nothing: one transaction. Raises
+    :class:`DatasetError` (nothing written) when a node to delete is still used by another
+    dataset's relationship.
     """
     ends = {e for r in relationships for e in (r.from_, r.to)}
-    known = sorted(set(states) | {n.id for n in nodes} | ends)
+    known = sorted(set(states or {}) | {n.id for n in nodes} | ends)
     outcome: dict[str, Any] = {}
 
     def work(tx: Transaction) -> tuple[int, int]:
@@ -95,11 +104,15 @@ def apply_dataset(
         # first, so its statements apply per id as stated, and merged again after
         rows = tx.run(Q.DATASET, {"id": dataset_id(name)})
         before = rows[0]["props"] if rows else {}
-        mentioned = set(known) | set(before.get("nodeIds") or [])
-        mentioned |= {e for r in json.loads(before.get("rels") or "[]") for e in r[2:4]}
-        touched, found = split(tx, mentioned)
-        fresh = {row["id"]: row for row in tx.read_many(Q.LABEL_OF_ID, [{"id": i} for i in known])}
-        plan = _plan(tx, name, info, nodes, relationships, labels, fresh)
+        ids = set(known) | (mentioned or set()) | set(before.get("nodeIds") or [])
+        ids |= {e for r in json.loads(before.get("rels") or "[]") for e in r[2:4]}
+        touched, found = split(tx, ids)
+        if resolve is not None:
+            now_labels, fresh = resolve(tx)
+        else:
+            now_labels = labels or {}
+            fresh = {row["id"]: row for row in tx.read_many(Q.LABEL_OF_ID, [{"id": i} for i in known])}
+        plan = _plan(tx, name, info, nodes, relationships, now_labels, fresh)
         outcome["plan"] = plan
         delete_rels, delete_nodes, node_rows, rel_rows, record = plan
         if delete_rels:
@@ -320,4 +333,4 @@ def retract(store: GraphStore, name: str) -> DatasetChange:
     dataset's relationship still uses a node only this dataset states."""
     if dataset_record(store, name) is None:
         raise DatasetError(f"no dataset {name!r} in this store; `repgraph datasets` lists them")
-    return apply_dataset(store, name, None, [], [], {}, {})
+    return apply_dataset(store, name, None, [], [])
