@@ -35,7 +35,8 @@ from typing import Any
 from . import queries as Q
 from .ontology import NODE_MODELS
 from .schema import primary_label
-from .statements import LEGACY, merge as merge_statements, project, read_statements, strictest
+from .statements import LEGACY, STRICTNESS, project, read_statements, strictest
+from .statements import merge as merge_statements
 from .store import GraphStore
 from .store.base import Transaction
 
@@ -105,6 +106,12 @@ def reproject(tx: Transaction, ids: set[str], target: Callable[[str], str]) -> b
         if props.get("idStatements"):
             held = json.loads(props["idStatements"])
             held_floors = json.loads(props.get("idFloors") or "{}")
+            # a level raised on the merged entity itself (above every id's level and every
+            # statement's) stays with each id when it is split: confidentiality never drops
+            known = strictest(*held_floors.values(), *(st.get("confidentiality") for per in held.values()
+                                                       for st in per.values()))
+            if STRICTNESS.get(props.get("confidentiality") or "public", 2) > STRICTNESS.get(known, 2):
+                held_floors = {i: props["confidentiality"] for i in held}
         else:
             held = {row["id"]: read_statements(props, NODE_MODELS[label])}
             held_floors = {row["id"]: props.get("confidentiality")}
