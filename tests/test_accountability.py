@@ -176,3 +176,59 @@ def test_officials_cases_says_may_have_held_where_a_tenure_is_open(store, in_dat
         ("p-dos-general", "inc-dos-army-killing-2022"): "may_have_held",
         ("p-dos-successor", "inc-dos-detention-2021"): "held",
     }
+
+
+UNDATED = """
+dataset: {name: undated-sanctions, title: Fake sanctions with coarse dates, synthetic: true}
+nodes:
+  - {label: Source, id: src-und, name: Lista Ficticia, type: report, title: Lista Ficticia}
+  - {label: Person, id: p-und-x, name: Equis Ficticio, roles: [official]}
+  - {label: Person, id: p-und-y, name: Ye Inventada, roles: [official]}
+  - {label: Person, id: p-und-z, name: Zeta Falso, roles: [official]}
+  - {label: Sanction, id: s-und-x-us, name: US x, authority: us_ofac, listedDate: "2021-03-01", citations: [{source: src-und, quote: q}]}
+  - {label: Sanction, id: s-und-x-eu, name: EU x, authority: eu, citations: [{source: src-und, quote: q}]}
+  - {label: Sanction, id: s-und-y-us, name: US y, authority: us_ofac, listedDate: "2021-03-01", citations: [{source: src-und, quote: q}]}
+  - {label: Sanction, id: s-und-y-eu, name: EU y, authority: eu, listedDate: "2023", citations: [{source: src-und, quote: q}]}
+  - {label: Sanction, id: s-und-z-us, name: US z, authority: us_ofac, listedDate: "2021-03-01", citations: [{source: src-und, quote: q}]}
+  - {label: Sanction, id: s-und-z-eu, name: EU z, authority: eu, listedDate: "2020", status: lifted, citations: [{source: src-und, quote: q}]}
+relationships:
+  - {type: SANCTIONED, from: s-und-x-us, to: p-und-x}
+  - {type: SANCTIONED, from: s-und-x-eu, to: p-und-x}
+  - {type: SANCTIONED, from: s-und-y-us, to: p-und-y}
+  - {type: SANCTIONED, from: s-und-y-eu, to: p-und-y}
+  - {type: SANCTIONED, from: s-und-z-us, to: p-und-z}
+  - {type: SANCTIONED, from: s-und-z-eu, to: p-und-z}
+"""
+
+
+@pytest.mark.parametrize("day, items, unknown", [
+    # x: EU listing without a date; y: EU listing "2023" (a year); z: EU lifted, no end date
+    ("2022-01-01", ["p-und-y"], ["p-und-x", "p-und-z"]),
+    ("2023-05-01", [], ["p-und-x", "p-und-y", "p-und-z"]),
+    ("2024-01-01", [], ["p-und-x", "p-und-z"]),   # y certainly under the EU listing by then
+])
+def test_sanctions_gap_never_claims_a_gap_the_dates_cannot_tell(empty_store, tmp_path, day, items, unknown):
+    """Regression: a not_by sanction with no listed date (or a coarse one, or a lift with
+    no date) counted as "not in force", so the person was put on the gap list as
+    certainly unsanctioned by the EU."""
+    path = tmp_path / "undated.yaml"
+    path.write_text(UNDATED, encoding="utf-8")
+    ingest_case_file(empty_store, path)
+    gap = A.sanctions_gap(empty_store, "us_ofac", "eu", day)
+    assert [e.entity.id for e in gap.items] == items
+    assert [e.entity.id for e in gap.unknown] == unknown
+    for e in gap.unknown:  # both sides shown for review
+        assert {s.authority for s in e.sanctions} == {"us_ofac", "eu"}
+
+
+def test_dossier_gap_says_when_the_dates_cannot_tell(empty_store, tmp_path):
+    from repgraph.dossier import build_dossier
+
+    path = tmp_path / "undated.yaml"
+    path.write_text(UNDATED, encoding="utf-8")
+    ingest_case_file(empty_store, path)
+    gap = build_dossier(empty_store, "p-und-x", on="2022-01-01").sanctions_gap
+    assert (gap.in_force_by, gap.unknown_by) == (["us_ofac"], ["eu"])
+    assert "eu" not in gap.not_by and "uk" in gap.not_by
+    gap_y = build_dossier(empty_store, "p-und-y", on="2022-01-01").sanctions_gap
+    assert (gap_y.in_force_by, gap_y.unknown_by) == (["us_ofac"], []) and "eu" in gap_y.not_by

@@ -293,3 +293,46 @@ def test_appointment_post_and_weakened_perpetrator_must_exist(empty_store, tmp_p
     with pytest.raises(CaseFileError, match="'op-u' is an Operation, not a Position") as err:
         ingest_case_file(empty_store, write(tmp_path, "bad.yaml", base.replace("position: pos-u", "position: op-u")))
     assert err.value.field == "position"
+
+
+def test_a_relationship_never_links_a_node_to_itself(empty_store, tmp_path):
+    """Regression: FAMILY_OF p-tiny -> p-tiny was stored, a loop every path walked over."""
+    bad = write(tmp_path, "loop.yaml", GOOD + "  - {type: FAMILY_OF, from: p-tiny, to: p-tiny, relation: brother}\n")
+    with pytest.raises(CaseFileError) as err:
+        ingest_case_file(empty_store, bad)
+    assert "relationships[1]" in str(err.value) and "both 'p-tiny'" in str(err.value)
+    assert empty_store.read("MATCH (n) RETURN count(n) AS c")[0]["c"] == 0
+
+
+def test_a_relationship_id_suffix_is_never_empty(tmp_path):
+    """Regression: id 'EXILED_TO:p-tiny:c-tiny:' (an empty suffix) was accepted."""
+    bad = write(tmp_path, "suffix.yaml", GOOD.replace('date: "2024-08"', "date: \"2024-08\", id: 'EXILED_TO:p-tiny:c-tiny:'"))
+    with pytest.raises(CaseFileError, match="suffix after EXILED_TO:p-tiny:c-tiny: is empty"):
+        load_case_file(bad)
+
+
+@pytest.mark.parametrize("rel_type", ["PART_OF", "REPORTS_TO"])
+def test_a_hierarchy_cycle_is_refused_at_the_edge_that_closes_it(empty_store, tmp_path, rel_type):
+    """Regression: unit -> ministry -> unit was stored; 'the chain above the unit' never ended."""
+    text = PART_OF.replace("  - {type: PART_OF, from: inc-u, to: op-u}\n", "")
+    text = text.replace("type: PART_OF, from: org-u-unit", f"type: {rel_type}, from: org-u-unit") + (
+        f"  - {{type: {rel_type}, from: org-u-ministry, to: org-u-unit}}\n")
+    bad = write(tmp_path, "cycle.yaml", text)
+    with pytest.raises(CaseFileError) as err:
+        ingest_case_file(empty_store, bad)
+    assert "relationships[1]" in str(err.value) and "closes a cycle" in str(err.value)
+    assert empty_store.read("MATCH (n) RETURN count(n) AS c")[0]["c"] == 0
+    # a chain without a cycle is fine
+    ok = write(tmp_path, "chain.yaml", text.replace(f"  - {{type: {rel_type}, from: org-u-ministry, to: org-u-unit}}\n", ""))
+    ingest_case_file(empty_store, ok)
+
+
+def test_a_reorganisation_that_reverses_a_hierarchy_is_not_a_cycle(empty_store, tmp_path):
+    text = PART_OF.replace("  - {type: PART_OF, from: inc-u, to: op-u}\n", "")
+    text = text.replace("type: PART_OF, from: org-u-unit, to: org-u-ministry}",
+                        "type: REPORTS_TO, from: org-u-unit, to: org-u-ministry, endDate: '2015'}")
+    text += "  - {type: REPORTS_TO, from: org-u-ministry, to: org-u-unit, startDate: '2020'}\n"
+    ingest_case_file(empty_store, write(tmp_path, "reorg.yaml", text))
+    overlapping = write(tmp_path, "overlap.yaml", text.replace("startDate: '2020'", "startDate: '2014'"))
+    with pytest.raises(CaseFileError, match="closes a cycle"):
+        load_case_file(overlapping)

@@ -767,7 +767,13 @@ class RelationshipBase(Element):
 
     @model_validator(mode="after")
     def _default_id(self):
+        if self.from_ == self.to:
+            # no relationship of the ontology relates a thing to itself; a typo in an id
+            # would otherwise draw a loop that every chain and path walks over
+            raise ValueError(f"a {self.type_name} links two different nodes; from and to are both {self.to!r}")
         default = f"{self.type_name}:{self.from_}:{self.to}"
+        if self.id is not None and self.id == default + ":":
+            raise ValueError(f"the suffix after {default}: is empty; give one (e.g. {default}:2019) or drop the id")
         if self.id is None:
             self.id = default
         elif self.id != default and not self.id.startswith(default + ":"):

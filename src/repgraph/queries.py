@@ -766,6 +766,22 @@ RETURN x.id AS id, labels(x) AS labels, x.name AS name, x.confidentiality AS con
 ORDER BY name, id, authority, sanctionId
 """
 
+#: Sanctions that may have been in force on ``$date``: not certainly listed after it (no
+#: listed date, or its earliest day on or before it, or "at least" since a later date)
+#: and not certainly ended before it (no end, or an end whose latest day is after it).
+#: With SANCTIONED_AS_OF (certainly in force) it tells "unknown" apart.
+SANCTIONED_POSSIBLY_AS_OF = """
+MATCH (s:Sanction)-[:SANCTIONED]->(x:Entity)
+WHERE (s.validFrom IS NULL OR s.validFrom <= $date OR s.listedQualifier = 'at_least')
+  AND (s.status = 'active' OR s.validTo IS NULL OR s.validTo > $date)
+  AND ($authority IS NULL OR s.authority = $authority)
+RETURN x.id AS id, labels(x) AS labels, x.name AS name, x.confidentiality AS confidentiality,
+       s.id AS sanctionId, s.authority AS authority, s.authorityName AS authorityName, s.programme AS programme,
+       s.legalBasis AS legalBasis, s.listedDate AS listedDate, s.listedQualifier AS listedQualifier,
+       s.endDate AS endDate, s.status AS status, s.confidentiality AS sanctionConfidentiality
+ORDER BY name, id, authority, sanctionId
+"""
+
 #: Ids of persons who are sanctioned, accused (a PERPETRATED_BY) or party to a
 #: proceeding other than as its victim: the anchors of the relatives-and-associates list.
 SANCTIONED_OR_ACCUSED = """

@@ -57,12 +57,15 @@ class SanctionedAsOf(BaseModel):
 
 
 class SanctionsGap(BaseModel):
-    """Sanctioned by ``by`` on ``date`` and not by ``not_by`` (the advocacy gap list)."""
+    """Sanctioned by ``by`` on ``date`` and not by ``not_by`` (the advocacy gap list,
+    ``items``); ``unknown``: sanctioned by ``by``, with a ``not_by`` sanction whose dates
+    cannot tell whether it was in force on ``date`` (each entry lists both)."""
 
     date: str
     by: str
     not_by: str
     items: list[SanctionedEntity]
+    unknown: list[SanctionedEntity] = Field(default_factory=list)
 
 
 class RelativeOrAssociate(BaseModel):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..merging import canonical
 from .. import queries as Q
 from ..models import EntityRef
-from ..ontology import SanctionAuthority
+from ..ontology import SanctionAuthority, date_bounds
 from ..store import GraphStore
 from .common import Citer, iso_day, ref
 from .models import SanctionedAsOf, SanctionedEntity, SanctionOut, SanctionsGap
@@ -42,9 +42,29 @@ def sanctions_of(store: GraphStore, entity_id: str, citer: Citer | None = None) 
     return sorted(out, key=lambda s: (AUTHORITY_ORDER.get(s.authority, 99), s.listed_date or "", s.id))
 
 
-def _in_force(store: GraphStore, day: str, authority: str | None) -> list[SanctionedEntity]:
+def in_force_on(s: SanctionOut, day: str) -> bool | None:
+    """Whether sanction ``s`` was in force on ``day`` (``YYYY-MM-DD``): True when certainly
+    (listed by then, not ended by then, at the precision of its dates), False when
+    certainly not, None when its dates cannot tell (no listed date, a listed or end date
+    whose month or year contains ``day``, a lift with no date). The same rule as
+    :data:`repgraph.queries.SANCTIONED_AS_OF` (True) and ``SANCTIONED_POSSIBLY_AS_OF``
+    (True or None)."""
+    listed_from, listed_by = (date_bounds(s.listed_date)[:2] if s.listed_date else (None, None))
+    ended_from, ended_by = (date_bounds(s.end_date)[:2] if s.end_date else (None, None))
+    ended = s.status != "active"
+    if listed_by and listed_by <= day and (not ended or (ended_from and ended_from > day)):
+        return True
+    if listed_from and listed_from > day and s.listed_qualifier != "at_least":
+        return False
+    if ended and ended_by and ended_by <= day:
+        return False
+    return None
+
+
+def _in_force(store: GraphStore, day: str, authority: str | None, possibly: bool = False) -> list[SanctionedEntity]:
     grouped: dict[str, SanctionedEntity] = {}
-    for r in store.read(Q.SANCTIONED_AS_OF, {"date": day, "authority": authority}):
+    statement = Q.SANCTIONED_POSSIBLY_AS_OF if possibly else Q.SANCTIONED_AS_OF
+    for r in store.read(statement, {"date": day, "authority": authority}):
         entry = grouped.setdefault(r["id"], SanctionedEntity(entity=ref(r["id"], r["labels"], r["name"], r["confidentiality"]),
                                                               sanctions=[]))
         entry.sanctions.append(SanctionOut(
@@ -67,14 +87,27 @@ def sanctioned_as_of(store: GraphStore, on: str, authority: str | None = None) -
 
 
 def sanctions_gap(store: GraphStore, by: str, not_by: str, on: str | None = None) -> SanctionsGap:
-    """Persons and organizations under a sanction of ``by`` on ``on`` (default today) and
-    under none of ``not_by`` then: the list advocates take to ``not_by``. Each entry
+    """Persons and organizations certainly under a sanction of ``by`` on ``on`` (default
+    today) and under none of ``not_by`` then, as far as the dates tell: the list advocates
+    take to ``not_by`` (``items``). An entity with a ``not_by`` sanction whose dates cannot
+    tell whether it was in force then (no listed date, a lift with no date, a date of the
+    same month or year) is not in that list but in ``unknown``, with its ``not_by``
+    sanctions beside the ``by`` ones: a gap that may not exist, for review. Each entry
     carries the ``by`` sanctions. Raises ValueError on an unknown authority or bad date."""
     _authority(by, "by"), _authority(not_by, "not_by")
     if by is None or not_by is None:
         raise ValueError("by and not_by are both required")
     day = iso_day(on)
     covered = {e.entity.id for e in _in_force(store, day, not_by)}
-    return SanctionsGap(date=day, by=by, not_by=not_by,
-                        items=[e for e in _in_force(store, day, by) if e.entity.id not in covered])
+    maybe = {e.entity.id: e for e in _in_force(store, day, not_by, possibly=True) if e.entity.id not in covered}
+    items, unknown = [], []
+    for e in _in_force(store, day, by):
+        if e.entity.id in covered:
+            continue
+        if e.entity.id in maybe:
+            e.sanctions = [*e.sanctions, *maybe[e.entity.id].sanctions]
+            unknown.append(e)
+        else:
+            items.append(e)
+    return SanctionsGap(date=day, by=by, not_by=not_by, items=items, unknown=unknown)
 

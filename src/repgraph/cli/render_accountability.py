@@ -32,6 +32,10 @@ def render_accountability(name: str, result) -> bool:
     elif isinstance(result, SanctionsGap):
         _table(f"sanctioned by {result.by}, not by {result.not_by}, on {result.date}: {len(result.items)}",
                ["entity", f"{result.by} sanctions"], [[e.entity.name or e.entity.id, _sanctions(e.sanctions)] for e in result.items])
+        if result.unknown:
+            _table(f"sanctioned by {result.by}; whether also by {result.not_by} on {result.date} the dates cannot tell: "
+                   f"{len(result.unknown)}", ["entity", "sanctions"],
+                   [[e.entity.name or e.entity.id, _sanctions(e.sanctions)] for e in result.unknown])
     elif isinstance(result, CommandResponsibility):
         _table(f"command responsibility of {result.person.name or result.person.id}",
                ["post", "incident", "date", "certainty", "confidence", "sources"],

@@ -18,7 +18,7 @@ from ..accountability.command import command_responsibility
 from ..accountability.common import Citer, each, ref
 from ..accountability.evidence import allegations, exculpatory_for, incident_refs
 from ..accountability.associates import relatives_and_associates
-from ..accountability.sanctions import sanctions_of
+from ..accountability.sanctions import in_force_on, sanctions_of
 from ..models import EntityRef
 from ..ontology import DatePrecision, SanctionAuthority, date_bounds
 from ..service import NotFound
@@ -252,15 +252,18 @@ def build_dossier(store: GraphStore, person_id: str, on: str | None = None) -> D
             notes.append(f"{inc.name or inc.id}: an incident of {post.organization.name} without a date; command at its date cannot be judged")
 
     sanctions = sanctions_of(store, person_id, citer)
-    in_force = set()
+    in_force, unknown = set(), set()
     for s in sanctions:
-        listed_by = date_bounds(s.listed_date)[1] if s.listed_date else None
-        ended_from = date_bounds(s.end_date)[0] if s.end_date else None
-        if listed_by and listed_by <= day and ((ended_from is None and s.status == "active") or (ended_from and ended_from > day)):
+        state = in_force_on(s, day)
+        if state:
             in_force.add(s.authority)
+        elif state is None:
+            unknown.add(s.authority)
+    unknown -= in_force
     vocabulary = [a.value for a in SanctionAuthority if a != SanctionAuthority.other]
     gap = SanctionGapOut(date=day, in_force_by=[a for a in [*vocabulary, "other"] if a in in_force],
-                         not_by=[a for a in vocabulary if a not in in_force])
+                         unknown_by=[a for a in [*vocabulary, "other"] if a in unknown],
+                         not_by=[a for a in vocabulary if a not in in_force and a not in unknown])
 
     weakened = exculpatory_for(store, [person_id, *(s.id for s in sanctions)], citer)
     exculpatory = [e for ev in direct_evidence for e in ev.exculpatory]

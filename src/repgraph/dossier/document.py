@@ -176,7 +176,9 @@ def build_document(d: Dossier) -> Document:
         doc.add("p", lines=[["No sanction is recorded."]])
     gap = d.sanctions_gap
     doc.add("p", lines=[[Strong(f"Gap as of {gap.date}:"),
-                         f" in force by {', '.join(gap.in_force_by) or 'none'}; not by {', '.join(gap.not_by) or 'none'}."]])
+                         f" in force by {', '.join(gap.in_force_by) or 'none'};"
+                         + (f" dates cannot tell for {', '.join(gap.unknown_by)};" if gap.unknown_by else "")
+                         + f" not by {', '.join(gap.not_by) or 'none'}."]])
 
     # 8 relatives and associates
     doc.add("h2", "7. Relatives and associates")

@@ -120,11 +120,14 @@ class CommandAllegation(AllegationDetail):
 
 
 class SanctionGapOut(BaseModel):
-    """Which authorities have the person under a sanction in force on ``date``, and which
-    of the vocabulary's authorities do not (the advocacy gap)."""
+    """Which authorities have the person under a sanction in force on ``date``, which
+    have one whose dates cannot tell (``unknown_by``: no listed date, a lift with no date,
+    a date of the same month or year), and which of the vocabulary's authorities do not
+    (the advocacy gap)."""
 
     date: str
     in_force_by: list[str]
+    unknown_by: list[str] = Field(default_factory=list)
     not_by: list[str]
 
 

@@ -105,4 +105,45 @@ def load_case_file(path: str | Path) -> CaseFile:
                 _record_name(data, "relationships", i), "id",
             )
         rel_seen[rel.id] = i
+    _refuse_hierarchy_cycles(path, data, case)
     return case
+
+
+#: Relationships that build a hierarchy (a unit within a body, a unit reporting to
+#: another): a cycle in one makes "the chain of command above X" endless.
+HIERARCHY_TYPES = ("PART_OF", "REPORTS_TO")
+
+
+def _refuse_hierarchy_cycles(path: Path, data: Any, case: CaseFile) -> None:
+    """Raise :class:`CaseFileError` at the relationship that closes a cycle of
+    ``PART_OF`` or ``REPORTS_TO`` among this file's relationships whose periods overlap (a
+    unit within itself at one moment is a typo; A under B until 2015 and B under A from
+    2020 is a reorganisation, and stays). Undated relationships hold at every moment.
+    Cycles through relationships of other datasets are not seen here."""
+    for rel_type in HIERARCHY_TYPES:
+        above: dict[str, list[tuple[str, str, str]]] = {}
+        for i, rel in enumerate(case.relationships):
+            if rel.type_name != rel_type:
+                continue
+            window = _period(rel)
+            # does rel.to already reach rel.from_ at a moment inside this edge's period?
+            stack, seen = [(rel.to, window)], set()
+            while stack:
+                node, (lo, hi) = stack.pop()
+                if node == rel.from_:
+                    raise CaseFileError(path, f"this {rel_type} closes a cycle: {rel.to!r} is already within "
+                                              f"{rel.from_!r} in this file at the same time",
+                                        _record_name(data, "relationships", i), "to")
+                if node in seen:
+                    continue
+                seen.add(node)
+                for up, start, end in above.get(node, ()):
+                    if max(lo, start) <= min(hi, end):
+                        stack.append((up, (max(lo, start), min(hi, end))))
+            above.setdefault(rel.from_, []).append((rel.to, *window))
+
+
+def _period(rel: Any) -> tuple[str, str]:
+    """(first day, last day) a dated hierarchy relationship holds; open ends are unbounded."""
+    props = rel.derived_properties()
+    return props.get("validFrom", "0000-01-01"), props.get("validTo", "9999-12-31")
