@@ -436,6 +436,7 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
     An incident without a date gets its perpetrators only (no chain: validity cannot be
     judged), said in ``note``.
     """
+    incident_id = canonical(store, incident_id)  # a merged-away id answers its merged entity
     inc = store.read(Q.INCIDENT, {"id": incident_id})
     if not inc:
         raise NotFound(f"no incident with id {incident_id!r}")

@@ -10,7 +10,13 @@ for the projection rules). Ingesting a file and ``repgraph retract`` both go thr
   refused (:class:`DatasetError`) naming the node, the relationships and their datasets;
 * the ``Dataset`` node ``dataset:<name>`` records which node ids and relationships the
   dataset states, the file it came from, its place in the ingest order (``seq``: the
-  earliest-ingested dataset's value wins a conflict) and when it was first/last ingested.
+  earliest-ingested dataset's value wins a conflict) and when it was first/last ingested;
+* everything it reads of the store it reads inside its write transaction, after
+  :meth:`~repgraph.store.base.Transaction.lock_writers`: concurrent ingests run their
+  read-modify-write one after another and none loses another's statements;
+* merged entities (:mod:`repgraph.merging`) the dataset states are split into one node
+  per id for the write and merged again after it, in the same transaction, so a file
+  stating a merged-away id lands on the merged entity.
 """
 
 from __future__ import annotations
