@@ -52,8 +52,10 @@ class Transaction(ABC):
     def lock_writers(self) -> None:
         """Serialise this transaction with every other writer that calls it: run it first,
         and what the transaction reads afterwards stays as read until it commits (no
-        read-modify-write race between concurrent ingests). The default does nothing: the
-        embedded store's ``BEGIN IMMEDIATE`` holds the file's write lock already."""
+        read-modify-write race between concurrent ingests). Both backends write the one
+        ``WriteLock`` node (Neo4j locks it; the embedded store's ``BEGIN IMMEDIATE`` holds
+        the file's lock already); it is not counted by :meth:`created`. The default does
+        nothing."""
 
     def created(self) -> tuple[int, int]:
         """(nodes, relationships) this transaction has created so far, net of those it
