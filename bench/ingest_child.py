@@ -24,20 +24,26 @@ def peak_rss_mib(pid: int | str = "self") -> float:
     return float("nan")
 
 
+def open_store(backend: str):
+    """The store the parent named: ``embedded`` at ``REPGRAPH_DB``, ``neo4j`` at
+    ``NEO4J_URI`` (+ ``_USER``/``_PASSWORD``/``_DATABASE``), set by the parent for this
+    process only. Uses only the store constructors every revision has."""
+    if backend == "embedded":
+        from repgraph.store.embedded import EmbeddedStore
+
+        return EmbeddedStore(os.environ["REPGRAPH_DB"])
+    from repgraph.store.neo4j_backend import Neo4jStore
+
+    return Neo4jStore(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER") or "neo4j",
+                      os.environ.get("NEO4J_PASSWORD") or None, os.environ.get("NEO4J_DATABASE") or "neo4j")
+
+
 def main(argv: list[str]) -> int:
     backend, mode, *files = argv
     from repgraph.ingest import ingest_case_file
     from repgraph.ingest.bulk import bulk_ingest_paths
 
-    if backend == "embedded":
-        from repgraph.store.embedded import EmbeddedStore
-
-        store = EmbeddedStore(os.environ["REPGRAPH_DB"])
-    else:
-        from repgraph.store.neo4j_backend import Neo4jStore
-
-        store = Neo4jStore(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER") or "neo4j",
-                           os.environ.get("NEO4J_PASSWORD") or None, os.environ.get("NEO4J_DATABASE") or "neo4j")
+    store = open_store(backend)
     t0 = time.perf_counter()
     if mode == "bulk":
         results = bulk_ingest_paths(store, files)

@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             from bench.__main__ import Neo4jServer, wipe_neo4j
 
             server = server or Neo4jServer()
-            env.update({f"REPGRAPH_TEST_{k}": v for k, v in server.settings.items() if v})
+            env.update({k: v for k, v in server.settings.items() if v})  # the child's own, a scratch server
         results[backend] = {"base": [], "head": []}
         # Neo4j's first load pays for planning and JIT on the server: one unmeasured round
         warm = 1 if backend == "neo4j" else 0

@@ -4,7 +4,7 @@
     python bench/versus_child.py BACKEND IDS_FILE FILE...
 
 BACKEND ``embedded`` (a fresh store at ``REPGRAPH_DB``) or ``neo4j`` (an empty scratch
-database at ``REPGRAPH_TEST_NEO4J_URI``, emptied by the parent). Uses only the API every
+database at ``NEO4J_URI``, emptied by the parent, which sets it for this process only). Uses only the API every
 revision since the first slice has (``ingest_case_file``, ``schema_statements``,
 ``service.entity``), so an old revision runs it unchanged. Prints one JSON line:
 ``ingest_s`` (wall), ``ingest_cpu_s`` (this process), ``entity_ms`` (per-call wall times
@@ -14,10 +14,11 @@ after 20 warm-up calls), ``entity_cpu_ms`` (this process's CPU per call, median)
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import sys
 import time
+
+from ingest_child import open_store  # this file's folder is first on sys.path
 
 
 def main(argv: list[str]) -> int:
@@ -26,15 +27,7 @@ def main(argv: list[str]) -> int:
     from repgraph.ingest import ingest_case_file
     from repgraph.schema import schema_statements
 
-    if backend == "embedded":
-        from repgraph.store.embedded import EmbeddedStore
-
-        store = EmbeddedStore(os.environ["REPGRAPH_DB"])
-    else:
-        from repgraph.store.neo4j_backend import Neo4jStore
-
-        store = Neo4jStore(os.environ["REPGRAPH_TEST_NEO4J_URI"], os.environ.get("REPGRAPH_TEST_NEO4J_USER") or "neo4j",
-                           os.environ.get("REPGRAPH_TEST_NEO4J_PASSWORD") or None)
+    store = open_store(backend)
     store.apply_schema(schema_statements())
     wall, cpu = time.perf_counter(), time.process_time()
     for f in files:

@@ -154,3 +154,12 @@ def test_head_on_get_routes_over_http(seed_store):
             assert got.status_code == head.status_code == 200, path
             assert head.content == b"" and head.headers["content-type"] == got.headers["content-type"]
         assert http.head("/entities/nobody").status_code == 404
+
+
+def test_counts_agree_with_their_nouns():
+    """Regression: "1 nodes" in ingest, retract, views and FtM lines."""
+    from repgraph.wording import counted
+
+    assert [counted(n, "node") for n in (0, 1, 2)] == ["0 nodes", "1 node", "2 nodes"]
+    assert counted(1, "FtM entity", "FtM entities") == "1 FtM entity"
+    assert counted(3, "FtM entity", "FtM entities") == "3 FtM entities"

@@ -138,6 +138,8 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
     "SANCTIONS_OF": [{"id": "p-dos-general"}, {"id": "person-remigio-ceballos-ichaso"}, {"id": EVERY_ID}],
     "SANCTIONED_AS_OF": [{"date": d, "authority": a} for d in ("2019-11-05", "2020-06-01", "2022-06-30", "2023-01-01")
                          for a in (None, "eu", "us_ofac")],
+    "SANCTIONED_POSSIBLY_AS_OF": [{"date": d, "authority": a} for d in ("2019-11-05", "2021-06-01", "2022-06-30", "2023-01-01")
+                                  for a in (None, "eu", "canada")],
     "SANCTIONED_OR_ACCUSED": [{}],
     "RELATIVES_AND_ASSOCIATES_OF": [{"id": "p-dos-general"}, {"id": "p-defender-alpha"}, {"id": EVERY_ID}],
     "POSTS_OF": [{"id": "p-dos-general"}, {"id": "person-pedro-miguel-carreno-escobar"}, {"id": EVERY_ID}],

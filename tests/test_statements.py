@@ -158,9 +158,11 @@ def test_dropping_a_node_another_dataset_uses_is_refused(empty_store, tmp_path):
     ingest_case_file(empty_store, write(tmp_path, "a.yaml", A))
     uses = """
 dataset: {name: case-c, title: Fake C, synthetic: true}
+nodes:
+  - {label: Person, id: person-kin, name: Pariente Ficticio, roles: [family_member]}
 relationships:
   - {type: MEMBER_OF, from: person-pe, to: org-unit, citations: [{source: src-one, quote: "member"}]}
-  - {type: FAMILY_OF, from: person-pe, to: person-pe, relation: self-test}
+  - {type: FAMILY_OF, from: person-kin, to: person-pe, relation: brother}
 """
     ingest_case_file(empty_store, write(tmp_path, "c.yaml", uses))
     before = snapshot(empty_store)
@@ -168,9 +170,9 @@ relationships:
     without_person = without_person.split("relationships:")[0]
     with pytest.raises(CaseFileError, match="person-pe") as err:
         ingest_case_file(empty_store, write(tmp_path, "a.yaml", without_person))
-    assert "FAMILY_OF:person-pe:person-pe" in str(err.value)
+    assert "FAMILY_OF:person-kin:person-pe" in str(err.value)
     assert snapshot(empty_store) == before
-    with pytest.raises(DatasetError, match="FAMILY_OF:person-pe:person-pe"):
+    with pytest.raises(DatasetError, match="FAMILY_OF:person-kin:person-pe"):
         retract(empty_store, "case-a")
     assert snapshot(empty_store) == before
 
@@ -283,7 +285,7 @@ def test_cli_show_datasets_retract(tmp_path):
     listed = json.loads(run(app, ["datasets", "--db", db, "-f", "json"]).output)
     assert [(d["name"], d["nodes"], d["relationships"]) for d in listed] == [("case-a", 3, 1), ("case-b", 3, 1)]
     out = run(app, ["retract", "case-b", "--db", db])
-    assert out.exit_code == 0 and "1 nodes and 0 relationships removed" in out.output
+    assert out.exit_code == 0 and "1 node and 0 relationships removed" in out.output
     unknown = run(app, ["retract", "case-b", "--db", db])
     assert unknown.exit_code == 2 and "no dataset 'case-b'" in unknown.output
     # a corrected file prints what no dataset states any more

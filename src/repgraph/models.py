@@ -162,6 +162,9 @@ class ChainLink(BaseModel):
     below: str | None = Field(default=None, description="id of the element this one commands or holds")
     valid_from: str | None = None
     valid_to: str | None = None
+    certainty: Literal["held", "may_have_held"] | None = Field(
+        default=None, description="position and holder links: held over the incident's whole date range as the "
+                                  "sources date the post, or may have held (start or end not known)")
     citations: list[CitationOut] = Field(default_factory=list)
     confidentiality: str | None = Field(default=None, description="public | restricted | confidential (of the link)")
     relationship_id: str | None = Field(default=None, description="Id of the stored relationship this link stands for (none for a drawn command link)")

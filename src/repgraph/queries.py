@@ -463,31 +463,53 @@ _DIRECT_LINKS = """
   WHERE ($perpetratorId IS NULL OR x.id = $perpetratorId)
     AND ($incidentType IS NULL OR i.type = $incidentType)
 """
-_COMMAND_LINKS = """
+_COMMAND_MATCH = """
   MATCH (i:Incident)-[:PERPETRATED_BY]->(o:Organization)<-[:IN]-(pos:Position {isHead: true})<-[h:HOLDS]-(x:Person)
-  WHERE ($perpetratorId IS NULL OR x.id = $perpetratorId)
-    AND ($incidentType IS NULL OR i.type = $incidentType)
+"""
+_COMMAND_CONDITIONS = """($incidentType IS NULL OR i.type = $incidentType)
     AND i.dateFrom IS NOT NULL
     AND coalesce(h.validFrom, '0000-01-01') <= i.dateFrom
     AND coalesce(h.validTo, '9999-12-31') >= i.dateTo
 """
+_COMMAND_LINKS = f"""{_COMMAND_MATCH}  WHERE ($perpetratorId IS NULL OR x.id = $perpetratorId)
+    AND {_COMMAND_CONDITIONS}"""
+# the command links of one bound perpetrator ``x``
+_COMMAND_LINKS_OF_X = f"""{_COMMAND_MATCH}  WHERE {_COMMAND_CONDITIONS}"""
 
 #: One page of officials-cases links (direct and command), joined, ordered and paged in
 #: the database (Neo4j's path; see service.officials_cases_page; the embedded store joins
 #: PERPETRATIONS, HEADS and VICTIMS in Python because this join took GraphQLite 59 s at
 #: 10k persons). ``$perpetratorId`` or null, ``$incidentType`` or null, ``$skip``, ``$limit``.
-#: Shape: the union carries only what the order needs (nodes, the link, its role); the
-#: link's citations and confidence are read after LIMIT, for the page's rows only
-#: (reading them for every one of ~80k links at 100k persons cost most of 0.9 s).
+#: Shape: perpetrators first. The order starts with the perpetrator (name, id), so the
+#: candidates (entities named by a PERPETRATED_BY, read by degree, and holders of a head
+#: post) are sorted alone (~20k at 100k persons) and each one's links are expanded only
+#: as the page needs them: the planner turns the final ORDER BY ... LIMIT into a
+#: ``PartialTop`` over the perpetrators' order, so a first page expands ~20 perpetrators
+#: instead of sorting every one of ~80k links (0.96M db hits, ~0.6-1 s; now ~0.28M). The
+#: link's citations and confidence are read after LIMIT, for the page's rows only.
 OFFICIALS_CASES_PAGE = f"""
-CALL {{{_DIRECT_LINKS}  RETURN x, i, p AS link, coalesce(p.role, 'direct') AS role, null AS o, null AS pos
-  UNION ALL{_COMMAND_LINKS}  RETURN x, i, h AS link, 'command' AS role, o, pos
+CALL () {{
+  MATCH (x:Person|Organization)
+  WHERE EXISTS {{ (x)<-[:PERPETRATED_BY]-() }}
+  RETURN x
+  UNION
+  MATCH (:Position {{isHead: true}})<-[:HOLDS]-(x:Person)
+  RETURN x
 }}
-WITH x, i, link, role, o, pos
-ORDER BY coalesce(x.name, ''), x.id, coalesce(i.date, ''), i.id, role, coalesce(link.id, '')
+WITH x, coalesce(x.name, '') AS perpetratorKey, x.id AS perpetratorId
+WHERE $perpetratorId IS NULL OR perpetratorId = $perpetratorId
+ORDER BY perpetratorKey, perpetratorId
+CALL (x) {{
+  MATCH (i:Incident)-[p:PERPETRATED_BY]->(x)
+  WHERE $incidentType IS NULL OR i.type = $incidentType
+  RETURN i, p AS link, coalesce(p.role, 'direct') AS role, null AS o, null AS pos
+  UNION ALL{_COMMAND_LINKS_OF_X}  RETURN i, h AS link, 'command' AS role, o, pos
+}}
+WITH x, perpetratorKey, perpetratorId, i, link, role, o, pos
+ORDER BY perpetratorKey, perpetratorId, coalesce(i.date, ''), i.id, role, coalesce(link.id, '')
 SKIP $skip
 LIMIT $limit
-RETURN x.id AS perpetratorId, x.name AS perpetrator, labels(x) AS perpetratorLabels,
+RETURN perpetratorId, x.name AS perpetrator, labels(x) AS perpetratorLabels,
        x.confidentiality AS perpetratorConfidentiality, role, link.citations AS citations, link.confidence AS confidence,
        i.id AS incidentId, i.name AS incident, i.type AS incidentType, i.date AS date,
        i.citations AS incidentCitations, i.confidentiality AS incidentConfidentiality, link.confidentiality AS linkConfidentiality,
@@ -586,15 +608,20 @@ RETURN i.id AS incidentId, v.id AS id, v.name AS name, t.basis AS basis, v.confi
 ORDER BY id
 """
 
-#: Positions a person held over the whole interval [$from, $to], with their organization.
-#: ``$personId``, ``$from``, ``$to`` (ISO days).
+#: Positions a person held over the whole interval [$from, $to]: one row per HOLDS.
+#: ``$personId``, ``$from``, ``$to`` (ISO days). Shape: no ``OPTIONAL MATCH`` of the
+#: position's organization (the chain does not use it; the chain climbs REPORTS_TO from
+#: the position): GraphQLite 0.12 turns an OPTIONAL MATCH of a new node into a LEFT JOIN
+#: over every node with a correlated EXISTS per node, 0.1-1.4 s per call at 100k persons
+#: against 0.1 ms without it (it was the embedded responsibility chain's slow p95); and
+#: a position IN two organizations repeated the position's chain link.
 POSITIONS_HELD = """
 MATCH (x:Person {id: $personId})-[h:HOLDS]->(pos:Position)
 WHERE coalesce(h.validFrom, '0000-01-01') <= $from
   AND coalesce(h.validTo, '9999-12-31') >= $to
-OPTIONAL MATCH (pos)-[:IN]->(o:Organization)
-RETURN pos.id AS positionId, pos.name AS position, o.id AS organizationId, o.name AS organization,
+RETURN pos.id AS positionId, pos.name AS position,
        h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations, h.id AS relationshipId,
+       h.tenure AS tenure, h.asOfDate AS asOfDate, h.startQualifier AS startQualifier,
        pos.confidentiality AS positionConfidentiality, h.confidentiality AS linkConfidentiality
 ORDER BY positionId, relationshipId
 """
@@ -606,6 +633,7 @@ WHERE coalesce(h.validFrom, '0000-01-01') <= $from
   AND coalesce(h.validTo, '9999-12-31') >= $to
 RETURN pos.id AS positionId, pos.name AS position, x.id AS personId, x.name AS person,
        h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations,
+       h.tenure AS tenure, h.asOfDate AS asOfDate, h.startQualifier AS startQualifier,
        x.confidentiality AS personConfidentiality, h.confidentiality AS linkConfidentiality
 ORDER BY positionId, personId
 """
@@ -623,6 +651,7 @@ RETURN s.id AS id, [l IN labels(s) WHERE l <> 'Entity'][0] AS label, s.name AS n
        s.confidentiality AS confidentiality, r.confidentiality AS linkConfidentiality,
        collect(DISTINCT CASE WHEN coalesce(h.validFrom, '0000-01-01') <= $from AND coalesce(h.validTo, '9999-12-31') >= $to
                THEN {id: x.id, name: x.name, validFrom: h.validFrom, validTo: h.validTo, citations: h.citations,
+                     tenure: h.tenure, asOfDate: h.asOfDate, startQualifier: h.startQualifier,
                      confidentiality: x.confidentiality, linkConfidentiality: h.confidentiality} END) AS holders
 ORDER BY id
 """
@@ -749,6 +778,14 @@ RETURN x.id AS targetId, s.id AS id, s.name AS name, s.authority AS authority, s
        r.citations AS linkCitations
 """
 
+#: The rows of the "sanctioned as of" statements: the entity and one sanction on it.
+_SANCTIONED_ROWS = """RETURN x.id AS id, labels(x) AS labels, x.name AS name, x.confidentiality AS confidentiality,
+       s.id AS sanctionId, s.authority AS authority, s.authorityName AS authorityName, s.programme AS programme,
+       s.legalBasis AS legalBasis, s.listedDate AS listedDate, s.listedQualifier AS listedQualifier,
+       s.endDate AS endDate, s.status AS status, s.confidentiality AS sanctionConfidentiality
+ORDER BY name, id, authority, sanctionId
+"""
+
 #: Persons and organizations certainly under a sanction on ``$date`` (ISO day): listed
 #: by then (the latest day the listed date allows; a "since at least" date counts from
 #: itself) and not ended by then (an end dated only to the month or year ends at its
@@ -759,12 +796,7 @@ MATCH (s:Sanction)-[:SANCTIONED]->(x:Entity)
 WHERE s.listedBy <= $date
   AND ((s.endedFrom IS NULL AND s.status = 'active') OR s.endedFrom > $date)
   AND ($authority IS NULL OR s.authority = $authority)
-RETURN x.id AS id, labels(x) AS labels, x.name AS name, x.confidentiality AS confidentiality,
-       s.id AS sanctionId, s.authority AS authority, s.authorityName AS authorityName, s.programme AS programme,
-       s.legalBasis AS legalBasis, s.listedDate AS listedDate, s.listedQualifier AS listedQualifier,
-       s.endDate AS endDate, s.status AS status, s.confidentiality AS sanctionConfidentiality
-ORDER BY name, id, authority, sanctionId
-"""
+""" + _SANCTIONED_ROWS
 
 #: Sanctions that may have been in force on ``$date``: not certainly listed after it (no
 #: listed date, or its earliest day on or before it, or "at least" since a later date)
@@ -775,12 +807,7 @@ MATCH (s:Sanction)-[:SANCTIONED]->(x:Entity)
 WHERE (s.validFrom IS NULL OR s.validFrom <= $date OR s.listedQualifier = 'at_least')
   AND (s.status = 'active' OR s.validTo IS NULL OR s.validTo > $date)
   AND ($authority IS NULL OR s.authority = $authority)
-RETURN x.id AS id, labels(x) AS labels, x.name AS name, x.confidentiality AS confidentiality,
-       s.id AS sanctionId, s.authority AS authority, s.authorityName AS authorityName, s.programme AS programme,
-       s.legalBasis AS legalBasis, s.listedDate AS listedDate, s.listedQualifier AS listedQualifier,
-       s.endDate AS endDate, s.status AS status, s.confidentiality AS sanctionConfidentiality
-ORDER BY name, id, authority, sanctionId
-"""
+""" + _SANCTIONED_ROWS
 
 #: Ids of persons who are sanctioned, accused (a PERPETRATED_BY) or party to a
 #: proceeding other than as its victim: the anchors of the relatives-and-associates list.
@@ -803,12 +830,16 @@ RETURN o.id AS personId, o.name AS person, o.confidentiality AS personConfidenti
        p.id AS otherId, p.name AS other, p.roles AS otherRoles, p.confidentiality AS otherConfidentiality
 """
 
-#: Every post a person held, with its organization and tenure; ``$id``.
+#: Every post a person held, with its organizations (``organizations``: a list of
+#: ``{id, name}``, empty when the post is IN none) and tenure; ``$id``. Read it through
+#: :func:`repgraph.accountability.common.posts_of` (one row per post and organization).
+#: Shape: a pattern comprehension, not ``OPTIONAL MATCH (pos)-[:IN]->(o)``, which
+#: GraphQLite 0.12 answers by a LEFT JOIN over every node (~300 ms a call at 100k
+#: persons, against 0.1 ms).
 POSTS_OF = """
 MATCH (x:Person {id: $id})-[h:HOLDS]->(pos:Position)
-OPTIONAL MATCH (pos)-[:IN]->(o:Organization)
 RETURN x.id AS personId, h.id AS holdsId, pos.id AS positionId, pos.name AS position, pos.isHead AS isHead,
-       o.id AS organizationId, o.name AS organization,
+       [(pos)-[:IN]->(o:Organization) | {id: o.id, name: o.name}] AS organizations,
        h.startDate AS startDate, h.startQualifier AS startQualifier, h.endDate AS endDate,
        h.tenure AS tenure, h.asOfDate AS asOfDate, h.validFrom AS validFrom, h.validTo AS validTo,
        h.confidence AS confidence, h.confidentiality AS confidentiality, h.citations AS citations

@@ -472,12 +472,12 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
                                            entity=EntityRef(id=pos["positionId"], label="Position", name=pos["position"],
                                                             confidentiality=pos["positionConfidentiality"]),
                                            role="held", below=p["id"], valid_from=pos["validFrom"], valid_to=pos["validTo"],
-                                           citations=cites(pos["citations"]), confidentiality=pos["linkConfidentiality"] or "public",
+                                           certainty=_held(pos, dates), citations=cites(pos["citations"]), confidentiality=pos["linkConfidentiality"] or "public",
                                            relationship_id=pos.get("relationshipId")))
                     frontier.append((pos["positionId"], "Position"))
             else:
                 for head in store.read(Q.ORGANIZATION_HEADS, {"orgId": p["id"], **dates}):
-                    links.append(_head_link(1, head, p["id"], cites))
+                    links.append(_head_link(1, head, p["id"], cites, dates))
                 frontier.append((p["id"], "Organization"))
         seen = {i for i, _ in frontier}
         level = 1
@@ -498,11 +498,11 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
                                                entity=EntityRef(id=h["id"], label="Person", name=h["name"],
                                                                 confidentiality=h.get("confidentiality")),
                                                role="held", below=s["id"], valid_from=h.get("validFrom"), valid_to=h.get("validTo"),
-                                               citations=cites(h.get("citations")),
+                                               certainty=_held(h, dates), citations=cites(h.get("citations")),
                                                confidentiality=h.get("linkConfidentiality") or "public"))
                     if s["label"] == "Organization":
                         for head in store.read(Q.ORGANIZATION_HEADS, {"orgId": s["id"], **dates}):
-                            links.append(_head_link(level, head, s["id"], cites))
+                            links.append(_head_link(level, head, s["id"], cites, dates))
                     if s["id"] not in seen:
                         seen.add(s["id"])
                         nxt.append((s["id"], s["label"]))
@@ -516,12 +516,22 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
     )
 
 
-def _head_link(level: int, head: dict, below: str, cites) -> ChainLink:
+def _held(holds: dict, dates: dict) -> str:
+    """``held`` or ``may_have_held``: whether a HOLDS row (validFrom, validTo, tenure,
+    asOfDate, startQualifier) settles the post over the incident's dates (a chain's
+    statements already leave out posts that certainly ended before or began after)."""
+    verdict = covers(holds.get("validFrom"), holds.get("validTo"), holds.get("tenure"), holds.get("asOfDate"),
+                     holds.get("startQualifier"), dates["from"], dates["to"])
+    return "held" if verdict == "held" else "may_have_held"
+
+
+def _head_link(level: int, head: dict, below: str, cites, dates: dict) -> ChainLink:
     """The chain link of a person heading an organization (holding its head post) at the date."""
     return ChainLink(level=level, kind="holder",
                      entity=EntityRef(id=head["personId"], label="Person", name=head["person"],
                                       confidentiality=head["personConfidentiality"]),
                      role="command", below=below, valid_from=head["validFrom"], valid_to=head["validTo"],
+                     certainty=_held(head, dates),
                      citations=cites(head["citations"]), confidentiality=head["linkConfidentiality"] or "public")
 
 

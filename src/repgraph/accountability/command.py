@@ -19,7 +19,7 @@ from ..models import EntityRef
 from ..service import NotFound
 from ..store import GraphStore
 from ..tenure import covers
-from .common import Citer, each
+from .common import Citer, each, posts_of
 from .evidence import allegations, capped, incident_refs
 from .models import CommandLink, CommandPost, CommandResponsibility, ExculpatoryItem
 
@@ -57,7 +57,7 @@ def command_responsibility(store: GraphStore, person_id: str, citer: Citer | Non
     if not person or person[0]["label"] != "Person":
         raise NotFound(f"no person with id {person_id!r}")
     citer = citer or Citer(store)
-    posts = [p for p in store.read(Q.POSTS_OF, {"id": person_id}) if p["isHead"] and p["organizationId"]]
+    posts = [p for p in posts_of(store, person_id) if p["isHead"] and p["organizationId"]]
     perpetrations = defaultdict(list)
     for r in each(store, Q.PERPETRATIONS_OF, sorted({p["organizationId"] for p in posts})):
         perpetrations[r["perpetratorId"]].append(r)

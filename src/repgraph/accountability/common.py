@@ -19,6 +19,18 @@ def each(store: GraphStore, query: str, ids) -> list[dict]:
     return store.read_many(query, [{"id": i} for i in ids])
 
 
+def posts_of(store: GraphStore, person_id: str) -> list[dict]:
+    """:data:`~repgraph.queries.POSTS_OF` rows, one per post and organization the post is
+    IN (``organizationId``/``organization``, ordered by organization id), or one with both
+    None when the post is IN none (what ``OPTIONAL MATCH`` gave)."""
+    out = []
+    for row in store.read(Q.POSTS_OF, {"id": person_id}):
+        orgs = sorted((o for o in row.pop("organizations") or () if o and o.get("id") is not None), key=lambda o: o["id"])
+        for org in orgs or [{"id": None, "name": None}]:
+            out.append({**row, "organizationId": org["id"], "organization": org["name"]})
+    return out
+
+
 def citation_items(raw: str | list | None) -> list[dict]:
     if isinstance(raw, str):
         return json.loads(raw)

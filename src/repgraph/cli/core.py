@@ -26,6 +26,7 @@ from .common import (
     terminal_text,
 )
 from .resolution import warn_duplicates
+from ..wording import counted
 
 #: Files with more elements than this get a progress bar.
 PROGRESS_THRESHOLD = 500
@@ -73,7 +74,7 @@ def ingest(
                 err_console.print("nothing was written from that file")
                 raise typer.Exit(2) from None
             record_ingest(access, path, case, result)
-            console.print(f"[green]ok[/] {path}: {result.nodes} nodes, {result.relationships} relationships ({result.dataset})")
+            console.print(f"[green]ok[/] {path}: {counted(result.nodes, 'node')}, {counted(result.relationships, 'relationship')} ({result.dataset})")
             added_nodes += result.nodes_created
             added_relationships += result.relationships_created
             written.update(n.id for n in case.nodes if n.label in ("Person", "Organization"))
@@ -85,8 +86,8 @@ def ingest(
         # "+N": what this run created (counted in its own transactions), not the change in
         # the totals, which includes what concurrent ingests wrote meanwhile.
         console.print(
-            f"store {after.location} ({after.backend}): {after.node_total} nodes ({added_nodes:+d}), "
-            f"{after.relationship_total} relationships ({added_relationships:+d})"
+            f"store {after.location} ({after.backend}): {counted(after.node_total, 'node')} ({added_nodes:+d}), "
+            f"{counted(after.relationship_total, 'relationship')} ({added_relationships:+d})"
         )
 
 

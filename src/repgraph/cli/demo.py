@@ -23,6 +23,7 @@ from . import app
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
 from .common import answer, console, current_viewer, err_console, print_error
 from .render import render_exile, render_with_incidents
+from ..wording import counted
 
 DEFAULT_VIEW = Path("visualizations/demo.html")
 #: The defender whose neighbourhood the demo draws.
@@ -111,11 +112,11 @@ def demo(
             except CaseFileError as exc:
                 print_error(exc)
                 raise typer.Exit(2) from None
-            console.print(f"loaded {f.name}: {r.nodes} nodes, {r.relationships} relationships")
+            console.print(f"loaded {f.name}: {counted(r.nodes, 'node')}, {counted(r.relationships, 'relationship')}")
             with access_for(db, store_must_exist=False) as access:
-                record_write(access, "demo", detail=f"{f}: {r.nodes} nodes, {r.relationships} relationships")
+                record_write(access, "demo", detail=f"{f}: {counted(r.nodes, 'node')}, {counted(r.relationships, 'relationship')}")
         st = S.stats(store)
-        console.print(f"store {db}: {st.node_total} nodes, {st.relationship_total} relationships\n")
+        console.print(f"store {db}: {counted(st.node_total, 'node')}, {counted(st.relationship_total, 'relationship')}\n")
 
         console.rule("Exile: where the named defenders went")
         flows = answer(S.exile_flows(store, "country", current_viewer()), store)

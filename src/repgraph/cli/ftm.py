@@ -12,6 +12,7 @@ from ..ingest import CaseFileError
 from ..ontology import Confidentiality
 from . import app
 from .common import DbOption, console, current_viewer, err_console, print_error, store_for
+from ..wording import counted
 
 
 @app.command("import-ftm")
@@ -45,15 +46,15 @@ def import_ftm_command(
             print_error(exc)
             err_console.print("nothing was written from that file")
             raise typer.Exit(2) from None
-        record_write(access, "import-ftm", detail=f"{path}: {result.entities} FtM entities -> {result.ingest.nodes} nodes, "
-                                                  f"{result.ingest.relationships} relationships")
+        record_write(access, "import-ftm", detail=f"{path}: {counted(result.entities, 'FtM entity', 'FtM entities')} -> {counted(result.ingest.nodes, 'node')}, "
+                                                  f"{counted(result.ingest.relationships, 'relationship')}")
     skipped = ", ".join(f"{schema} {n}" for schema, n in result.skipped.items())
     ingest = result.ingest
-    console.print(f"[green]ok[/] {path}: {result.entities} FtM entities -> {ingest.nodes} nodes, "
-                  f"{ingest.relationships} relationships ({ingest.dataset}; created "
-                  f"+{ingest.nodes_created} nodes, +{ingest.relationships_created} relationships)")
+    console.print(f"[green]ok[/] {path}: {counted(result.entities, 'FtM entity', 'FtM entities')} -> {counted(ingest.nodes, 'node')}, "
+                  f"{counted(ingest.relationships, 'relationship')} ({ingest.dataset}; created "
+                  f"+{counted(ingest.nodes_created, 'node')}, +{counted(ingest.relationships_created, 'relationship')})")
     if result.judgements:
-        console.print(f"recorded {result.judgements} judgements from {judgements}")
+        console.print(f"recorded {counted(result.judgements, 'judgement')} from {judgements}")
     if skipped or result.skipped_links:
         console.print(f"left out (no repgraph counterpart): {skipped or 'none'}; links to them: {result.skipped_links}")
 
@@ -82,9 +83,9 @@ def export_ftm_command(
             raise typer.Exit(1) from None
     target = err_console if str(output) == "-" else console
     written = ", ".join(f"{schema} {n}" for schema, n in result.entities.items()) or "nothing"
-    target.print(f"[green]wrote[/] {output}: {result.total} FtM entities ({written})")
+    target.print(f"[green]wrote[/] {output}: {counted(result.total, 'FtM entity', 'FtM entities')} ({written})")
     if judgements is not None:
-        target.print(f"[green]wrote[/] {judgements}: {result.judgements} judgements")
+        target.print(f"[green]wrote[/] {judgements}: {counted(result.judgements, 'judgement')}")
     if result.left_out:
         target.print("left out (no FtM counterpart or an end not exported): "
                      + ", ".join(f"{k} {n}" for k, n in result.left_out.items()))

@@ -131,7 +131,8 @@ def render_result(name: str, result, verbose: bool = False, note: str | None = N
         t.add_column("valid", overflow="fold")
         _sources_column(t)
         for link in result.links:
-            _row(t, str(link.level), link.kind, link.entity.name or "", link.entity.id, link.role or "",
+            role = (link.role or "") + (" (may have held)" if link.certainty == "may_have_held" else "")
+            _row(t, str(link.level), link.kind, link.entity.name or "", link.entity.id, role,
                  link.below or "", f"{link.valid_from or ''} .. {link.valid_to or ''}" if (link.valid_from or link.valid_to) else "",
                  sources_cell(link.citations, verbose))
         print_table(t)

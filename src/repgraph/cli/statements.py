@@ -18,6 +18,7 @@ from . import app
 from .common import (
     DbOption, FormatOption, OutputFormat, answer, console, current_viewer, print_error, print_json, store_for,
 )
+from ..wording import counted
 
 
 def _value(value) -> str:
@@ -142,6 +143,6 @@ def retract(
             print_error(exc)
             raise typer.Exit(2) from None
     console.print(
-        f"retracted {dataset}: {len(change.nodes_removed)} nodes and {len(change.relationships_removed)} relationships removed, "
-        f"{change.nodes_written} nodes and {change.relationships_written} relationships re-projected"
+        f"retracted {dataset}: {counted(len(change.nodes_removed), 'node')} and {counted(len(change.relationships_removed), 'relationship')} removed, "
+        f"{counted(change.nodes_written, 'node')} and {counted(change.relationships_written, 'relationship')} re-projected"
     )

@@ -23,6 +23,7 @@ from ..config import get_settings
 from ..disclosure import Role
 from . import app
 from .common import DbOption, FormatOption, OutputFormat, console, err_console, print_error
+from ..wording import counted
 
 users_app = typer.Typer(help="API users and their keys (viewer: public data; analyst: + restricted; admin: everything).",
                         no_args_is_help=True)
@@ -83,7 +84,7 @@ def record_write(access: AccessDB, command: str, ids=(), detail: str | None = No
 def record_ingest(access: AccessDB, path: Path, case, result) -> None:
     """Audit one ingested case file: its node and relationship ids."""
     ids = [n.id for n in case.nodes] + [r.id for r in case.relationships if getattr(r, "id", None)]
-    record_write(access, "ingest", ids, f"{path}: {result.nodes} nodes, {result.relationships} relationships ({result.dataset})")
+    record_write(access, "ingest", ids, f"{path}: {counted(result.nodes, 'node')}, {counted(result.relationships, 'relationship')} ({result.dataset})")
 
 
 @users_app.command("add")

@@ -17,6 +17,7 @@ from .render import print_table
 from .common import (
     DbOption, FormatOption, OutputFormat, answer, console, current_viewer, err_console, print_error, print_json, store_for,
 )
+from ..wording import counted
 
 viz_app = typer.Typer(help="Interactive HTML views (open offline in any browser).", no_args_is_help=True)
 analyze_app = typer.Typer(help="Network analytics (networkx) on the graph or an entity's neighbourhood.",
@@ -71,7 +72,7 @@ def _write(view, output: Path | None, default_name: str, size_by: SizeBy | None,
     apply_metrics(view, size_by.value if size_by else None, color_by.value if color_by else None)
     path = write_view(view, output or Path("visualizations") / f"{default_name}.html")
     nodes, edges, cap_notices = cap(view)  # what the page draws, the same cut the renderer makes
-    console.print(f"wrote {esc(str(path))} ({len(nodes)} nodes, {len(edges)} links drawn)", soft_wrap=True)
+    console.print(f"wrote {esc(str(path))} ({counted(len(nodes), 'node')}, {counted(len(edges), 'link')} drawn)", soft_wrap=True)
     for notice in [*view.notices, *cap_notices]:
         console.print(f"[yellow]note:[/] {esc(notice)}", soft_wrap=True)
 
@@ -179,7 +180,7 @@ def _scope_line(scope) -> str:
     where = f"neighbourhood of {esc(scope.root)} ({scope.depth} hops)" if scope.root else "whole graph"
     cut = f"; [yellow]capped: {scope.omitted_nodes} more nodes not fetched[/]" if scope.truncated else ""
     note = f"\n[yellow]{esc(scope.note)}[/]" if scope.note else ""
-    return (f"{where}: {scope.nodes} nodes, {scope.edges} linked pairs "
+    return (f"{where}: {counted(scope.nodes, 'node')}, {counted(scope.edges, 'linked pair')} "
             f"(left out: {', '.join(scope.excluded_labels)} nodes, {', '.join(scope.excluded_types)} links){cut}{note}")
 
 

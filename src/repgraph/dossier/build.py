@@ -15,7 +15,7 @@ from typing import Any
 from ..merging import canonical
 from .. import queries as Q
 from ..accountability.command import command_responsibility
-from ..accountability.common import Citer, each, ref
+from ..accountability.common import Citer, each, posts_of, ref
 from ..accountability.evidence import allegations, exculpatory_for, incident_refs
 from ..accountability.associates import relatives_and_associates
 from ..accountability.sanctions import in_force_on, sanctions_of
@@ -229,7 +229,7 @@ def build_dossier(store: GraphStore, person_id: str, on: str | None = None) -> D
     day = on or datetime.now(timezone.utc).date().isoformat()
     notes: list[str] = []
 
-    post_rows = store.read(Q.POSTS_OF, {"id": person_id})
+    post_rows = posts_of(store, person_id)
     posts = _posts(post_rows, citer)
     chain = _chain(store, person_id, post_rows, citer)
 

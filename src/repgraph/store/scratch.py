@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .. import queries as Q
 from .base import GraphStore
+from ..wording import counted
 
 
 class NotScratch(RuntimeError):
@@ -33,8 +34,8 @@ def claim_scratch(store: GraphStore, who: str = "the tests") -> None:
     if nodes:
         rels = store.read(Q.ANY_RELATIONSHIP_COUNT)[0]["n"]
         raise NotScratch(
-            f"refusing to run {who} against {store.location}: its database holds {nodes} nodes and "
-            f"{rels} relationships that {who} did not create (no {Q.SCRATCH_MARKER_INDEX} index), "
+            f"refusing to run {who} against {store.location}: its database holds {counted(nodes, 'node')} and "
+            f"{counted(rels, 'relationship')} that {who} did not create (no {Q.SCRATCH_MARKER_INDEX} index), "
             f"and {who} would delete everything in it. Point REPGRAPH_TEST_NEO4J_URI at a server meant "
             "for tests, e.g. one started with scripts/neo4j-test-server (nothing was written)."
         )

@@ -32,7 +32,7 @@ def build_chain(store: GraphStore, incident_id: str, viewer: Viewer = DEFAULT_VI
         view.add_edge(ViewEdge(source=inc.id, target=v.id, type="TARGETED"))
     for link in chain.links:
         view.add_node(ViewNode(id=link.entity.id, label=link.entity.label, name=link.entity.name, level=link.level + 2))
-        props = {k: v for k, v in (("validFrom", link.valid_from), ("validTo", link.valid_to)) if v}
+        props = {k: v for k, v in (("validFrom", link.valid_from), ("validTo", link.valid_to), ("certainty", link.certainty)) if v}
         cites = list(link.citations)
         if link.kind == "perpetrator":
             edge = ViewEdge(inc.id, link.entity.id, "PERPETRATED_BY", properties={"role": link.role, **props},
@@ -45,6 +45,8 @@ def build_chain(store: GraphStore, incident_id: str, viewer: Viewer = DEFAULT_VI
             edge = ViewEdge(link.entity.id, link.below, "COMMANDS", properties=props)
         else:  # holder of a superior post
             edge = ViewEdge(link.entity.id, link.below, "HOLDS", properties=props)
+        if link.certainty == "may_have_held":
+            edge.caption = "may have held"  # the sources do not date the post over the incident
         edge.citations = cites
         edge.id = link.relationship_id
         view.add_edge(edge)

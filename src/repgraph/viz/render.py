@@ -28,6 +28,7 @@ from ..ontology import date_bounds
 from .model import View, ViewEdge, ViewNode
 from .page import PAGE, PAGE_CSS, PAGE_JS, VIS_VERSION, vis_assets
 from .styles import SINGLETON_COLOR, community_color, edge_style, node_style
+from ..wording import counted
 
 #: Most nodes a page draws; beyond, the browser's layout would take too long.
 MAX_RENDER_NODES = MAX_VIEW_NODES
@@ -237,10 +238,10 @@ def cap(view: View, max_nodes: int = MAX_RENDER_NODES, max_edges: int = MAX_REND
     rank = {n.id: i for i, n in enumerate(nodes)}
     edges = [e for e in view.edges if e.source in rank and e.target in rank]
     if len(view.nodes) > max_nodes:
-        notices.append(f"This page draws at most {max_nodes} nodes, the nearest first: {len(view.nodes) - max_nodes} more "
-                       f"nodes of this view and the {len(view.edges) - len(edges)} links touching them were left out.")
+        notices.append(f"This page draws at most {counted(max_nodes, 'node')}, the nearest first: {len(view.nodes) - max_nodes} more "
+                       f"nodes of this view and the {counted(len(view.edges) - len(edges), 'link')} touching them were left out.")
     if len(edges) > max_edges:
-        notices.append(f"This page draws at most {max_edges} links, those of the nearest nodes first: "
+        notices.append(f"This page draws at most {counted(max_edges, 'link')}, those of the nearest nodes first: "
                        f"{len(edges) - max_edges} more links were left out.")
         edges = sorted(edges, key=lambda e: max(rank[e.source], rank[e.target]))[:max_edges]
     return nodes, edges, notices
@@ -349,7 +350,7 @@ def _meta(view: View, nodes, edges, generated_at: datetime) -> str:
     spans = [s for s in (interval(x.properties) for x in [*nodes, *edges]) if s]
     firsts = [s[0] for s in spans if s[0]]
     lasts = [s[1] for s in spans if s[1]]
-    parts = [f"{len(nodes)} nodes, {len(edges)} links"]
+    parts = [f"{counted(len(nodes), 'node')}, {counted(len(edges), 'link')}"]
     if firsts or lasts:
         parts.append(f"facts dated {min(firsts or lasts)} to {max(lasts or firsts)}")
     parts.append(f"data as of {generated_at:%Y-%m-%d %H:%M} UTC" + (f" ({view.data_source})" if view.data_source else ""))

@@ -8,6 +8,7 @@ from ..limits import MAX_VIEW_NODES, Exit, knob
 from ..overview import overview_graph
 from ..store import GraphStore
 from .model import View, enrich, from_subgraph
+from ..wording import counted
 
 DEFAULT_MAX_NODES = 500
 
@@ -27,7 +28,7 @@ def build_whole(store: GraphStore, max_nodes: int = DEFAULT_MAX_NODES, title: st
     if sub.truncated:
         ego = "repgraph viz ego ID" if via == "cli" else "/viz/ego/ID"
         raise_cap = (f"raise {knob('max_nodes', via)} (at most {MAX_VIEW_NODES}), or " if max_nodes < MAX_VIEW_NODES else "")
-        view.notices[0] = (f"The store holds {len(sub.nodes) + sub.omitted_nodes} nodes; this page draws {len(sub.nodes)}: "
-                           f"the best-linked nodes and their neighbours. {sub.omitted_nodes} nodes were left out: "
+        view.notices[0] = (f"The store holds {counted(len(sub.nodes) + sub.omitted_nodes, 'node')}; this page draws {len(sub.nodes)}: "
+                           f"the best-linked nodes and their neighbours. {counted(sub.omitted_nodes, 'node')} were left out: "
                            f"{raise_cap}draw one entity's neighbourhood ({ego}).")
     return enrich(store, view, viewer)
