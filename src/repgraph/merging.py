@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from . import queries as Q
 from .ontology import NODE_MODELS
@@ -40,8 +39,9 @@ from .statements import merge as merge_statements
 from .store import GraphStore
 from .store.base import Transaction
 
-#: Stored properties of a canonical node that record its merge (bookkeeping, not shown
-#: as properties; ``referents`` is shown as the entity's other ids).
+#: Stored properties of a canonical node that record its merge (bookkeeping, kept out of
+#: an entity's properties by statements.BOOKKEEPING and service.INTERNAL_PROPERTIES;
+#: ``referents`` is shown as the entity's other ids).
 MERGE_BOOKKEEPING = frozenset({"idStatements", "idFloors", "referents"})
 #: Stored properties of a re-pointed relationship naming the ends a file stated.
 STATED_ENDS = ("statedFrom", "statedTo")
@@ -213,8 +213,3 @@ def rejoin(tx: Transaction, touched: set[str], found: dict[str, tuple[str, ...]]
     """Merge again what :func:`split` split (the same clusters)."""
     if touched:
         reproject(tx, touched, lambda i: found.get(i, (i,))[0])
-
-
-def public_merge_props(props: dict[str, Any]) -> dict[str, Any]:
-    """``props`` without the merge bookkeeping (``referents`` stays: the other ids)."""
-    return {k: v for k, v in props.items() if k not in MERGE_BOOKKEEPING - {"referents"} and k not in STATED_ENDS}
