@@ -11,8 +11,11 @@ and each main API endpoint is called over HTTP on loopback through a real uvicor
 first click is a cold call), then it is warmed up; p50/p95 per run; the table reports the
 median over ``--runs`` runs and the embedded/Neo4j ratio of the p95s. Ingest runs in a
 child process (bench/ingest_child.py) and reports its peak RSS; the API server's peak RSS
-is read from /proc after its calls. Neo4j is loaded twice per size (``--neo4j-ingest
-both``): the default, transactional ingest, then, wiped, ``ingest --bulk``.
+is read from /proc after its calls. Neo4j is loaded once per ingest path named by
+``--neo4j-ingest`` (comma-separated: ``transactional``, ``bulk`` (``ingest --bulk``),
+``import`` (``repgraph import-neo4j``: neo4j-admin into the stopped server, then server
+start, schema and indexes online, all timed); ``both`` = ``transactional,import``, the
+default), the database wiped or replaced before each; queries run on the last load.
 
 Neo4j: ``REPGRAPH_TEST_NEO4J_URI`` (+ ``_USER``/``_PASSWORD``/``_DATABASE``) if set, else
 a server started with scripts/neo4j-test-server in /tmp/neo4j-bench (1g heap, 512m page
@@ -106,9 +109,33 @@ class Neo4jServer:
         s = self.settings
         return Neo4jStore(s["NEO4J_URI"], s.get("NEO4J_USER") or "neo4j", s.get("NEO4J_PASSWORD") or None, s.get("NEO4J_DATABASE") or "neo4j")
 
+    def offline_import(self, files: list[Path], env: dict[str, str]) -> dict[str, Any]:
+        """``repgraph import-neo4j`` of ``files`` into this server's database (replaced),
+        in a child process: the server is stopped first (not timed); the child starts it
+        again and applies the schema (timed). The database is marked scratch again."""
+        if not self.home:
+            sys.exit("bench: the import path needs the benchmark's own server (unset REPGRAPH_TEST_NEO4J_URI)")
+        subprocess.run([str(self.home / "bin" / "neo4j"), "stop"], check=True, stderr=subprocess.DEVNULL)
+        out = ingest("neo4j", files, {**env, "NEO4J_HOME": str(self.home)}, "import")
+        store = self.store()
+        try:
+            store.apply_schema([Q.SCRATCH_MARKER_CREATE])  # our own import: the bench may wipe it
+        finally:
+            store.close()
+        return out
+
     def stop(self):
         if self.home:
             subprocess.run([sys.executable, str(ROOT / "scripts" / "neo4j-test-server"), "stop", "--dir", str(self.home)])
+
+
+def neo4j_modes(spec: str) -> list[str]:
+    """The Neo4j ingest paths ``--neo4j-ingest`` names, in order."""
+    modes = ["transactional", "import"] if spec == "both" else [m.strip() for m in spec.split(",") if m.strip()]
+    unknown = set(modes) - {"transactional", "bulk", "import"}
+    if unknown or not modes:
+        sys.exit(f"bench: unknown --neo4j-ingest {', '.join(sorted(unknown)) or spec!r}")
+    return modes
 
 
 def wipe_neo4j(store) -> None:
@@ -376,6 +403,11 @@ def table(results: dict[str, Any]) -> str:
         lines.append(f"| ingest | {ing(emb)} | {ing(neo)} | " + (f"{emb['ingest']['per_s'] / neo['ingest']['per_s']:.2f} (throughput)" if emb and neo else "—") + " |")
         if neo and "bulk_ingest" in neo:
             lines.append(f"| ingest --bulk | — (the default ingest) | {ing(neo, 'bulk_ingest')} | — |")
+        if neo and "import_ingest" in neo:
+            i = neo["import_ingest"]
+            steps = ", ".join(f"{k} {v:.1f} s" for k, v in i.get("steps", {}).items())
+            lines.append(f"| import-neo4j (end to end) | — | {ing(neo, 'import_ingest')} | — |")
+            lines.append(f"| import-neo4j: neo4j-admin step alone | — | {i['import_per_s']:,.0f} el/s ({steps}) | — |")
         rss = lambda b: f"{b['api_peak_rss_mib']:,.0f} MiB" if b and "api_peak_rss_mib" in b else "—"  # noqa: E731
         lines.append(f"| API server peak RSS | {rss(emb)} | {rss(neo)} | — |")
         for section in ("queries", "api"):
@@ -416,8 +448,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--samples", type=int, default=20, help="calls per run of an anchored query (global: a quarter)")
     ap.add_argument("--backends", default="embedded,neo4j")
     ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--neo4j-ingest", choices=["both", "transactional", "bulk"], default="both",
-                    help="Neo4j: the default ingest, then (wiped) `ingest --bulk` (both, default), or only one")
+    ap.add_argument("--neo4j-ingest", default="both",
+                    help="Neo4j ingest paths to measure, comma-separated: transactional, bulk, import "
+                         "(both = transactional,import, the default)")
     ap.add_argument("--ingest-limit", type=int, default=0, help="embedded: ingest only the first N person files (a sample)")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "repgraph-bench")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
@@ -459,21 +492,25 @@ def main(argv: list[str] | None = None) -> int:
                     use = files
                 store.apply_schema(schema_statements())
                 store.close()  # the ingest runs in its own process
-                bulk = None
-                if backend == "neo4j" and a.neo4j_ingest in ("both", "bulk"):
-                    if a.neo4j_ingest == "both":
-                        ing = ingest(backend, use, env)
-                        log(f"  ingest: {ing['elements']:,} elements in {ing['seconds']:.1f} s = {ing['per_s']:,.0f}/s, "
-                            f"peak RSS {ing['peak_rss_mib']:.0f} MiB")
-                        store = neo.store()
-                        wipe_neo4j(store)
-                        store.apply_schema(schema_statements())
-                        store.close()
-                    bulk = ingest(backend, use, env, "bulk")
-                    log(f"  ingest --bulk: {bulk['elements']:,} elements in {bulk['seconds']:.1f} s = {bulk['per_s']:,.0f}/s, "
-                        f"peak RSS {bulk['peak_rss_mib']:.0f} MiB")
-                    if a.neo4j_ingest == "bulk":
-                        ing = bulk
+                extra: dict[str, Any] = {}
+                if backend == "neo4j":
+                    modes = neo4j_modes(a.neo4j_ingest)
+                    for k, mode in enumerate(modes):
+                        if k:
+                            store = neo.store()
+                            wipe_neo4j(store)
+                            store.apply_schema(schema_statements())
+                            store.close()
+                        if mode == "import":
+                            res_mode = neo.offline_import(use, env)
+                        else:
+                            res_mode = ingest(backend, use, env, mode)
+                        log(f"  {mode}: {res_mode['elements']:,} elements in {res_mode['seconds']:.1f} s = "
+                            f"{res_mode['per_s']:,.0f}/s, peak RSS {res_mode['peak_rss_mib']:.0f} MiB"
+                            + (f"; steps {', '.join(f'{n} {v:.1f} s' for n, v in res_mode['steps'].items())}, "
+                               f"import step alone {res_mode['import_per_s']:,.0f}/s" if mode == "import" else ""))
+                        extra[{"transactional": "ingest", "bulk": "bulk_ingest", "import": "import_ingest"}[mode]] = res_mode
+                    ing = extra.pop("ingest", None) or extra[next(iter(extra))]
                 else:
                     ing = ingest(backend, use, env)
                     log(f"  ingest: {ing['elements']:,} elements in {ing['seconds']:.1f} s = {ing['per_s']:,.0f}/s, "
@@ -486,7 +523,7 @@ def main(argv: list[str] | None = None) -> int:
                     for section in ("queries", "api"):
                         res[backend].setdefault(section, {}).update(measured[section])
                 else:
-                    res[backend] = {"ingest": ing, **({"bulk_ingest": bulk} if bulk else {}), **measured}
+                    res[backend] = {"ingest": ing, **extra, **measured}
                 store.close()
                 a.out.write_text(json.dumps(results, indent=1))
     finally:
