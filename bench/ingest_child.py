@@ -3,8 +3,12 @@
     python -m bench.ingest_child BACKEND MODE FILE... (settings from the environment)
 
 BACKEND ``embedded`` (``REPGRAPH_DB``) or ``neo4j`` (``NEO4J_URI``/``_USER``/``_PASSWORD``);
-MODE ``transactional`` (the default ingest) or ``bulk`` (``repgraph ingest --bulk``).
-Prints one JSON line: elements, seconds, per_s, peak_rss_mib (VmHWM of this process).
+MODE ``transactional`` (the default ingest), ``bulk`` (``repgraph ingest --bulk``) or
+``import`` (``repgraph import-neo4j``: the server of ``NEO4J_HOME`` must be stopped; it is
+started again, the schema applied and awaited: all of it is timed).
+Prints one JSON line: elements, seconds, per_s, peak_rss_mib (VmHWM of this process), and
+for ``import`` the seconds of each step (``steps``) and the import step's own rate
+(``import_per_s``).
 """
 
 from __future__ import annotations
@@ -43,6 +47,8 @@ def main(argv: list[str]) -> int:
     from repgraph.ingest import ingest_case_file
     from repgraph.ingest.bulk import bulk_ingest_paths
 
+    if mode == "import":
+        return offline_import(files)
     store = open_store(backend)
     t0 = time.perf_counter()
     if mode == "bulk":
@@ -53,6 +59,21 @@ def main(argv: list[str]) -> int:
     store.close()
     elements = sum(r.elements for r in results)
     print(json.dumps({"elements": elements, "seconds": dt, "per_s": elements / dt, "peak_rss_mib": peak_rss_mib()}))
+    return 0
+
+
+def offline_import(files: list[str]) -> int:
+    from repgraph.ingest.offline import import_neo4j
+
+    def opener():
+        return open_store("neo4j")
+
+    t0 = time.perf_counter()
+    report = import_neo4j(files, os.environ["NEO4J_HOME"], opener, overwrite=True)
+    dt = time.perf_counter() - t0
+    elements = report.elements
+    print(json.dumps({"elements": elements, "seconds": dt, "per_s": elements / dt, "peak_rss_mib": peak_rss_mib(),
+                      "steps": report.seconds, "import_per_s": elements / report.seconds["import"]}))
     return 0
 
 

@@ -36,8 +36,13 @@ USER_STORE_VARIABLES = ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATA
 
 
 def pytest_configure(config):
-    for name in USER_STORE_VARIABLES:
+    for name in USER_STORE_VARIABLES + ("REPGRAPH_ACCESS_DB",):
         os.environ.pop(name, None)
+    # A Neo4j store's access file (users, audit log) lives under $XDG_DATA_HOME: the tests'
+    # (CLI reads are audited) go to a temporary folder, never the user's.
+    import tempfile
+
+    os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="repgraph-test-xdg-")
 
 
 def wipe_test_database(store) -> None:

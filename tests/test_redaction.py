@@ -39,8 +39,10 @@ CONFIDENTIAL = ["Xiomara", "Inventada", "Xiomi", "Testigo", "Panaderiatest", "p-
                 "src-prot-interview", "Interview Nine Testcase"]
 
 ENTITY_IDS = ["p-defender-pedro", "p-relative-ana", "p-witness-xiomara", "p-agent-fake", "org-prot-unit",
-              "country-prot-host", "country-prot-home", "inc-pedro-detention", "inc-ana-raid", "inc-xiomara-threat",
-              "src-prot-report", "src-prot-interview", "stat-prot-exiled"]
+              "country-prot-host", "country-prot-home", "inc-pedro-detention", "inc-family-home-raid", "inc-xiomara-threat",
+              "src-prot-report", "src-prot-interview", "stat-prot-exiled",
+              # public, but their ids name the restricted relative: opaque ids for a viewer
+              "inc-raid-on-ana-ficticia-home", "org-ficticia-family-support"]
 PAIR_IDS = ["p-defender-pedro", "p-relative-ana", "p-witness-xiomara", "org-prot-unit", "country-prot-host"]
 QUERY_VALUES = {
     "q": ["ana", "ficticia", "xiomi", "testigo", "inventada", "raid", "pedro", "nunez", "threats", "escondidatest", "home"],
@@ -198,9 +200,12 @@ def test_search_never_matches_a_protected_name_and_totals_are_the_viewers(protec
         # Pedro and his detention; the raid's name names the relative, masked: not a match
         assert (nunez["total"], sorted(h["id"] for h in nunez["items"])) == (2, ["inc-pedro-detention", "p-defender-pedro"])
         raid = viewer.get("/entities?q=raid").json()
-        assert raid["total"] == 1 and raid["items"][0]["name"].startswith("Raid on the home of Protected person ")
+        assert raid["total"] == 2 and raid["items"][0]["name"].startswith("Raid on the home of Protected person ")
+        # the second raid's id names the relative: shown under an opaque id
+        assert raid["items"][1]["name"] == "Second raid on a family home in Villa Nortetest"
+        assert re.fullmatch(r"protected-[0-9a-f]{16}", raid["items"][1]["id"])
     with client_as(protected_store, Role.analyst) as analyst:
-        assert [h["id"] for h in analyst.get("/entities?q=ficticia").json()["items"]] == ["p-relative-ana", "inc-ana-raid"]
+        assert [h["id"] for h in analyst.get("/entities?q=ficticia").json()["items"]] == ["p-relative-ana", "inc-family-home-raid"]
         assert analyst.get("/entities?q=xiomi").json()["total"] == 0
     with client_as(protected_store, Role.admin) as admin:
         assert sorted(h["id"] for h in admin.get("/entities?q=xiomi").json()["items"]) == ["inc-xiomara-threat",
@@ -215,16 +220,18 @@ def test_counts_include_protected_persons_as_numbers(protected_store):
         names = [p["name"] for p in host["persons"]]
         assert names[0].startswith("Protected person ") and names[1:] == ["Pedro Ejemplo Núñez"] or \
             names[1].startswith("Protected person ") and names[0] == "Pedro Ejemplo Núñez"
-        assert flows["records_total"] == 3 and len(flows["records"]) == 2  # the witness's record is confidential
+        # the witness's record is confidential: neither paged nor counted in records_total
+        # (the group's count, a statistic, still includes her)
+        assert flows["records_total"] == 2 and len(flows["records"]) == 2
         pseudo = next(p for p in host["persons"] if p["name"].startswith("Protected person"))
         assert re.fullmatch(r"protected-[0-9a-f]{16}", pseudo["id"])
         # the same pseudonym and id in the record and in the masked incident name, every time
         again = viewer.get("/stats/exile").json()
         assert next(g for g in again["groups"] if g["key"] == "Hostlandtest")["persons"] == host["persons"]
-        raid = viewer.get("/entities/inc-ana-raid").json()
+        raid = viewer.get("/entities/inc-family-home-raid").json()
         assert raid["name"] == f"Raid on the home of {pseudo['name']}"
         gba = viewer.get("/queries/guilt-by-association").json()
-        assert (gba["total"], gba["items"]) == (1, [])  # the targeting is restricted: counted, not shown
+        assert (gba["total"], gba["items"]) == (0, [])  # the targeting is restricted: neither shown nor counted
     with client_as(protected_store, Role.analyst) as analyst:
         other = next(g for g in analyst.get("/stats/exile").json()["groups"] if g["key"] == "Hostlandtest")
         ana = [p for p in other["persons"] if p["name"] == "Ana Ficticia Núñez"]
@@ -285,11 +292,11 @@ def test_analytics_run_on_the_viewers_graph(protected_store):
 def test_a_victim_targeted_through_a_protected_link_is_not_listed(protected_store):
     def raid_victims(client):
         items = client.get("/queries/officials-cases?official_id=org-prot-unit").json()["items"]
-        return [[v["name"] for v in c["victims"]] for c in items if c["incident"]["id"] == "inc-ana-raid"]
+        return [[v["name"] for v in c["victims"]] for c in items if c["incident"]["id"] == "inc-family-home-raid"]
 
     with client_as(protected_store, Role.viewer) as viewer:
         assert raid_victims(viewer) == [[]]  # the guilt-by-association targeting is restricted
-        chain = viewer.get("/incidents/inc-ana-raid/responsibility-chain").json()
+        chain = viewer.get("/incidents/inc-family-home-raid/responsibility-chain").json()
         assert chain["victims"] == [] and chain["incident"]["name"].startswith("Raid on the home of Protected person ")
     with client_as(protected_store, Role.analyst) as analyst:
         assert raid_victims(analyst) == [["Ana Ficticia Núñez"]]
@@ -304,11 +311,11 @@ def test_entity_relationship_total_and_pages_are_the_callers(protected_store):
         assert (host["relationships_total"], sorted(r["other"]["id"] for r in host["relationships"])) == \
             (2, ["p-defender-pedro", "p-relative-ana"])
     with client_as(protected_store, Role.viewer) as viewer:
-        raid = viewer.get("/entities/inc-ana-raid").json()
+        raid = viewer.get("/entities/inc-family-home-raid").json()
         assert (raid["relationships_total"], [r["type"] for r in raid["relationships"]]) == \
             (2, ["DOCUMENTED_IN", "PERPETRATED_BY"])
         pedro = viewer.get("/entities/p-defender-pedro?limit=1&offset=1").json()
-        assert (pedro["relationships_total"], [r["type"] for r in pedro["relationships"]]) == (2, ["TARGETED"])
+        assert (pedro["relationships_total"], [r["type"] for r in pedro["relationships"]]) == (3, ["MEMBER_OF"])
     with client_as(protected_store, Role.admin) as admin:
         assert admin.get("/entities/country-prot-host").json()["relationships_total"] == 3
 
@@ -321,10 +328,10 @@ def test_list_by_label_is_the_viewers_graph(protected_store):
 
     viewer = Viewer("v", Role.viewer)
     page = disclose(list_entities(protected_store, "Incident", 1, 1, viewer), viewer, protected_store)
-    assert (page.total, [i.id for i in page.items]) == (2, ["inc-pedro-detention"])
+    assert (page.total, [i.id for i in page.items]) == (3, ["inc-pedro-detention"])
     analyst = Viewer("a", Role.analyst)
-    assert list_entities(protected_store, "Incident", 50, 0, analyst).total == 2
-    assert list_entities(protected_store, "Incident", 50, 0).total == 3
+    assert list_entities(protected_store, "Incident", 50, 0, analyst).total == 3
+    assert list_entities(protected_store, "Incident", 50, 0).total == 4
 
 
 def test_a_hidden_id_is_answered_exactly_like_an_unknown_id_on_every_route(protected_store):
@@ -374,3 +381,97 @@ def test_dossier_markdown_and_html_for_a_viewer(protected_store):
             assert r.status_code == 200, (fmt, r.text[:300])
             text = html.unescape(r.text)
             assert re.search(r"Protected person \d+ saw the arrest", text) and "Xiomara" not in text, fmt
+
+
+#: Every paged answer of the API: (url, items key, total key).
+PAGED = [("/queries/guilt-by-association", "items", "total"),
+         ("/queries/officials-cases", "items", "total"),
+         ("/queries/relatives-and-associates", "items", "total"),
+         ("/queries/evidence-strength", "items", "total"),
+         ("/stats/exile", "records", "records_total"),
+         ("/entities?q=fake", "items", "total"),
+         ("/entities/p-agent-fake", "relationships", "relationships_total")]
+
+
+def test_every_paged_total_is_the_callers(protected_store):
+    """``Page.of`` once counted before redaction: a viewer asking /queries/evidence-strength
+    was told ``total: 4`` and could page through 3 (the confidential threat's allegation
+    existed). Every paged answer, for every role, counts what that role can page through,
+    and hidden elements do reach each route (the admin's total is larger)."""
+    totals = {}
+    for role in (Role.viewer, Role.analyst, Role.admin):
+        with client_as(protected_store, role) as client:
+            for url, items_key, total_key in PAGED:
+                sep = "&" if "?" in url else "?"
+                body = client.get(f"{url}{sep}limit=1000").json()
+                assert body[total_key] == len(body[items_key]), (role, url, body[total_key], len(body[items_key]))
+                paged = []
+                for offset in range(body[total_key] + 1):
+                    page = client.get(f"{url}{sep}limit=1&offset={offset}").json()
+                    assert page[total_key] == body[total_key], (role, url, offset)
+                    paged += page[items_key]
+                assert paged == body[items_key], (role, url)
+                totals[role, url] = body[total_key]
+    for url, _, _ in PAGED:
+        if url.startswith("/entities?"):
+            continue  # no protected name matches "fake": the same for every role
+        assert totals[Role.viewer, url] < totals[Role.admin, url], (url, totals[Role.viewer, url], totals[Role.admin, url])
+    assert totals[Role.viewer, "/queries/guilt-by-association"] == 0
+    assert totals[Role.analyst, "/queries/guilt-by-association"] == 1
+
+
+#: Public elements whose ids name the restricted relative (Ana Ficticia Núñez).
+NAMING_IDS = {"inc-raid-on-ana-ficticia-home": "Second raid on a family home in Villa Nortetest",
+              "org-ficticia-family-support": "Family Support Committee (fake)"}
+
+
+def test_public_ids_naming_a_protected_person_are_opaque_and_navigable(protected_store, tmp_path):
+    """Ids are slugs: ``inc-raid-on-ana-ficticia-home`` is public but names the restricted
+    relative. A viewer sees such elements under opaque ids (the same for every answer),
+    navigates by them, and is answered 404 (audited as a probe) for the real id; an
+    analyst, who may see the relative, sees the real ids."""
+    from repgraph.access import audit
+
+    from api_access import new_access
+
+    access = new_access(tmp_path)
+    with client_for(protected_store, "viewer", access=access) as viewer:
+        found = {}
+        for q, real in (("committee", "org-ficticia-family-support"), ("nortetest", "inc-raid-on-ana-ficticia-home")):
+            items = viewer.get("/entities", params={"q": q}).json()["items"]
+            assert [i["name"] for i in items] == [NAMING_IDS[real]]
+            found[real] = items[0]["id"]
+            assert re.fullmatch(r"protected-[0-9a-f]{16}", found[real]), found[real]
+        org, inc = found["org-ficticia-family-support"], found["inc-raid-on-ana-ficticia-home"]
+        # navigable: the opaque id is accepted back, and every answer uses the same one
+        page = viewer.get(f"/entities/{org}").json()
+        assert (page["id"], page["name"]) == (org, NAMING_IDS["org-ficticia-family-support"])
+        assert [r["other"]["id"] for r in page["relationships"]] == ["p-defender-pedro"]
+        incident = viewer.get(f"/entities/{inc}").json()
+        assert incident["id"] == inc and "org-prot-unit" in [r["other"]["id"] for r in incident["relationships"]]
+        chain = viewer.get(f"/incidents/{inc}/responsibility-chain")
+        assert chain.status_code == 200 and chain.json()["incident"]["id"] == inc
+        cases = viewer.get("/queries/officials-cases", params={"official_id": "org-prot-unit"}).json()
+        assert inc in [c["incident"]["id"] for c in cases["items"]]
+        ego = viewer.get("/graph/ego/p-defender-pedro", params={"depth": 1}).json()
+        assert org in {n["id"] for n in ego["nodes"]} and any(e["target"] == org for e in ego["edges"])
+        unit = viewer.get("/entities/org-prot-unit").json()
+        assert inc in [r["other"]["id"] for r in unit["relationships"]]
+        # the real ids: unknown to the viewer (404 worded as for any unknown id), audited
+        for real in NAMING_IDS:
+            r = viewer.get(f"/entities/{real}")
+            assert (r.status_code, r.json()) == (404, {"detail": f"no entity with id {real!r}"})
+        assert viewer.get(f"/graph/ego/{inc}").status_code == 200
+        # the views and analytics check ids themselves: they accept the opaque id too
+        view = viewer.get(f"/viz/ego/{org}")
+        assert view.status_code == 200 and "ficticia" not in fold(view.text) and org in view.text
+        assert viewer.get("/analytics/centrality", params={"root": inc}).status_code == 200
+        assert viewer.get(f"/viz/chain/{inc}").status_code == 200
+        body = viewer.get("/entities/org-prot-unit").text + viewer.get("/graph/ego/org-prot-unit?depth=2").text
+        assert "ficticia" not in fold(body)
+    probes = [e.ids for e in audit.entries(access) if e.action == "denied"]
+    assert probes == [["inc-raid-on-ana-ficticia-home"], ["org-ficticia-family-support"]]
+    with client_as(protected_store, Role.analyst) as analyst:
+        assert [i["id"] for i in analyst.get("/entities", params={"q": "committee"}).json()["items"]] == \
+            ["org-ficticia-family-support"]
+        assert analyst.get("/entities/inc-raid-on-ana-ficticia-home").json()["name"] == NAMING_IDS["inc-raid-on-ana-ficticia-home"]

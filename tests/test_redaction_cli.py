@@ -35,7 +35,7 @@ def _commands(db, out) -> list[list[str]]:
     params = {
         "guilt-by-association": [[], ["-p", "defender_id=p-defender-pedro"]],
         "officials-cases": [[], ["-p", "official_id=org-prot-unit"]],
-        "responsibility-chain": [["-p", "incident_id=inc-pedro-detention"], ["-p", "incident_id=inc-ana-raid"]],
+        "responsibility-chain": [["-p", "incident_id=inc-pedro-detention"], ["-p", "incident_id=inc-family-home-raid"]],
         "exile-flows": [["-p", f"by={by}"] for by in ("country", "period", "route")],
         "search": [["-p", f"q={q}"] for q in ("nunez", "raid", "home", "pedro", "threats", "unit")],
         "laws": [[]],
@@ -51,11 +51,11 @@ def _commands(db, out) -> list[list[str]]:
     for name, variants in params.items():
         for p in variants:
             cmds += [["query", name, *p, *d], ["query", name, *p, "-f", "json", *d]]
-    for i, root in enumerate(["p-defender-pedro", "org-prot-unit", "inc-ana-raid", "country-prot-host"]):
+    for i, root in enumerate(["p-defender-pedro", "org-prot-unit", "inc-family-home-raid", "country-prot-host"]):
         cmds.append(["viz", "ego", root, "--depth", "2", "-o", str(out / f"ego{i}.html"), *d])
     cmds += [
         ["viz", "chain", "inc-pedro-detention", "-o", str(out / "chain.html"), *d],
-        ["viz", "chain", "inc-ana-raid", "-o", str(out / "chain2.html"), *d],
+        ["viz", "chain", "inc-family-home-raid", "-o", str(out / "chain2.html"), *d],
         ["viz", "exile", "-o", str(out / "exile.html"), *d],
         ["viz", "path", "p-defender-pedro", "org-prot-unit", "-o", str(out / "path.html"), *d],
         ["viz", "graph", "-o", str(out / "graph.html"), "--size-by", "betweenness", "--color-by", "community", *d],
@@ -67,7 +67,7 @@ def _commands(db, out) -> list[list[str]]:
     cmds += [["analyze", "path", "p-defender-pedro", "country-prot-host", "-f", "json", *d],
              ["analyze", "path", "p-defender-pedro", "org-prot-unit", *d]]
     # `show` and `list` once ignored --as (every name, alias, quote and id printed to a viewer)
-    for ident in ("p-defender-pedro", "inc-ana-raid", "inc-pedro-detention", "src-prot-report", "country-prot-host"):
+    for ident in ("p-defender-pedro", "inc-family-home-raid", "inc-pedro-detention", "src-prot-report", "country-prot-host"):
         cmds += [["show", ident, *d], ["show", ident, "-f", "json", *d]]
     # `dossier` once ignored the global --as (the admin's dossier, every name in it)
     for person in ("p-agent-fake", "p-defender-pedro"):
@@ -134,7 +134,9 @@ def test_cli_list_as_viewer_neither_lists_nor_counts_what_it_hides(protected_db)
         return json.loads(r.output)
 
     incidents = page("viewer", "Incident")
-    assert (incidents["total"], [i["id"] for i in incidents["items"]]) == (2, ["inc-ana-raid", "inc-pedro-detention"])
+    assert (incidents["total"], [i["id"] for i in incidents["items"]][:2]) == (3, ["inc-family-home-raid", "inc-pedro-detention"])
+    # the second raid's id names the relative: an opaque id
+    assert re.fullmatch(r"protected-[0-9a-f]{16}", incidents["items"][2]["id"])
     assert incidents["items"][0]["name"].startswith("Raid on the home of Protected person ")
     sources = page("viewer", "Source")
     assert (sources["total"], [i["id"] for i in sources["items"]]) == (1, ["src-prot-report"])
@@ -145,15 +147,16 @@ def test_cli_list_as_viewer_neither_lists_nor_counts_what_it_hides(protected_db)
     assert all(i["citations"] == [] for i in pseudonyms)
     assert [i["id"] for i in persons["items"] if not i["id"].startswith("protected-")] == ["p-agent-fake", "p-defender-pedro"]
     analyst = page("analyst", "Incident")
-    assert (analyst["total"], [i["id"] for i in analyst["items"]]) == (2, ["inc-ana-raid", "inc-pedro-detention"])
+    assert (analyst["total"], [i["id"] for i in analyst["items"]]) == \
+        (3, ["inc-family-home-raid", "inc-pedro-detention", "inc-raid-on-ana-ficticia-home"])
     assert analyst["items"][0]["name"] == "Raid on the home of Ana Ficticia Núñez"
-    assert page("admin", "Incident")["total"] == 3
+    assert page("admin", "Incident")["total"] == 4
 
 
 def test_cli_show_as_viewer_is_redacted(protected_db):
     import json
 
-    r = CliRunner().invoke(app, ["--as", "viewer", "show", "inc-ana-raid", "-f", "json", "--db", str(protected_db)])
+    r = CliRunner().invoke(app, ["--as", "viewer", "show", "inc-family-home-raid", "-f", "json", "--db", str(protected_db)])
     assert r.exit_code == 0, r.output
     shown = json.loads(r.output)
     assert shown["name"].startswith("Raid on the home of Protected person ")
@@ -168,3 +171,32 @@ def test_cli_dossier_own_as_option_redacts(protected_db):
     assert "Xiomara" not in r.output and re.search(r"Protected person \d+ saw the arrest", r.output)
     r = CliRunner().invoke(app, ["dossier", "--as", "viewer", "p-relative-ana", "--db", str(protected_db)])
     assert r.exit_code == 2 and "no entity with id 'p-relative-ana'" in r.output
+
+
+def test_cli_ids_naming_a_protected_person_are_masked_for_a_viewer(protected_db):
+    """Public elements whose ids name the restricted relative (``inc-raid-on-ana-ficticia-home``,
+    ``org-ficticia-family-support``): a viewer's list, search and officials-cases show them
+    under opaque ids, and asking for the real id is answered like an unknown id; an admin
+    sees and asks for the real ids."""
+    import json
+
+    d = ["--db", str(protected_db)]
+
+    def run(role, *args):
+        return CliRunner().invoke(app, ["--as", role, *args, *d], env={"COLUMNS": "400"})
+
+    outputs = [run("viewer", "list", "Organization", "-f", "json"), run("viewer", "query", "search", "-p", "q=committee"),
+               run("viewer", "query", "officials-cases", "-f", "json"), run("viewer", "show", "org-prot-unit"),
+               run("viewer", "viz", "ego", "org-prot-unit", "--depth", "2", "-o", str(protected_db.parent / "ego-unit.html"))]
+    assert all(r.exit_code == 0 for r in outputs), [r.output for r in outputs]
+    text = fold("\n".join(r.output for r in outputs) + (protected_db.parent / "ego-unit.html").read_text(encoding="utf-8"))
+    assert "ficticia" not in text
+    orgs = json.loads(outputs[0].output)
+    assert "Family Support Committee (fake)" in [i["name"] for i in orgs["items"]]
+    assert all(re.fullmatch(r"protected-[0-9a-f]{16}", i["id"]) for i in orgs["items"] if i["name"].startswith("Family"))
+    for real in ("inc-raid-on-ana-ficticia-home", "org-ficticia-family-support"):
+        refused = run("viewer", "show", real)
+        assert refused.exit_code == 2 and f"no entity with id '{real}'" in refused.output
+        assert run("admin", "show", real, "-f", "json").exit_code == 0
+    assert json.loads(run("admin", "show", "org-ficticia-family-support", "-f", "json").output)["id"] == \
+        "org-ficticia-family-support"

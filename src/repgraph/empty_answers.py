@@ -8,10 +8,17 @@ from . import queries as Q
 from .store import GraphStore
 
 
-def guilt_by_association_note(store: GraphStore, defender_id: str | None = None) -> str:
+def guilt_by_association_note(store: GraphStore, defender_id: str | None = None, viewer=None) -> str:
     """Why :func:`repgraph.service.guilt_by_association` found nobody (call it when it did
     not): no targeting with basis ``guilt_by_association`` at all, or targetings whose
-    targets no ``FAMILY_OF`` link ties to a defender (or to ``defender_id``)."""
+    targets no ``FAMILY_OF`` link ties to a defender (or to ``defender_id``). For a
+    ``viewer`` without full clearance the same sentence whatever the store holds (such
+    targetings default to ``restricted``: whether any exist is not theirs to learn)."""
+    from .disclosure import Role
+
+    if viewer is not None and Role(viewer.role) is not Role.admin:
+        return ("no guilt-by-association entry you may see: entries above your clearance are neither shown nor counted "
+                "(such targetings are restricted by default)")
     rows = store.read(Q.GUILT_BY_ASSOCIATION_TARGETINGS)
     targetings = int(rows[0]["total"]) if rows else 0
     if not targetings:

@@ -17,7 +17,17 @@ One mechanism, in two steps that share one inventory of what is protected:
    - any other node above the caller's level is **hidden**, and so is whatever cannot be
      shown without it (a relationship to it, a chain link under it, a citation of a
      confidential source);
-   - a **relationship** above the caller's level is hidden;
+   - a **relationship** above the caller's level is hidden, and so is any other fact
+     model whose own ``confidentiality`` is above it (a relative link, a sanction, an
+     allegation's evidence);
+   - an element the caller may see whose **id names a protected person** (ids are slugs:
+     ``inc-raid-on-ana-ficticia-home``) is shown under an opaque id of the same scheme
+     (:meth:`Redactor.masks_id`: a whole word of the id, split at anything but letters and
+     digits, is one of the protected person's *name words*: the folded words of their
+     name and aliases of 3 or more letters, not all digits, that no public person's or
+     organization's name shares: the words masked in text). The caller may name it by
+     that opaque id (:meth:`Redactor.resolve`, on every API id parameter), never by its
+     real id (answered like an unknown id);
    - every string is **masked**: a protected id (also inside a relationship id, a
      ``becauseOf``, a URL) becomes the opaque id or ``[withheld]``; a protected person's
      name or alias becomes their pseudonym; a word of a protected name that no public
@@ -37,6 +47,7 @@ import secrets
 import threading
 import time
 import weakref
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -64,6 +75,20 @@ INVENTORY_TTL = 30.0
 _SECRET = secrets.token_bytes(32)  # per process: opaque ids hold for a server's life only
 _ID_TOKEN = re.compile(r"[A-Za-z0-9._\-]+")
 _WORD = re.compile(r"\w+")
+#: What separates the words of an id (ids are slugs: ``inc-raid-on-ana-ficticia-home``).
+_ID_SEPARATORS = re.compile(r"[^0-9a-z]+")
+#: opaque id -> real id of the elements shown under an opaque id because their id names a
+#: protected person (how :meth:`Redactor.resolve` accepts the opaque id back as input)
+_masked_ids: dict[str, str] = {}
+#: real ids the current request named by their opaque ids (set by the API's routing)
+_resolved: ContextVar[frozenset[str]] = ContextVar("repgraph_resolved_ids", default=frozenset())
+
+
+def resolved_ids(ids: frozenset[str]):
+    """Mark ``ids`` (resolved from opaque ids the caller gave) as the current request's
+    own, so the service's checks (:func:`require_visible`) accept them; returns the token
+    for ``_resolved.reset``."""
+    return _resolved.set(_resolved.get() | ids)
 
 
 def rank(level: str | None) -> int:
@@ -165,15 +190,27 @@ def redactor(store, viewer: Viewer) -> "Redactor":
 
 def require_visible(store, viewer: Viewer, *ids: str | None) -> None:
     """NotFound, worded like an unknown id, when ``viewer`` may not name one of ``ids``
-    (a hidden element, or a protected person: never found by their id)."""
+    (a hidden element, a protected person, or an element whose id names one: never found
+    by that id)."""
     if Role(viewer.role) is Role.admin:
         return
     red = redactor(store, viewer)
     for i in ids:
-        if i and red.unseen(i):
+        if i and red.refuses(i):
+            from .disclosure import refused
             from .service import NotFound
 
+            refused(viewer, [i])  # a probe: the audit log records it
             raise NotFound(f"no entity with id {i!r}")
+
+
+def shown_id(store, viewer: Viewer, element_id: str) -> str:
+    """``element_id`` as :func:`~repgraph.disclosure.disclose` shows it to ``viewer`` (an
+    id naming a protected person: its opaque id), to find an element asked for by id in an
+    answer already disclosed."""
+    if Role(viewer.role) is Role.admin:
+        return element_id
+    return redactor(store, viewer).mask_ids(element_id, True)
 
 
 # --------------------------------------------------------------------------- pseudonyms
@@ -216,11 +253,27 @@ def _is_node(cls: type) -> bool:
     return issubclass(cls, NODE_MODELS) or {"id", "name", "label"} <= set(cls.model_fields)
 
 
+_SCALARS = frozenset({int, float, bool, type(None)})
+_CITATION, _NODE, _RELATIONSHIP, _OTHER = "citation", "node", "relationship", "other"
+_RELATIONSHIP_ENDS = ("source", "target", "below", "via_organization", "via_position", "via")
+
+
+@lru_cache(maxsize=None)
+def _model_kind(cls: type) -> tuple[str, bool, bool, tuple[str, ...], tuple[str, ...]]:
+    """What :meth:`Redactor._model` needs of a model class, worked out once: its kind
+    (citation, node, relationship, other fact), whether it has ``link_confidentiality``
+    and ``confidentiality`` fields, its field names, and its fields naming relationship ends."""
+    fields = tuple(cls.model_fields)
+    kind = (_CITATION if issubclass(cls, CitationOut) else _NODE if _is_node(cls)
+            else _RELATIONSHIP if issubclass(cls, RELATIONSHIP_MODELS) else _OTHER)
+    return (kind, "link_confidentiality" in fields, "confidentiality" in fields, fields,
+            tuple(e for e in _RELATIONSHIP_ENDS if e in fields))
+
+
 #: Fields a pseudonymised node keeps (with id and name replaced); every other field is emptied.
 PSEUDONYM_KEEPS = frozenset({"id", "label", "name", "confidentiality", "rank", "degree", "degree_centrality", "betweenness"})
-#: Fields holding ids: only protected ids are replaced in them (an id stays usable). An id
-#: of a public element that contains a word of a protected name is left as it is:
-#: curators keep names of protected persons out of the ids of public elements.
+#: Fields holding ids: only protected ids, and ids naming a protected person, are replaced
+#: in them (by an opaque id the caller can use as input: an id stays usable).
 ID_FIELDS = frozenset({"id", "source", "target", "below", "via", "via_organization", "via_position", "becauseOf",
                        "from", "to"})
 #: Fields never masked (vocabularies, dates, numbers as text).
@@ -264,6 +317,9 @@ class Redactor:
         self._name_blob = "|".join(sorted({w for seqs in self.sequences.values() for words, _ in seqs for w in words}))
         #: ids the caller may not name (hidden, or protected persons)
         self.unseen_ids = frozenset(self.hidden) | frozenset(self.persons)
+        #: the words that make an id name a protected person (:meth:`masks_id`)
+        self.id_words = frozenset(self.person_words)
+        self._id_masks: dict[str, bool] = {}
         self._masked: dict[str, str] = {}
         self.active = bool(above) or bool(self.hidden_relationships)
 
@@ -285,6 +341,48 @@ class Redactor:
         """The caller may not name this id (hidden, or a protected person): an unknown id to them."""
         return node_id in self.hidden or node_id in self.persons
 
+    def masks_id(self, element_id: str) -> bool:
+        """The id of an element the caller may see names a protected person above their
+        clearance: a whole word of the folded id is one of :attr:`id_words` (that person's
+        name words, see the module docstring). Such an element is shown under an opaque
+        id, and its real id is unknown to the caller."""
+        if not self.id_words or not element_id:
+            return False
+        known = self._id_masks.get(element_id)
+        if known is None:
+            if element_id in self.id_map or element_id in self.issued or element_id.startswith(OPAQUE_PREFIX):
+                known = False
+            else:
+                folded = element_id.lower() if element_id.isascii() else fold(element_id)
+                known = not self.id_words.isdisjoint(_ID_SEPARATORS.split(folded))
+            if len(self._id_masks) > 200_000:
+                self._id_masks.clear()
+            self._id_masks[element_id] = known
+        return known
+
+    def masked_id(self, element_id: str) -> str:
+        """The opaque id an element whose id names a protected person is shown under."""
+        opaque = opaque_id(self.role, element_id)
+        if opaque not in _masked_ids:
+            with _numbers_lock:
+                _masked_ids[opaque] = element_id
+        return opaque
+
+    def resolve(self, element_id: str) -> str:
+        """The real id behind an opaque id this caller was shown for an element whose id
+        names a protected person (so they can navigate to it); any other id unchanged."""
+        real = _masked_ids.get(element_id)
+        if real is not None and self.masks_id(real) and opaque_id(self.role, real) == element_id:
+            return real
+        return element_id
+
+    def refuses(self, element_id: str) -> bool:
+        """The caller may not name this id as input: hidden, a protected person, or an id
+        that names a protected person (they know that element by its opaque id; once the
+        API has resolved that opaque id for the request (:func:`resolved_ids`), the real id
+        is the request's own)."""
+        return self.unseen(element_id) or (self.masks_id(element_id) and element_id not in _resolved.get())
+
     def may_touch_protected_names(self, folded_tokens: list[str]) -> bool:
         """Whether a search for these words could match inside a protected name (then the
         names must be masked before matching; otherwise masking changes no match). A word
@@ -298,6 +396,15 @@ class Redactor:
         return (rank(level) > self.clearance or (rel_id is not None and rel_id in self.hidden_relationships)
                 or any(e in self.hidden for e in ends))
 
+    def hides_link(self, rel_id: str | None, level: str | None, other_id: str, other_level: str | None) -> bool:
+        """What :meth:`redact` decides for a relationship shown from one end (an entity
+        page's ``RelationshipOut``), without walking it: the relationship is above the
+        clearance, or its other end is a node the caller may not see (above the clearance
+        and not a pseudonymised person)."""
+        if self.level_of(rel_id, level) > self.clearance:
+            return True
+        return other_id not in self.persons and self.level_of(other_id, other_level) > self.clearance
+
     def opaque(self, node_id: str) -> str:
         return self.id_map.get(node_id, node_id)
 
@@ -306,10 +413,14 @@ class Redactor:
 
     # ----------------------------------------------------------------- text
 
-    def mask_ids(self, text: str) -> str:
-        """``text`` with protected ids (whole, or parts of a relationship id or a URL) replaced."""
+    def mask_ids(self, text: str, is_id: bool = False) -> str:
+        """``text`` with protected ids (whole, or parts of a relationship id or a URL)
+        replaced; an id that names a protected person (``is_id``: the value of an id field;
+        else a text that is one slug, ``word-word``) becomes its opaque id."""
         if text in self.id_map:
             return self.id_map[text]
+        if (is_id or ("-" in text and _ID_TOKEN.fullmatch(text))) and self.masks_id(text):
+            return self.masked_id(text)
         if ("-" in text or ":" in text or "/" in text) and not self.id_map.keys().isdisjoint(_ID_TOKEN.findall(text)):
             text = _ID_TOKEN.sub(lambda m: self.id_map.get(m.group(0), m.group(0)), text)
         return text
@@ -387,10 +498,13 @@ class Redactor:
         return self._walk(value, shown, None)
 
     def _walk(self, value: Any, shown: set[str], name: str | None) -> Any:
-        if isinstance(value, str):
+        kind = type(value)
+        if kind in _SCALARS:
+            return value
+        if kind is str or isinstance(value, str):
             if name in UNMASKED_FIELDS or not self.active:
                 return value
-            r = self.mask_ids(value) if name in ID_FIELDS else self.mask(value)
+            r = self.mask_ids(value, True) if name in ID_FIELDS else self.mask(value)
             return value if r == value else r
         if isinstance(value, BaseModel):
             return self._model(value, shown)
@@ -418,36 +532,41 @@ class Redactor:
         return value
 
     def _model(self, m: BaseModel, shown: set[str]) -> Any:
-        fields = type(m).model_fields
-        if isinstance(m, CitationOut):
+        cls = type(m)
+        kind, has_link, has_level, names, ends = _model_kind(cls)
+        fields = cls.model_fields
+        d = m.__dict__
+        if kind is _CITATION:
             if m.source in self.hidden:
                 return _HIDE
-        elif _is_node(type(m)):
-            ident = m.id
-            if rank(getattr(m, "link_confidentiality", None)) > self.clearance:
+        elif kind is _NODE:
+            ident = d.get("id")
+            if has_link and rank(d.get("link_confidentiality")) > self.clearance:
                 return _HIDE  # shown through a link the caller may not see (a victim's targeting)
             if ident in self.issued:
                 return m
-            level = self.level_of(ident, getattr(m, "confidentiality", None))
+            level = self.level_of(ident, d.get("confidentiality") if has_level else None)
             if level > self.clearance:
                 if ident in self.persons:
                     return self._pseudonymised(m, fields)
                 return _HIDE
             if level:
                 shown.add(ident)
-        elif isinstance(m, RELATIONSHIP_MODELS):
-            rel_id = getattr(m, "id", None)
-            level = self.level_of(rel_id, getattr(m, "confidentiality", None))
+        elif kind is _RELATIONSHIP:
+            rel_id = d.get("id")
+            level = self.level_of(rel_id, d.get("confidentiality") if has_level else None)
             if level > self.clearance:
                 return _HIDE
-            for end in ("source", "target", "below", "via_organization", "via_position", "via"):
-                if getattr(m, end, None) in self.hidden:
+            for end in ends:
+                if d.get(end) in self.hidden:
                     return _HIDE
             if level and rel_id:
                 shown.add(rel_id)
+        elif has_level and rank(d.get("confidentiality")) > self.clearance:
+            return _HIDE  # any other fact with its own level above the clearance (a relative link, a sanction, an allegation)
         values = {}
         same = True
-        for fname in fields:
+        for fname in names:
             v = getattr(m, fname)
             r = self._walk(v, shown, fname)
             if r is _HIDE:
@@ -491,4 +610,4 @@ class Redactor:
 HIDE = _HIDE
 
 __all__ = ["HIDE", "Protection", "Redactor", "WITHHELD", "forget", "opaque_id", "protection", "pseudonym", "rank",
-           "redactor", "require_visible"]
+           "redactor", "require_visible", "resolved_ids", "shown_id"]

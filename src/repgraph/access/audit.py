@@ -9,7 +9,12 @@ restricted or confidential element ids shown, or the ids written) and ``detail``
 Reads: :func:`repgraph.disclosure.disclose` tells its listeners which protected ids a
 viewer was shown; :func:`collect` (the listener) adds them to the request's
 :class:`AuditContext` (a context variable the API sets per request), and the API writes
-one entry per request before the answer leaves. Writes: commands call :func:`record`.
+one entry per request before the answer leaves. The CLI sets an :class:`AuditContext`
+with ``immediate=True`` for each command that opens a store (:mod:`repgraph.cli.common`):
+there each disclosure that showed protected ids not yet recorded for the command appends
+an entry at once, before the answer is printed. An id the caller may not see, asked for
+on the API (answered 404 like an unknown id), is noted in ``probed`` and recorded as a
+``denied`` entry with the ids asked. Writes: commands call :func:`record`.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from ..disclosure import Viewer, add_listener
+from ..disclosure import Viewer, add_listener, add_refusal_listener
 from .db import AccessDB
 
 ACTIONS = ("read", "write", "key", "denied")
@@ -28,23 +33,52 @@ ACTIONS = ("read", "write", "key", "denied")
 
 @dataclass
 class AuditContext:
-    """What one request has shown so far: set by the API per request, filled by :func:`collect`."""
+    """What one request (or CLI command) has shown so far: set by the API per request and by
+    the CLI per command, filled by :func:`collect`. ``probed``: protected ids the caller
+    asked for and was answered as unknown. ``immediate``: record each new disclosure at once
+    (the CLI) as ``user`` (default: the viewer's name)."""
 
     db: AccessDB
     target: str
     viewer: Viewer | None = None
     ids: set[str] = field(default_factory=set)
+    probed: set[str] = field(default_factory=set)
+    immediate: bool = False
+    user: str | None = None
 
 
 current: ContextVar[AuditContext | None] = ContextVar("repgraph_audit", default=None)
 
 
 def collect(viewer: Viewer, protected_ids: Iterable[str]) -> None:
-    """Disclosure listener: note the protected ids shown in the current request (if any)."""
+    """Disclosure listener: note the protected ids shown in the current request (if any);
+    in an ``immediate`` context (the CLI), append an entry for the ids not yet recorded
+    (AccessError when it cannot be written: the caller withholds the answer)."""
     ctx = current.get()
-    if ctx is not None:
-        ctx.viewer = ctx.viewer or viewer
-        ctx.ids.update(protected_ids)
+    if ctx is None:
+        return
+    new = set(protected_ids) - ctx.ids
+    if ctx.immediate and new:
+        record(ctx.db, user=ctx.user or viewer.name, role=viewer.role.value, action="read", target=ctx.target, ids=new)
+    ctx.viewer = ctx.viewer or viewer
+    ctx.ids.update(new)
+
+
+def probed(viewer: Viewer, ids: Iterable[str]) -> None:
+    """Refusal listener: the current request or command asked for ids the caller may not
+    see (answered as unknown). The API records them as one ``denied`` entry per request;
+    an ``immediate`` context (the CLI) appends the entry at once."""
+    ctx = current.get()
+    if ctx is None:
+        return
+    new = set(ids) - ctx.probed
+    ctx.probed.update(new)
+    if ctx.immediate and new:
+        record(ctx.db, user=ctx.user or viewer.name, role=viewer.role.value, action="denied", target=ctx.target,
+               ids=new, detail="asked for ids above the caller's clearance; answered as unknown")
+
+
+add_refusal_listener(probed)
 
 
 add_listener(collect)

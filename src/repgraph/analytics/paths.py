@@ -17,7 +17,7 @@ import networkx as nx
 
 from .. import queries as Q
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
-from ..redaction import require_visible
+from ..redaction import require_visible, shown_id
 from ..models import EntityRef, GraphEdge, GraphNode, Subgraph
 from .. import service as S
 from ..service import NotFound
@@ -174,6 +174,8 @@ def paths_report(store: GraphStore, source: str, target: str, *, max_hops: int =
     require_visible(store, viewer, source, target)
     if walked is None:
         walked = disclose(connecting_subgraph(store, source, target, max_hops=max_hops, viewer=viewer), viewer, store)
+    # the ends as the disclosed walk names them (an id naming a protected person: opaque)
+    source, target = shown_id(store, viewer, source), shown_id(store, viewer, target)
     G = to_networkx(walked, exclude_labels=set(DEFAULT_EXCLUDED_LABELS) - {source, target})
     for n in (source, target):  # an excluded end (a Source) is still an end
         if n not in G:

@@ -9,7 +9,7 @@ import networkx as nx
 from .. import queries as Q
 from .. import service as S
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
-from ..redaction import require_visible
+from ..redaction import require_visible, shown_id
 from ..limits import Exit, knob
 from ..models import Subgraph
 from ..overview import overview_graph
@@ -55,6 +55,8 @@ def analysis_subgraph(store: GraphStore, root: str | None = None, depth: int = 2
             first = [r["id"] for r in store.read(Q.PERPETRATOR_RANKING, {"limit": max(1, max_nodes // 10)})]
         sub = overview_graph(store, max_nodes=max_nodes, first=first)
     sub = disclose(sub, viewer, store)
+    if root:
+        root = shown_id(store, viewer, root)  # an id naming a protected person: as the disclosed graph names it
     selection = note = None
     if sub.truncated and not root:
         selection = PERPETRATOR_SELECTION if focus == "perpetrators" else OVERVIEW_SELECTION

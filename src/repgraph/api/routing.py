@@ -48,7 +48,10 @@ class _LazyStore:
 
 
 def _unseen_ids(kwargs: dict[str, Any], viewer, store: _LazyStore) -> dict[str, str]:
-    """``{parameter: id}`` of the id parameters naming an element ``viewer`` may not see."""
+    """``{parameter: id}`` of the id parameters naming an element ``viewer`` may not name
+    (hidden, a protected person, or an id that names one). An opaque id the viewer was
+    shown for an element whose id names a protected person is replaced in ``kwargs`` by
+    the real id (they navigate by the id they were shown)."""
     from ..disclosure import Role
     from ..redaction import redactor
 
@@ -58,7 +61,22 @@ def _unseen_ids(kwargs: dict[str, Any], viewer, store: _LazyStore) -> dict[str, 
     if not ids:
         return {}
     red = redactor(store.get(), viewer)
-    return {k: v for k, v in ids.items() if red.unseen(v)}
+    unseen = {k: v for k, v in ids.items() if red.refuses(v)}
+    resolved = set()
+    for k, v in ids.items():
+        real = red.resolve(v)
+        if real != v:
+            kwargs[k] = real
+            resolved.add(real)
+    if resolved:  # the handler's own checks accept the real ids this request named by opaque ids
+        from ..redaction import resolved_ids
+
+        resolved_ids(frozenset(resolved))
+    if unseen:  # a probe of protected ids: audited, answered as unknown
+        from ..disclosure import refused
+
+        refused(viewer, unseen.values())
+    return unseen
 
 
 def _unknown_ids(unseen: dict[str, str]) -> dict[str, str]:

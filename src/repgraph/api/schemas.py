@@ -6,6 +6,7 @@ models, so the CLI, views and exports describe the same things the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
@@ -16,7 +17,8 @@ T = TypeVar("T")
 
 
 class Page(BaseModel, Generic[T]):
-    """One page of a list answer; ``total`` counts every item, not just this page."""
+    """One page of a list answer; ``total`` counts every item the caller may see, not just
+    this page."""
 
     total: int
     limit: int
@@ -24,8 +26,13 @@ class Page(BaseModel, Generic[T]):
     items: list[T]
 
     @classmethod
-    def of(cls, items: list[T], limit: int, offset: int) -> "Page[T]":
-        return cls(total=len(items), limit=limit, offset=offset, items=items[offset:offset + limit])
+    def of(cls, items: list[T], limit: int, offset: int, *, visible: Callable[[list[T]], list[T]]) -> "Page[T]":
+        """The page of ``visible(items)``: the items the caller may see
+        (:func:`repgraph.paging.visible_items`), counted and paged after the hidden ones
+        are taken out. ``visible`` is required: a page of store data never counts what
+        its caller may not see."""
+        shown = visible(items)
+        return cls(total=len(shown), limit=limit, offset=offset, items=shown[offset:offset + limit])
 
 
 class GuiltByAssociationPage(Page[GuiltByAssociation]):

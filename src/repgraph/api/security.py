@@ -9,7 +9,9 @@ a missing key never falls back to anonymous access, except on a server started w
 (public data only). A valid key below a route's role is answered 403 by
 :func:`require_role`. Every 401 and 403 is appended to the audit log, and so is every
 answer that showed restricted or confidential elements (one entry per request, written
-before the answer leaves; if it cannot be written the answer is withheld with a 503).
+before the answer leaves; if it cannot be written the answer is withheld with a 503), and
+so is every request that named an id above the caller's clearance (answered 404 like an
+unknown id: a ``denied`` entry with the ids asked).
 
 :class:`SecurityHeadersMiddleware` adds ``X-Content-Type-Options: nosniff``,
 ``Referrer-Policy: no-referrer``, ``Cache-Control: no-store`` (vendored docs assets may be
@@ -132,7 +134,12 @@ class AccessMiddleware:
                         await anyio.to_thread.run_sync(lambda: audit.record(
                             self.access, user=who.name, role=who.role.value, action="denied", target=ctx.target,
                             status=status, detail=detail))
-                    elif ctx.ids:
+                    if ctx.probed:  # protected ids asked for, answered as unknown (404)
+                        probed = sorted(ctx.probed)
+                        await anyio.to_thread.run_sync(lambda: audit.record(
+                            self.access, user=who.name, role=who.role.value, action="denied", target=ctx.target,
+                            status=status, ids=probed, detail="asked for ids above the caller's clearance; answered as unknown"))
+                    if ctx.ids and status not in (401, 403):
                         ids = sorted(ctx.ids)
                         await anyio.to_thread.run_sync(lambda: audit.record(
                             self.access, user=who.name, role=who.role.value, action="read", target=ctx.target,

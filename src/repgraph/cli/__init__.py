@@ -51,4 +51,4 @@ def _main(as_role: AsOption = None) -> None:
     set_viewer(as_role)
 
 
-from . import core, demo, dossier, ftm, resolution, serve, statements, users, viz  # noqa: E402,F401  (commands register themselves on `app`)
+from . import core, demo, dossier, ftm, offline_import, resolution, serve, statements, users, viz  # noqa: E402,F401  (commands register themselves on `app`)

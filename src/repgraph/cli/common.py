@@ -87,15 +87,69 @@ def print_error(problem: object) -> None:
     err_console.print(f"[red]error:[/] {escape(str(problem))}")
 
 
+def command_target() -> str:
+    """The running command as the audit log names it: ``repgraph`` and the command path
+    with its arguments (``repgraph show p-x``, ``repgraph query guilt-by-association``);
+    options are left out."""
+    try:  # typer >= 0.2x carries its own copy of click
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover - older typer: click itself
+        from click import get_current_context
+
+    ctx = get_current_context(silent=True)
+    if ctx is None:
+        return "repgraph"
+    chain = []
+    c = ctx
+    while c is not None and c.parent is not None:
+        chain.append(c)
+        c = c.parent
+    words = ["repgraph"]
+    for c in reversed(chain):
+        words.append(c.info_name or "")
+        for param in c.command.params:
+            if getattr(param, "param_type_name", None) == "argument":
+                value = c.params.get(param.name)
+                if value is not None:
+                    words.extend(str(v) for v in value) if isinstance(value, (list, tuple)) else words.append(str(value))
+    return " ".join(w for w in words if w)
+
+
+@contextmanager
+def audited_reads(settings) -> Iterator[None]:
+    """Within the block, every disclosure that shows the command's viewer restricted or
+    confidential elements appends a ``read`` entry to the store's audit log at once, before
+    the answer is printed (who: the OS user, and the ``--as`` role; what: the command;
+    which ids), through the same disclosure listener the API uses. When the log cannot be
+    written the command prints why and exits 1 without its answer."""
+    from ..access import AccessDB, AccessError, access_db_path, audit
+    from .users import operator
+
+    access = AccessDB(access_db_path(settings))  # opened (and created) only when a protected read happens
+    ctx = audit.AuditContext(db=access, target=command_target(), immediate=True, user=operator())
+    token = audit.current.set(ctx)
+    try:
+        yield
+    except AccessError as exc:
+        print_error(f"the audit log cannot be written; the answer is withheld: {exc}")
+        raise typer.Exit(1) from None
+    finally:
+        audit.current.reset(token)
+        access.close()
+
+
 @contextmanager
 def store_for(db: Path | None, create: bool = False) -> Iterator[GraphStore]:
     """Open the configured store; on failure print the reason and exit 1.
 
     Only commands that write pass ``create=True``: for every other command a store that
     does not exist is an error naming the path (exit 2), and no file is left behind.
+    Reads of restricted or confidential elements while the store is open are audited
+    (:func:`audited_reads`).
     """
     try:
-        store = open_store(get_settings(db=db), create=create)
+        settings = get_settings(db=db)
+        store = open_store(settings, create=create)
     except StoreMissing as exc:
         print_error(exc)
         raise typer.Exit(2) from None
@@ -103,7 +157,8 @@ def store_for(db: Path | None, create: bool = False) -> Iterator[GraphStore]:
         print_error(exc)
         raise typer.Exit(1) from None
     try:
-        yield store
+        with audited_reads(settings):
+            yield store
     except StoreError as exc:
         print_error(exc)
         raise typer.Exit(1) from None

@@ -161,7 +161,8 @@ def run_named_query(store, name: str, params: dict[str, str]):
     from ..redaction import require_visible
 
     viewer = current_viewer()
-    require_visible(store, viewer, *(params.get(k) for k in ("defender_id", "official_id", "incident_id")))
+    require_visible(store, viewer, *(params.get(k) for k in ("defender_id", "official_id", "incident_id", "person_id",
+                                                             "perpetrator_id")))
     spec = NAMED_QUERIES[name]
     unknown = set(params) - set(spec.params)
     if unknown:
@@ -234,7 +235,7 @@ def query(
         if name == "guilt-by-association" and not result:
             from ..empty_answers import guilt_by_association_note
 
-            note = guilt_by_association_note(store, params.get("defender_id"))
+            note = guilt_by_association_note(store, params.get("defender_id"), current_viewer())
     if fmt is OutputFormat.json:
         print_json(result)
         if note:  # stdout stays the answer's JSON; the reason goes beside it

@@ -85,6 +85,9 @@ def show(
     may see it. Exit 2 if unknown (or hidden from that role)."""
     with store_for(db) as store:
         try:
+            from ..redaction import require_visible
+
+            require_visible(store, current_viewer(), entity_id)  # hidden, protected, or an id naming one: unknown
             detail = answer(S.entity(store, entity_id, viewer=current_viewer()), store)
         except S.NotFound as exc:
             print_error(exc)

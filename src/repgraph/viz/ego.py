@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..merging import canonical
 from .. import service as S
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
-from ..redaction import require_visible
+from ..redaction import require_visible, shown_id
 from ..limits import MAX_VIEW_NODES, Exit, knob
 from ..store import GraphStore
 from .model import View, enrich, from_subgraph
@@ -25,11 +25,12 @@ def build_ego(store: GraphStore, entity_id: str, depth: int = 1, max_nodes: int 
         raise ValueError(f"max_nodes: between 1 and {MAX_VIEW_NODES}")
     require_visible(store, viewer, entity_id)
     sub = disclose(S.ego_graph(store, entity_id, depth=depth, max_nodes=max_nodes, viewer=viewer), viewer, store)
-    root = next(n for n in sub.nodes if n.id == entity_id)
+    root_id = shown_id(store, viewer, entity_id)  # an id naming a protected person: shown opaque
+    root = next(n for n in sub.nodes if n.id == root_id)
     hops = f"{depth} hop{'s' if depth > 1 else ''}"
     view = from_subgraph(
-        sub, "ego", f"{root.name or entity_id}: neighbourhood within {hops}", anchors=(entity_id,),
-        subtitle=f"{root.label} {entity_id} and every element linked to it within {hops}, with the sources of each link.",
+        sub, "ego", f"{root.name or root_id}: neighbourhood within {hops}", anchors=(root_id,),
+        subtitle=f"{root.label} {root_id} and every element linked to it within {hops}, with the sources of each link.",
         data_source=f"{store.backend} store",
         hint=f"lower {knob('depth', via)} or raise {knob('max_nodes', via)}, at most {MAX_VIEW_NODES},",
     )

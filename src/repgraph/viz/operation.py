@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..merging import canonical
 from .. import service as S
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
-from ..redaction import require_visible
+from ..redaction import require_visible, shown_id
 from ..limits import MAX_VIEW_NODES, Exit, knob
 from ..wording import article
 from ..store import GraphStore
@@ -23,7 +23,8 @@ def _incidents_view(store: GraphStore, entity_id: str, label: str, link: str, ma
     require_visible(store, viewer, entity_id)
     sub = disclose(S.ego_graph(store, entity_id, depth=2, types=[link, "TARGETED", "PERPETRATED_BY"],
                                max_nodes=max_nodes, viewer=viewer), viewer, store)
-    root = next(n for n in sub.nodes if n.id == entity_id)
+    root_id = shown_id(store, viewer, entity_id)  # an id naming a protected person: shown opaque
+    root = next(n for n in sub.nodes if n.id == root_id)
     if root.label != label:
         raise S.NotFound(f"no {label.lower()} with id {entity_id!r} (it is {article(root.label or 'node')})")
     incidents = [n for n in sub.nodes if n.label == "Incident"]
@@ -31,8 +32,8 @@ def _incidents_view(store: GraphStore, entity_id: str, label: str, link: str, ma
     perpetrators = {e.target for e in sub.edges if e.type == "PERPETRATED_BY"}
     what = "operation" if label == "Operation" else "law"
     view = from_subgraph(
-        sub, what, f"{root.name or entity_id}: incidents, victims and perpetrators", anchors=(entity_id,),
-        subtitle=(f"{label} {entity_id}: {len(incidents)} incident{'s' if len(incidents) != 1 else ''}, "
+        sub, what, f"{root.name or root_id}: incidents, victims and perpetrators", anchors=(root_id,),
+        subtitle=(f"{label} {root_id}: {len(incidents)} incident{'s' if len(incidents) != 1 else ''}, "
                   f"{len(victims)} victim{'s' if len(victims) != 1 else ''} named, "
                   f"{len(perpetrators)} perpetrator{'s' if len(perpetrators) != 1 else ''} named."),
         data_source=f"{store.backend} store",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..analytics.paths import connecting_subgraph, path_subgraph, paths_report
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
-from ..redaction import require_visible
+from ..redaction import require_visible, shown_id
 from ..limits import Exit, knob
 from ..models import Subgraph
 from ..store import GraphStore
@@ -20,6 +20,7 @@ def build_path(store: GraphStore, source: str, target: str, max_hops: int = 6, l
     require_visible(store, viewer, source, target)
     walked = disclose(connecting_subgraph(store, source, target, max_hops=max_hops, viewer=viewer), viewer, store)
     report = paths_report(store, source, target, max_hops=max_hops, limit=limit, walked=walked, viewer=viewer)
+    source, target = shown_id(store, viewer, source), shown_id(store, viewer, target)  # as the walk names them
     paths = [[n.id for n in p.nodes] for p in report.paths]
     sub = path_subgraph(walked, paths) if paths else Subgraph(
         nodes=[n for n in walked.nodes if n.id in (source, target)], edges=[])

@@ -15,6 +15,7 @@ from ...accountability.models import CommandResponsibility, EvidenceStrength, Re
 from ...disclosure import disclose
 from ...dossier import FORMATS, Dossier, build_dossier, render
 from ...ontology import SanctionAuthority
+from ...paging import visible_items
 from ..deps import ID_RULES, EntityId, IsoDay, Limit, Offset, StoreDep, ViewerDep, require_entity
 from ..routing import NOT_FOUND
 from ..routing import router as make_router
@@ -48,6 +49,7 @@ def sanctions_gap(store: StoreDep, by: Authority, not_by: Authority,
              summary="Relatives and associates of sanctioned or accused persons (RCA)")
 def relatives_and_associates(
     store: StoreDep,
+    viewer: ViewerDep,
     person_id: Annotated[str | None, Query(description="Only this sanctioned or accused person.", **ID_RULES)] = None,
     limit: Limit = 50, offset: Offset = 0,
 ) -> Page[RelativeOrAssociate]:
@@ -55,13 +57,15 @@ def relatives_and_associates(
     a proceeding. Not guilt by association (see /queries/guilt-by-association)."""
     if person_id is not None:
         require_entity(store, person_id, "person")
-    return Page[RelativeOrAssociate].of(A.relatives_and_associates(store, person_id), limit, offset)
+    return Page[RelativeOrAssociate].of(A.relatives_and_associates(store, person_id), limit, offset,
+                                        visible=lambda items: visible_items(store, viewer, items))
 
 
 @queries.get("/evidence-strength", response_model=Page[EvidenceStrength], responses=NOT_FOUND,
              summary="Per allegation: independent sources, confidence range, flags")
 def evidence_strength(
     store: StoreDep,
+    viewer: ViewerDep,
     incident_id: Annotated[str | None, Query(description="Only this incident.", **ID_RULES)] = None,
     perpetrator_id: Annotated[str | None, Query(description="Only this perpetrator.", **ID_RULES)] = None,
     limit: Limit = 50, offset: Offset = 0,
@@ -71,7 +75,8 @@ def evidence_strength(
     for ident, what in ((incident_id, "incident"), (perpetrator_id, "perpetrator")):
         if ident is not None:
             require_entity(store, ident, what)
-    return Page[EvidenceStrength].of(A.evidence_strength(store, incident_id, perpetrator_id), limit, offset)
+    return Page[EvidenceStrength].of(A.evidence_strength(store, incident_id, perpetrator_id), limit, offset,
+                                     visible=lambda items: visible_items(store, viewer, items))
 
 
 @persons.get("/{person_id}/command-responsibility", response_model=CommandResponsibility, responses=NOT_FOUND,

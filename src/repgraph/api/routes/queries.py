@@ -10,7 +10,7 @@ from ... import service as S
 from ...empty_answers import guilt_by_association_note
 from ...models import OfficialCase
 from ...ontology import IncidentType
-from ..deps import ID_RULES, Limit, Offset, StoreDep, require_entity
+from ..deps import ID_RULES, Limit, Offset, StoreDep, ViewerDep, require_entity
 from ..routing import NOT_FOUND
 from ..routing import router as make_router
 from ..schemas import GuiltByAssociationPage, Page
@@ -22,17 +22,19 @@ router = make_router("/queries", "queries")
             summary="Family members targeted through a relative's work (sippenhaft)")
 def guilt_by_association(
     store: StoreDep,
+    viewer: ViewerDep,
     defender_id: Annotated[str | None, Query(description="Only relatives of this defender.", **ID_RULES)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> GuiltByAssociationPage:
     """One item per (relative, defender): the relation, the incidents with their citations,
     and the citations of the targeting. Ordered by defender, relative. With no entry at
-    all, ``note`` says why (no such targeting in the store, or none tied to a defender)."""
+    all, ``note`` says why (no such targeting in the store, or none tied to a defender). Page and
+    ``total`` are those of the entries the caller may see."""
     if defender_id is not None:
         require_entity(store, defender_id, "defender")
-    total, items = S.guilt_by_association_page(store, defender_id, limit, offset)
-    note = guilt_by_association_note(store, defender_id) if total == 0 else None
+    total, items = S.guilt_by_association_page(store, defender_id, limit, offset, viewer)
+    note = guilt_by_association_note(store, defender_id, viewer) if total == 0 else None
     return GuiltByAssociationPage(total=total, limit=limit, offset=offset, items=items, note=note)
 
 
@@ -40,6 +42,7 @@ def guilt_by_association(
             summary="Officials and organizations linked to incidents, with their role and the victims")
 def officials_cases(
     store: StoreDep,
+    viewer: ViewerDep,
     official_id: Annotated[str | None, Query(description="Only this person or organization.", **ID_RULES)] = None,
     incident_type: Annotated[IncidentType | None, Query(description="Only incidents of this type.")] = None,
     limit: Limit = 50,
@@ -49,5 +52,6 @@ def officials_cases(
     perpetrating organization over the incident's date). Ordered by perpetrator, date, incident."""
     if official_id is not None:
         require_entity(store, official_id, "official or organization")
-    total, items = S.officials_cases_page(store, official_id, incident_type.value if incident_type else None, limit, offset)
+    total, items = S.officials_cases_page(store, official_id, incident_type.value if incident_type else None, limit, offset,
+                                          viewer)
     return Page[OfficialCase](total=total, limit=limit, offset=offset, items=items)

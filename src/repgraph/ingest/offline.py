@@ -1,0 +1,422 @@
+"""First load of a large source into Neo4j with ``neo4j-admin database import`` (``repgraph import-neo4j``).
+
+The default ingest writes each file in one transaction through Cypher; ``--bulk`` commits
+every 10,000 rows. Both pay the server's per-node cost of MERGE, constraints and indexes
+(~110-160 µs of server CPU per node on the benchmark machine). ``neo4j-admin database
+import full`` writes the store files directly from CSV, and indexes are built once
+afterwards. This module gets there in four steps, each reported with its time:
+
+1. **stage**: every file is validated and projected by the ingest itself
+   (:func:`repgraph.ingest.writer.write_case`) into an in-memory
+   :class:`~repgraph.ingest.staging.StagingStore` that starts empty, as the imported
+   database does. A bad file stops everything with the same located error as ``repgraph
+   ingest`` (file, record, field) before anything is written anywhere.
+2. **csv**: the staged nodes, relationships and ``Dataset`` records become neo4j-admin CSV
+   files (one per label or relationship type and column types; typed headers: ``:ID``,
+   ``:START_ID``/``:END_ID``, ``string[]``, ``long``, ``double``, ``boolean``).
+3. **import**: ``neo4j-admin database import full DB --overwrite-destination`` (with
+   ``overwrite=True`` only) runs against the **stopped** DBMS.
+4. **schema** (server started): graph/schema.cypher's constraints and indexes, the
+   full-text index ``entity_search`` included, are created and awaited until online.
+
+What it gives up, against ``repgraph ingest``: it is for a **first load into an empty
+database** only (the projection assumes no earlier statements: re-importing does not merge
+with what the database holds, it **replaces the whole database**); the **server must be
+stopped** while it runs; and it is all-or-nothing for the whole import rather than per
+file (validation refuses a bad file before neo4j-admin runs; a failure inside neo4j-admin
+leaves no usable database, run the command again). Day-to-day case files keep the
+transactional ingest, which can follow an import.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from .. import queries as Q
+from ..schema import ENTITY_LABEL
+from .staging import StagedGraph, StagingStore
+from .writer import IngestResult, expand_paths, write_case
+from .loader import load_case_file
+
+#: Separator of array elements inside one CSV field (neo4j-admin ``--array-delimiter``):
+#: the ASCII unit separator, which no text value of a case file is expected to hold
+#: (one that does is refused: :class:`OfflineImportError`).
+ARRAY_DELIMITER = "\x1f"
+DATASET_LABEL = "Dataset"
+
+
+class OfflineImportError(RuntimeError):
+    """The import could not be prepared or neo4j-admin refused it. The message is for people."""
+
+
+@dataclass
+class ImportFiles:
+    """The CSV files of one import and the neo4j-admin arguments naming them."""
+
+    folder: Path
+    node_args: list[str] = field(default_factory=list)
+    relationship_args: list[str] = field(default_factory=list)
+    multiline: bool = False
+    #: (label or relationship type, property, is a relationship) of empty lists, each
+    #: imported as a marker property and filled in afterwards (:func:`fill_empty_lists`)
+    empty_lists: set[tuple[str, str, bool]] = field(default_factory=set)
+    nodes: int = 0
+    relationships: int = 0
+
+
+@dataclass
+class ImportReport:
+    """What an import did: per-file ingest results, counts, and seconds per step
+    (``stage``, ``csv``, ``import``, ``start``, ``lists``, ``schema``)."""
+
+    results: list[IngestResult]
+    nodes: int
+    relationships: int
+    datasets: int
+    seconds: dict[str, float] = field(default_factory=dict)
+    admin_output: str = ""
+
+    @property
+    def elements(self) -> int:
+        """Entity nodes plus relationships, as ``repgraph ingest`` counts them."""
+        return self.nodes + self.relationships
+
+
+# --------------------------------------------------------------------------- 1. stage
+
+
+def stage_paths(paths: Iterable[str | Path], progress: Callable[[Path, Any, IngestResult], None] | None = None
+                ) -> tuple[StagedGraph, list[IngestResult]]:
+    """Validate and project files (and folders of case files), in order, as ``repgraph
+    ingest`` would into an empty store. Raises the first bad file's
+    :class:`~repgraph.ingest.CaseFileError` (nothing is imported then)."""
+    store = StagingStore()
+    results = []
+    for path in expand_paths(paths):
+        case = load_case_file(path)
+        result = write_case(store, case, path)
+        results.append(result)
+        if progress:
+            progress(path, case, result)
+    return store.graph, results
+
+
+# --------------------------------------------------------------------------- 2. csv
+
+
+def _scalar_type(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "long"
+    if isinstance(value, float):
+        return "double"
+    if isinstance(value, str):
+        return "string"
+    return None
+
+
+def column_type(value: Any) -> str:
+    """The neo4j-admin header type of one property value (an empty list is ``string[]``,
+    stored as an empty array as the driver stores ``[]``). Raises
+    :class:`OfflineImportError` for a value Neo4j cannot hold as a property."""
+    if isinstance(value, list):
+        kinds = {_scalar_type(v) for v in value}
+        if not value:
+            return "string[]"
+        if len(kinds) == 1 and None not in kinds:
+            return f"{kinds.pop()}[]"
+        raise OfflineImportError(f"a list property mixes types or holds nested values: {value!r:.200}")
+    kind = _scalar_type(value)
+    if kind is None:
+        raise OfflineImportError(f"a property value Neo4j cannot store: {value!r:.200}")
+    return kind
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    return str(value)
+
+
+class _CsvGroup:
+    """Rows of one label (or relationship type) sharing column types: one CSV file."""
+
+    def __init__(self, path: Path, leading: list[str], columns: dict[str, str]):
+        self.path = path
+        self.columns = columns  # property -> header type
+        self.leading = leading
+        self.rows: list[str] = []
+        self.multiline = False
+
+    def field(self, value: Any, kind: str) -> str:
+        if value is None:
+            return ""
+        if kind.endswith("[]"):
+            parts = [_text(v) for v in value]
+            if any(ARRAY_DELIMITER in p for p in parts):
+                raise OfflineImportError("a list value holds the ASCII unit separator (U+001F), the import's array delimiter")
+            text = ARRAY_DELIMITER.join(parts)
+        elif kind == "string":
+            text = _text(value)
+        else:
+            return _text(value)
+        if "\n" in text or "\r" in text:
+            self.multiline = True
+        return '"' + text.replace('"', '""') + '"'
+
+    def add(self, lead: list[str], props: dict[str, Any]) -> None:
+        self.rows.append(",".join([*lead, *(self.field(props.get(k), t) for k, t in self.columns.items())]))
+
+    def write(self) -> None:
+        header = ",".join([*self.leading, *(f"{k}:{t}" for k, t in self.columns.items())])
+        with open(self.path, "w", encoding="utf-8", newline="") as f:
+            f.write(header + "\n")
+            f.write("\n".join(self.rows))
+            if self.rows:
+                f.write("\n")
+
+
+def _grouped(items: list[tuple[str, dict[str, Any]]]) -> list[tuple[dict[str, str], list[int]]]:
+    """Split rows of one label/type into groups with one header type per property: the
+    first type seen of each property wins, a row with another type (an int where others
+    hold floats) goes to a group of its own signature."""
+    main: dict[str, str] = {}
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    signatures: dict[tuple, dict[str, str]] = {}
+    for i, (_, props) in enumerate(items):
+        types = {k: column_type(v) for k, v in props.items() if v is not None}
+        clash = any(k in main and main[k] != t for k, t in types.items())
+        if clash:
+            key = tuple(sorted(types.items()))
+            signatures[key] = types
+            groups[key].append(i)
+        else:
+            for k, t in types.items():
+                main.setdefault(k, t)
+            groups[()].append(i)
+    out = [(main, groups[()])] if groups[()] else []
+    out += [(signatures[k], rows) for k, rows in groups.items() if k != ()]
+    return out
+
+
+def _marked(props: dict[str, Any], owner: str, is_rel: bool, empty: set) -> dict[str, Any]:
+    """``props`` with each empty list replaced by its marker (neo4j-admin stores no empty
+    array: an empty field is no property)."""
+    if not any(v == [] for v in props.values()):
+        return props
+    out = {}
+    for k, v in props.items():
+        if v == []:
+            out[Q.EMPTY_LIST_MARKER.format(prop=k)] = True
+            empty.add((owner, k, is_rel))
+        else:
+            out[k] = v
+    return out
+
+
+def write_csv(graph: StagedGraph, folder: Path) -> ImportFiles:
+    """Write ``graph`` as neo4j-admin CSV files into ``folder`` (created). Entity nodes
+    carry the labels ``Entity`` and their own; ``Dataset`` records only ``Dataset``.
+    ``id`` is the import id (``:ID``) and stays a string property, as the ingest stores it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = ImportFiles(folder)
+    by_label: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+    for node_id, (label, props) in graph.nodes.items():
+        by_label[label].append((node_id, _marked(props, label, False, files.empty_lists)))
+    by_label_ds = [(i, _marked(props, DATASET_LABEL, False, files.empty_lists)) for i, props in graph.datasets.items()]
+    groups: list[tuple[str, _CsvGroup]] = []
+    n = 0
+    for label, items in [*sorted(by_label.items()), (DATASET_LABEL, by_label_ds)]:
+        space = DATASET_LABEL if label == DATASET_LABEL else ENTITY_LABEL
+        labels = label if label == DATASET_LABEL else f"{ENTITY_LABEL}:{label}"
+        for columns, rows in _grouped(items):
+            columns = {k: t for k, t in columns.items() if k != "id"}
+            g = _CsvGroup(folder / f"nodes-{n:03d}-{label}.csv", [f"id:ID({space})"], columns)
+            n += 1
+            for i in rows:
+                node_id, props = items[i]
+                g.add([g.field(node_id, "string")], props)
+            groups.append((f"--nodes={labels}={g.path}", g))
+            files.nodes += len(rows)
+    by_type: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+    ends: dict[str, tuple[str, str]] = {}
+    for rel_id, rel in graph.relationships.items():
+        by_type[rel.type].append((rel_id, _marked(rel.props, rel.type, True, files.empty_lists)))
+        ends[rel_id] = (rel.start, rel.end)
+    for rel_type, items in sorted(by_type.items()):
+        for columns, rows in _grouped(items):
+            g = _CsvGroup(folder / f"rels-{n:03d}-{rel_type}.csv",
+                          [f":START_ID({ENTITY_LABEL})", f":END_ID({ENTITY_LABEL})"], columns)
+            n += 1
+            for i in rows:
+                rel_id, props = items[i]
+                start, end = ends[rel_id]
+                g.add([g.field(start, "string"), g.field(end, "string")], props)
+            groups.append((f"--relationships={rel_type}={g.path}", g))
+            files.relationships += len(rows)
+    for arg, g in groups:
+        g.write()
+        (files.node_args if arg.startswith("--nodes") else files.relationship_args).append(arg)
+        files.multiline = files.multiline or g.multiline
+    return files
+
+
+# --------------------------------------------------------------------------- 3. import
+
+
+def admin_command(neo4j_home: Path, neo4j_admin: Path | None = None) -> Path:
+    """The neo4j-admin to run: ``neo4j_admin`` or ``NEO4J_HOME/bin/neo4j-admin``. Raises
+    :class:`OfflineImportError` when it does not exist."""
+    admin = Path(neo4j_admin) if neo4j_admin else Path(neo4j_home) / "bin" / "neo4j-admin"
+    if not admin.exists():
+        raise OfflineImportError(f"no neo4j-admin at {admin}: pass --neo4j-admin PATH or the Neo4j home holding bin/neo4j-admin")
+    return admin
+
+
+def run_admin_import(admin: Path, neo4j_home: Path, database: str, files: ImportFiles, overwrite: bool,
+                     extra: Iterable[str] = ()) -> str:
+    """Run ``neo4j-admin database import full`` on ``files``; its output. Raises
+    :class:`OfflineImportError` with neo4j-admin's last lines when it fails (a running
+    DBMS, an existing database without ``overwrite``, ...)."""
+    cmd = [str(admin), "database", "import", "full", database,
+           f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}", "--id-type=string",
+           f"--report-file={files.folder / 'import.report'}",
+           *files.node_args, *files.relationship_args, *extra]
+    if files.multiline:
+        cmd.append("--multiline-fields=true")
+    if overwrite:
+        cmd.append("--overwrite-destination=true")
+    env = dict(os.environ, NEO4J_HOME=str(neo4j_home))
+    env.setdefault("NEO4J_CONF", str(Path(neo4j_home) / "conf"))
+    out = subprocess.run(cmd, env=env, cwd=files.folder, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if out.returncode != 0:
+        last = "\n".join(out.stdout.strip().splitlines()[-15:])
+        raise OfflineImportError(f"neo4j-admin database import failed (exit {out.returncode}); nothing was imported:\n{last}")
+    return out.stdout
+
+
+# --------------------------------------------------------------------------- 4. start + schema
+
+
+def start_server(neo4j_home: Path) -> None:
+    """``NEO4J_HOME/bin/neo4j start``. Raises :class:`OfflineImportError` when it fails."""
+    neo4j = Path(neo4j_home) / "bin" / "neo4j"
+    if not neo4j.exists():
+        raise OfflineImportError(f"no {neo4j} to start the server: start it yourself and run with --no-start")
+    out = subprocess.run([str(neo4j), "start"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+    if out.returncode != 0:
+        raise OfflineImportError(f"{neo4j} start failed (exit {out.returncode}):\n{out.stdout[-2000:]}")
+
+
+def open_when_up(opener: Callable[[], Any], timeout: float = 300.0):
+    """The store ``opener()`` returns once it answers a ping, retried until ``timeout`` s."""
+    from .. import queries as Q
+    from ..store import StoreError
+
+    deadline = time.monotonic() + timeout
+    while True:
+        store = None
+        try:
+            store = opener()
+            store.read(Q.PING)
+            return store
+        except StoreError as exc:
+            if store is not None:
+                store.close()
+            if time.monotonic() > deadline:
+                raise OfflineImportError(f"the server did not answer within {timeout:.0f} s after the import: {exc}") from None
+            time.sleep(0.5)
+
+
+def fill_empty_lists(store, files: ImportFiles) -> None:
+    """Give back the empty lists the CSV could not hold (marker properties -> ``[]``): one
+    pass over the nodes, one over the relationships."""
+    for is_rel in (False, True):
+        props = sorted({prop for _, prop, rel in files.empty_lists if rel is is_rel})
+        if props:
+            store.run_autocommit(Q.fill_empty_lists(props, is_rel))
+
+
+def apply_schema_online(store, timeout: float = 1800.0) -> None:
+    """Create graph/schema.cypher's constraints and indexes on the imported database and
+    wait until every index is online (population reads every node once)."""
+    from .. import queries as Q
+    from ..schema import schema_statements
+
+    store.apply_schema(schema_statements())
+    store.read(Q.AWAIT_INDEXES, {"seconds": int(timeout)})
+
+
+def import_neo4j(paths: Iterable[str | Path], neo4j_home: str | Path, opener: Callable[[], Any], *,
+                 database: str = "neo4j", neo4j_admin: str | Path | None = None, overwrite: bool = False,
+                 start: bool = True, wait: float = 600.0, csv_dir: str | Path | None = None,
+                 progress: Callable[[Path, Any, IngestResult], None] | None = None,
+                 on_step: Callable[[str], None] | None = None) -> ImportReport:
+    """The whole first load (see the module doc): stage, CSV, neo4j-admin; then the server
+    is started (``NEO4J_HOME/bin/neo4j start``; with ``start=False`` whoever runs it starts
+    it), and once the store ``opener()`` returns answers (at most ``wait`` s), the empty
+    lists are restored and the schema applied and awaited. Raises
+    :class:`~repgraph.ingest.CaseFileError` (nothing imported) on bad input,
+    :class:`OfflineImportError` when neo4j-admin or the server fails."""
+    home = Path(neo4j_home)
+    admin = admin_command(home, Path(neo4j_admin) if neo4j_admin else None)
+    seconds: dict[str, float] = {}
+    step = on_step or (lambda _s: None)
+    t = time.perf_counter()
+    step("validating and projecting")
+    graph, results = stage_paths(paths, progress)
+    seconds["stage"] = time.perf_counter() - t
+    folder = Path(csv_dir) if csv_dir else Path(tempfile.mkdtemp(prefix="repgraph-import-"))
+    try:
+        t = time.perf_counter()
+        step("writing CSV")
+        files = write_csv(graph, folder)
+        seconds["csv"] = time.perf_counter() - t
+        t = time.perf_counter()
+        step("neo4j-admin database import")
+        output = run_admin_import(admin, home, database, files, overwrite)
+        seconds["import"] = time.perf_counter() - t
+    finally:
+        if not csv_dir:
+            shutil.rmtree(folder, ignore_errors=True)
+    report = ImportReport(results, len(graph.nodes), len(graph.relationships), len(graph.datasets), seconds, output)
+    del graph
+    t = time.perf_counter()
+    if start:
+        step("starting the server")
+        start_server(home)
+    else:
+        step(f"start the server now; waiting for it (at most {wait:.0f} s)")
+    store = open_when_up(opener, wait)
+    seconds["start"] = time.perf_counter() - t
+    try:
+        t = time.perf_counter()
+        step("restoring empty lists")
+        fill_empty_lists(store, files)
+        seconds["lists"] = time.perf_counter() - t
+        t = time.perf_counter()
+        step("creating constraints and indexes, waiting until online")
+        apply_schema_online(store)
+        seconds["schema"] = time.perf_counter() - t
+    finally:
+        store.close()
+    return report
