@@ -293,11 +293,11 @@ def api_cases(ids: dict[str, list[str]]) -> dict[str, Callable[[int], str]]:
     return {
         "GET /entities/{id} (public person)": lambda k: f"/entities/{pub[k % len(pub)]}",
         "GET /entities/{id} (public person, as viewer)": lambda k: f"/entities/{pub[k % len(pub)]}",
-        "GET /entities?q= (as viewer)": lambda k: f"/entities?q=testdefender+{k % 97 + 1}",
         "GET /entities/{id}": lambda k: f"/entities/{p[k % len(p)]}",
         "GET /graph/ego/{id}?depth=2": lambda k: f"/graph/ego/{p[k % len(p)]}?depth=2",
         "GET /incidents/{id}/responsibility-chain": lambda k: f"/incidents/{i[k % len(i)]}/responsibility-chain",
         "GET /entities?q=": lambda k: f"/entities?q=testdefender+{k % 97 + 1}",
+        "GET /entities?q= (as viewer)": lambda k: f"/entities?q=testdefender+{k % 97 + 1}",  # after the admin's: each pair in the same order
         "GET /queries/guilt-by-association": lambda k: "/queries/guilt-by-association",
         "GET /queries/officials-cases": lambda k: "/queries/officials-cases",
         "GET /stats/exile": lambda k: "/stats/exile",
