@@ -191,3 +191,45 @@ def test_a_post_taken_or_left_in_the_incidents_year_is_may_have_held(empty_store
         ("position", "pos-fake-agente", "held"),          # 2018-01-01 .. 2022-12-31: certain
         ("holder", "p-fake-jefe", "may_have_held"),       # "2019": may have begun after March
     }
+
+
+# --------------------------------------------------------------------------- merges
+
+MERGE_A = """
+dataset: {name: ds-ma, title: Fake A, synthetic: true}
+nodes:
+  - {label: Person, id: p-a, name: Fake Unidad Ejemplo, roles: [official]}
+"""
+MERGE_B = """
+dataset: {name: ds-mb, title: Fake B, synthetic: true}
+nodes:
+  - {label: Person, id: p-b, name: Fake Unidad Ejemplo, roles: [official]}
+"""
+MERGE_A_AS_ORGANIZATION = """
+dataset: {name: ds-ma, title: Fake A, synthetic: true}
+nodes:
+  - {label: Organization, id: p-a, name: Fake Unidad Ejemplo, kind: police}
+"""
+
+
+@pytest.mark.parametrize("retract_first", [False, True])
+def test_a_file_cannot_make_a_merged_id_another_kind(empty_store, tmp_path, retract_first):
+    # Found: after `merge p-a p-b` (two Persons) and `retract ds-ma`, ingesting a file
+    # stating p-a as an Organization crashed with a traceback ("statements of 'p-a'
+    # cannot be projected"); with a file correcting p-a's label it joined a Person and an
+    # Organization into one entity. Right: refused, naming both ids, nothing written.
+    from test_statements import snapshot
+    from repgraph.ingest import CaseFileError
+    from repgraph.ingest.datasets import retract
+
+    ingest_case_file(empty_store, write(tmp_path, "a.yaml", MERGE_A))
+    ingest_case_file(empty_store, write(tmp_path, "b.yaml", MERGE_B))
+    R.merge(empty_store, "p-a", "p-b", "fake: same unit", by="advdata")
+    if retract_first:
+        retract(empty_store, "ds-ma")
+    before = snapshot(empty_store)
+    with pytest.raises(CaseFileError) as exc:
+        ingest_case_file(empty_store, write(tmp_path, "a2.yaml", MERGE_A_AS_ORGANIZATION))
+    assert "p-a" in str(exc.value) and "p-b (Person)" in str(exc.value)
+    assert snapshot(empty_store) == before
+    assert [n[0] for n in before["nodes"].values()] == ["Person"]

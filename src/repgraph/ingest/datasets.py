@@ -35,6 +35,7 @@ from ..merging import rejoin, split
 from ..statements import LEGACY, dataset_id, project, read_statements, stated, strictest
 from ..store import GraphStore
 from ..store.base import Transaction
+from ..wording import article
 
 Progress = Callable[[int], None]
 #: Reads, inside the write transaction, the labels and stored states a dataset's
@@ -118,6 +119,7 @@ def apply_dataset(
         else:
             now_labels = labels or {}
             fresh = {row["id"]: row for row in tx.read_many(Q.LABEL_OF_ID, [{"id": i} for i in known])}
+        _check_merged_labels(tx, nodes, found)
         plan = _plan(tx, name, info, nodes, relationships, now_labels, fresh)
         outcome["plan"] = plan
         delete_rels, delete_nodes, node_rows, rel_rows, record, relabelled = plan
@@ -290,6 +292,23 @@ def _check_deletions(tx: Transaction, name: str, delete_nodes: list[str], delete
             f"but these relationships still use them: {', '.join(sorted(set(problems)))}. "
             "Retract or correct the datasets stating those relationships first."
         )
+
+
+def _check_merged_labels(tx: Transaction, nodes: list[NodeBase], found: dict[str, tuple[str, ...]]) -> None:
+    """Refuse a node whose id a merge joins to ids of another label (a Person and an
+    Organization are never one entity): the merge stays, the file is refused."""
+    for node in nodes:
+        others = [m for m in found.get(node.id, ()) if m != node.id]
+        if not others:
+            continue
+        clash = [(r["id"], r["label"]) for r in tx.read_many(Q.LABEL_OF_ID, [{"id": m} for m in others])
+                 if r["label"] != node.label]
+        if clash:
+            named = ", ".join(f"{i} ({label})" for i, label in clash)
+            raise DatasetError(
+                f"{node.id} is stated as {article(node.label)} but a merge joins it with {named}: "
+                f"{article(node.label)} and {article(clash[0][1])} are never one entity; `repgraph unmerge` them first"
+            )
 
 
 def _check_relabelling(tx: Transaction, name: str, relabelled: list[str], own_rels: set[str],
