@@ -11,6 +11,7 @@ from rich.text import Text
 
 from .. import resolution as R
 from . import app
+from .users import access_for, record_write
 from .common import DbOption, FormatOption, OutputFormat, console, err_console, print_error, print_json, store_for
 
 ByOption = Annotated[str | None, typer.Option("--by", help="Who decides (default: $REPGRAPH_USER or the login name).")]
@@ -54,15 +55,16 @@ def merge(
     the store. A merge makes one entity of the two (id: the one that sorts first; both
     ids find it, with all statements of both). Exit 2 (nothing recorded) for an unknown id, a Person with an
     Organization, or a conflict with earlier judgements."""
-    with store_for(db) as store:
-        if not not_ and not reason:
-            print_error("merge needs --reason TEXT (why A and B are one entity)")
-            raise typer.Exit(2)
+    if not not_ and not reason:
+        print_error("merge needs --reason TEXT (why A and B are one entity)")
+        raise typer.Exit(2)
+    with store_for(db) as store, access_for(db) as access:
         try:
             j = R.merge_not(store, a, b, reason, _by(by)) if not_ else R.merge(store, a, b, reason, _by(by))
         except R.JudgementError as exc:
             print_error(exc)
             raise typer.Exit(2) from None
+        record_write(access, "merge --not" if not_ else "merge", [a, b], f"{j.verdict}: {reason or ''}".rstrip(": "))
         canonical = R.canonical(store, j.a) if j.verdict == "same" else None
     console.print(Text(f"recorded: {j.a} and {j.b} are {'the same entity' if j.verdict == 'same' else 'different'} "
                        f"(by {j.by}, {j.at}{', ' + j.reason if j.reason else ''})"))
@@ -81,12 +83,13 @@ def unmerge(
     """Reverse a merge: records that A and B are different (the merge stays in the
     judgement's history), so the pair is not proposed again, and splits the entity back
     into what the ids' statements say. Exit 2 if they were not merged."""
-    with store_for(db) as store:
+    with store_for(db) as store, access_for(db) as access:
         try:
             j = R.unmerge(store, a, b, reason, _by(by))
         except R.JudgementError as exc:
             print_error(exc)
             raise typer.Exit(2) from None
+        record_write(access, "unmerge", [a, b], reason)
     console.print(Text(f"recorded: {j.a} and {j.b} are different (by {j.by}, {j.at}); the merge is in the history; "
                        "they are separate entities again"))
 
