@@ -263,3 +263,21 @@ def test_cli_queries_take_a_merged_away_id_and_writes_are_audited(tmp_path):
         ("merge", ["person-pe", "person-pedro-ejemplo"]), ("unmerge", ["person-pe", "person-pedro-ejemplo"]),
         ("retract", sorted(["inc-two", "person-pedro-ejemplo", "src-two", "PERPETRATED_BY:inc-two:person-pedro-ejemplo",
                             "DOCUMENTED_IN:inc-two:src-two"]))]
+
+
+def test_dedupe_and_audit_tables_never_split_an_id_at_80_columns(tmp_path):
+    """Regression (newcomer, 80-column terminal): dedupe printed '(person-nunez-pedro-e'
+    and 'jemplo)' on two lines; audit cut every cell to 'cli:…', 'perso…'."""
+    from typer.testing import CliRunner
+
+    from repgraph.cli import app
+
+    db, access = str(tmp_path / "cli.db"), tmp_path / "access.sqlite"
+    env = {"REPGRAPH_ACCESS_DB": str(access), "COLUMNS": "80"}
+    run = lambda *args: CliRunner().invoke(app, [*args, "--db", db], env=env)  # noqa: E731
+    assert run("ingest", str(write(tmp_path, "a.yaml", A)), str(write(tmp_path, "b.yaml", B))).exit_code == 0
+    out = run("dedupe").output
+    assert "person-pedro-ejemplo" in out and "person-pe" in out and "…" not in out
+    assert run("merge", "person-pedro-ejemplo", "person-pe", "--reason", "same list entry").exit_code == 0
+    out = run("audit").output
+    assert "person-pedro-ejemplo" in out and "…" not in out.replace("… (+", "")

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from .. import resolution as R
 from . import app
+from .render import print_table
 from .users import access_for, record_write
 from .common import DbOption, FormatOption, OutputFormat, console, err_console, print_error, print_json, store_for
 
@@ -33,12 +34,16 @@ def dedupe(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None:
         print_json(found)
         return
     t = Table(title=f"{len(found)} candidate pairs (review; nothing is joined by a score)")
-    for col in ("a", "b", "score", "reasons"):
-        t.add_column(col, overflow="fold")
+    t.add_column("a", no_wrap=True)  # ids are never split: too narrow a terminal gets blocks
+    t.add_column("name of a", overflow="fold")
+    t.add_column("b", no_wrap=True)
+    t.add_column("name of b", overflow="fold")
+    t.add_column("score")
+    t.add_column("reasons", overflow="fold")
     for c in found:
         reasons = "\n".join([*c.reasons, *([f"CONFLICT: {c.conflict}"] if c.conflict else [])])
-        t.add_row(Text(f"{c.a.name} ({c.a.id})"), Text(f"{c.b.name} ({c.b.id})"), Text(f"{c.score:.2f}"), Text(reasons))
-    console.print(t)
+        t.add_row(Text(c.a.id), Text(c.a.name or ""), Text(c.b.id), Text(c.b.name or ""), Text(f"{c.score:.2f}"), Text(reasons))
+    print_table(t)
 
 
 @app.command()
