@@ -230,7 +230,7 @@ relationships:
 
 @pytest.mark.parametrize("text, problem", [
     ("dataset: {name: x, title: x}\nnodes:\n  - {label: Incident, id: i, name: x, type: raid, date: 2024-02-30,\n"
-     "     citations: [{source: s, quote: q}]}\n", "invalid value"),
+     "     citations: [{source: s, quote: q}]}\n", r"record nodes\[0\] \(id=i\), field date"),
     ("dataset: {name: x, title: x}\nnodes:\n  - {label: Operation, id: o, name: x, startDate: '2024-09', endDate: '2023-01'}\n",
      "before start"),
     ("nodes: " + "[" * 50000 + "]" * 50000 + "\n", "nested too deeply"),
@@ -336,3 +336,21 @@ def test_a_reorganisation_that_reverses_a_hierarchy_is_not_a_cycle(empty_store, 
     overlapping = write(tmp_path, "overlap.yaml", text.replace("startDate: '2020'", "startDate: '2014'"))
     with pytest.raises(CaseFileError, match="closes a cycle"):
         load_case_file(overlapping)
+
+
+@pytest.mark.parametrize("value", ["2024-13-01", "2024-02-30"])
+def test_an_unquoted_bad_date_is_located_like_a_quoted_one(tmp_path, value):
+    """Regression (newcomer): an unquoted `date: 2024-13-01` gave only 'invalid value:
+    month must be in 1..12' with no record or field; quoted, the error named both."""
+    text = GOOD.replace('date: "2024-08"', f"date: {value}")
+    with pytest.raises(CaseFileError) as unquoted:
+        load_case_file(write(tmp_path, "bad.yaml", text))
+    with pytest.raises(CaseFileError) as quoted:
+        load_case_file(write(tmp_path, "bad-quoted.yaml", text.replace(f"date: {value}", f'date: "{value}"')))
+    assert "relationships[0]" in str(unquoted.value) and "date" in str(unquoted.value)
+    assert str(unquoted.value).replace("bad.yaml", "") == str(quoted.value).replace("bad-quoted.yaml", "")
+
+
+def test_unquoted_good_dates_load_as_written(tmp_path):
+    case = load_case_file(write(tmp_path, "ok.yaml", GOOD.replace('date: "2024-08"', "date: 2024-08-03")))
+    assert case.relationships[0].date == "2024-08-03"

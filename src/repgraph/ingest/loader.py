@@ -26,12 +26,21 @@ def read_text(path: Path) -> str:
         raise CaseFileError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
+class _CaseFileLoader(yaml.SafeLoader):
+    """YAML's safe loader with timestamps left as the text written: an unquoted date is
+    then checked by the model like a quoted one, so ``date: 2024-13-01`` is refused naming
+    the record and the field (PyYAML's own date parsing raised before any record was known)."""
+
+
+_CaseFileLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+
 def _read(path: Path) -> Any:
     text = read_text(path)
     try:
         if path.suffix.lower() == ".json":
             return json.loads(text)
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_CaseFileLoader)  # noqa: S506 (a SafeLoader subclass)
     except json.JSONDecodeError as exc:
         raise CaseFileError(path, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except yaml.YAMLError as exc:
@@ -40,7 +49,7 @@ def _read(path: Path) -> Any:
         raise CaseFileError(path, f"invalid YAML{at}: {getattr(exc, 'problem', exc)}") from None
     except RecursionError:
         raise CaseFileError(path, "nested too deeply to be a case file") from None
-    except ValueError as exc:  # PyYAML's own date parsing: an unquoted 2024-02-30
+    except ValueError as exc:  # a scalar PyYAML itself cannot construct
         raise CaseFileError(path, f"invalid value: {exc}") from None
 
 
