@@ -184,7 +184,7 @@ def test_chains_of_merges_make_one_cluster(empty_store, tmp_path):
 
 def test_refusals_stay(empty_store, tmp_path):
     _ingest(empty_store, tmp_path, A, B, C)
-    with pytest.raises(R.JudgementError, match="cannot merge a Person and a Organization|Person and an? Organization"):
+    with pytest.raises(R.JudgementError, match="cannot merge a Person and an Organization"):
         R.merge(empty_store, "person-pe", "org-pe", "no", by="tester")
     R.merge_not(empty_store, "person-pe", "person-z-ejemplo", "different", by="tester")
     R.merge(empty_store, "person-pe", "person-pedro-ejemplo", "same", by="tester")

@@ -75,7 +75,8 @@ def _located(path: Path, data: Any, exc: ValidationError) -> CaseFileError:
         field = format_loc(rest) or None
         if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
             field = "label" if loc[0] == "nodes" else "type"
-        extra = f" (and {len(exc.errors()) - 1} more problems)" if len(exc.errors()) > 1 else ""
+        more = len(exc.errors()) - 1
+        extra = f" (and {more} more {'problem' if more == 1 else 'problems'}: fix this one and load again)" if more else ""
         return CaseFileError(path, msg + extra, record, field)
     return CaseFileError(path, msg, None, format_loc(loc) or None)
 
