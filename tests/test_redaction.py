@@ -195,6 +195,10 @@ def test_protected_person_is_unknown_to_a_viewer(protected_store):
 def test_search_never_matches_a_protected_name_and_totals_are_the_viewers(protected_store):
     with client_as(protected_store, Role.viewer) as viewer:
         assert viewer.get("/entities?q=ficticia").json()["total"] == 0
+        # the caller's own words come back as typed: masked, they told a viewer that
+        # 'ficticia' is a protected person's name (an unknown word came back unchanged)
+        assert viewer.get("/entities?q=ficticia").json()["query"] == "ficticia"
+        assert viewer.get("/entities?q=zzzunknown").json()["query"] == "zzzunknown"
         assert viewer.get("/entities?q=xiomi").json()["total"] == 0
         nunez = viewer.get("/entities?q=nunez").json()
         # Pedro and his detention; the raid's name names the relative, masked: not a match
