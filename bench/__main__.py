@@ -18,7 +18,7 @@ start, schema and indexes online, all timed); ``both`` = ``transactional,import`
 default), the database wiped or replaced before each; queries run on the last load.
 
 Neo4j: ``REPGRAPH_TEST_NEO4J_URI`` (+ ``_USER``/``_PASSWORD``/``_DATABASE``) if set, else
-a server started with scripts/neo4j-test-server in /tmp/neo4j-bench (1g heap, 512m page
+a server started with scripts/neo4j-test-server in a fresh temporary home (1g heap, 512m page
 cache) and stopped afterwards; never ``NEO4J_URI`` (a user's server). The Neo4j database
 is wiped before each size, and only if it is scratch (repgraph.store.scratch): a database
 holding data the tests or the benchmark did not create is refused.
@@ -95,7 +95,8 @@ class Neo4jServer:
         if os.environ.get("REPGRAPH_TEST_NEO4J_URI"):
             self.settings = {k: os.environ.get(f"REPGRAPH_TEST_{k}") for k in names}
             return
-        self.home = Path("/tmp/neo4j-bench")
+        # a home of its own: two benchmarks at once must never stop or wipe each other's server
+        self.home = Path(tempfile.mkdtemp(prefix="repgraph-bench-neo4j-"))
         env = dict(os.environ, REPGRAPH_NEO4J_HEAP=os.environ.get("REPGRAPH_NEO4J_HEAP", "1g"),
                    REPGRAPH_NEO4J_PAGECACHE=os.environ.get("REPGRAPH_NEO4J_PAGECACHE", "512m"))
         subprocess.run([sys.executable, str(ROOT / "scripts" / "neo4j-test-server"), "start", "--dir", str(self.home)],
@@ -127,6 +128,7 @@ class Neo4jServer:
     def stop(self):
         if self.home:
             subprocess.run([sys.executable, str(ROOT / "scripts" / "neo4j-test-server"), "stop", "--dir", str(self.home)])
+            shutil.rmtree(self.home, ignore_errors=True)
 
 
 def neo4j_modes(spec: str) -> list[str]:
@@ -293,11 +295,11 @@ def api_cases(ids: dict[str, list[str]]) -> dict[str, Callable[[int], str]]:
     return {
         "GET /entities/{id} (public person)": lambda k: f"/entities/{pub[k % len(pub)]}",
         "GET /entities/{id} (public person, as viewer)": lambda k: f"/entities/{pub[k % len(pub)]}",
-        "GET /entities?q= (as viewer)": lambda k: f"/entities?q=testdefender+{k % 97 + 1}",
         "GET /entities/{id}": lambda k: f"/entities/{p[k % len(p)]}",
         "GET /graph/ego/{id}?depth=2": lambda k: f"/graph/ego/{p[k % len(p)]}?depth=2",
         "GET /incidents/{id}/responsibility-chain": lambda k: f"/incidents/{i[k % len(i)]}/responsibility-chain",
         "GET /entities?q=": lambda k: f"/entities?q=testdefender+{k % 97 + 1}",
+        "GET /entities?q= (as viewer)": lambda k: f"/entities?q=testdefender+{k % 97 + 1}",  # after the admin's: each pair in the same order
         "GET /queries/guilt-by-association": lambda k: "/queries/guilt-by-association",
         "GET /queries/officials-cases": lambda k: "/queries/officials-cases",
         "GET /stats/exile": lambda k: "/stats/exile",

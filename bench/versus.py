@@ -19,7 +19,7 @@ revision's generator (bench/generate.py; fake names), each in its own process
 Prints a table of medians over ``--runs`` and the head/base ratios; writes the raw figures
 to ``bench/versus.json``. The base revision is read with ``git archive`` (no checkout is
 touched). Neo4j as in ``python -m bench``: ``REPGRAPH_TEST_NEO4J_*`` or its own server in
-/tmp/neo4j-bench, wiped only if scratch.
+a fresh temporary home, wiped only if scratch.
 """
 
 from __future__ import annotations
@@ -95,36 +95,38 @@ def main(argv: list[str] | None = None) -> int:
 
     results: dict[str, dict[str, list[dict[str, Any]]]] = {}
     server = None
-    for backend in args.backends.split(","):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-        if backend == "neo4j":
-            from bench.__main__ import Neo4jServer, wipe_neo4j
+    try:
+        for backend in args.backends.split(","):
+            env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+            if backend == "neo4j":
+                from bench.__main__ import Neo4jServer, wipe_neo4j
 
-            server = server or Neo4jServer()
-            env.update({k: v for k, v in server.settings.items() if v})  # the child's own, a scratch server
-        results[backend] = {"base": [], "head": []}
-        # Neo4j's first load pays for planning and JIT on the server: one unmeasured round
-        warm = 1 if backend == "neo4j" else 0
-        for run in range(-warm, args.runs):
-            order = ["base", "head"] if run % 2 == 0 else ["head", "base"]
-            for side in order:
-                if backend == "embedded":
-                    db = work / f"{side}-{run}.db"
-                    env["REPGRAPH_DB"] = str(db)
-                else:
-                    store = server.store()
-                    wipe_neo4j(store)
-                    store.close()
-                r = run_side(sides[side], backend, ids_file, files, env)
-                if run < 0:
-                    continue
-                results[backend][side].append(r)
-                print(f"[versus] {backend} run {run + 1} {side}: ingest {r['ingest_s']:.1f} s, "
-                      f"entity p50 {statistics.median(r['entity_ms']):.2f} ms", file=sys.stderr, flush=True)
-                if backend == "embedded":
-                    db.unlink(missing_ok=True)
-    if server:
-        server.stop()
+                server = server or Neo4jServer()
+                env.update({k: v for k, v in server.settings.items() if v})  # the child's own, a scratch server
+            results[backend] = {"base": [], "head": []}
+            # Neo4j's first load pays for planning and JIT on the server: one unmeasured round
+            warm = 1 if backend == "neo4j" else 0
+            for run in range(-warm, args.runs):
+                order = ["base", "head"] if run % 2 == 0 else ["head", "base"]
+                for side in order:
+                    if backend == "embedded":
+                        db = work / f"{side}-{run}.db"
+                        env["REPGRAPH_DB"] = str(db)
+                    else:
+                        store = server.store()
+                        wipe_neo4j(store)
+                        store.close()
+                    r = run_side(sides[side], backend, ids_file, files, env)
+                    if run < 0:
+                        continue
+                    results[backend][side].append(r)
+                    print(f"[versus] {backend} run {run + 1} {side}: ingest {r['ingest_s']:.1f} s, "
+                          f"entity p50 {statistics.median(r['entity_ms']):.2f} ms", file=sys.stderr, flush=True)
+                    if backend == "embedded":
+                        db.unlink(missing_ok=True)
+    finally:
+        if server:
+            server.stop()
 
     lines = [f"{args.persons:,} persons, base {args.base}, {args.runs} runs (medians)", "",
              "| backend | measure | base | head | head/base |", "|---|---|---:|---:|---:|"]

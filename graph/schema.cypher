@@ -20,6 +20,7 @@ CREATE CONSTRAINT proceeding_id IF NOT EXISTS FOR (n:Proceeding) REQUIRE n.id IS
 CREATE CONSTRAINT exculpation_id IF NOT EXISTS FOR (n:Exculpation) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT dataset_id IF NOT EXISTS FOR (n:Dataset) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT judgement_id IF NOT EXISTS FOR (n:Judgement) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT write_lock_id IF NOT EXISTS FOR (n:WriteLock) REQUIRE n.id IS UNIQUE;
 CREATE INDEX incident_type IF NOT EXISTS FOR (n:Incident) ON (n.type);
 CREATE INDEX incident_date_from IF NOT EXISTS FOR (n:Incident) ON (n.dateFrom);
 CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name);

@@ -19,6 +19,19 @@ from api_access import client_for, new_access
 from test_redaction import protected_store  # noqa: F401  (fixture: the protected case file, per backend)
 
 
+def _env(store, access_path, request) -> dict[str, str]:
+    env = {"REPGRAPH_ACCESS_DB": str(access_path), "COLUMNS": "300"}
+    if store.backend != "embedded":
+        s = request.getfixturevalue("neo4j_settings")
+        env.update(NEO4J_URI=s["uri"], NEO4J_USER=s["user"], NEO4J_PASSWORD=s["password"] or "",
+                   NEO4J_DATABASE=s["database"])
+    return env
+
+
+def _where(store, request) -> list[str]:
+    return ["--db", str(store.location)] if store.backend == "embedded" else []
+
+
 def _cli(store, access_path, request):
     """``run(*args)``: repgraph's CLI over ``store`` (both backends), audited to ``access_path``."""
     env = {"REPGRAPH_ACCESS_DB": str(access_path), "COLUMNS": "300"}
@@ -71,6 +84,15 @@ def test_cli_reads_of_protected_elements_are_audited(protected_store, tmp_path, 
     run("show", "p-relative-ana", role="analyst")
     last = audit.entries(access)[-1]
     assert (last.role, last.target, "p-relative-ana" in last.ids) == ("analyst", "repgraph show p-relative-ana", True)
+
+    # a viewer asking for the protected relative: refused like an unknown id, and audited
+    before = audit.count(access)
+    refused = CliRunner().invoke(app, ["--as", "viewer", "show", "p-relative-ana", *_where(protected_store, request)],
+                                 env=_env(protected_store, access_path, request))
+    assert refused.exit_code == 2 and "no entity with id 'p-relative-ana'" in refused.output
+    last = audit.entries(access)[-1]
+    assert (audit.count(access), last.action, last.user, last.role, last.target, last.ids) == \
+        (before + 1, "denied", _operator(), "viewer", "repgraph show p-relative-ana", ["p-relative-ana"])
 
     # `repgraph audit` shows them
     shown = json.loads(run("audit", "-f", "json"))

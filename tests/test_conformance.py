@@ -175,7 +175,9 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
 #: Statements that are not reads of the data (writes, wipes): covered by the ingest tests
 #: on both backends and by the embedded write-path test below.
 NOT_READS = {"DELETE_ALL", "SCRATCH_WIPE_SLICE", "DELETE_NODE", "DELETE_RELATIONSHIP", "DELETE_DATASET",
-             "JUDGEMENTS"}  # no judgement in the fixture data: tests/test_resolution.py runs it on both backends
+             "JUDGEMENTS", "SAME_JUDGEMENTS", "MERGED_ENTITIES"}
+# no judgement nor merged entity in the fixture data: tests/test_resolution.py,
+# tests/test_merge_graph.py and tests/test_merge_export.py run them on both backends
 
 #: Neo4j's side of a per-backend path (GraphStore.sorts_in_database): GraphQLite does not
 #: keep ORDER BY order through collect(), and the embedded store never runs these; the

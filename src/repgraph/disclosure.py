@@ -7,7 +7,9 @@ pseudonymisation of protected persons, happen inside :func:`disclose`, never in 
 a command.
 
 Listeners (:func:`add_listener`) are told, after each disclosure, which protected
-(restricted or confidential) element ids the viewer was shown: the audit log subscribes.
+(restricted or confidential) element ids the viewer was shown; refusal listeners
+(:func:`add_refusal_listener`), which ids a viewer asked for and was answered as for an
+unknown id: the audit log subscribes to both.
 """
 
 from __future__ import annotations
@@ -72,6 +74,24 @@ def notify(viewer: Viewer, protected_ids: Iterable[str]) -> None:
     ids = sorted(set(protected_ids))
     if ids:
         for listener in list(_listeners):
+            listener(viewer, ids)
+
+
+RefusalListener = Callable[[Viewer, Iterable[str]], None]
+_refusal_listeners: list[RefusalListener] = []
+
+
+def add_refusal_listener(listener: RefusalListener) -> None:
+    """Call ``listener(viewer, ids)`` when ``viewer`` named ids they may not see and was
+    answered as for an unknown id (the audit log records the probe)."""
+    _refusal_listeners.append(listener)
+
+
+def refused(viewer: Viewer, ids: Iterable[str]) -> None:
+    """Tell the refusal listeners that ``viewer`` asked for ``ids`` and was refused."""
+    ids = sorted(set(ids))
+    if ids:
+        for listener in list(_refusal_listeners):
             listener(viewer, ids)
 
 

@@ -118,6 +118,8 @@ class EntityDetail(BaseModel):
     provenance: dict[str, list[str]] = Field(default_factory=dict, description="property -> datasets stating the value shown")
     statements: list[StatedValues] = Field(default_factory=list)
     conflicts: list[ValueConflict] = Field(default_factory=list)
+    referents: list[str] = Field(default_factory=list, description="the other ids merged into this entity "
+                                 "(repgraph merge); looking any of them up answers this entity")
 
 
 class GuiltByAssociation(BaseModel):

@@ -1201,8 +1201,9 @@ def case_file_json_schema() -> dict[str, Any]:
 
 #: Bookkeeping labels (not entities, not in case files): a ``Dataset`` node per ingested
 #: case file (id ``dataset:<name>``: which ids it states, its path, when ingested) and a
-#: ``Judgement`` node per reviewed pair of ids (entity resolution). See repgraph.statements.
-BOOKKEEPING_LABELS = ("Dataset", "Judgement")
+#: ``Judgement`` node per reviewed pair of ids (entity resolution), and one ``WriteLock`` node
+#: that concurrent writers lock in turn (Neo4j). See repgraph.statements.
+BOOKKEEPING_LABELS = ("Dataset", "Judgement", "WriteLock")
 
 # What the full-text index covers: ``searchText``, every name and alias of a node folded
 # (:func:`search_text`). Indexing ``name`` and ``aliases`` as well doubled the index's

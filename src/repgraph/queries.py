@@ -145,6 +145,13 @@ MATCH (n:{ENTITY_LABEL} {{id: $id}})
 DETACH DELETE n
 """
 
+#: Takes the writers' lock (Neo4j): a write on the one ``WriteLock`` node, held until the
+#: transaction commits (``Transaction.lock_writers``). Its first run creates the node.
+WRITE_LOCK = """
+MERGE (l:WriteLock {id: 'writers'})
+SET l.taken = coalesce(l.taken, 0) + 1
+"""
+
 #: One dataset's record; ``$id`` (``dataset:<name>``).
 DATASET = """
 MATCH (d:Dataset {id: $id})
@@ -169,6 +176,22 @@ RETURN n.id AS id, n.name AS name, n.aliases AS aliases, n.acronym AS acronym
 JUDGEMENTS = """
 MATCH (j:Judgement)
 RETURN properties(j) AS props
+"""
+
+#: The pairs of ids judged the same (``a``, ``b``): the clusters merged entities are
+#: made of (repgraph.merging).
+SAME_JUDGEMENTS = """
+MATCH (j:Judgement)
+WHERE j.verdict = 'same'
+RETURN j.a AS a, j.b AS b
+"""
+
+#: Every merged entity (repgraph.merging) and its other ids: what an FtM export writes as
+#: ``referents``.
+MERGED_ENTITIES = f"""
+MATCH (n:{ENTITY_LABEL})
+WHERE n.referents IS NOT NULL
+RETURN n.id AS id, n.referents AS referents
 """
 
 #: Writes one judgement (full replacement); ``$id``, ``$props``.

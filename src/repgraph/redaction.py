@@ -203,8 +203,10 @@ def require_visible(store, viewer: Viewer, *ids: str | None) -> None:
     red = redactor(store, viewer)
     for i in ids:
         if i and red.refuses(i):
+            from .disclosure import refused
             from .service import NotFound
 
+            refused(viewer, [i])  # a probe: the audit log records it
             raise NotFound(f"no entity with id {i!r}")
 
 

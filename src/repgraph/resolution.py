@@ -7,6 +7,10 @@ sorted) with ``verdict`` (``same`` | ``different``), ``reason``, ``by``, ``at`` 
 earlier judgements on the pair (``history``). It survives re-ingest (ingest never touches
 it) and is exported with the graph (it is a node). ``unmerge`` records ``different``, so
 the pair is not proposed again and a later merge must be an explicit new judgement.
+
+Recording a judgement also changes the graph, in the same transaction: ids judged the
+same (directly or through a chain) become one node under the canonical id, and an
+unmerge splits them again (:mod:`repgraph.merging` has the rules).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from datetime import UTC, datetime
 
 from . import queries as Q
 from .matching import Record, candidate_pairs
+from .merging import canonical, closure, clusters, reproject, same_pairs
 from .models import DedupeCandidate, EntityRef, JudgementOut
 from .store import GraphStore
 
@@ -91,23 +96,48 @@ def dedupe(store: GraphStore, only: set[str] | None = None) -> list[DedupeCandid
 
 
 def _describe(store: GraphStore, ident: str) -> dict:
-    rows = store.read(Q.ENTITY, {"id": ident})
+    rows = store.read(Q.ENTITY, {"id": canonical(store, ident)})
     if not rows:
         raise JudgementError(f"no entity with id {ident!r}")
     props = rows[0]["props"]
     return {"label": rows[0]["label"], "datasets": props.get("datasets") or ["legacy"], "sources": props.get("sourceIds") or []}
 
 
-def _record(store: GraphStore, a: str, b: str, verdict: str, reason: str | None, by: str | None) -> JudgementOut:
-    previous = judgements(store).get(tuple(sorted((a, b))))
-    history = [*previous.history, previous.model_dump(exclude={"history"})] if previous else []
+def _record(store: GraphStore, a: str, b: str, verdict: str, reason: str | None, by: str | None,
+            at: str | None = None, history: list[dict] | None = None) -> JudgementOut:
+    if history is None:
+        previous = judgements(store).get(tuple(sorted((a, b))))
+        history = [*previous.history, previous.model_dump(exclude={"history"})] if previous else []
     props = {"id": judgement_id(a, b), "a": a, "b": b, "verdict": verdict, "by": by or getpass.getuser(),
-             "at": datetime.now(UTC).isoformat(timespec="seconds"), "history": json.dumps(history, ensure_ascii=False)}
+             "at": at or datetime.now(UTC).isoformat(timespec="seconds"),
+             "history": json.dumps(history, ensure_ascii=False)}
     if reason:
         props["reason"] = reason
-    with store.transaction() as tx:
+
+    def work(tx) -> None:
+        # the judgement and the graph it implies change together: the clusters of a and b
+        # before and after are re-projected (merged or split, repgraph.merging)
+        tx.lock_writers()
+        before = clusters(same_pairs(tx.run(Q.SAME_JUDGEMENTS)))
         tx.run(Q.MERGE_JUDGEMENT, {"id": props["id"], "props": props})
+        after = clusters(same_pairs(tx.run(Q.SAME_JUDGEMENTS)))
+        ids = closure((a, b), before) | closure((a, b), after)
+        reproject(tx, ids, lambda i: after.get(i, (i,))[0])
+
+    store.write(work)
     return JudgementOut(a=a, b=b, verdict=verdict, reason=reason, by=props["by"], at=props["at"], history=history)
+
+
+def restore(store: GraphStore, judgement: JudgementOut) -> JudgementOut:
+    """Record a judgement made elsewhere (an import of exported judgements) as it was:
+    its verdict, reason, who, when and history, and the merge or split it implies. The
+    ids need not be nodes of this store (an exported merged entity travels as one entity
+    with the other ids as ``referents``): a ``same`` judgement on such an id makes it a
+    redirect to its cluster's canonical id."""
+    if judgement.a == judgement.b or judgement.verdict not in ("same", "different"):
+        raise JudgementError(f"not a judgement on two ids: {judgement.a!r}, {judgement.b!r}, {judgement.verdict!r}")
+    return _record(store, judgement.a, judgement.b, judgement.verdict, judgement.reason, judgement.by,
+                   judgement.at, judgement.history)
 
 
 def _same_as(judged: dict[tuple[str, str], JudgementOut], ident: str) -> set[str]:

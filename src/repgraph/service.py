@@ -15,6 +15,7 @@ from functools import lru_cache
 from collections.abc import Collection
 from typing import Any, Literal
 
+from .merging import canonical
 from . import queries as Q
 from .budget import check as check_budget
 from .models import (
@@ -37,7 +38,7 @@ DEFENDER_ROLES = ["defender", "journalist", "lawyer", "trade_unionist", "activis
 #: Properties that are bookkeeping, not facts: kept out of API/CLI property maps.
 #: Stored properties not shown as properties: search and citation bookkeeping, and the
 #: statements the projection is made of (shown structured on entity pages, see provenance).
-INTERNAL_PROPERTIES = {"searchText", "citations", "sourceIds", "statements", "conflicts"}
+INTERNAL_PROPERTIES = {"searchText", "citations", "sourceIds", "statements", "conflicts", "idStatements", "idFloors", "referents"}
 
 MAX_CHAIN_DEPTH = 12
 
@@ -235,12 +236,16 @@ def entity(store: GraphStore, entity_id: str, viewer: Viewer = DEFAULT_VIEWER) -
     """One entity: its properties (the projection of every dataset's statements), citations,
     typed aliases, which dataset states which value (``provenance``, ``statements``,
     ``conflicts``: see :mod:`repgraph.provenance`), and every relationship with the other
-    end and the datasets stating it.
+    end and the datasets stating it. An id merged into another (``repgraph merge``)
+    answers that entity: ``id`` is the canonical id, ``referents`` the other ids.
 
     Relationships are ordered by type, direction, other id. For a ``viewer`` without full
     clearance they are those of the viewer's graph: a relationship the exit would hide is
     left out here, so a page and its total never count it. Raises NotFound."""
     rows = store.read(Q.ENTITY, {"id": entity_id})
+    if not rows:  # an id merged into another entity answers the merged entity
+        entity_id = canonical(store, entity_id)
+        rows = store.read(Q.ENTITY, {"id": entity_id})
     if not rows:
         raise NotFound(f"no entity with id {entity_id!r}")
     props = rows[0]["props"]
@@ -270,7 +275,7 @@ def entity(store: GraphStore, entity_id: str, viewer: Viewer = DEFAULT_VIEWER) -
         id=entity_id, label=rows[0]["label"], name=props.get("name"), properties=_public_props(props),
         citations=_citations(store, props.get("citations"), titles), relationships=relationships,
         **describe(props, NODE_MODELS[rows[0]["label"]], dataset_titles, lambda raw: _citations(store, raw, titles)),
-        confidentiality=props.get("confidentiality"),
+        confidentiality=props.get("confidentiality"), referents=props.get("referents") or [],
     )
 
 
@@ -297,6 +302,7 @@ def guilt_by_association_page(store: GraphStore, defender_id: str | None, limit:
     tests/test_conformance.py runs both paths on both backends. For a ``viewer`` without
     full clearance the page and the total are those of the entries they may see
     (:func:`repgraph.paging.visible_page`)."""
+    defender_id = canonical(store, defender_id) if defender_id is not None else None
     if _redactor(store, viewer) is not None:
         from .paging import visible_page
 
@@ -347,6 +353,7 @@ def officials_cases_page(store: GraphStore, official_id: str | None, incident_ty
     one-statement join took GraphQLite 59 s at 10k). Conformance covers both paths. For a
     ``viewer`` without full clearance the page and the total are those of the links they
     may see (:func:`repgraph.paging.visible_page`)."""
+    official_id = canonical(store, official_id) if official_id is not None else None
     if _redactor(store, viewer) is not None:
         from .paging import visible_page
 
@@ -440,6 +447,7 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
     An incident without a date gets its perpetrators only (no chain: validity cannot be
     judged), said in ``note``.
     """
+    incident_id = canonical(store, incident_id)  # a merged-away id answers its merged entity
     inc = store.read(Q.INCIDENT, {"id": incident_id})
     if not inc:
         raise NotFound(f"no incident with id {incident_id!r}")
@@ -674,6 +682,7 @@ def ego_graph(store: GraphStore, entity_id: str, depth: int = 1, types: list[str
     For a ``viewer`` without full clearance the walk is the viewer's graph: it never
     crosses a relationship above their level nor reaches a hidden node, so nothing in the
     answer is there only because of something hidden."""
+    entity_id = canonical(store, entity_id)  # a merged-away id answers its merged entity
     if not 1 <= depth <= 3:
         raise ValueError("depth: between 1 and 3")
     for t in types or []:

@@ -61,7 +61,7 @@ DERIVED = frozenset({
 })
 
 #: Stored properties holding statements and their bookkeeping (not shown as properties).
-BOOKKEEPING = frozenset({"statements", "datasets", "conflicts"})
+BOOKKEEPING = frozenset({"statements", "datasets", "conflicts", "idStatements", "idFloors", "referents"})
 
 #: Strictness of confidentiality levels.
 STRICTNESS = {"public": 0, "restricted": 1, "confidential": 2}

@@ -25,7 +25,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from ..disclosure import Viewer, add_listener
+from ..disclosure import Viewer, add_listener, add_refusal_listener
 from .db import AccessDB
 
 ACTIONS = ("read", "write", "key", "denied")
@@ -64,12 +64,21 @@ def collect(viewer: Viewer, protected_ids: Iterable[str]) -> None:
     ctx.ids.update(new)
 
 
-def probed(ids: Iterable[str]) -> None:
-    """Note that the current request asked for ids the caller may not see (answered as
-    unknown): the API records them as a ``denied`` entry."""
+def probed(viewer: Viewer, ids: Iterable[str]) -> None:
+    """Refusal listener: the current request or command asked for ids the caller may not
+    see (answered as unknown). The API records them as one ``denied`` entry per request;
+    an ``immediate`` context (the CLI) appends the entry at once."""
     ctx = current.get()
-    if ctx is not None:
-        ctx.probed.update(ids)
+    if ctx is None:
+        return
+    new = set(ids) - ctx.probed
+    ctx.probed.update(new)
+    if ctx.immediate and new:
+        record(ctx.db, user=ctx.user or viewer.name, role=viewer.role.value, action="denied", target=ctx.target,
+               ids=new, detail="asked for ids above the caller's clearance; answered as unknown")
+
+
+add_refusal_listener(probed)
 
 
 add_listener(collect)

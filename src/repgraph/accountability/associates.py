@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..merging import canonical
 from .. import queries as Q
 from ..models import EntityRef
 from ..store import GraphStore
@@ -26,6 +27,7 @@ def relatives_and_associates(store: GraphStore, person_id: str | None = None) ->
     sanctioned, accused (named by a PERPETRATED_BY) or party to a proceeding other than as
     victim; or of ``person_id`` only (an empty list when that person is none of these).
     Ordered by person name, id, type, other's name, id."""
+    person_id = canonical(store, person_id) if person_id is not None else None
     why: dict[str, set[str]] = defaultdict(set)
     for r in store.read(Q.SANCTIONED_OR_ACCUSED):
         why[r["id"]].add(WHY[r["why"]])

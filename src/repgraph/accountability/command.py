@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..merging import canonical
 from .. import queries as Q
 from ..models import EntityRef
 from ..service import NotFound
@@ -51,6 +52,7 @@ def command_responsibility(store: GraphStore, person_id: str, citer: Citer | Non
     incident's date, each with the allegation's evidence capped at the tenure's
     confidence), ``excluded`` (post ended before / began after: exculpatory) and
     ``undated`` incidents. Posts ordered by start, position id. Raises NotFound."""
+    person_id = canonical(store, person_id)  # a merged-away id answers its merged entity
     person = store.read(Q.ENTITY, {"id": person_id})
     if not person or person[0]["label"] != "Person":
         raise NotFound(f"no person with id {person_id!r}")

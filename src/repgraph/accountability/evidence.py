@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..merging import canonical
 from .. import queries as Q
 from ..models import IncidentRef
 from ..statements import strictest
@@ -120,6 +121,7 @@ def evidence_strength(store: GraphStore, incident_id: str | None = None, perpetr
     of independent sources (distinct publishers), lowest and highest confidence, flags
     (single_source, low_confidence, contested) and the exculpatory information recorded.
     Ordered by incident date, incident id, perpetrator id."""
+    perpetrator_id = canonical(store, perpetrator_id) if perpetrator_id is not None else None
     citer = Citer(store)
     if incident_id is not None:
         ids = [incident_id]

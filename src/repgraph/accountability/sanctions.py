@@ -3,6 +3,7 @@ and the advocacy gap list (sanctioned by one authority, not by another)."""
 
 from __future__ import annotations
 
+from ..merging import canonical
 from .. import queries as Q
 from ..models import EntityRef
 from ..ontology import SanctionAuthority, date_bounds
@@ -24,6 +25,7 @@ def sanctions_of(store: GraphStore, entity_id: str, citer: Citer | None = None) 
     """Every sanction on one person or organization, lifted and expired ones included,
     ordered by authority (vocabulary order: us_ofac, eu, uk, canada, un, switzerland,
     other), listed date, id. Each with its citations and the end-points' own."""
+    entity_id = canonical(store, entity_id)  # a merged-away id answers its merged entity
     citer = citer or Citer(store)
     rows = store.read(Q.SANCTIONS_OF, {"id": entity_id})
     citer.load(*(r[k] for r in rows for k in ("citations", "listedCitations", "endCitations", "linkCitations")))

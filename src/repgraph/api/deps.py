@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from fastapi import Depends, Path, Query, Request
 from pydantic import BeforeValidator, TypeAdapter
 
+from ..merging import canonical
 from .. import queries as Q
 from ..config import Settings
 from ..disclosure import Viewer
@@ -89,6 +90,6 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip (s
 
 def require_entity(store: GraphStore, entity_id: str, what: str = "entity") -> None:
     """NotFound (404) when no node has ``entity_id``: an unknown id in a filter is an error,
-    not an empty answer."""
-    if not store.read(Q.ENTITY, {"id": entity_id}):
+    not an empty answer. An id merged into another entity (``repgraph merge``) is known."""
+    if not store.read(Q.ENTITY, {"id": canonical(store, entity_id)}):
         raise NotFound(f"no {what} with id {entity_id!r}")

@@ -73,9 +73,9 @@ def _unseen_ids(kwargs: dict[str, Any], viewer, store: _LazyStore) -> dict[str, 
 
         resolved_ids(frozenset(resolved))
     if unseen:  # a probe of protected ids: audited, answered as unknown
-        from ..access import audit
+        from ..disclosure import refused
 
-        audit.probed(unseen.values())
+        refused(viewer, unseen.values())
     return unseen
 
 

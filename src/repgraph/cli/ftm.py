@@ -24,6 +24,9 @@ def import_ftm_command(
     title: Annotated[str | None, typer.Option(help="Title of that dataset's Source node.")] = None,
     confidentiality: Annotated[Confidentiality | None, typer.Option(
         help="Least confidentiality of everything imported (FtM carries none; relatives stay restricted).")] = None,
+    judgements: Annotated[Path | None, typer.Option(
+        help="Judgements to record after the entities (nomenklatura resolver lines, as export-ftm --judgements "
+             "writes them): merged entities are one entity again.")] = None,
     db: DbOption = None,
 ) -> None:
     """Import FtM entities: a Source per dataset, idempotent, all-or-nothing.
@@ -37,7 +40,8 @@ def import_ftm_command(
     with store_for(db, create=True) as store, access_for(db, store_must_exist=False) as access:
         store.apply_schema(schema_statements())
         try:
-            result = import_ftm(store, path, dataset, title, confidentiality.value if confidentiality else None)
+            result = import_ftm(store, path, dataset, title, confidentiality.value if confidentiality else None,
+                                judgements)
         except CaseFileError as exc:
             print_error(exc)
             err_console.print("nothing was written from that file")
@@ -49,6 +53,8 @@ def import_ftm_command(
     console.print(f"[green]ok[/] {path}: {counted(result.entities, 'FtM entity', 'FtM entities')} -> {counted(ingest.nodes, 'node')}, "
                   f"{counted(ingest.relationships, 'relationship')} ({ingest.dataset}; created "
                   f"+{counted(ingest.nodes_created, 'node')}, +{counted(ingest.relationships_created, 'relationship')})")
+    if result.judgements:
+        console.print(f"recorded {counted(result.judgements, 'judgement')} from {judgements}")
     if skipped or result.skipped_links:
         console.print(f"left out (no repgraph counterpart): {skipped or 'none'}; links to them: {result.skipped_links}")
 
@@ -59,21 +65,27 @@ def export_ftm_command(
     role: Annotated[Role | None, typer.Option("--as", help="Export what this role may see (viewer: public data only); "
                                                          "default: the global --as, else admin.")] = None,
     dataset: Annotated[str, typer.Option(help="FtM dataset name of the exported entities.")] = "repgraph",
+    judgements: Annotated[Path | None, typer.Option(
+        help="Also write the recorded judgements (merge, merge --not, unmerge) to this file, as nomenklatura "
+             "resolver lines; import-ftm --judgements reads them back.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Write the graph as FtM entities (JSON lines) that `ftm validate` accepts, redacted for --as."""
+    """Write the graph as FtM entities (JSON lines) that `ftm validate` accepts, redacted for --as.
+    A merged entity carries its other ids as ``referents``."""
     from ..ftm import export_ftm
 
     with store_for(db) as store:
         try:
             viewer = Viewer(name="cli", role=role) if role is not None else current_viewer()
-            result = export_ftm(store, str(output), viewer, dataset)
+            result = export_ftm(store, str(output), viewer, dataset, judgements)
         except OSError as exc:
             print_error(f"{output}: {exc.strerror or exc}")
             raise typer.Exit(1) from None
     target = err_console if str(output) == "-" else console
     written = ", ".join(f"{schema} {n}" for schema, n in result.entities.items()) or "nothing"
     target.print(f"[green]wrote[/] {output}: {counted(result.total, 'FtM entity', 'FtM entities')} ({written})")
+    if judgements is not None:
+        target.print(f"[green]wrote[/] {judgements}: {counted(result.judgements, 'judgement')}")
     if result.left_out:
         target.print("left out (no FtM counterpart or an end not exported): "
                      + ", ".join(f"{k} {n}" for k, n in result.left_out.items()))

@@ -66,7 +66,8 @@ def merge(
 ) -> None:
     """Record a judgement on two ids: the same entity (``--reason`` required) or, with
     ``--not``, different (the pair is not proposed again). Who, when and why are kept in
-    the store. Exit 2 (nothing recorded) for an unknown id, a Person with an
+    the store. A merge makes one entity of the two (id: the one that sorts first; both
+    ids find it, with all statements of both). Exit 2 (nothing recorded) for an unknown id, a Person with an
     Organization, or a conflict with earlier judgements."""
     with store_for(db) as store:
         if not not_ and not reason:
@@ -77,8 +78,11 @@ def merge(
         except R.JudgementError as exc:
             print_error(exc)
             raise typer.Exit(2) from None
+        canonical = R.canonical(store, j.a) if j.verdict == "same" else None
     console.print(Text(f"recorded: {j.a} and {j.b} are {'the same entity' if j.verdict == 'same' else 'different'} "
                        f"(by {j.by}, {j.at}{', ' + j.reason if j.reason else ''})"))
+    if canonical:
+        console.print(Text(f"one entity now: {canonical} (either id finds it; `repgraph unmerge {j.a} {j.b}` reverses)"))
 
 
 @app.command()
@@ -90,14 +94,16 @@ def unmerge(
     db: DbOption = None,
 ) -> None:
     """Reverse a merge: records that A and B are different (the merge stays in the
-    judgement's history), so the pair is not proposed again. Exit 2 if they were not merged."""
+    judgement's history), so the pair is not proposed again, and splits the entity back
+    into what the ids' statements say. Exit 2 if they were not merged."""
     with store_for(db) as store:
         try:
             j = R.unmerge(store, a, b, reason, _by(by))
         except R.JudgementError as exc:
             print_error(exc)
             raise typer.Exit(2) from None
-    console.print(Text(f"recorded: {j.a} and {j.b} are different (by {j.by}, {j.at}); the merge is in the history"))
+    console.print(Text(f"recorded: {j.a} and {j.b} are different (by {j.by}, {j.at}); the merge is in the history; "
+                       "they are separate entities again"))
 
 
 def warn_duplicates(store, ids: set[str], limit: int = 20) -> None:

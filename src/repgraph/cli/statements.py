@@ -31,7 +31,8 @@ def render_entity(detail: EntityDetail) -> None:
     """An entity page as tables: properties with the datasets stating each value, aliases,
     conflicts, each dataset's statement with its citations, relationships."""
     detail = disclose(detail)
-    t = Table(title=f"{detail.label} {detail.id}: {detail.name}")
+    merged = f" (merged: also {', '.join(detail.referents)})" if detail.referents else ""
+    t = Table(title=f"{detail.label} {detail.id}: {detail.name}{merged}")
     for col in ("property", "value", "stated by"):
         t.add_column(col, overflow="fold")
     for key, value in sorted(detail.properties.items()):

@@ -12,6 +12,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
+from ..merging import canonical
 from .. import queries as Q
 from ..accountability.command import command_responsibility
 from ..accountability.common import Citer, each, posts_of, ref
@@ -218,6 +219,7 @@ def build_dossier(store: GraphStore, person_id: str, on: str | None = None) -> D
 
     Undisclosed: pass it through :func:`repgraph.disclosure.disclose` before it leaves.
     Raises NotFound when no Person has that id."""
+    person_id = canonical(store, person_id)  # a merged-away id answers its merged entity
     rows = store.read(Q.ENTITY, {"id": person_id})
     if not rows or rows[0]["label"] != "Person":
         raise NotFound(f"no person with id {person_id!r}")

@@ -54,6 +54,7 @@ class FtmExportResult:
     entities: dict[str, int] = field(default_factory=dict)
     left_out: dict[str, int] = field(default_factory=dict)
     refused_values: list[tuple[str, str, str]] = field(default_factory=list)
+    judgements: int = 0
 
     @property
     def total(self) -> int:
@@ -225,6 +226,10 @@ def to_ftm(graph: Subgraph, dataset: str = DEFAULT_DATASET, store: GraphStore | 
             exported[node.id] = entity
     if store is not None:
         _proof(out, store, exported)
+        # a merged entity carries its other ids, as nomenklatura's canonical entities do
+        for row in store.read(Q.MERGED_ENTITIES):
+            if row["id"] in exported:
+                exported[row["id"]].referents.update(M.ftm_id(i) for i in row["referents"])
     labels = {n.id: n.label or "" for n in graph.nodes}
     for edge in graph.edges:
         _edge(out, edge, exported, labels, left_out)
@@ -248,19 +253,30 @@ def entity_line(entity: ValueEntity) -> str:
     data = entity.to_dict()
     line = {"id": data.pop("id"), "schema": data.pop("schema"), "properties": data.pop("properties"),
             "datasets": sorted(data.pop("datasets", []))}
+    if entity.referents:
+        line["referents"] = sorted(entity.referents)
     return json.dumps(line, ensure_ascii=False, sort_keys=False)
 
 
 def export_ftm(store: GraphStore, output: str | Path | IO[str], viewer: Viewer = DEFAULT_VIEWER,
-               dataset: str = DEFAULT_DATASET) -> FtmExportResult:
+               dataset: str = DEFAULT_DATASET, judgements: str | Path | None = None) -> FtmExportResult:
     """Write the graph, as ``viewer`` may see it, to ``output`` (a path, ``"-"`` for stdout,
-    or an open text file) as FtM JSON lines, one entity per line, sorted by id.
+    or an open text file) as FtM JSON lines, one entity per line, sorted by id. A merged
+    entity (``repgraph merge``) carries its other ids as ``referents``.
 
-    Returns the tally (:class:`FtmExportResult`). Raises StoreError when the store cannot
-    be read, OSError when the file cannot be written.
+    ``judgements``: a file to write the recorded judgements to, in nomenklatura's
+    resolver format (:mod:`repgraph.ftm.judgements`; ``import-ftm --judgements`` reads it).
+    Returns the tally (:class:`FtmExportResult`; ``judgements``: lines written). Raises
+    StoreError when the store cannot be read, OSError when a file cannot be written.
     """
+    from .judgements import judgement_lines
+
     graph = disclose(S.whole_graph(store, max_nodes=sys.maxsize, viewer=viewer), viewer, store)
     entities, result = to_ftm(graph, dataset, store)
+    if judgements is not None:
+        lines = judgement_lines(store, viewer, {n.id for n in graph.nodes})
+        Path(judgements).write_text("".join(lines), encoding="utf-8")
+        result.judgements = len(lines)
     text = "".join(entity_line(e) + "\n" for e in entities)
     if hasattr(output, "write"):
         output.write(text)  # type: ignore[union-attr]

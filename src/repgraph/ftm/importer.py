@@ -62,12 +62,14 @@ class FtmEntity:
 class FtmImportResult:
     """What an FtM import wrote (``ingest``: nodes and relationships MERGEd, the derived
     DOCUMENTED_IN included), how many FtM entities it read, which it left out by schema
-    (``skipped``), and how many links it left out because an end was left out."""
+    (``skipped``), how many links it left out because an end was left out, and how many
+    judgements it recorded (``--judgements``)."""
 
     ingest: IngestResult
     entities: int
     skipped: dict[str, int] = field(default_factory=dict)
     skipped_links: int = 0
+    judgements: int = 0
 
 
 # --------------------------------------------------------------------------- reading
@@ -462,7 +464,7 @@ _RECORD = re.compile(r"^(nodes|relationships)\[(\d+)\]")
 
 
 def import_ftm(store: GraphStore, path: str | Path, dataset: str | None = None, title: str | None = None,
-               confidentiality: str | None = None) -> FtmImportResult:
+               confidentiality: str | None = None, judgements: str | Path | None = None) -> FtmImportResult:
     """Import an FtM JSON-lines file into ``store``: read and check it (:func:`read_entities`),
     map it to a case file (:func:`to_case_file`), write that in one transaction
     (:func:`~repgraph.ingest.writer.write_case`). Idempotent; all or nothing.
@@ -470,16 +472,24 @@ def import_ftm(store: GraphStore, path: str | Path, dataset: str | None = None, 
     Raises :class:`CaseFileError` naming the file, the line (entity id, schema) and the
     FtM property; then nothing was written. References to entities neither in the file nor
     already in the store (as ``ftm-<id>``) are such errors. ``dataset``, ``title``,
-    ``confidentiality``: see :func:`to_case_file`.
+    ``confidentiality``: see :func:`to_case_file`. ``judgements``: a nomenklatura resolver
+    file (``export-ftm --judgements``) whose judgements are recorded after the entities,
+    with the merges they imply (:mod:`repgraph.ftm.judgements`); it is read before anything
+    is written.
     """
+    from .judgements import import_judgements, read_judgements
+
     path = Path(path)
     entities = read_entities(path)
+    if judgements is not None:
+        read_judgements(judgements)  # a bad line refuses the import before anything is written
     mapped = to_case_file(path, entities, dataset, title, confidentiality)
     try:
         result = write_case(store, mapped.case, path)
     except CaseFileError as exc:
         raise _relocated(exc, path, mapped) from None
-    return FtmImportResult(result, len(entities), mapped.skipped, mapped.skipped_links)
+    recorded = import_judgements(store, judgements) if judgements is not None else 0
+    return FtmImportResult(result, len(entities), mapped.skipped, mapped.skipped_links, recorded)
 
 
 def _relocated(exc: CaseFileError, path: Path, mapped: FtmCase) -> CaseFileError:

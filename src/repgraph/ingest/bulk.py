@@ -52,6 +52,10 @@ class _BulkTx(Transaction):
         self._count(created)
         return rows
 
+    def read_many(self, query: str, rows: Sequence[dict[str, Any]]) -> list[Row]:
+        # the ingest reads what is stored through its transaction: batched, as a store read
+        return self._store.read_many(query, rows)
+
     def run_many(self, query: str, rows: Sequence[dict[str, Any]]) -> None:
         from ..store.neo4j_backend import in_transactions
 

@@ -10,7 +10,13 @@ for the projection rules). Ingesting a file and ``repgraph retract`` both go thr
   refused (:class:`DatasetError`) naming the node, the relationships and their datasets;
 * the ``Dataset`` node ``dataset:<name>`` records which node ids and relationships the
   dataset states, the file it came from, its place in the ingest order (``seq``: the
-  earliest-ingested dataset's value wins a conflict) and when it was first/last ingested.
+  earliest-ingested dataset's value wins a conflict) and when it was first/last ingested;
+* everything it reads of the store it reads inside its write transaction, after
+  :meth:`~repgraph.store.base.Transaction.lock_writers`: concurrent ingests run their
+  read-modify-write one after another and none loses another's statements;
+* merged entities (:mod:`repgraph.merging`) the dataset states are split into one node
+  per id for the write and merged again after it, in the same transaction, so a file
+  stating a merged-away id lands on the merged entity.
 """
 
 from __future__ import annotations
@@ -25,10 +31,15 @@ from typing import Any
 from .. import queries as Q
 from ..ontology import NODE_MODELS, REL_MODELS, NodeBase, RelationshipBase
 from ..schema import primary_label
+from ..merging import rejoin, split
 from ..statements import LEGACY, dataset_id, project, read_statements, stated, strictest
 from ..store import GraphStore
+from ..store.base import Transaction
 
 Progress = Callable[[int], None]
+#: Reads, inside the write transaction, the labels and stored states a dataset's
+#: statements need (see :func:`apply_dataset`).
+Resolve = Callable[[Transaction], tuple[dict[str, str], dict[str, dict[str, Any]]]]
 
 
 class DatasetError(ValueError):
@@ -66,21 +77,89 @@ def apply_dataset(
     info: dict[str, Any] | None,
     nodes: list[NodeBase],
     relationships: list[RelationshipBase],
-    labels: dict[str, str],
-    states: dict[str, dict[str, Any]],
+    labels: dict[str, str] | None = None,
+    states: dict[str, dict[str, Any]] | None = None,
     progress: Progress | None = None,
+    resolve: Resolve | None = None,
+    mentioned: set[str] | None = None,
 ) -> DatasetChange:
     """Make ``nodes`` and ``relationships`` the whole of dataset ``name``'s statements.
 
     ``info``: the dataset's description (``title``, ``path``, ...) to record, or None to
-    retract the dataset (its record is deleted). ``labels``: label of every id the
-    statements refer to; ``states``: rows of :data:`~repgraph.queries.LABEL_OF_ID` for
-    the ids already in the store. All-or-nothing: one transaction. Raises
+    retract the dataset (its record is deleted). What is stored is read inside the write
+    transaction, after it has locked out other writers, so two ingests stating the same id
+    at once cannot lose either's statements: ``resolve(tx)`` returns ``(labels, states)``
+    read through ``tx`` (label of every id the statements refer to; rows of
+    :data:`~repgraph.queries.LABEL_OF_ID` for those already stored) and may raise to
+    refuse the file; without it, ``labels`` is used and the states of the ids in
+    ``states`` and of the statements' own ids are read. ``mentioned``: every id the
+    statements refer to (merged entities among them are split for the write and merged
+    again after: :mod:`repgraph.merging`). All-or-nothing: one transaction. Raises
     :class:`DatasetError` (nothing written) when a node to delete is still used by another
     dataset's relationship.
     """
-    old = dataset_record(store, name) or {}
-    order = {r["name"]: r["seq"] for r in store.read(Q.DATASETS)}
+    ends = {e for r in relationships for e in (r.from_, r.to)}
+    known = sorted(set(states or {}) | {n.id for n in nodes} | ends)
+    outcome: dict[str, Any] = {}
+
+    def work(tx: Transaction) -> tuple[int, int]:
+        # run again by the store after a transient conflict with a concurrent writer: the
+        # reads are redone, inside the transaction, after the lock
+        tx.lock_writers()
+        # merged entities this dataset states (or stated) are split into one node per id
+        # first, so its statements apply per id as stated, and merged again after
+        rows = tx.run(Q.DATASET, {"id": dataset_id(name)})
+        before = rows[0]["props"] if rows else {}
+        ids = set(known) | (mentioned or set()) | set(before.get("nodeIds") or [])
+        ids |= {e for r in json.loads(before.get("rels") or "[]") for e in r[2:4]}
+        touched, found = split(tx, ids)
+        if resolve is not None:
+            now_labels, fresh = resolve(tx)
+        else:
+            now_labels = labels or {}
+            fresh = {row["id"]: row for row in tx.read_many(Q.LABEL_OF_ID, [{"id": i} for i in known])}
+        plan = _plan(tx, name, info, nodes, relationships, now_labels, fresh)
+        outcome["plan"] = plan
+        delete_rels, delete_nodes, node_rows, rel_rows, record = plan
+        if delete_rels:
+            tx.run_many(Q.DELETE_RELATIONSHIP, delete_rels)
+        if delete_nodes:
+            tx.run_many(Q.DELETE_NODE, [{"id": i} for i in delete_nodes])
+        for label, rows in node_rows.items():
+            tx.run_many(Q.merge_node(label), rows)
+            if progress:
+                progress(len(rows))
+        for (rel_type, src_label, dst_label), rows in rel_rows.items():
+            tx.run_many(Q.merge_relationship(rel_type, src_label, dst_label), rows)
+            if progress:
+                progress(len(rows))
+        rejoin(tx, touched, found)
+        # counted before the Dataset record is written: it is bookkeeping, not a node of the
+        # graph (and whether this run or a concurrent one creates it is only known here)
+        graph_change = tx.created()
+        if record is not None:
+            tx.run(Q.MERGE_DATASET, {"id": record["id"], "props": record})
+        else:
+            tx.run(Q.DELETE_DATASET, {"id": dataset_id(name)})
+        return graph_change
+
+    change = DatasetChange(name)
+    change.nodes_created, change.relationships_created = store.write(work)
+    delete_rels, delete_nodes, node_rows, rel_rows, _ = outcome["plan"]
+    change.nodes_written = sum(len(r) for r in node_rows.values())
+    change.relationships_written = sum(len(r) for r in rel_rows.values())
+    change.nodes_removed = delete_nodes
+    change.relationships_removed = [r["id"] for r in delete_rels]
+    return change
+
+
+def _plan(tx: Transaction, name: str, info: dict[str, Any] | None, nodes: list[NodeBase],
+          relationships: list[RelationshipBase], labels: dict[str, str], states: dict[str, dict[str, Any]]):
+    """What :func:`apply_dataset` writes, from the store as ``tx`` reads it:
+    ``(delete_rels, delete_nodes, node_rows, rel_rows, record)``."""
+    rows = tx.run(Q.DATASET, {"id": dataset_id(name)})
+    old = rows[0]["props"] if rows else {}
+    order = {r["name"]: r["seq"] for r in tx.run(Q.DATASETS)}
     seq = old.get("seq", max(order.values(), default=0) + 1)
     order[name] = seq
     order[LEGACY] = -1
@@ -95,21 +174,20 @@ def apply_dataset(
     existed = set(states)
 
     missing = sorted(old_nodes - set(states))
-    for row in store.read_many(Q.LABEL_OF_ID, [{"id": i} for i in missing]):
+    for row in tx.read_many(Q.LABEL_OF_ID, [{"id": i} for i in missing]):
         states[row["id"]] = row
     # elements stated by one dataset (or written before statements) keep no `statements`:
     # their properties are the statement, read in full
     legacy = [i for i in (set(new_nodes) | old_nodes)
               if i in states and states[i].get("statements") is None and states[i].get("datasets") != [name]]
-    legacy_props = {r["id"]: r["props"] for r in store.read_many(Q.ENTITY, [{"id": i} for i in sorted(legacy)])}
+    legacy_props = {r["id"]: r["props"] for r in tx.read_many(Q.ENTITY, [{"id": i} for i in sorted(legacy)])}
 
     # relationships that may already exist: both ends were in the store before this run
     rel_keys = [
         {"from": r.from_, "to": r.to, "id": r.id} for r in relationships if r.from_ in existed and r.to in existed
     ] + [{"from": f, "to": t, "id": i} for i, (_, f, t) in old_rels.items() if i not in new_rels]
-    rel_states = {row["id"]: row for row in store.read_many(Q.RELATIONSHIP_STATE, rel_keys)}
+    rel_states = {row["id"]: row for row in tx.read_many(Q.RELATIONSHIP_STATE, rel_keys)}
 
-    change = DatasetChange(name)
     node_rows: dict[str, list[dict]] = defaultdict(list)
     delete_nodes: list[str] = []
     for nid in sorted(set(new_nodes) | old_nodes):
@@ -171,8 +249,8 @@ def apply_dataset(
             props = project(REL_MODELS[rel_type], identity, ordered(current), floor)
         rel_rows[(rel_type, src_label, dst_label)].append({"from": src, "to": dst, "id": rid, "props": props})
 
-    _check_deletions(store, name, delete_nodes, delete_rels, relationships)
-    _check_references(store, name, delete_nodes, delete_rels, node_rows, rel_rows, states)
+    _check_deletions(tx, name, delete_nodes, delete_rels, relationships)
+    _check_references(tx, name, delete_nodes, delete_rels, node_rows, rel_rows, states)
 
     record = None
     if info is not None:
@@ -186,39 +264,11 @@ def apply_dataset(
         }
     elif not old:
         raise DatasetError(f"no dataset {name!r} in this store")
-
-    def work(tx) -> tuple[int, int]:
-        # run again by the store after a transient conflict with a concurrent writer
-        if delete_rels:
-            tx.run_many(Q.DELETE_RELATIONSHIP, delete_rels)
-        if delete_nodes:
-            tx.run_many(Q.DELETE_NODE, [{"id": i} for i in delete_nodes])
-        for label, rows in node_rows.items():
-            tx.run_many(Q.merge_node(label), rows)
-            if progress:
-                progress(len(rows))
-        for (rel_type, src_label, dst_label), rows in rel_rows.items():
-            tx.run_many(Q.merge_relationship(rel_type, src_label, dst_label), rows)
-            if progress:
-                progress(len(rows))
-        # counted before the Dataset record is written: it is bookkeeping, not a node of the
-        # graph (and whether this run or a concurrent one creates it is only known here)
-        graph_change = tx.created()
-        if record is not None:
-            tx.run(Q.MERGE_DATASET, {"id": record["id"], "props": record})
-        else:
-            tx.run(Q.DELETE_DATASET, {"id": dataset_id(name)})
-        return graph_change
-
-    change.nodes_created, change.relationships_created = store.write(work)
-    change.nodes_written = sum(len(r) for r in node_rows.values())
-    change.relationships_written = sum(len(r) for r in rel_rows.values())
-    change.nodes_removed = delete_nodes
-    change.relationships_removed = [r["id"] for r in delete_rels]
-    return change
+    return delete_rels, delete_nodes, node_rows, rel_rows, record
 
 
-def _check_deletions(store: GraphStore, name: str, delete_nodes: list[str], delete_rels: list[dict],
+
+def _check_deletions(tx: Transaction, name: str, delete_nodes: list[str], delete_rels: list[dict],
                      relationships: list[RelationshipBase]) -> None:
     """Refuse to delete a node that a relationship staying in the graph still uses."""
     if not delete_nodes:
@@ -226,7 +276,7 @@ def _check_deletions(store: GraphStore, name: str, delete_nodes: list[str], dele
     going = {r["id"] for r in delete_rels}
     doomed = set(delete_nodes)
     problems = [f"{r.id} (stated by {name})" for r in relationships if r.from_ in doomed or r.to in doomed]
-    for row in store.read_many(Q.RELATIONSHIP_IDS_OF, [{"id": i} for i in delete_nodes]):
+    for row in tx.read_many(Q.RELATIONSHIP_IDS_OF, [{"id": i} for i in delete_nodes]):
         if row["relId"] not in going:
             problems.append(row["relId"])
     if problems:
@@ -243,7 +293,7 @@ _ID_PROPERTIES = ("becauseOf", "perpetrator", "position")
 _REFERABLE = {"Source", "Person", "Organization", "Position"}
 
 
-def _check_references(store: GraphStore, name: str, delete_nodes: list[str], delete_rels: list[dict],
+def _check_references(tx: Transaction, name: str, delete_nodes: list[str], delete_rels: list[dict],
                       node_rows: dict[str, list[dict]], rel_rows: dict[tuple, list[dict]],
                       states: dict[str, dict]) -> None:
     """Refuse to delete a node that an element staying in the graph names in a property:
@@ -267,10 +317,10 @@ def _check_references(store: GraphStore, name: str, delete_nodes: list[str], del
         for row in rows:
             note(row["id"], row["props"])
     if any(states.get(i, {}).get("label") == "Source" for i in doomed):
-        for row in store.read(Q.NODE_SOURCE_REFERENCES):
+        for row in tx.run(Q.NODE_SOURCE_REFERENCES):
             if row["id"] not in going:
                 note(row["id"], row)
-    for row in store.read(Q.RELATIONSHIP_ID_REFERENCES):
+    for row in tx.run(Q.RELATIONSHIP_ID_REFERENCES):
         if row["id"] not in going:
             note(row["id"], row)
     if named:
@@ -289,4 +339,4 @@ def retract(store: GraphStore, name: str) -> DatasetChange:
     dataset's relationship still uses a node only this dataset states."""
     if dataset_record(store, name) is None:
         raise DatasetError(f"no dataset {name!r} in this store; `repgraph datasets` lists them")
-    return apply_dataset(store, name, None, [], [], {}, {})
+    return apply_dataset(store, name, None, [], [])

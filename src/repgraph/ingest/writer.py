@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from .. import queries as Q
 from ..ontology import CaseFile, DocumentedIn, RelationshipBase
 from ..store import GraphStore
+from ..store.base import Transaction
 from ..wording import article
 from ..statements import STRICTNESS  # noqa: F401  (re-exported: the FtM importer uses it)
 from .datasets import DatasetError, apply_dataset
@@ -72,19 +73,26 @@ def _documented_in(case: CaseFile, path: str | Path = "<case>") -> list[Relation
     return out
 
 
-def _resolve_labels(store: GraphStore, case: CaseFile, path: Path, relationships: list[RelationshipBase]
-                    ) -> tuple[dict[str, str], dict[str, dict]]:
-    """Label of every id the file refers to (its own nodes, else the store's), and the
-    stored state (label, confidentiality, statements) of every such id already in the
-    store. Raises on a label clash."""
-    labels = {n.id: n.label for n in case.nodes}
-    wanted = {r.from_ for r in relationships} | {r.to for r in relationships}
+def _referenced(case: CaseFile, relationships: list[RelationshipBase]) -> set[str]:
+    """Every id the file refers to: its nodes, relationship ends, cited sources, and the
+    ids relationships name in properties."""
+    wanted = {n.id for n in case.nodes}
+    wanted |= {r.from_ for r in relationships} | {r.to for r in relationships}
     wanted |= {r.because_of for r in relationships if getattr(r, "because_of", None)}
     wanted |= {c.source for n in case.nodes for cites in n.citation_lists().values() for c in cites}
     wanted |= {c.source for r in case.relationships for c in r.citations}
     wanted |= {r.perpetrator for r in relationships if getattr(r, "perpetrator", None)}
     wanted |= {r.position for r in relationships if getattr(r, "position", None)}
-    rows = store.read_many(Q.LABEL_OF_ID, [{"id": i} for i in sorted(wanted | set(labels))])
+    return wanted
+
+
+def _resolve_labels(tx: Transaction, case: CaseFile, path: Path, wanted: set[str]
+                    ) -> tuple[dict[str, str], dict[str, dict]]:
+    """Label of every id the file refers to (its own nodes, else the store's), and the
+    stored state (label, confidentiality, statements) of every such id already in the
+    store, read in the write transaction ``tx``. Raises on a label clash."""
+    labels = {n.id: n.label for n in case.nodes}
+    rows = tx.read_many(Q.LABEL_OF_ID, [{"id": i} for i in sorted(wanted)])
     existing = {row["id"]: row["label"] for row in rows}
     states = {row["id"]: row for row in rows}
     for i, node in enumerate(case.nodes):
@@ -148,12 +156,20 @@ def write_case(store: GraphStore, case: CaseFile, path: str | Path = "<case>", p
     the whole file back."""
     path = Path(path)
     relationships = [*case.relationships, *_documented_in(case, path)]
-    labels, states = _resolve_labels(store, case, path, relationships)
-    _check_references(case, path, labels)
+    wanted = _referenced(case, relationships)
+
+    def resolve(tx: Transaction) -> tuple[dict[str, str], dict[str, dict]]:
+        # in the write transaction, after the writers' lock: what other files stated
+        # meanwhile is seen (ids of merged entities are split into their own nodes here)
+        labels, states = _resolve_labels(tx, case, path, wanted)
+        _check_references(case, path, labels)
+        return labels, states
+
     info = {"title": case.dataset.title, "description": case.dataset.description,
             "synthetic": case.dataset.synthetic, "path": str(path)}
     try:
-        change = apply_dataset(store, case.dataset.name, info, case.nodes, relationships, labels, states, progress)
+        change = apply_dataset(store, case.dataset.name, info, case.nodes, relationships,
+                               progress=progress, resolve=resolve, mentioned=wanted)
     except DatasetError as exc:
         raise CaseFileError(path, str(exc), "dataset", "name") from None
     return IngestResult(str(path), case.dataset.name, len(case.nodes), len(relationships),

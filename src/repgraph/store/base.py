@@ -40,6 +40,23 @@ class Transaction(ABC):
         for params in rows:
             self.run(query, params)
 
+    def read_many(self, query: str, rows: Sequence[dict[str, Any]]) -> list[Row]:
+        """:meth:`GraphStore.read_many` inside the transaction: it sees the transaction's
+        own writes, and (after :meth:`lock_writers`) nothing another writer commits
+        meanwhile. The default runs the maps one by one."""
+        out: list[Row] = []
+        for params in rows:
+            out.extend(self.run(query, params))
+        return out
+
+    def lock_writers(self) -> None:
+        """Serialise this transaction with every other writer that calls it: run it first,
+        and what the transaction reads afterwards stays as read until it commits (no
+        read-modify-write race between concurrent ingests). Both backends write the one
+        ``WriteLock`` node (Neo4j locks it; the embedded store's ``BEGIN IMMEDIATE`` holds
+        the file's lock already); it is not counted by :meth:`created`. The default does
+        nothing."""
+
     def created(self) -> tuple[int, int]:
         """(nodes, relationships) this transaction has created so far, net of those it
         deleted: what it adds, not what other writers committed meanwhile (ingest reports

@@ -74,6 +74,19 @@ class _Neo4jTx(Transaction):
         for start in range(0, len(rows), BATCH):
             self._count(self._tx.run(unwound, {"batch": list(rows[start:start + BATCH])}))
 
+    def read_many(self, query: str, rows: Sequence[dict[str, Any]]) -> list[Row]:
+        unwound = "UNWIND $batch AS row\n" + _rebind(query)
+        out: list[Row] = []
+        for start in range(0, len(rows), BATCH):
+            out.extend(self.run(unwound, {"batch": list(rows[start:start + BATCH])}))
+        return out
+
+    def lock_writers(self) -> None:
+        # A write lock on one bookkeeping node (unique by constraint, so MERGE cannot make
+        # two): held until commit, so writers that take it run one after another. Not
+        # counted by created(): bookkeeping, not a node of the graph.
+        self._tx.run(Q.WRITE_LOCK).consume()
+
     def created(self) -> tuple[int, int]:
         # The server's own counters for this transaction's statements.
         return self._nodes_created, self._relationships_created

@@ -3,6 +3,7 @@ valid at the incident's date (:func:`repgraph.service.responsibility_chain`)."""
 
 from __future__ import annotations
 
+from ..merging import canonical
 from .. import service as S
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
 from ..redaction import require_visible
@@ -14,6 +15,7 @@ def build_chain(store: GraphStore, incident_id: str, viewer: Viewer = DEFAULT_VI
     """Victims at the bottom, the incident, its perpetrators, then each level of command
     above them, top-most highest. An organization's head at the date is linked to it by a
     drawn ``COMMANDS`` link (they hold its head post). Raises NotFound."""
+    incident_id = canonical(store, incident_id)  # a merged-away id answers its merged entity
     require_visible(store, viewer, incident_id)
     chain = disclose(S.responsibility_chain(store, incident_id), viewer, store)
     inc = chain.incident

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..merging import canonical
 from .. import service as S
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
 from ..redaction import require_visible, shown_id
@@ -19,6 +20,7 @@ def build_ego(store: GraphStore, entity_id: str, depth: int = 1, max_nodes: int 
     between them (also between two nodes of the outermost ring). A notice says how many
     more were found, naming the knobs of exit ``via`` (``--depth`` or ``depth=``).
     Raises NotFound, ValueError."""
+    entity_id = canonical(store, entity_id)  # a merged-away id answers its merged entity
     if not 1 <= max_nodes <= MAX_VIEW_NODES:
         raise ValueError(f"max_nodes: between 1 and {MAX_VIEW_NODES}")
     require_visible(store, viewer, entity_id)

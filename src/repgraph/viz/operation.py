@@ -4,6 +4,7 @@ perpetrators (a two-hop walk over ``PART_OF``/``APPLIED_LAW``, ``TARGETED`` and
 
 from __future__ import annotations
 
+from ..merging import canonical
 from .. import service as S
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
 from ..redaction import require_visible, shown_id
@@ -49,6 +50,7 @@ def build_operation(store: GraphStore, operation_id: str, max_nodes: int = DEFAU
                     viewer: Viewer = DEFAULT_VIEWER, via: Exit = "cli") -> View:
     """The incidents that were part of an operation, their victims and perpetrators.
     Raises NotFound (also when the id is not an Operation), ValueError."""
+    operation_id = canonical(store, operation_id)  # a merged-away id answers its merged entity
     return _incidents_view(store, operation_id, "Operation", "PART_OF", max_nodes, viewer, via)
 
 
@@ -56,4 +58,5 @@ def build_law(store: GraphStore, law_id: str, max_nodes: int = DEFAULT_MAX_NODES
               viewer: Viewer = DEFAULT_VIEWER, via: Exit = "cli") -> View:
     """The incidents a law was applied in, their victims and perpetrators.
     Raises NotFound (also when the id is not a Law), ValueError."""
+    law_id = canonical(store, law_id)  # a merged-away id answers its merged entity
     return _incidents_view(store, law_id, "Law", "APPLIED_LAW", max_nodes, viewer, via)
