@@ -231,3 +231,53 @@ def test_cli_merge_show_unmerge(tmp_path):
     assert run(app, ["unmerge", "person-pe", "person-pedro-ejemplo", "--db", db]).exit_code == 0
     page = json.loads(run(app, ["show", "person-pedro-ejemplo", "--db", db, "-f", "json"]).output)
     assert page["id"] == "person-pedro-ejemplo" and page["referents"] == [] and page["datasets"] == ["case-b"]
+
+
+def test_cli_queries_take_a_merged_away_id_and_writes_are_audited(tmp_path):
+    """Regression (newcomer): `query officials-cases -p official_id=<merged-away id>` and
+    `query command-responsibility -p person_id=...` answered "no entity with id" while the
+    API and `show` answered the merged entity; merge, unmerge and retract were not in the
+    audit log, though every write is."""
+    from typer.testing import CliRunner
+
+    from repgraph.access import AccessDB, audit
+    from repgraph.cli import app
+
+    db, access = str(tmp_path / "cli.db"), tmp_path / "access.sqlite"
+    env = {"REPGRAPH_ACCESS_DB": str(access), "COLUMNS": "300"}
+    run = lambda *args: CliRunner().invoke(app, [*args, "--db", db], env=env)  # noqa: E731
+    a, b = write(tmp_path, "a.yaml", A), write(tmp_path, "b.yaml", B)
+    assert run("ingest", str(a), str(b)).exit_code == 0
+    assert run("merge", "person-pedro-ejemplo", "person-pe", "--reason", "same list entry").exit_code == 0
+    out = run("query", "officials-cases", "-p", "official_id=person-pedro-ejemplo", "-f", "json")
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.output)
+    rows = rows.get("items", rows) if isinstance(rows, dict) else rows
+    assert sorted((r["perpetrator"]["id"], r["incident"]["id"]) for r in rows) == [
+        ("person-pe", "inc-one"), ("person-pe", "inc-two")]
+    assert run("query", "command-responsibility", "-p", "person_id=person-pedro-ejemplo").exit_code == 0
+    assert run("unmerge", "person-pe", "person-pedro-ejemplo").exit_code == 0
+    assert run("retract", "case-b").exit_code == 0
+    writes = [(e.target, sorted(e.ids)) for e in audit.entries(AccessDB(access)) if e.action == "write"]
+    assert [w for w in writes if w[0] != "ingest"] == [
+        ("merge", ["person-pe", "person-pedro-ejemplo"]), ("unmerge", ["person-pe", "person-pedro-ejemplo"]),
+        ("retract", sorted(["inc-two", "person-pedro-ejemplo", "src-two", "PERPETRATED_BY:inc-two:person-pedro-ejemplo",
+                            "DOCUMENTED_IN:inc-two:src-two"]))]
+
+
+def test_dedupe_and_audit_tables_never_split_an_id_at_80_columns(tmp_path):
+    """Regression (newcomer, 80-column terminal): dedupe printed '(person-nunez-pedro-e'
+    and 'jemplo)' on two lines; audit cut every cell to 'cli:…', 'perso…'."""
+    from typer.testing import CliRunner
+
+    from repgraph.cli import app
+
+    db, access = str(tmp_path / "cli.db"), tmp_path / "access.sqlite"
+    env = {"REPGRAPH_ACCESS_DB": str(access), "COLUMNS": "80"}
+    run = lambda *args: CliRunner().invoke(app, [*args, "--db", db], env=env)  # noqa: E731
+    assert run("ingest", str(write(tmp_path, "a.yaml", A)), str(write(tmp_path, "b.yaml", B))).exit_code == 0
+    out = run("dedupe").output
+    assert "person-pedro-ejemplo" in out and "person-pe" in out and "…" not in out
+    assert run("merge", "person-pedro-ejemplo", "person-pe", "--reason", "same list entry").exit_code == 0
+    out = run("audit").output
+    assert "person-pedro-ejemplo" in out and "…" not in out.replace("… (+", "")

@@ -9,7 +9,7 @@ Names (the name and every alias of each record) are compared as token sets:
 * ``"NUÑEZ, Pedro Ejemplo"`` (list order: surnames, comma, given names) is read as
   ``"Pedro Ejemplo NUÑEZ"``; accents and case do not count;
 * a quoted nickname (``Nicolás “Nico” Ejemplo``) is an alias (``Nico``) and is left out of
-  the name it is quoted in;
+  the name it is quoted in; it also stands for the given name (``Nico Ejemplo``);
 * two forms **match** when every token of the shorter one matches a token of the longer
   one (rapidfuzz ratio >= 88, for spelling slips) and they share at least two tokens; if
   the longer one has more tokens (a dropped second surname: ``Pedro Ejemplo`` /
@@ -17,7 +17,10 @@ Names (the name and every alias of each record) are compared as token sets:
   score ``0.7 + 0.3 * shorter/longer`` (1.0 for the same tokens in any order);
 * otherwise the score is ``0.5 * matched/longer``, below :data:`THRESHOLD`: father and son
   who share surnames but not a given name stay apart;
-* numbers in names (``Test Person 12``) must agree.
+* numbers in names (``Test Person 12``) must agree, and so must generational markers
+  (:data:`GENERATIONS`: ``Jr.``, ``hijo``, ``III``, ...): ``Pedro Ejemplo Núñez`` and
+  ``Pedro Ejemplo Núñez (hijo)`` are father and son as a source writes them, not one
+  name spelled two ways.
 
 Then: a shared identifier (same scheme and value) is strong evidence (score at least
 0.95); the same scheme with different values, or birth dates that cannot both be true,
@@ -40,6 +43,14 @@ from .ontology import date_bounds, fold, nicknames, without_nicknames
 
 #: Pairs scoring at least this are candidates.
 THRESHOLD = 0.7
+
+#: Folded name tokens that tell a generation apart (a son named after his father):
+#: English, Spanish and Portuguese suffixes and regnal-style numerals. Two name forms
+#: whose markers differ (one has ``jr``, the other none) do not match.
+GENERATIONS = frozenset({
+    "jr", "junior", "sr", "senior", "hijo", "padre", "nieto", "filho", "neto", "sobrinho",
+    "ii", "iii", "iv",
+})
 
 def name_tokens(name: str, person: bool = True) -> tuple[str, ...]:
     """Folded tokens of a name in natural order (given names first)."""
@@ -72,6 +83,12 @@ class Record:
             tokens = name_tokens(n, person)
             if tokens and tokens not in out:
                 out.append(tokens)
+        if person:  # the nickname in place of the given name: "Nico Ejemplo"
+            rest = name_tokens(self.name, person)[1:]
+            for nick in nicknames(self.name):
+                tokens = name_tokens(nick, person) + rest
+                if rest and tokens not in out:
+                    out.append(tokens)
         return out
 
 
@@ -91,7 +108,7 @@ def compare_forms(a: tuple[str, ...], b: tuple[str, ...]) -> float:
         if hit is not None:
             free.remove(hit)
             matched += 1
-    numbers_differ = {t for t in a if t.isdigit()} != {t for t in b if t.isdigit()}
+    numbers_differ = {t for t in a if t.isdigit() or t in GENERATIONS} != {t for t in b if t.isdigit() or t in GENERATIONS}
     if matched == len(short) and matched >= 2 and not numbers_differ:
         if len(short) < len(long_) and not _same_token(short[0], long_[0]):
             return 0.5 * matched / len(long_)

@@ -550,7 +550,7 @@ RETURN perpetratorId, x.name AS perpetrator, labels(x) AS perpetratorLabels,
        i.citations AS incidentCitations, i.confidentiality AS incidentConfidentiality, link.confidentiality AS linkConfidentiality,
        i.dateFrom AS dateFrom, i.dateTo AS dateTo, o.id AS viaOrganizationId, pos.id AS viaPositionId, link.id AS linkId,
        {{validFrom: link.validFrom, validTo: link.validTo, tenure: link.tenure, asOfDate: link.asOfDate,
-         startQualifier: link.startQualifier}} AS tenure
+         startQualifier: link.startQualifier, startDate: link.startDate, endDate: link.endDate}} AS tenure
 """
 
 #: How many links :data:`OFFICIALS_CASES_PAGE` pages through; same parameters (skip and
@@ -616,7 +616,8 @@ MATCH (o:Organization)<-[:IN]-(pos:Position {isHead: true})<-[h:HOLDS]-(x:Person
 RETURN o.id AS organizationId, pos.id AS positionId, x.id AS personId, x.name AS person,
        x.confidentiality AS confidentiality, h.validFrom AS validFrom, h.validTo AS validTo,
        h.citations AS citations, h.confidence AS confidence, h.confidentiality AS linkConfidentiality, h.id AS holdsId,
-       h.tenure AS tenure, h.asOfDate AS asOfDate, h.startQualifier AS startQualifier
+       h.tenure AS tenure, h.asOfDate AS asOfDate, h.startQualifier AS startQualifier,
+       h.startDate AS startDate, h.endDate AS endDate
 """
 
 #: The incident and its date bounds; ``$id``.
@@ -657,6 +658,7 @@ WHERE coalesce(h.validFrom, '0000-01-01') <= $from
 RETURN pos.id AS positionId, pos.name AS position,
        h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations, h.id AS relationshipId,
        h.tenure AS tenure, h.asOfDate AS asOfDate, h.startQualifier AS startQualifier,
+       h.startDate AS startDate, h.endDate AS endDate,
        pos.confidentiality AS positionConfidentiality, h.confidentiality AS linkConfidentiality
 ORDER BY positionId, relationshipId
 """
@@ -669,6 +671,7 @@ WHERE coalesce(h.validFrom, '0000-01-01') <= $from
 RETURN pos.id AS positionId, pos.name AS position, x.id AS personId, x.name AS person,
        h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations,
        h.tenure AS tenure, h.asOfDate AS asOfDate, h.startQualifier AS startQualifier,
+       h.startDate AS startDate, h.endDate AS endDate,
        x.confidentiality AS personConfidentiality, h.confidentiality AS linkConfidentiality
 ORDER BY positionId, personId
 """
@@ -687,7 +690,7 @@ RETURN s.id AS id, [l IN labels(s) WHERE l <> 'Entity'][0] AS label, s.name AS n
        collect(DISTINCT CASE WHEN coalesce(h.validFrom, '0000-01-01') <= $from AND coalesce(h.validTo, '9999-12-31') >= $to
                THEN {id: x.id, name: x.name, validFrom: h.validFrom, validTo: h.validTo, citations: h.citations,
                      tenure: h.tenure, asOfDate: h.asOfDate, startQualifier: h.startQualifier,
-                     confidentiality: x.confidentiality, linkConfidentiality: h.confidentiality} END) AS holders
+                     startDate: h.startDate, endDate: h.endDate, confidentiality: x.confidentiality, linkConfidentiality: h.confidentiality} END) AS holders
 ORDER BY id
 """
 # Shape: the holders' dates are tested inside collect(CASE ...), not in a WHERE on the

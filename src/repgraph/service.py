@@ -402,7 +402,7 @@ def _certainty(row: dict) -> str | None:
     if row["role"] != "command" or not t or row.get("dateFrom") is None:
         return None
     verdict = covers(t.get("validFrom"), t.get("validTo"), t.get("tenure"), t.get("asOfDate"), t.get("startQualifier"),
-                     row["dateFrom"], row["dateTo"])
+                     row["dateFrom"], row["dateTo"], t.get("startDate"), t.get("endDate"))
     return verdict if verdict in ("held", "may_have_held") else None
 
 
@@ -532,7 +532,7 @@ def _held(holds: dict, dates: dict) -> str:
     asOfDate, startQualifier) settles the post over the incident's dates (a chain's
     statements already leave out posts that certainly ended before or began after)."""
     verdict = covers(holds.get("validFrom"), holds.get("validTo"), holds.get("tenure"), holds.get("asOfDate"),
-                     holds.get("startQualifier"), dates["from"], dates["to"])
+                     holds.get("startQualifier"), dates["from"], dates["to"], holds.get("startDate"), holds.get("endDate"))
     return "held" if verdict == "held" else "may_have_held"
 
 

@@ -204,7 +204,10 @@ def project(model: type[Element], identity: dict[str, Any], ordered: list[tuple[
     """
     record, conflicts = merge(ordered)
     first = ordered[0][1]
-    attempts = (record, {**first, **{k: record[k] for k in MULTI_VALUED if k in record}}, first)
+    # one dataset left (the others retracted or corrected away): its statement as it would
+    # be written alone, so it reads back whole (an alias equal to the name included)
+    attempts = (first,) if len(ordered) == 1 else (
+        record, {**first, **{k: record[k] for k in MULTI_VALUED if k in record}}, first)
     element = None
     for attempt in attempts:
         try:

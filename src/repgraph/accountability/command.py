@@ -27,7 +27,7 @@ from .models import CommandLink, CommandPost, CommandResponsibility, Exculpatory
 def tenure_covers(post: dict, date_from: str, date_to: str) -> str:
     """:func:`repgraph.tenure.covers` for a POSTS_OF row and an incident's date bounds."""
     return covers(post.get("validFrom"), post.get("validTo"), post.get("tenure"), post.get("asOfDate"),
-                  post.get("startQualifier"), date_from, date_to)
+                  post.get("startQualifier"), date_from, date_to, post.get("startDate"), post.get("endDate"))
 
 
 def _statement(certainty: str, post: dict, date_from: str, date_to: str) -> str:

@@ -155,20 +155,26 @@ ACCOUNTABILITY_QUERIES = {
 }
 
 
+#: Named-query parameters that name an entity by id.
+ID_PARAMS = ("defender_id", "official_id", "incident_id", "person_id", "perpetrator_id")
+
+
 def run_named_query(store, name: str, params: dict[str, str]):
     """Answer a named query (see :data:`repgraph.queries.NAMED_QUERIES`) with string params,
     for the command's viewer (``--as``)."""
+    from ..merging import canonical
     from ..redaction import require_visible
 
     viewer = current_viewer()
-    require_visible(store, viewer, *(params.get(k) for k in ("defender_id", "official_id", "incident_id", "person_id",
-                                                             "perpetrator_id")))
+    # a merged-away id answers its merged entity, as on the API and in `show`
+    params = {k: canonical(store, v) if k in ID_PARAMS and v is not None else v for k, v in params.items()}
+    require_visible(store, viewer, *(params.get(k) for k in ID_PARAMS))
     spec = NAMED_QUERIES[name]
     unknown = set(params) - set(spec.params)
     if unknown:
         raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))} for {name}; known: {', '.join(spec.params) or 'none'}")
     # the same checks as the API: a typo must not answer "nothing found"
-    for key in ("defender_id", "official_id", "person_id", "incident_id", "perpetrator_id"):
+    for key in ID_PARAMS:
         if params.get(key) is not None and not S.each(store, Q.ENTITY, [params[key]]):
             raise S.NotFound(f"{key}: no entity with id {params[key]!r}")
     if params.get("incident_type") is not None and params["incident_type"] not in IncidentType.__members__:

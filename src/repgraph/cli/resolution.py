@@ -13,6 +13,8 @@ from .. import resolution as R
 from . import app
 from ..disclosure import Role
 from ..redaction import redactor
+from .render import print_table
+from .users import access_for, record_write
 from .common import (
     DbOption, FormatOption, OutputFormat, answer, console, current_viewer, err_console, print_error, print_json, store_for,
 )
@@ -47,12 +49,16 @@ def dedupe(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None:
         print_json(found)
         return
     t = Table(title=f"{len(found)} candidate pairs (review; nothing is joined by a score)")
-    for col in ("a", "b", "score", "reasons"):
-        t.add_column(col, overflow="fold")
+    t.add_column("a", no_wrap=True)  # ids are never split: too narrow a terminal gets blocks
+    t.add_column("name of a", overflow="fold")
+    t.add_column("b", no_wrap=True)
+    t.add_column("name of b", overflow="fold")
+    t.add_column("score")
+    t.add_column("reasons", overflow="fold")
     for c in found:
         reasons = "\n".join([*c.reasons, *([f"CONFLICT: {c.conflict}"] if c.conflict else [])])
-        t.add_row(Text(f"{c.a.name} ({c.a.id})"), Text(f"{c.b.name} ({c.b.id})"), Text(f"{c.score:.2f}"), Text(reasons))
-    console.print(t)
+        t.add_row(Text(c.a.id), Text(c.a.name or ""), Text(c.b.id), Text(c.b.name or ""), Text(f"{c.score:.2f}"), Text(reasons))
+    print_table(t)
 
 
 @app.command()
@@ -69,15 +75,16 @@ def merge(
     the store. A merge makes one entity of the two (id: the one that sorts first; both
     ids find it, with all statements of both). Exit 2 (nothing recorded) for an unknown id, a Person with an
     Organization, or a conflict with earlier judgements."""
-    with store_for(db) as store:
-        if not not_ and not reason:
-            print_error("merge needs --reason TEXT (why A and B are one entity)")
-            raise typer.Exit(2)
+    if not not_ and not reason:
+        print_error("merge needs --reason TEXT (why A and B are one entity)")
+        raise typer.Exit(2)
+    with store_for(db) as store, access_for(db) as access:
         try:
             j = R.merge_not(store, a, b, reason, _by(by)) if not_ else R.merge(store, a, b, reason, _by(by))
         except R.JudgementError as exc:
             print_error(exc)
             raise typer.Exit(2) from None
+        record_write(access, "merge --not" if not_ else "merge", [a, b], f"{j.verdict}: {reason or ''}".rstrip(": "))
         canonical = R.canonical(store, j.a) if j.verdict == "same" else None
     console.print(Text(f"recorded: {j.a} and {j.b} are {'the same entity' if j.verdict == 'same' else 'different'} "
                        f"(by {j.by}, {j.at}{', ' + j.reason if j.reason else ''})"))
@@ -96,12 +103,13 @@ def unmerge(
     """Reverse a merge: records that A and B are different (the merge stays in the
     judgement's history), so the pair is not proposed again, and splits the entity back
     into what the ids' statements say. Exit 2 if they were not merged."""
-    with store_for(db) as store:
+    with store_for(db) as store, access_for(db) as access:
         try:
             j = R.unmerge(store, a, b, reason, _by(by))
         except R.JudgementError as exc:
             print_error(exc)
             raise typer.Exit(2) from None
+        record_write(access, "unmerge", [a, b], reason)
     console.print(Text(f"recorded: {j.a} and {j.b} are different (by {j.by}, {j.at}); the merge is in the history; "
                        "they are separate entities again"))
 

@@ -139,12 +139,15 @@ def retract(
     statements. Confidentiality levels are never lowered. Exit 2 (nothing changed) for an
     unknown dataset or when another dataset's relationship still uses a node only this one
     states."""
-    with store_for(db) as store:
+    from .users import access_for, record_write
+
+    with store_for(db) as store, access_for(db) as access:
         try:
             change = retract_dataset(store, dataset)
         except DatasetError as exc:
             print_error(exc)
             raise typer.Exit(2) from None
+        record_write(access, "retract", [*change.nodes_removed, *change.relationships_removed], f"dataset {dataset}")
     console.print(
         f"retracted {dataset}: {counted(len(change.nodes_removed), 'node')} and {counted(len(change.relationships_removed), 'relationship')} removed, "
         f"{counted(change.nodes_written, 'node')} and {counted(change.relationships_written, 'relationship')} re-projected"

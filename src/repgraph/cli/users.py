@@ -23,6 +23,7 @@ from ..config import get_settings
 from ..disclosure import Role
 from . import app
 from .common import DbOption, FormatOption, OutputFormat, console, err_console, print_error
+from .render import print_table
 from ..wording import counted
 
 users_app = typer.Typer(help="API users and their keys (viewer: public data; analyst: + restricted; admin: everything).",
@@ -161,9 +162,10 @@ def audit_show(
         return
     table = Table("at (UTC)", "user", "role", "action", "target", "status", "ids", "detail")
     table.columns[0].no_wrap = True
+    table.columns[6].no_wrap = True  # ids are never split: too narrow a terminal gets one block per entry
     for e in found:
         ids = ", ".join(e.ids[:3]) + (f" … (+{len(e.ids) - 3}; -f json lists all)" if len(e.ids) > 3 else "")
         table.add_row(e.at[:19], escape(e.user), e.role or "", e.action, escape(e.target), str(e.status or ""),
                       escape(ids), escape(e.detail or ""))
-    console.print(table)
+    print_table(table)
     err_console.print(f"{len(found)} entries")

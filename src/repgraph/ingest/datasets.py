@@ -35,6 +35,7 @@ from ..merging import rejoin, split
 from ..statements import LEGACY, dataset_id, project, read_statements, stated, strictest
 from ..store import GraphStore
 from ..store.base import Transaction
+from ..wording import article
 
 Progress = Callable[[int], None]
 #: Reads, inside the write transaction, the labels and stored states a dataset's
@@ -118,9 +119,12 @@ def apply_dataset(
         else:
             now_labels = labels or {}
             fresh = {row["id"]: row for row in tx.read_many(Q.LABEL_OF_ID, [{"id": i} for i in known])}
+        _check_merged_labels(tx, nodes, found)
         plan = _plan(tx, name, info, nodes, relationships, now_labels, fresh)
         outcome["plan"] = plan
-        delete_rels, delete_nodes, node_rows, rel_rows, record = plan
+        delete_rels, delete_nodes, node_rows, rel_rows, record, relabelled = plan
+        if relabelled:  # re-created under the corrected label with this dataset's relationships
+            tx.run_many(Q.DELETE_NODE, [{"id": i} for i in relabelled])
         if delete_rels:
             tx.run_many(Q.DELETE_RELATIONSHIP, delete_rels)
         if delete_nodes:
@@ -145,7 +149,7 @@ def apply_dataset(
 
     change = DatasetChange(name)
     change.nodes_created, change.relationships_created = store.write(work)
-    delete_rels, delete_nodes, node_rows, rel_rows, _ = outcome["plan"]
+    delete_rels, delete_nodes, node_rows, rel_rows, _, _ = outcome["plan"]
     change.nodes_written = sum(len(r) for r in node_rows.values())
     change.relationships_written = sum(len(r) for r in rel_rows.values())
     change.nodes_removed = delete_nodes
@@ -156,7 +160,8 @@ def apply_dataset(
 def _plan(tx: Transaction, name: str, info: dict[str, Any] | None, nodes: list[NodeBase],
           relationships: list[RelationshipBase], labels: dict[str, str], states: dict[str, dict[str, Any]]):
     """What :func:`apply_dataset` writes, from the store as ``tx`` reads it:
-    ``(delete_rels, delete_nodes, node_rows, rel_rows, record)``."""
+    ``(delete_rels, delete_nodes, node_rows, rel_rows, record, relabelled)`` (``relabelled``:
+    ids of nodes only this dataset states that it now gives another label)."""
     rows = tx.run(Q.DATASET, {"id": dataset_id(name)})
     old = rows[0]["props"] if rows else {}
     order = {r["name"]: r["seq"] for r in tx.run(Q.DATASETS)}
@@ -251,6 +256,8 @@ def _plan(tx: Transaction, name: str, info: dict[str, Any] | None, nodes: list[N
 
     _check_deletions(tx, name, delete_nodes, delete_rels, relationships)
     _check_references(tx, name, delete_nodes, delete_rels, node_rows, rel_rows, states)
+    relabelled = sorted(n for n in new_nodes if n in states and states[n].get("label") not in (None, new_nodes[n].label))
+    _check_relabelling(tx, name, relabelled, set(new_rels) | set(old_rels), node_rows, rel_rows, states)
 
     record = None
     if info is not None:
@@ -264,7 +271,7 @@ def _plan(tx: Transaction, name: str, info: dict[str, Any] | None, nodes: list[N
         }
     elif not old:
         raise DatasetError(f"no dataset {name!r} in this store")
-    return delete_rels, delete_nodes, node_rows, rel_rows, record
+    return delete_rels, delete_nodes, node_rows, rel_rows, record, relabelled
 
 
 
@@ -287,6 +294,43 @@ def _check_deletions(tx: Transaction, name: str, delete_nodes: list[str], delete
         )
 
 
+def _check_merged_labels(tx: Transaction, nodes: list[NodeBase], found: dict[str, tuple[str, ...]]) -> None:
+    """Refuse a node whose id a merge joins to ids of another label (a Person and an
+    Organization are never one entity): the merge stays, the file is refused."""
+    for node in nodes:
+        others = [m for m in found.get(node.id, ()) if m != node.id]
+        if not others:
+            continue
+        clash = [(r["id"], r["label"]) for r in tx.read_many(Q.LABEL_OF_ID, [{"id": m} for m in others])
+                 if r["label"] != node.label]
+        if clash:
+            named = ", ".join(f"{i} ({label})" for i, label in clash)
+            raise DatasetError(
+                f"{node.id} is stated as {article(node.label)} but a merge joins it with {named}: "
+                f"{article(node.label)} and {article(clash[0][1])} are never one entity; `repgraph unmerge` them first"
+            )
+
+
+def _check_relabelling(tx: Transaction, name: str, relabelled: list[str], own_rels: set[str],
+                       node_rows: dict[str, list[dict]], rel_rows: dict[tuple, list[dict]],
+                       states: dict[str, dict]) -> None:
+    """A corrected file may give a node only it states another label (a fresh store of the
+    file holds it so): the node is re-created, so refuse while another dataset's
+    relationship touches it or another dataset's element names it in a property."""
+    if not relabelled:
+        return
+    others = sorted({row["relId"] for row in tx.read_many(Q.RELATIONSHIP_IDS_OF, [{"id": i} for i in relabelled])}
+                    - own_rels)
+    if others:
+        raise DatasetError(
+            f"dataset {name!r} gives node(s) {', '.join(relabelled)} another label, but relationships of other "
+            f"datasets use them: {', '.join(others)}. Retract or correct those datasets first."
+        )
+    shared = lambda rows: {k: [r for r in v if r["props"].get("datasets") != [name]] for k, v in rows.items()}  # noqa: E731
+    _check_references(tx, name, relabelled, [], shared(node_rows), shared(rel_rows), states,
+                      own={row["id"] for rows in [*node_rows.values(), *rel_rows.values()] for row in rows})
+
+
 #: Properties by which an element names other nodes' ids (besides its ends).
 _ID_PROPERTIES = ("becauseOf", "perpetrator", "position")
 #: Labels of nodes such properties can name: only deleting one of these needs the scan.
@@ -295,7 +339,7 @@ _REFERABLE = {"Source", "Person", "Organization", "Position"}
 
 def _check_references(tx: Transaction, name: str, delete_nodes: list[str], delete_rels: list[dict],
                       node_rows: dict[str, list[dict]], rel_rows: dict[tuple, list[dict]],
-                      states: dict[str, dict]) -> None:
+                      states: dict[str, dict], own: set[str] = frozenset()) -> None:
     """Refuse to delete a node that an element staying in the graph names in a property:
     a citation's source (any citation list, e.g. a Sanction's ``listedCitations``), a
     TARGETED's ``becauseOf``, a WEAKENS's ``perpetrator``, an APPOINTED_BY's ``position``.
@@ -305,7 +349,7 @@ def _check_references(tx: Transaction, name: str, delete_nodes: list[str], delet
         return
     rewritten = {row["id"] for rows in node_rows.values() for row in rows}
     rewritten |= {row["id"] for rows in rel_rows.values() for row in rows}
-    going = set(delete_nodes) | {r["id"] for r in delete_rels} | rewritten
+    going = set(delete_nodes) | {r["id"] for r in delete_rels} | rewritten | set(own)
     named: dict[str, set[str]] = defaultdict(set)
 
     def note(element: str, props: dict[str, Any]) -> None:

@@ -412,6 +412,8 @@ def import_neo4j(paths: Iterable[str | Path], neo4j_home: str | Path, opener: Ca
         t = time.perf_counter()
         step("restoring empty lists")
         fill_empty_lists(store, files)
+        with store.transaction() as tx:  # the writers' lock node, as after any ingest
+            tx.lock_writers()
         seconds["lists"] = time.perf_counter() - t
         t = time.perf_counter()
         step("creating constraints and indexes, waiting until online")

@@ -78,13 +78,21 @@ def _writes() -> dict[str, tuple]:
 
 
 class _StagingTx(Transaction):
-    def __init__(self, graph: StagedGraph):
-        self._graph = graph
+    def __init__(self, store: StagingStore):
+        self._store = store
+        self._graph = store.graph
         self._ops: list[tuple] = []
         self._created = [0, 0]
 
     def run(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
         p = params or {}
+        # the ingest reads inside its write transaction (after lock_writers): answered from
+        # the graph as committed (this transaction's writes follow its reads); an import
+        # starts from an empty database, so no judgement merges anything
+        if query is Q.SAME_JUDGEMENTS:
+            return []
+        if query in _READS:
+            return self._store.read(query, p)
         if query is Q.MERGE_DATASET:
             self._ops.append(("dataset", p["id"], dict(p["props"])))
         elif query is Q.DELETE_DATASET:
@@ -132,6 +140,11 @@ class _StagingTx(Transaction):
                 g.relationships.pop(op[1], None)
             elif kind == "drop-node":
                 g.nodes.pop(op[1], None)
+
+
+#: Statements the ingest reads through its transaction and the staging store answers.
+_READS = frozenset({Q.LABEL_OF_ID, Q.ENTITY, Q.DATASET, Q.DATASETS, Q.RELATIONSHIP_STATE, Q.RELATIONSHIP_IDS_OF,
+                    Q.NODE_SOURCE_REFERENCES, Q.RELATIONSHIP_ID_REFERENCES})
 
 
 class StagingStore(GraphStore):
@@ -192,7 +205,7 @@ class StagingStore(GraphStore):
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        tx = _StagingTx(self.graph)
+        tx = _StagingTx(self)
         yield tx
         tx.commit()
 

@@ -96,7 +96,9 @@ def _resolve_labels(tx: Transaction, case: CaseFile, path: Path, wanted: set[str
     existing = {row["id"]: row["label"] for row in rows}
     states = {row["id"]: row for row in rows}
     for i, node in enumerate(case.nodes):
-        if node.id in existing and existing[node.id] != node.label:
+        # a file may correct the label of a node only it states (apply_dataset re-creates
+        # the node, refusing when other datasets' elements still use it)
+        if node.id in existing and existing[node.id] != node.label and states[node.id].get("datasets") != [case.dataset.name]:
             raise CaseFileError(
                 path, f"id {node.id!r} is {article(existing[node.id])} in the store, not {article(node.label)}",
                 f"nodes[{i}] (id={node.id})", "label",
