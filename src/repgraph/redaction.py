@@ -118,6 +118,9 @@ class Protection:
     nodes: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
     relationships: dict[str, str] = field(default_factory=dict)
     public_words: frozenset[str] = frozenset()
+    #: adjacent word pairs of public persons' and organizations' names (a run of a protected
+    #: person's name words that is also part of a public name is that public name)
+    public_pairs: frozenset[tuple[str, str]] = frozenset()
     #: one Redactor per role, built on first use
     redactors: dict = field(default_factory=dict)
 
@@ -133,12 +136,15 @@ class Protection:
             rel_rows = store.read(Q.RELATIONSHIP_LEVELS)
         rels = {r["id"]: r["confidentiality"] for r in rel_rows if r["id"] and r["confidentiality"] in PROTECTED_LEVELS}
         public: set[str] = set()
+        pairs: set[tuple[str, str]] = set()
         if nodes:
             for r in [*store.read(Q.PUBLIC_PERSON_NAMES), *store.read(Q.PUBLIC_ORGANIZATION_NAMES)]:
                 for name in [r["name"], *(r["aliases"] or [])]:
                     if name:
-                        public.update(_words(name))
-        return cls(nodes, rels, frozenset(public))
+                        words = _words(name)
+                        public.update(words)
+                        pairs.update(zip(words, words[1:]))
+        return cls(nodes, rels, frozenset(public), frozenset(pairs))
 
 
 _inventories: "weakref.WeakKeyDictionary[Any, tuple[Any, float, float, Protection]]" = weakref.WeakKeyDictionary()
@@ -302,6 +308,10 @@ class Redactor:
         # names -> replacement, indexed by first folded word; longest sequences first
         self.sequences: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self.person_words: dict[str, str] = {}
+        #: every name word (3+ letters) of a protected person -> the persons whose names have
+        #: it, also words a public name shares: two or more of one person's words in a row
+        #: ("Lucía Falsaria", each word also some public person's) name that person
+        self.word_owners: dict[str, set[str]] = {}
         for i, (label, _, names) in above.items():
             for name in names:
                 words = tuple(_words(name))
@@ -310,12 +320,14 @@ class Redactor:
                 self.sequences.setdefault(words[0], []).append((words, i))
                 if label == "Person":
                     for w in words:
-                        if len(w) >= 3 and not w.isdigit() and w not in protection.public_words:
-                            self.person_words.setdefault(w, i)
+                        if len(w) >= 3 and not w.isdigit():
+                            self.word_owners.setdefault(w, set()).add(i)
+                            if w not in protection.public_words:
+                                self.person_words.setdefault(w, i)
         for seqs in self.sequences.values():
             seqs.sort(key=lambda s: -len(s[0]))
         #: every folded word a mask could start at: a quick "nothing to mask here" test
-        self.trigger_words = frozenset(self.sequences) | frozenset(self.person_words)
+        self.trigger_words = frozenset(self.sequences) | frozenset(self.person_words) | frozenset(self.word_owners)
         #: every word of every protected name, for "can this query touch a masked name?"
         self._name_blob = "|".join(sorted({w for seqs in self.sequences.values() for words, _ in seqs for w in words}))
         #: ids the caller may not name (hidden, or protected persons)
@@ -344,12 +356,40 @@ class Redactor:
         """The caller may not name this id (hidden, or a protected person): an unknown id to them."""
         return node_id in self.hidden or node_id in self.persons
 
+    def name_run(self, folded: list[str], k: int) -> int:
+        """How many words from ``folded[k]`` on are a run of two or more name words of one
+        protected person (0 if none): such a run names them even when every word of it is
+        also in some public name, unless the run is itself part of a public name (each
+        adjacent pair of it is a public name's)."""
+        owners = self.word_owners.get(folded[k])
+        if not owners:
+            return 0
+        j = k + 1
+        while j < len(folded):
+            common = owners & self.word_owners.get(folded[j], set())
+            if not common:
+                break
+            owners = common
+            j += 1
+        if j - k < 2:
+            return 0
+        pairs = self.protection.public_pairs
+        if all((folded[x], folded[x + 1]) in pairs for x in range(k, j - 1)):
+            return 0
+        return j - k
+
+    def _names_in_words(self, words: list[str]) -> bool:
+        """A word of the list is a protected person's own name word, or a run of them names one."""
+        if not self.id_words.isdisjoint(words):
+            return True
+        return any(self.name_run(words, k) for k in range(len(words) - 1))
+
     def masks_id(self, element_id: str) -> bool:
         """The id of an element the caller may see names a protected person above their
         clearance: a whole word of the folded id is one of :attr:`id_words` (that person's
         name words, see the module docstring). Such an element is shown under an opaque
         id, and its real id is unknown to the caller."""
-        if not self.id_words or not element_id:
+        if not self.word_owners or not element_id:
             return False
         known = self._id_masks.get(element_id)
         if known is None:
@@ -357,7 +397,7 @@ class Redactor:
                 known = False
             else:
                 folded = element_id.lower() if element_id.isascii() else fold(element_id)
-                known = not self.id_words.isdisjoint(_ID_SEPARATORS.split(folded))
+                known = self._names_in_words([w for w in _ID_SEPARATORS.split(folded) if w])
             if len(self._id_masks) > 200_000:
                 self._id_masks.clear()
             self._id_masks[element_id] = known
@@ -468,6 +508,13 @@ class Redactor:
                     replaced = True
                     break
             if replaced:
+                continue
+            run = self.name_run(folded, k)
+            if run:
+                out.append(text[pos:matches[k].start()])
+                out.append(WITHHELD)
+                pos = matches[k + run - 1].end()
+                k += run
                 continue
             if w in self.person_words:
                 out.append(text[pos:matches[k].start()])

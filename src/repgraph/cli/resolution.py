@@ -11,15 +11,30 @@ from rich.text import Text
 
 from .. import resolution as R
 from . import app
+from ..disclosure import Role
+from ..redaction import redactor
 from .render import print_table
 from .users import access_for, record_write
-from .common import DbOption, FormatOption, OutputFormat, console, err_console, print_error, print_json, store_for
+from .common import (
+    DbOption, FormatOption, OutputFormat, answer, console, current_viewer, err_console, print_error, print_json, store_for,
+)
 
 ByOption = Annotated[str | None, typer.Option("--by", help="Who decides (default: $REPGRAPH_USER or the login name).")]
 
 
 def _by(by: str | None) -> str | None:
     return by or os.environ.get("REPGRAPH_USER")
+
+
+def visible_candidates(store, found: list) -> list:
+    """The pairs the command's viewer may review: a pair with an id they may not name (a
+    protected person, a hidden element, an id naming one) is left out whole, since even a
+    pseudonym beside a public record would say "this public person is that protected one"."""
+    viewer = current_viewer()
+    if Role(viewer.role) is Role.admin:
+        return found
+    red = redactor(store, viewer)
+    return [c for c in found if not (red.refuses(c.a.id) or red.refuses(c.b.id))]
 
 
 @app.command()
@@ -29,7 +44,7 @@ def dedupe(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None:
     links). Pairs already judged are left out. Nothing is joined: record a decision with
     ``repgraph merge A B --reason ...`` or ``repgraph merge --not A B``."""
     with store_for(db) as store:
-        found = R.dedupe(store)
+        found = answer(visible_candidates(store, R.dedupe(store)), store)
     if fmt is OutputFormat.json:
         print_json(found)
         return
