@@ -160,7 +160,6 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
     # statements bookkeeping (issue 9); ingest times are left out of comparisons (INGEST_TIMES)
     "DATASET": [{"id": "dataset:synthetic-fixture"}, {"id": "no-such-id"}],
     "DATASETS": [{}],
-    "DATASET_TITLE": [{"id": "dataset:synthetic-fixture"}, {"id": "no-such-id"}],
     "RELATIONSHIP_STATE": [{"from": "inc-alpha-detention", "to": "p-defender-alpha", "id": "TARGETED:inc-alpha-detention:p-defender-alpha"},
                            {"from": "inc-alpha-detention", "to": "p-defender-alpha", "id": "no-such-id"}],
     "RELATIONSHIP_IDS_OF": [{"id": "p-defender-alpha"}, {"id": EVERY_ID}],

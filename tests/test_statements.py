@@ -374,3 +374,15 @@ def test_a_node_another_dataset_names_in_a_property_is_not_deleted(empty_store, 
     retract(empty_store, "refs-a")  # the referring dataset first: then both go
     retract(empty_store, "refs-b")
     assert empty_store.read(Q.ALL_IDS) == []
+
+
+def test_entity_page_shows_a_retitled_dataset_at_once(empty_store, tmp_path):
+    """The entity page reads dataset titles from a per-store cache (one round trip less on
+    Neo4j); a write through the store rebuilds it, so a re-ingested file's new title shows
+    on the next page."""
+    ingest_case_file(empty_store, write(tmp_path, "a.yaml", A))
+    first = S.entity(empty_store, "person-pe")
+    assert {s.dataset: s.title for s in first.statements}["case-a"] == "Fake report A"
+    ingest_case_file(empty_store, write(tmp_path, "a.yaml", A.replace("title: Fake report A", "title: Fake report A (corrected)")))
+    again = S.entity(empty_store, "person-pe")
+    assert {s.dataset: s.title for s in again.statements}["case-a"] == "Fake report A (corrected)"

@@ -200,12 +200,6 @@ MERGE (j:Judgement {id: $id})
 SET j = $props
 """
 
-#: One dataset's name and title; ``$id`` (``dataset:<name>``; ``read_many`` for several).
-DATASET_TITLE = """
-MATCH (d:Dataset {id: $id})
-RETURN d.name AS name, d.title AS title
-"""
-
 #: Every dataset, in ingest order (``seq``); their times are in :data:`DATASET`.
 DATASETS = """
 MATCH (d:Dataset)
@@ -408,9 +402,11 @@ RETURN r.id AS id, r.confidentiality AS confidentiality
 CHANGE_COUNTS = """
 MATCH (n)
 WITH count(n) AS nodes
-MATCH ()-[r]->()
+OPTIONAL MATCH ()-[r]->()
 RETURN nodes, count(r) AS relationships
 """
+# Shape: OPTIONAL MATCH, so a store with nodes and no relationship still gives its one row
+# (with MATCH it gave none, and change_token raised IndexError).
 
 #: Names and aliases of the public persons (their words are never masked as a protected
 #: person's: a defender shares a surname with the relative targeted because of them).

@@ -170,7 +170,7 @@ def merge(store: GraphStore, a: str, b: str, reason: str, by: str | None = None)
     da, db = _describe(store, a), _describe(store, b)
     if da["label"] != db["label"]:
         raise JudgementError(
-            f"cannot merge {article(da['label'])} {da['label']} and {article(db['label'])} {db['label']}: {a} ({da['label']}, datasets {', '.join(da['datasets'])}; "
+            f"cannot merge {article(da['label'])} and {article(db['label'])}: {a} ({da['label']}, datasets {', '.join(da['datasets'])}; "
             f"sources {', '.join(da['sources']) or 'none'}) and {b} ({db['label']}, datasets {', '.join(db['datasets'])}; "
             f"sources {', '.join(db['sources']) or 'none'})"
         )

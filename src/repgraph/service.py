@@ -27,9 +27,9 @@ from .disclosure import CLEARANCE, DEFAULT_VIEWER, Role, Viewer
 from .limits import MAX_SEARCH_WORD_LENGTH, MAX_SEARCH_WORDS
 from .ontology import NODE_MODELS, search_words
 from .provenance import conflicts_of, describe
-from .statements import dataset_id
 from .schema import primary_label
 from .store import GraphStore
+from .store.cache import cached
 from .tenure import covers
 
 #: Roles that make a person a human-rights defender in the broad (UN Declaration) sense.
@@ -270,7 +270,8 @@ def entity(store: GraphStore, entity_id: str, viewer: Viewer = DEFAULT_VIEWER) -
     if red is not None:  # what the exit would hide, decided without walking each relationship
         relationships = [r for r in relationships
                          if not red.hides_link(r.id, r.confidentiality, r.other.id, r.other.confidentiality)]
-    dataset_titles = {r["name"]: r["title"] for r in each(store, Q.DATASET_TITLE, map(dataset_id, props.get("datasets") or []))}
+    every_title = cached(store, "dataset titles", lambda: {r["name"]: r["title"] for r in store.read(Q.DATASETS)})
+    dataset_titles = {n: every_title[n] for n in props.get("datasets") or [] if n in every_title}
     return EntityDetail(
         id=entity_id, label=rows[0]["label"], name=props.get("name"), properties=_public_props(props),
         citations=_citations(store, props.get("citations"), titles), relationships=relationships,

@@ -263,6 +263,11 @@ class EmbeddedStore(GraphStore):
         self._lock = threading.RLock()
         self._commits = 0
 
+    @property
+    def local_commits(self) -> int:
+        """Writes this object committed."""
+        return self._commits
+
     def change_token(self) -> tuple[int, int]:
         """SQLite's ``data_version`` (changes on other connections' commits) and this
         connection's own commit count."""

@@ -190,6 +190,7 @@ class Neo4jStore(GraphStore):
                 with session.begin_transaction() as tx:
                     yield _Neo4jTx(tx)
                     tx.commit()
+            self.local_commits += 1
         except (ServiceUnavailable, SessionExpired) as exc:
             raise StoreError(f"Neo4j at {self._uri} is unreachable: {exc}") from exc
 
@@ -198,7 +199,9 @@ class Neo4jStore(GraphStore):
         errors (deadlocks between concurrent ingests), for up to WRITE_RETRY_SECONDS."""
         try:
             with self._driver.session(database=self._database, max_transaction_retry_time=WRITE_RETRY_SECONDS) as session:
-                return session.execute_write(lambda tx: work(_Neo4jTx(tx)))
+                result = session.execute_write(lambda tx: work(_Neo4jTx(tx)))
+            self.local_commits += 1
+            return result
         except (ServiceUnavailable, SessionExpired) as exc:
             raise StoreError(f"Neo4j at {self._uri} is unreachable: {exc}") from exc
         except TransientError as exc:
@@ -237,6 +240,8 @@ class Neo4jStore(GraphStore):
 
     #: change_token costs a round trip: callers ask at most this often (seconds)
     change_token_interval = 1.0
+    #: writes this object committed (caches of derived data rebuild after one)
+    local_commits = 0
 
     def change_token(self) -> tuple[int, int]:
         """Node and relationship counts (Neo4j's count store: O(1), one round trip). A
