@@ -79,16 +79,21 @@ def test_posts_of_gives_one_row_per_post_and_organization(chain_store):
     }
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_chain_of_a_person_holding_a_post_names_the_post_once_and_the_head_then(backend, tmp_path, request):
+def _chain_of(case: dict, backend: str, tmp_path, request):
+    """The responsibility chain of inc-fake-arrest in a fresh store holding ``case``."""
     path = tmp_path / "chain.json"
-    path.write_text(json.dumps(CASE), encoding="utf-8")
+    path.write_text(json.dumps(case), encoding="utf-8")
     store = fresh_store(backend, tmp_path, request)
     try:
         ingest_case_file(store, path)
-        chain = S.responsibility_chain(store, "inc-fake-arrest")
+        return S.responsibility_chain(store, "inc-fake-arrest")
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_chain_of_a_person_holding_a_post_names_the_post_once_and_the_head_then(backend, tmp_path, request):
+    chain = _chain_of(CASE, backend, tmp_path, request)
     assert [v.id for v in chain.victims] == ["p-fake-victim"]
     assert [(link.level, link.kind, link.entity.id, link.below, link.role) for link in chain.links] == [
         (0, "perpetrator", "p-fake-agent", "inc-fake-arrest", "direct"),
@@ -110,14 +115,7 @@ def test_chain_says_may_have_held_where_the_sources_leave_a_post_open(backend, t
     for rel in case["relationships"]:
         if rel["type"] == "HOLDS" and rel["from"] == "p-fake-boss":
             rel.update(current=True, asOf="2024")  # still held as of 2024: settles the 2023 date
-    path = tmp_path / "chain.json"
-    path.write_text(json.dumps(case), encoding="utf-8")
-    store = fresh_store(backend, tmp_path, request)
-    try:
-        ingest_case_file(store, path)
-        chain = S.responsibility_chain(store, "inc-fake-arrest")
-    finally:
-        store.close()
+    chain = _chain_of(case, backend, tmp_path, request)
     assert [(link.kind, link.entity.id, link.certainty) for link in chain.links] == [
         ("perpetrator", "p-fake-agent", None),
         ("position", "pos-fake-agent", "may_have_held"),  # since 2020, end not known
