@@ -70,11 +70,17 @@ def remove_listener(listener: Listener) -> None:
     _listeners.remove(listener)
 
 
-def notify(viewer: Viewer, protected_ids: Iterable[str]) -> None:
-    ids = sorted(set(protected_ids))
+def _tell(listeners: list, viewer: Viewer, ids: Iterable[str]) -> None:
+    """Call each of ``listeners`` with ``viewer`` and the sorted distinct ``ids``, if any."""
+    ids = sorted(set(ids))
     if ids:
-        for listener in list(_listeners):
+        for listener in list(listeners):
             listener(viewer, ids)
+
+
+def notify(viewer: Viewer, protected_ids: Iterable[str]) -> None:
+    """Tell the listeners which restricted or confidential ids ``viewer`` was shown."""
+    _tell(_listeners, viewer, protected_ids)
 
 
 RefusalListener = Callable[[Viewer, Iterable[str]], None]
@@ -89,10 +95,7 @@ def add_refusal_listener(listener: RefusalListener) -> None:
 
 def refused(viewer: Viewer, ids: Iterable[str]) -> None:
     """Tell the refusal listeners that ``viewer`` asked for ``ids`` and was refused."""
-    ids = sorted(set(ids))
-    if ids:
-        for listener in list(_refusal_listeners):
-            listener(viewer, ids)
+    _tell(_refusal_listeners, viewer, ids)
 
 
 def disclose(result: T, viewer: Viewer = DEFAULT_VIEWER, store: Any = None) -> T:
