@@ -334,8 +334,17 @@ class Element(Model):
         """Flat, Neo4j-storable properties (camelCase; lists of primitives only).
 
         Citations become ``citations`` (a JSON string: Neo4j stores no lists of maps)
-        and ``sourceIds`` (a list, for queries). ``None`` values are dropped.
+        and ``sourceIds`` (a list, for queries). ``None`` values and empty lists are
+        dropped: an absent list reads as empty everywhere (readers use ``or []``), and
+        ``neo4j-admin database import`` cannot store an empty array (neo4j/neo4j#13566),
+        so both ingest paths store the same properties without a pass restoring them.
+        Stores written before this keep their ``[]`` values, which read the same; the next
+        write of an element drops them (``SET n = $props``).
         """
+        return {k: v for k, v in self._properties().items() if v != []}
+
+    def _properties(self) -> dict[str, Any]:
+        """:meth:`to_properties` before empty lists are dropped (subclasses extend this)."""
         exclude = {"citations", "node_label", "rel_type", "from_", "to", *self.extra_citation_fields}
         data = self.model_dump(by_alias=True, exclude=exclude, exclude_none=True)
         lists = self.citation_lists()
@@ -389,8 +398,8 @@ class NodeBase(Element):
     def derived_properties(self) -> dict[str, Any]:
         return {"searchText": search_text([self.name, *self.alias_names])}
 
-    def to_properties(self) -> dict[str, Any]:
-        data = super().to_properties()
+    def _properties(self) -> dict[str, Any]:
+        data = super()._properties()
         data["aliases"] = self.alias_names
         if self.aliases:
             data["aliasTypes"] = self.alias_types
@@ -495,8 +504,8 @@ class Person(NodeBase):
             return Confidentiality.restricted
         return Confidentiality.public
 
-    def to_properties(self) -> dict[str, Any]:
-        data = super().to_properties()
+    def _properties(self) -> dict[str, Any]:
+        data = super()._properties()
         # a quoted nickname in the name ("Nicolás “Nico” Ejemplo") is an alias of type nickname
         extra = [n for n in nicknames(self.name) if n not in data["aliases"]]
         if extra:
@@ -782,9 +791,6 @@ class RelationshipBase(Element):
             raise ValueError(f"a {self.type_name} id is TYPE:from:to, optionally with a suffix "
                              f"(e.g. {default}:2019); got {self.id!r}")
         return self
-
-    def to_properties(self) -> dict[str, Any]:
-        return super().to_properties()
 
 
 class Tenure(Model):

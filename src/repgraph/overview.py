@@ -75,7 +75,7 @@ def overview_graph(store: GraphStore, max_nodes: int = 500, first: list[str] | N
     nodes: dict[str, GraphNode] = {}
     for row in S.each(store, Q.ENTITY, list(chosen)):
         nodes[row["id"]] = GraphNode(id=row["id"], label=row["label"], name=row["props"].get("name"),
-                                     properties=S._public_props(row["props"]))
+                                     properties=S._public_node_props(row["props"]))
     edges: dict[str, GraphEdge] = {}
     for r in S.each(store, Q.NEIGHBOURS, list(nodes)):
         if r["otherId"] not in nodes or not r["outgoing"]:

@@ -97,7 +97,18 @@ def _cited_sources(*raws: Any) -> set[str]:
 
 
 def _public_props(props: dict[str, Any]) -> dict[str, Any]:
+    """A relationship's properties as answers show them (bookkeeping left out)."""
     return {k: v for k, v in props.items() if k not in INTERNAL_PROPERTIES}
+
+
+def _public_node_props(props: dict[str, Any]) -> dict[str, Any]:
+    """A node's properties as answers show them: bookkeeping left out, and ``aliases``
+    always there (``[]`` when none). The store keeps no empty list
+    (:meth:`repgraph.ontology.Element.to_properties`); answers keep the shape they had when
+    it did, whichever form a store holds."""
+    out = _public_props(props)
+    out.setdefault("aliases", [])
+    return out
 
 
 _LEVELS = ["public", "restricted", "confidential"]
@@ -273,7 +284,7 @@ def entity(store: GraphStore, entity_id: str, viewer: Viewer = DEFAULT_VIEWER) -
     every_title = cached(store, "dataset titles", lambda: {r["name"]: r["title"] for r in store.read(Q.DATASETS)})
     dataset_titles = {n: every_title[n] for n in props.get("datasets") or [] if n in every_title}
     return EntityDetail(
-        id=entity_id, label=rows[0]["label"], name=props.get("name"), properties=_public_props(props),
+        id=entity_id, label=rows[0]["label"], name=props.get("name"), properties=_public_node_props(props),
         citations=_citations(store, props.get("citations"), titles), relationships=relationships,
         **describe(props, NODE_MODELS[rows[0]["label"]], dataset_titles, lambda raw: _citations(store, raw, titles)),
         confidentiality=props.get("confidentiality"), referents=props.get("referents") or [],
@@ -662,7 +673,7 @@ def operations(store: GraphStore) -> list[WithIncidents]:
 
 
 def _node(row_id: str, label: str | None, props: dict[str, Any], titles: dict[str, str], store: GraphStore) -> GraphNode:
-    return GraphNode(id=row_id, label=label, name=props.get("name"), properties=_public_props(props),
+    return GraphNode(id=row_id, label=label, name=props.get("name"), properties=_public_node_props(props),
                      confidentiality=props.get("confidentiality"), citations=_citations(store, props.get("citations"), titles))
 
 
