@@ -409,6 +409,9 @@ def table(results: dict[str, Any]) -> str:
             i = neo["import_ingest"]
             steps = ", ".join(f"{k} {v:.1f} s" for k, v in i.get("steps", {}).items())
             lines.append(f"| import-neo4j (end to end) | — | {ing(neo, 'import_ingest')} | — |")
+            if "load_per_s" in i:
+                lines.append(f"| import-neo4j --prepared (load of validated files, database down) | — | "
+                             f"{i['load_per_s']:,.0f} el/s ({i['elements']:,} el in {i['load_seconds']:.1f} s) | — |")
             lines.append(f"| import-neo4j: neo4j-admin step alone | — | {i['import_per_s']:,.0f} el/s ({steps}) | — |")
         rss = lambda b: f"{b['api_peak_rss_mib']:,.0f} MiB" if b and "api_peak_rss_mib" in b else "—"  # noqa: E731
         lines.append(f"| API server peak RSS | {rss(emb)} | {rss(neo)} | — |")
@@ -510,6 +513,7 @@ def main(argv: list[str] | None = None) -> int:
                         log(f"  {mode}: {res_mode['elements']:,} elements in {res_mode['seconds']:.1f} s = "
                             f"{res_mode['per_s']:,.0f}/s, peak RSS {res_mode['peak_rss_mib']:.0f} MiB"
                             + (f"; steps {', '.join(f'{n} {v:.1f} s' for n, v in res_mode['steps'].items())}, "
+                               f"load phase {res_mode['load_per_s']:,.0f}/s, "
                                f"import step alone {res_mode['import_per_s']:,.0f}/s" if mode == "import" else ""))
                         extra[{"transactional": "ingest", "bulk": "bulk_ingest", "import": "import_ingest"}[mode]] = res_mode
                     ing = extra.pop("ingest", None) or extra[next(iter(extra))]

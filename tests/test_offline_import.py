@@ -219,3 +219,37 @@ def test_test_server_home_has_neo4j_admin(import_server):
     home, _ = import_server
     out = subprocess.run([str(home / "bin" / "neo4j-admin"), "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and "5.26" in out.stdout
+
+
+def test_prepare_while_serving_then_load_equals_ingest(import_server, request, tmp_path):
+    """``--prepare DIR`` validates and writes the import while the server keeps serving (its
+    database untouched); ``--prepared DIR`` loads it with the server stopped: the same store
+    as a transactional ingest, each file audited as an ingest when loaded, not before."""
+    home, settings = import_server
+    files = [SYNTHETIC, *seed_files()]
+    env = {"REPGRAPH_BACKEND": "neo4j", "NEO4J_URI": settings["uri"], "NEO4J_USER": "neo4j",
+           "NEO4J_PASSWORD": settings["password"], "REPGRAPH_ACCESS_DB": str(tmp_path / "access.db")}
+    subprocess.run([str(home / "bin" / "neo4j"), "start"], stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    before = snapshot_of(settings)  # answers: the server is up
+    folder = tmp_path / "prepared"
+    prepare = CliRunner().invoke(app, ["import-neo4j", *map(str, files), "--prepare", str(folder)], env=env)
+    assert prepare.exit_code == 0, prepare.output
+    assert "prepared in" in prepare.output and "--prepared" in prepare.output
+    assert snapshot_of(settings) == before  # still serving the same database
+    assert not (tmp_path / "access.db").exists()  # nothing written: nothing audited
+    subprocess.run([str(home / "bin" / "neo4j"), "stop"], check=True, stderr=subprocess.DEVNULL)
+    load = CliRunner().invoke(app, ["import-neo4j", "--prepared", str(folder), "--neo4j-home", str(home),
+                                    "--overwrite-destination"], env=env)
+    assert load.exit_code == 0, load.output
+    reference = reference_store(request, tmp_path, files)
+    imported = imported_store(settings)
+    try:
+        assert_same_store(imported, reference)
+        assert S.entity(imported, "person-yendri-velasquez") == S.entity(reference, "person-yendri-velasquez")
+    finally:
+        imported.close()
+        reference.close()
+    audit = CliRunner().invoke(app, ["audit", "-f", "json"], env=env)
+    entries = [e for e in json.loads(audit.stdout) if e["target"] == "ingest"]
+    assert [e["detail"].split(":")[0] for e in entries] == [str(f) for f in files]
+    assert "p-witness-zeta" in entries[0]["ids"]

@@ -8,11 +8,14 @@ import csv
 import json
 
 import pytest
+from typer.testing import CliRunner
 
 from repgraph import queries as Q
 from repgraph.ingest import CaseFileError
-from repgraph.ingest.offline import ARRAY_DELIMITER, stage_paths, write_csv
-from repgraph.ingest.staging import StagingStore
+from repgraph.cli import app
+from repgraph.ingest.offline import (ARRAY_DELIMITER, MANIFEST, OfflineImportError, prepare_import, read_prepared,
+                                    stage_paths, write_csv)
+from repgraph.ingest.staging import StagedGraph, StagingStore
 from repgraph.seed import seed_files
 from repgraph.store.embedded import EmbeddedStore
 from repgraph.ingest import ingest_case_file
@@ -52,7 +55,7 @@ def test_staging_store_refuses_statements_the_ingest_does_not_run():
         StagingStore().read(Q.NODE_TOTAL)
 
 
-def test_csv_types_quotes_and_empty_list_markers(tmp_path):
+def test_csv_types_and_quotes_and_no_empty_lists(tmp_path):
     graph, _ = stage_paths([SYNTHETIC])
     files = write_csv(graph, tmp_path / "csv")
     assert files.nodes == len(graph.nodes) + len(graph.datasets)
@@ -63,10 +66,80 @@ def test_csv_types_quotes_and_empty_list_markers(tmp_path):
     header = rows[0]
     assert header[0] == "id:ID(Entity)"
     assert "roles:string[]" in header and "confidence:double" in header and "datasets:string[]" in header
-    assert any(h.startswith(Q.EMPTY_LIST_MARKER.format(prop="aliases")) for h in header)
+    # the ontology stores no empty list (neo4j-admin cannot import one): no marker, no restore pass
+    assert not any(h.startswith(Q.EMPTY_LIST_MARKER.format(prop="aliases")) for h in header)
+    assert files.empty_lists == set()
     by_id = {r[0]: dict(zip(header, r)) for r in rows[1:]}
     witness = by_id["p-witness-zeta"]
     assert witness["name:string"] == 'Zeta <b>Fake</b> & "Witness"'  # quotes doubled, read back whole
     alpha = by_id["p-defender-alpha"]
     assert alpha["roles:string[]"].split(ARRAY_DELIMITER) == ["defender", "lawyer"]
-    assert ("Person", "aliases", False) in files.empty_lists
+    assert by_id["p-agent-gamma"]["aliases:string[]"] == ""  # no aliases: no property
+
+
+def test_an_empty_list_is_imported_as_a_marker(tmp_path):
+    """Should a record still hold an empty list (the ontology drops them), the CSV marks it
+    and the load restores it (neo4j-admin stores no empty array)."""
+    graph = StagedGraph()
+    graph.nodes["p-fake"] = ("Person", {"id": "p-fake", "name": "Fake Person", "roles": ["defender"]})
+    graph.datasets["dataset:fake"] = {"id": "dataset:fake", "name": "fake", "nodeIds": []}
+    files = write_csv(graph, tmp_path / "csv")
+    assert files.empty_lists == {("Dataset", "nodeIds", False)}
+    dataset_csv = next(tmp_path / "csv" / name for labels, name in files.node_files if labels == "Dataset")
+    header = dataset_csv.read_text(encoding="utf-8").splitlines()[0]
+    assert Q.EMPTY_LIST_MARKER.format(prop="nodeIds") + ":boolean" in header.split(",")
+
+
+# --------------------------------------------------------------------------- two steps: --prepare, --prepared
+
+
+def test_prepared_import_reads_back_what_was_prepared(tmp_path):
+    folder = tmp_path / "prep"
+    prepared = prepare_import([SYNTHETIC, *seed_files()], folder)
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"  # every name is in there, protected ones too
+    back = read_prepared(folder)
+    assert back.results == prepared.results
+    assert [r.dataset for r in back.results] == ["synthetic-fixture", "pddhe-2025-report", "us-treasury-2019-11-05"]
+    assert (back.nodes, back.relationships, back.datasets) == (prepared.nodes, prepared.relationships, 3)
+    assert back.files.node_args == prepared.files.node_args and back.files.relationship_args == prepared.files.relationship_args
+    assert "p-witness-zeta" in back.ids[0] and "person-yendri-velasquez" in back.ids[1]
+    # a prepared folder is used once: preparing again into it is refused, nothing overwritten
+    with pytest.raises(OfflineImportError, match="not an empty folder"):
+        prepare_import([SYNTHETIC], folder)
+    assert read_prepared(folder).results == prepared.results
+
+
+def test_prepared_folder_problems_are_named(tmp_path):
+    with pytest.raises(OfflineImportError, match="no prepared import"):
+        read_prepared(tmp_path)
+    folder = tmp_path / "prep"
+    prepare_import([SYNTHETIC], folder)
+    person = next(name for labels, name in read_prepared(folder).files.node_files if labels == "Entity:Person")
+    (folder / person).unlink()
+    with pytest.raises(OfflineImportError, match=f"lacks {person}"):
+        read_prepared(folder)
+    (folder / MANIFEST).write_text('{"format": 99}', encoding="utf-8")
+    with pytest.raises(OfflineImportError, match="expected 1"):
+        read_prepared(folder)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--prepared", "{tmp}"], "--neo4j-home"),
+    ([str(SYNTHETIC), "--prepared", "{tmp}", "--neo4j-home", "{tmp}"], "give no FILES"),
+    ([str(SYNTHETIC), "--prepare", "{tmp}/p", "--csv-dir", "{tmp}/c"], "drop --csv-dir"),
+    (["--neo4j-home", "{tmp}"], "give case FILES"),
+    ([str(SYNTHETIC)], "--neo4j-home"),
+])
+def test_import_neo4j_refuses_option_mixups(tmp_path, monkeypatch, args, message):
+    monkeypatch.delenv("NEO4J_HOME", raising=False)
+    result = CliRunner().invoke(app, ["import-neo4j", *(a.format(tmp=tmp_path) for a in args)])
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_prepare_of_a_bad_file_prepares_nothing(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"dataset": {"name": "bad-fake", "title": "Fake"}, "nodes": [
+        {"label": "Person", "id": "p-fake", "name": "Ana Ficticia", "roles": ["no-such-role"]}]}))
+    result = CliRunner().invoke(app, ["import-neo4j", str(SYNTHETIC), str(bad), "--prepare", str(tmp_path / "p")])
+    assert result.exit_code == 2 and "nothing was prepared" in result.output and "nodes[0] (id=p-fake)" in result.output
+    assert not any((tmp_path / "p").iterdir())

@@ -30,6 +30,7 @@ transactional ingest, which can follow an import.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -37,7 +38,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -61,17 +62,30 @@ class OfflineImportError(RuntimeError):
 
 @dataclass
 class ImportFiles:
-    """The CSV files of one import and the neo4j-admin arguments naming them."""
+    """The CSV files of one import (names inside ``folder``) and the neo4j-admin arguments
+    naming them."""
 
     folder: Path
-    node_args: list[str] = field(default_factory=list)
-    relationship_args: list[str] = field(default_factory=list)
+    #: (labels, file name): ``Entity:Person``, ``nodes-005-Person.csv``
+    node_files: list[tuple[str, str]] = field(default_factory=list)
+    #: (relationship type, file name)
+    relationship_files: list[tuple[str, str]] = field(default_factory=list)
     multiline: bool = False
     #: (label or relationship type, property, is a relationship) of empty lists, each
-    #: imported as a marker property and filled in afterwards (:func:`fill_empty_lists`)
+    #: imported as a marker property and filled in afterwards (:func:`fill_empty_lists`).
+    #: The ontology stores no empty list (:meth:`repgraph.ontology.Element.to_properties`),
+    #: so this stays empty unless a bookkeeping record holds one.
     empty_lists: set[tuple[str, str, bool]] = field(default_factory=set)
     nodes: int = 0
     relationships: int = 0
+
+    @property
+    def node_args(self) -> list[str]:
+        return [f"--nodes={labels}={self.folder / name}" for labels, name in self.node_files]
+
+    @property
+    def relationship_args(self) -> list[str]:
+        return [f"--relationships={rel_type}={self.folder / name}" for rel_type, name in self.relationship_files]
 
 
 @dataclass
@@ -85,6 +99,8 @@ class ImportReport:
     datasets: int
     seconds: dict[str, float] = field(default_factory=dict)
     admin_output: str = ""
+    #: the ids each file states (same order as ``results``), for the audit
+    ids: list[list[str]] = field(default_factory=list)
 
     @property
     def elements(self) -> int:
@@ -114,7 +130,13 @@ def stage_paths(paths: Iterable[str | Path], progress: Callable[[Path, Any, Inge
 # --------------------------------------------------------------------------- 2. csv
 
 
+_SCALAR_TYPES: dict[type, str] = {str: "string", bool: "boolean", int: "long", float: "double"}
+
+
 def _scalar_type(value: Any) -> str | None:
+    kind = _SCALAR_TYPES.get(type(value))
+    if kind is not None:
+        return kind
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
@@ -130,6 +152,9 @@ def column_type(value: Any) -> str:
     """The neo4j-admin header type of one property value (an empty list is ``string[]``,
     stored as an empty array as the driver stores ``[]``). Raises
     :class:`OfflineImportError` for a value Neo4j cannot hold as a property."""
+    kind = _SCALAR_TYPES.get(type(value))
+    if kind is not None:
+        return kind
     if isinstance(value, list):
         kinds = {_scalar_type(v) for v in value}
         if not value:
@@ -155,6 +180,31 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _string_field(value: Any) -> str:
+    return _quoted(value if type(value) is str else _text(value))
+
+
+def _array_field(value: Any) -> str:
+    parts = [v if type(v) is str else _text(v) for v in value]
+    text = ARRAY_DELIMITER.join(parts)
+    if parts and text.count(ARRAY_DELIMITER) != len(parts) - 1:
+        raise OfflineImportError("a list value holds the ASCII unit separator (U+001F), the import's array delimiter")
+    return _quoted(text)
+
+
+def _formatter(kind: str) -> Callable[[Any], str]:
+    """How a value of header type ``kind`` is written in a CSV field (``None``: empty)."""
+    if kind.endswith("[]"):
+        return _array_field
+    if kind == "string":
+        return _string_field
+    return _text
+
+
 class _CsvGroup:
     """Rows of one label (or relationship type) sharing column types: one CSV file."""
 
@@ -164,25 +214,18 @@ class _CsvGroup:
         self.leading = leading
         self.rows: list[str] = []
         self.multiline = False
+        self._formats = [(k, _formatter(t)) for k, t in columns.items()]
 
     def field(self, value: Any, kind: str) -> str:
-        if value is None:
-            return ""
-        if kind.endswith("[]"):
-            parts = [_text(v) for v in value]
-            if any(ARRAY_DELIMITER in p for p in parts):
-                raise OfflineImportError("a list value holds the ASCII unit separator (U+001F), the import's array delimiter")
-            text = ARRAY_DELIMITER.join(parts)
-        elif kind == "string":
-            text = _text(value)
-        else:
-            return _text(value)
-        if "\n" in text or "\r" in text:
-            self.multiline = True
-        return '"' + text.replace('"', '""') + '"'
+        """One field: ``value`` as header type ``kind`` (``None``: empty, no property)."""
+        return "" if value is None else _formatter(kind)(value)
 
     def add(self, lead: list[str], props: dict[str, Any]) -> None:
-        self.rows.append(",".join([*lead, *(self.field(props.get(k), t) for k, t in self.columns.items())]))
+        get = props.get
+        row = ",".join([*lead, *("" if (v := get(k)) is None else f(v) for k, f in self._formats)])
+        if not self.multiline and ("\n" in row or "\r" in row):
+            self.multiline = True
+        self.rows.append(row)
 
     def write(self) -> None:
         header = ",".join([*self.leading, *(f"{k}:{t}" for k, t in self.columns.items())])
@@ -241,7 +284,7 @@ def write_csv(graph: StagedGraph, folder: Path) -> ImportFiles:
     for node_id, (label, props) in graph.nodes.items():
         by_label[label].append((node_id, _marked(props, label, False, files.empty_lists)))
     by_label_ds = [(i, _marked(props, DATASET_LABEL, False, files.empty_lists)) for i, props in graph.datasets.items()]
-    groups: list[tuple[str, _CsvGroup]] = []
+    groups: list[tuple[str, str, _CsvGroup]] = []
     n = 0
     for label, items in [*sorted(by_label.items()), (DATASET_LABEL, by_label_ds)]:
         space = DATASET_LABEL if label == DATASET_LABEL else ENTITY_LABEL
@@ -253,7 +296,7 @@ def write_csv(graph: StagedGraph, folder: Path) -> ImportFiles:
             for i in rows:
                 node_id, props = items[i]
                 g.add([g.field(node_id, "string")], props)
-            groups.append((f"--nodes={labels}={g.path}", g))
+            groups.append(("nodes", labels, g))
             files.nodes += len(rows)
     by_type: dict[str, list[tuple[str, dict]]] = defaultdict(list)
     ends: dict[str, tuple[str, str]] = {}
@@ -269,11 +312,11 @@ def write_csv(graph: StagedGraph, folder: Path) -> ImportFiles:
                 rel_id, props = items[i]
                 start, end = ends[rel_id]
                 g.add([g.field(start, "string"), g.field(end, "string")], props)
-            groups.append((f"--relationships={rel_type}={g.path}", g))
+            groups.append(("relationships", rel_type, g))
             files.relationships += len(rows)
-    for arg, g in groups:
+    for kind, name, g in groups:
         g.write()
-        (files.node_args if arg.startswith("--nodes") else files.relationship_args).append(arg)
+        (files.node_files if kind == "nodes" else files.relationship_files).append((name, g.path.name))
         files.multiline = files.multiline or g.multiline
     return files
 
@@ -366,40 +409,133 @@ def apply_schema_online(store, timeout: float = 1800.0) -> None:
     store.read(Q.AWAIT_INDEXES, {"seconds": int(timeout)})
 
 
-def import_neo4j(paths: Iterable[str | Path], neo4j_home: str | Path, opener: Callable[[], Any], *,
-                 database: str = "neo4j", neo4j_admin: str | Path | None = None, overwrite: bool = False,
-                 start: bool = True, wait: float = 600.0, csv_dir: str | Path | None = None,
-                 progress: Callable[[Path, Any, IngestResult], None] | None = None,
-                 on_step: Callable[[str], None] | None = None) -> ImportReport:
-    """The whole first load (see the module doc): stage, CSV, neo4j-admin; then the server
-    is started (``NEO4J_HOME/bin/neo4j start``; with ``start=False`` whoever runs it starts
-    it), and once the store ``opener()`` returns answers (at most ``wait`` s), the empty
-    lists are restored and the schema applied and awaited. Raises
-    :class:`~repgraph.ingest.CaseFileError` (nothing imported) on bad input,
+#: The manifest a prepared import's folder holds (:func:`prepare_import`).
+MANIFEST = "repgraph-import.json"
+MANIFEST_FORMAT = 1
+
+
+@dataclass
+class PreparedImport:
+    """An import validated, projected and written as neo4j-admin CSV (:func:`prepare_import`),
+    ready to load (:func:`load_prepared`): its files, each case file's ingest result and the
+    ids it states (audited when loaded), and the entity node, relationship and ``Dataset``
+    record counts."""
+
+    files: ImportFiles
+    results: list[IngestResult]
+    ids: list[list[str]]
+    nodes: int
+    relationships: int
+    datasets: int
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def elements(self) -> int:
+        """Entity nodes plus relationships, as ``repgraph ingest`` counts them."""
+        return self.nodes + self.relationships
+
+
+def stated_ids(case) -> list[str]:
+    """The ids a validated case file states (nodes, then relationships), as the audit records them."""
+    return [n.id for n in case.nodes] + [r.id for r in case.relationships if getattr(r, "id", None)]
+
+
+def _new_folder(folder: Path) -> Path:
+    folder = Path(folder)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise OfflineImportError(f"{folder} exists and is not an empty folder: give a new folder to prepare the import in")
+    # the CSV holds every name, protected persons' included: readable by its owner only
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    return folder
+
+
+def prepare_import(paths: Iterable[str | Path], folder: str | Path, *,
+                   progress: Callable[[Path, Any, IngestResult], None] | None = None,
+                   on_step: Callable[[str], None] | None = None) -> PreparedImport:
+    """Steps 1 and 2 (stage, CSV) into ``folder`` (created, owner-only; it must not exist or
+    be empty), with a manifest (:data:`MANIFEST`) that :func:`read_prepared` reads back.
+    Nothing touches Neo4j: the server keeps serving while this runs. Raises
+    :class:`~repgraph.ingest.CaseFileError` on bad input (the folder is then left empty),
+    :class:`OfflineImportError` for a folder in use or a value the CSV cannot hold."""
+    step = on_step or (lambda _s: None)
+    folder = _new_folder(Path(folder))
+    ids: list[list[str]] = []
+
+    def staged(path, case, result):
+        ids.append(stated_ids(case))
+        if progress:
+            progress(path, case, result)
+
+    t = time.perf_counter()
+    step("validating and projecting")
+    graph, results = stage_paths(paths, staged)
+    seconds = {"stage": time.perf_counter() - t}
+    t = time.perf_counter()
+    step("writing CSV")
+    files = write_csv(graph, folder)
+    seconds["csv"] = time.perf_counter() - t
+    prepared = PreparedImport(files, results, ids, len(graph.nodes), len(graph.relationships), len(graph.datasets), seconds)
+    manifest = {
+        "format": MANIFEST_FORMAT, "nodes": prepared.nodes, "relationships": prepared.relationships,
+        "datasets": prepared.datasets, "csvNodes": files.nodes, "csvRelationships": files.relationships,
+        "multiline": files.multiline, "nodeFiles": files.node_files, "relationshipFiles": files.relationship_files,
+        "emptyLists": sorted(files.empty_lists),
+        "files": [{"result": asdict(r), "ids": i} for r, i in zip(results, ids)],
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    return prepared
+
+
+def read_prepared(folder: str | Path) -> PreparedImport:
+    """The import :func:`prepare_import` wrote into ``folder``. Raises
+    :class:`OfflineImportError` when there is none, it was written by another format, or a
+    CSV file it names is missing."""
+    folder = Path(folder)
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise OfflineImportError(f"no prepared import in {folder} (no {MANIFEST}): "
+                                 f"run 'repgraph import-neo4j FILES --prepare {folder}' first") from None
+    except (OSError, ValueError) as exc:
+        raise OfflineImportError(f"{folder / MANIFEST} cannot be read: {exc}") from None
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        raise OfflineImportError(f"{folder / MANIFEST} is not a prepared import of this repgraph "
+                                 f"(format {data.get('format') if isinstance(data, dict) else None!r}, "
+                                 f"expected {MANIFEST_FORMAT}): prepare it again")
+    files = ImportFiles(folder, [tuple(x) for x in data["nodeFiles"]], [tuple(x) for x in data["relationshipFiles"]],
+                        data["multiline"], {tuple(x) for x in data["emptyLists"]}, data["csvNodes"], data["csvRelationships"])
+    missing = [name for _, name in [*files.node_files, *files.relationship_files] if not (folder / name).is_file()]
+    if missing:
+        raise OfflineImportError(f"{folder} lacks {', '.join(missing[:3])}{' ...' if len(missing) > 3 else ''}: prepare it again")
+    results = []
+    for entry in data["files"]:
+        r = dict(entry["result"])
+        r["removed_nodes"], r["removed_relationships"] = tuple(r["removed_nodes"]), tuple(r["removed_relationships"])
+        results.append(IngestResult(**r))
+    return PreparedImport(files, results, [e["ids"] for e in data["files"]], data["nodes"], data["relationships"],
+                          data["datasets"])
+
+
+def load_prepared(prepared: PreparedImport, neo4j_home: str | Path, opener: Callable[[], Any], *,
+                  database: str = "neo4j", neo4j_admin: str | Path | None = None, overwrite: bool = False,
+                  start: bool = True, wait: float = 600.0,
+                  on_step: Callable[[str], None] | None = None) -> ImportReport:
+    """Steps 3 and 4: ``neo4j-admin database import full`` of a prepared import (the DBMS
+    of ``neo4j_home`` stopped), then the server is started (``NEO4J_HOME/bin/neo4j start``;
+    with ``start=False`` whoever runs it starts it), and once the store ``opener()``
+    returns answers (at most ``wait`` s), empty lists are restored (if any), and the schema
+    applied and awaited. This is the whole time the database is unavailable. Raises
     :class:`OfflineImportError` when neo4j-admin or the server fails."""
     home = Path(neo4j_home)
     admin = admin_command(home, Path(neo4j_admin) if neo4j_admin else None)
-    seconds: dict[str, float] = {}
     step = on_step or (lambda _s: None)
+    files = prepared.files
+    seconds: dict[str, float] = {}
     t = time.perf_counter()
-    step("validating and projecting")
-    graph, results = stage_paths(paths, progress)
-    seconds["stage"] = time.perf_counter() - t
-    folder = Path(csv_dir) if csv_dir else Path(tempfile.mkdtemp(prefix="repgraph-import-"))
-    try:
-        t = time.perf_counter()
-        step("writing CSV")
-        files = write_csv(graph, folder)
-        seconds["csv"] = time.perf_counter() - t
-        t = time.perf_counter()
-        step("neo4j-admin database import")
-        output = run_admin_import(admin, home, database, files, overwrite)
-        seconds["import"] = time.perf_counter() - t
-    finally:
-        if not csv_dir:
-            shutil.rmtree(folder, ignore_errors=True)
-    report = ImportReport(results, len(graph.nodes), len(graph.relationships), len(graph.datasets), seconds, output)
-    del graph
+    step("neo4j-admin database import")
+    output = run_admin_import(admin, home, database, files, overwrite)
+    seconds["import"] = time.perf_counter() - t
     t = time.perf_counter()
     if start:
         step("starting the server")
@@ -410,8 +546,9 @@ def import_neo4j(paths: Iterable[str | Path], neo4j_home: str | Path, opener: Ca
     seconds["start"] = time.perf_counter() - t
     try:
         t = time.perf_counter()
-        step("restoring empty lists")
-        fill_empty_lists(store, files)
+        if files.empty_lists:
+            step("restoring empty lists")
+            fill_empty_lists(store, files)
         with store.transaction() as tx:  # the writers' lock node, as after any ingest
             tx.lock_writers()
         seconds["lists"] = time.perf_counter() - t
@@ -421,4 +558,29 @@ def import_neo4j(paths: Iterable[str | Path], neo4j_home: str | Path, opener: Ca
         seconds["schema"] = time.perf_counter() - t
     finally:
         store.close()
+    return ImportReport(prepared.results, prepared.nodes, prepared.relationships, prepared.datasets, seconds, output,
+                        prepared.ids)
+
+
+def import_neo4j(paths: Iterable[str | Path], neo4j_home: str | Path, opener: Callable[[], Any], *,
+                 database: str = "neo4j", neo4j_admin: str | Path | None = None, overwrite: bool = False,
+                 start: bool = True, wait: float = 600.0, csv_dir: str | Path | None = None,
+                 progress: Callable[[Path, Any, IngestResult], None] | None = None,
+                 on_step: Callable[[str], None] | None = None) -> ImportReport:
+    """The whole first load (see the module doc): :func:`prepare_import` into ``csv_dir``
+    (kept) or a temporary folder (removed), then :func:`load_prepared`. ``seconds`` has
+    every step: ``stage``, ``csv``, ``import``, ``start``, ``lists``, ``schema``. Raises
+    :class:`~repgraph.ingest.CaseFileError` (nothing imported) on bad input,
+    :class:`OfflineImportError` when neo4j-admin or the server fails."""
+    admin_command(Path(neo4j_home), Path(neo4j_admin) if neo4j_admin else None)  # fail before the work
+    temporary = csv_dir is None
+    folder = Path(tempfile.mkdtemp(prefix="repgraph-import-")) if temporary else Path(csv_dir)
+    try:
+        prepared = prepare_import(paths, folder, progress=progress, on_step=on_step)
+        report = load_prepared(prepared, neo4j_home, opener, database=database, neo4j_admin=neo4j_admin,
+                               overwrite=overwrite, start=start, wait=wait, on_step=on_step)
+    finally:
+        if temporary:
+            shutil.rmtree(folder, ignore_errors=True)
+    report.seconds = {**prepared.seconds, **report.seconds}
     return report
