@@ -143,3 +143,60 @@ def test_prepare_of_a_bad_file_prepares_nothing(tmp_path):
     result = CliRunner().invoke(app, ["import-neo4j", str(SYNTHETIC), str(bad), "--prepare", str(tmp_path / "p")])
     assert result.exit_code == 2 and "nothing was prepared" in result.output and "nodes[0] (id=p-fake)" in result.output
     assert not any((tmp_path / "p").iterdir())
+
+
+def test_a_csv_edited_truncated_or_replaced_after_prepare_is_refused(tmp_path):
+    """What loads is what was validated: a CSV row added (an unsourced accusation, say) or a
+    file truncated between --prepare and --prepared is refused, naming the file; the
+    manifest cannot point neo4j-admin at a file outside the folder."""
+    folder = tmp_path / "prep"
+    prepare_import([SYNTHETIC], folder)
+    person = next(name for labels, name in read_prepared(folder).files.node_files if labels == "Entity:Person")
+    original = (folder / person).read_bytes()
+    with open(folder / person, "a", encoding="utf-8") as f:
+        f.write('"p-fake-added","Ana Ficticia Añadida"\n')
+    with pytest.raises(OfflineImportError, match=f"{person} in .* changed since"):
+        read_prepared(folder)
+    (folder / person).write_bytes(original[: len(original) // 2])
+    with pytest.raises(OfflineImportError, match="changed since"):
+        read_prepared(folder)
+    (folder / person).write_bytes(original)
+    assert read_prepared(folder).nodes == 28  # restored: loads again
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_bytes(original)
+    manifest["nodeFiles"][0][1] = str(outside)
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(OfflineImportError, match="outside"):
+        read_prepared(folder)
+
+
+@pytest.mark.parametrize("damage", [{"format": 1}, {"drop": "files"}, {"drop": "sha256"}, {"set": ("files", 3)}])
+def test_a_damaged_manifest_is_a_named_error_not_a_traceback(tmp_path, damage):
+    folder = tmp_path / "prep"
+    prepare_import([SYNTHETIC], folder)
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    if "drop" in damage:
+        del manifest[damage["drop"]]
+    elif "set" in damage:
+        manifest[damage["set"][0]] = damage["set"][1]
+    else:
+        manifest = damage
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(OfflineImportError, match="prepare it again"):
+        read_prepared(folder)
+    result = CliRunner().invoke(app, ["import-neo4j", "--prepared", str(folder), "--neo4j-home", str(tmp_path),
+                                      "--overwrite-destination"], env={"REPGRAPH_ACCESS_DB": str(tmp_path / "a.db")})
+    assert result.exit_code == 1 and "prepare it again" in result.output and "Traceback" not in result.output
+
+
+def test_a_relative_prepare_folder_names_absolute_files(tmp_path, monkeypatch):
+    """neo4j-admin runs inside the folder: the files it is given must not be relative to
+    where the command was run (``--prepared prep`` failed with a Java stack trace)."""
+    monkeypatch.chdir(tmp_path)
+    prepared = prepare_import([SYNTHETIC], "prep")
+    back = read_prepared("prep")
+    for files in (prepared.files, back.files):
+        assert files.folder == tmp_path / "prep"
+        assert all(arg.split("=", 2)[2].startswith(str(tmp_path / "prep") + "/")
+                   for arg in [*files.node_args, *files.relationship_args])

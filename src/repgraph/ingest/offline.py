@@ -30,6 +30,7 @@ transactional ingest, which can follow an import.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -441,7 +442,8 @@ def stated_ids(case) -> list[str]:
 
 
 def _new_folder(folder: Path) -> Path:
-    folder = Path(folder)
+    # absolute: neo4j-admin runs inside the folder and is given each file's path
+    folder = Path(folder).absolute()
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise OfflineImportError(f"{folder} exists and is not an empty folder: give a new folder to prepare the import in")
     # the CSV holds every name, protected persons' included: readable by its owner only
@@ -481,6 +483,8 @@ def prepare_import(paths: Iterable[str | Path], folder: str | Path, *,
         "datasets": prepared.datasets, "csvNodes": files.nodes, "csvRelationships": files.relationships,
         "multiline": files.multiline, "nodeFiles": files.node_files, "relationshipFiles": files.relationship_files,
         "emptyLists": sorted(files.empty_lists),
+        # what was validated is what is loaded: an edited, truncated or replaced CSV is refused
+        "sha256": {name: _sha256(folder / name) for _, name in [*files.node_files, *files.relationship_files]},
         "files": [{"result": asdict(r), "ids": i} for r, i in zip(results, ids)],
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
@@ -488,10 +492,12 @@ def prepare_import(paths: Iterable[str | Path], folder: str | Path, *,
 
 
 def read_prepared(folder: str | Path) -> PreparedImport:
-    """The import :func:`prepare_import` wrote into ``folder``. Raises
-    :class:`OfflineImportError` when there is none, it was written by another format, or a
-    CSV file it names is missing."""
-    folder = Path(folder)
+    """The import :func:`prepare_import` wrote into ``folder`` (relative or absolute). Raises
+    :class:`OfflineImportError` when there is none, it was written by another format, its
+    manifest is damaged or names a file outside ``folder``, or a CSV file it names is missing
+    or changed since it was prepared (SHA-256 in the manifest): what loads is what was
+    validated."""
+    folder = Path(folder).absolute()  # neo4j-admin runs inside it and is given each file's path
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -503,18 +509,42 @@ def read_prepared(folder: str | Path) -> PreparedImport:
         raise OfflineImportError(f"{folder / MANIFEST} is not a prepared import of this repgraph "
                                  f"(format {data.get('format') if isinstance(data, dict) else None!r}, "
                                  f"expected {MANIFEST_FORMAT}): prepare it again")
-    files = ImportFiles(folder, [tuple(x) for x in data["nodeFiles"]], [tuple(x) for x in data["relationshipFiles"]],
-                        data["multiline"], {tuple(x) for x in data["emptyLists"]}, data["csvNodes"], data["csvRelationships"])
-    missing = [name for _, name in [*files.node_files, *files.relationship_files] if not (folder / name).is_file()]
+    try:
+        files = ImportFiles(folder, [tuple(x) for x in data["nodeFiles"]], [tuple(x) for x in data["relationshipFiles"]],
+                            bool(data["multiline"]), {tuple(x) for x in data["emptyLists"]}, data["csvNodes"],
+                            data["csvRelationships"])
+        names = [name for _, name in [*files.node_files, *files.relationship_files]]
+        digests = data["sha256"]
+        results = []
+        for entry in data["files"]:
+            r = dict(entry["result"])
+            r["removed_nodes"], r["removed_relationships"] = tuple(r["removed_nodes"]), tuple(r["removed_relationships"])
+            results.append(IngestResult(**r))
+        ids = [list(e["ids"]) for e in data["files"]]
+        counts = data["nodes"], data["relationships"], data["datasets"]
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise OfflineImportError(f"{folder / MANIFEST} is damaged ({type(exc).__name__}: {exc}): prepare it again") from None
+    outside = [n for n in names if not isinstance(n, str) or Path(n).name != n or n in ("", ".", "..")]
+    if outside or not isinstance(digests, dict) or set(digests) != set(names):
+        raise OfflineImportError(f"{folder / MANIFEST} names files outside {folder} or without their checksum "
+                                 f"({', '.join(map(repr, outside[:3])) or 'checksums'}): prepare it again")
+    missing = [name for name in names if not (folder / name).is_file()]
     if missing:
         raise OfflineImportError(f"{folder} lacks {', '.join(missing[:3])}{' ...' if len(missing) > 3 else ''}: prepare it again")
-    results = []
-    for entry in data["files"]:
-        r = dict(entry["result"])
-        r["removed_nodes"], r["removed_relationships"] = tuple(r["removed_nodes"]), tuple(r["removed_relationships"])
-        results.append(IngestResult(**r))
-    return PreparedImport(files, results, [e["ids"] for e in data["files"]], data["nodes"], data["relationships"],
-                          data["datasets"])
+    changed = [name for name in names if _sha256(folder / name) != digests[name]]
+    if changed:
+        raise OfflineImportError(f"{', '.join(changed[:3])}{' ...' if len(changed) > 3 else ''} in {folder} changed since "
+                                 "they were prepared (validated): prepare it again")
+    return PreparedImport(files, results, ids, *counts)
+
+
+def _sha256(path: Path) -> str:
+    """The SHA-256 of a file, hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def load_prepared(prepared: PreparedImport, neo4j_home: str | Path, opener: Callable[[], Any], *,
