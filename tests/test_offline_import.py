@@ -253,3 +253,28 @@ def test_prepare_while_serving_then_load_equals_ingest(import_server, request, t
     entries = [e for e in json.loads(audit.stdout) if e["target"] == "ingest"]
     assert [e["detail"].split(":")[0] for e in entries] == [str(f) for f in files]
     assert "p-witness-zeta" in entries[0]["ids"]
+
+
+def test_prepare_and_load_with_a_relative_folder_equals_ingest(import_server, request, tmp_path, monkeypatch):
+    """``--prepare prep`` then ``--prepared prep`` from the same working folder (as a user
+    types it): neo4j-admin runs inside the folder, so it must be given absolute files (it
+    failed with a Java stack trace, nothing imported)."""
+    home, settings = import_server
+    env = {"REPGRAPH_BACKEND": "neo4j", "NEO4J_URI": settings["uri"], "NEO4J_USER": "neo4j",
+           "NEO4J_PASSWORD": settings["password"], "REPGRAPH_ACCESS_DB": str(tmp_path / "access.db")}
+    monkeypatch.chdir(tmp_path)
+    prepare = CliRunner().invoke(app, ["import-neo4j", str(SYNTHETIC), "--prepare", "prep"], env=env)
+    assert prepare.exit_code == 0, prepare.output
+    subprocess.run([str(home / "bin" / "neo4j"), "stop"], stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    load = CliRunner().invoke(app, ["import-neo4j", "--prepared", "prep", "--neo4j-home", str(home),
+                                    "--overwrite-destination"], env=env)
+    assert load.exit_code == 0, load.output
+    reference = reference_store(request, tmp_path, [SYNTHETIC])
+    imported = imported_store(settings)
+    try:
+        assert_same_store(imported, reference)
+    finally:
+        imported.close()
+        reference.close()
+    audit = CliRunner().invoke(app, ["audit", "-f", "json"], env=env)
+    assert [e["detail"].split(":")[0] for e in json.loads(audit.stdout) if e["target"] == "ingest"] == [str(SYNTHETIC)]
