@@ -200,3 +200,17 @@ def test_a_relative_prepare_folder_names_absolute_files(tmp_path, monkeypatch):
         assert files.folder == tmp_path / "prep"
         assert all(arg.split("=", 2)[2].startswith(str(tmp_path / "prep") + "/")
                    for arg in [*files.node_args, *files.relationship_args])
+
+
+def test_a_unit_separator_in_a_list_is_a_located_error_and_prepares_nothing(tmp_path):
+    """``repgraph ingest`` stores an alias holding U+001F; import-neo4j cannot (its array
+    delimiter): the error names the file, record and field like any bad input (it named
+    none), before anything is written."""
+    bad = tmp_path / "sep.json"
+    bad.write_text(json.dumps({"dataset": {"name": "sep-fake", "title": "Fake", "synthetic": True}, "nodes": [
+        {"label": "Person", "id": "p-fake-sep", "name": "Ana Ficticia", "roles": ["witness"],
+         "aliases": ["Ana\u001fFicticia"]}]}))
+    result = CliRunner().invoke(app, ["import-neo4j", str(SYNTHETIC), str(bad), "--prepare", str(tmp_path / "p")])
+    assert result.exit_code == 2 and "nothing was prepared" in result.output
+    assert f"{bad}, record nodes[0] (id=p-fake-sep), field aliases" in result.output.replace("\n", "")
+    assert not any((tmp_path / "p").iterdir())

@@ -48,6 +48,7 @@ from .. import queries as Q
 from ..schema import ENTITY_LABEL
 from .staging import StagedGraph, StagingStore
 from .writer import IngestResult, expand_paths, write_case
+from .errors import CaseFileError
 from .loader import load_case_file
 
 #: Separator of array elements inside one CSV field (neo4j-admin ``--array-delimiter``):
@@ -121,11 +122,25 @@ def stage_paths(paths: Iterable[str | Path], progress: Callable[[Path, Any, Inge
     results = []
     for path in expand_paths(paths):
         case = load_case_file(path)
+        _refuse_array_delimiter(path, case)
         result = write_case(store, case, path)
         results.append(result)
         if progress:
             progress(path, case, result)
     return store.graph, results
+
+
+def _refuse_array_delimiter(path: Path, case) -> None:
+    """Raise :class:`~repgraph.ingest.CaseFileError` naming the file, record and field of a
+    list value holding :data:`ARRAY_DELIMITER`: neo4j-admin would split it (``repgraph
+    ingest`` stores it; only this import cannot)."""
+    for section, elements in (("nodes", case.nodes), ("relationships", case.relationships)):
+        for i, element in enumerate(elements):
+            for key, value in element.to_properties().items():
+                if isinstance(value, list) and any(isinstance(v, str) and ARRAY_DELIMITER in v for v in value):
+                    raise CaseFileError(path, "holds the ASCII unit separator (U+001F), import-neo4j's array "
+                                        "delimiter: remove it, or load this file with 'repgraph ingest'",
+                                        f"{section}[{i}] (id={element.id})", key)
 
 
 # --------------------------------------------------------------------------- 2. csv
