@@ -214,3 +214,11 @@ def test_a_unit_separator_in_a_list_is_a_located_error_and_prepares_nothing(tmp_
     assert result.exit_code == 2 and "nothing was prepared" in result.output
     assert f"{bad}, record nodes[0] (id=p-fake-sep), field aliases" in result.output.replace("\n", "")
     assert not any((tmp_path / "p").iterdir())
+
+
+def test_a_prepare_folder_that_cannot_be_made_is_a_named_error(tmp_path):
+    """An uncreatable --prepare folder (no such parent, not writable) was a traceback."""
+    (tmp_path / "file").write_text("x")
+    result = CliRunner().invoke(app, ["import-neo4j", str(SYNTHETIC), "--prepare", str(tmp_path / "file" / "prep")])
+    assert result.exit_code == 1 and "cannot be made an owner-only folder" in result.output
+    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)

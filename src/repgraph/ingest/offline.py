@@ -462,8 +462,12 @@ def _new_folder(folder: Path) -> Path:
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise OfflineImportError(f"{folder} exists and is not an empty folder: give a new folder to prepare the import in")
     # the CSV holds every name, protected persons' included: readable by its owner only
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    folder.chmod(0o700)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)
+    except OSError as exc:
+        raise OfflineImportError(f"{folder} cannot be made an owner-only folder to prepare the import in: "
+                                 f"{exc.strerror or exc}") from None
     return folder
 
 
