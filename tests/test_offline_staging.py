@@ -202,14 +202,22 @@ def test_a_relative_prepare_folder_names_absolute_files(tmp_path, monkeypatch):
                    for arg in [*files.node_args, *files.relationship_args])
 
 
-def test_a_unit_separator_in_a_list_is_a_located_error_and_prepares_nothing(tmp_path):
+SEPARATED = {
+    "sep.json": json.dumps({"dataset": {"name": "sep-fake", "title": "Fake", "synthetic": True}, "nodes": [
+        {"label": "Person", "id": "p-fake-sep", "name": "Ana Ficticia", "roles": ["witness"],
+         "aliases": ["Ana\u001fFicticia"]}]}),
+    "sep.yaml": 'dataset: {name: sep-fake, title: Fake, synthetic: true}\nnodes:\n'
+                '  - {label: Person, id: p-fake-sep, name: Ana Ficticia, roles: [witness], aliases: ["Ana\\x1FFicticia"]}\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(SEPARATED))
+def test_a_unit_separator_in_a_list_is_a_located_error_and_prepares_nothing(tmp_path, name):
     """``repgraph ingest`` stores an alias holding U+001F; import-neo4j cannot (its array
     delimiter): the error names the file, record and field like any bad input (it named
-    none), before anything is written."""
-    bad = tmp_path / "sep.json"
-    bad.write_text(json.dumps({"dataset": {"name": "sep-fake", "title": "Fake", "synthetic": True}, "nodes": [
-        {"label": "Person", "id": "p-fake-sep", "name": "Ana Ficticia", "roles": ["witness"],
-         "aliases": ["Ana\u001fFicticia"]}]}))
+    none), before anything is written; JSON's and YAML's escapes alike."""
+    bad = tmp_path / name
+    bad.write_text(SEPARATED[name], encoding="utf-8")
     result = CliRunner().invoke(app, ["import-neo4j", str(SYNTHETIC), str(bad), "--prepare", str(tmp_path / "p")])
     assert result.exit_code == 2 and "nothing was prepared" in result.output
     assert f"{bad}, record nodes[0] (id=p-fake-sep), field aliases" in result.output.replace("\n", "")

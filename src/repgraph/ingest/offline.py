@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -122,12 +123,18 @@ def stage_paths(paths: Iterable[str | Path], progress: Callable[[Path, Any, Inge
     results = []
     for path in expand_paths(paths):
         case = load_case_file(path)
-        _refuse_array_delimiter(path, case)
+        if _MAY_HOLD_DELIMITER.search(Path(path).read_bytes()):  # a cheap gate: the check re-projects every element
+            _refuse_array_delimiter(path, case)
         result = write_case(store, case, path)
         results.append(result)
         if progress:
             progress(path, case, result)
     return store.graph, results
+
+
+#: The array delimiter as a case file can hold it: the character itself, or escaped in JSON
+#: (``\u001f``) or YAML (``\x1f``, ``\u001f``, ``\U0000001f``), any case.
+_MAY_HOLD_DELIMITER = re.compile(rb"\x1f|\\(?:x1f|u001f|U0000001f)", re.IGNORECASE)
 
 
 def _refuse_array_delimiter(path: Path, case) -> None:
