@@ -278,3 +278,23 @@ def test_prepare_and_load_with_a_relative_folder_equals_ingest(import_server, re
         reference.close()
     audit = CliRunner().invoke(app, ["audit", "-f", "json"], env=env)
     assert [e["detail"].split(":")[0] for e in json.loads(audit.stdout) if e["target"] == "ingest"] == [str(SYNTHETIC)]
+
+
+def test_a_running_server_is_refused_before_any_work(import_server, tmp_path):
+    """The server of --neo4j-home still running: refused before validating (one step) and
+    before neo4j-admin (--prepared), its database untouched, nothing audited. (neo4j-admin
+    refused too, but only after the whole validation and CSV.)"""
+    home, settings = import_server
+    env = {"REPGRAPH_BACKEND": "neo4j", "NEO4J_URI": settings["uri"], "NEO4J_USER": "neo4j",
+           "NEO4J_PASSWORD": settings["password"], "REPGRAPH_ACCESS_DB": str(tmp_path / "access.db")}
+    subprocess.run([str(home / "bin" / "neo4j"), "start"], stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    before = snapshot_of(settings)
+    prepared = tmp_path / "prepared"
+    assert CliRunner().invoke(app, ["import-neo4j", str(SYNTHETIC), "--prepare", str(prepared)], env=env).exit_code == 0
+    for args in ([str(SYNTHETIC)], ["--prepared", str(prepared)]):
+        result = CliRunner().invoke(app, ["import-neo4j", *args, "--neo4j-home", str(home), "--overwrite-destination"],
+                                    env=env)
+        assert result.exit_code == 1, result.output
+        assert "a Neo4j server answers at NEO4J_URI" in result.output and "validating" not in result.output
+    assert snapshot_of(settings) == before
+    assert not (tmp_path / "access.db").exists()

@@ -230,3 +230,37 @@ def test_a_prepare_folder_that_cannot_be_made_is_a_named_error(tmp_path):
     result = CliRunner().invoke(app, ["import-neo4j", str(SYNTHETIC), "--prepare", str(tmp_path / "file" / "prep")])
     assert result.exit_code == 1 and "cannot be made an owner-only folder" in result.output
     assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def _fake_home(tmp_path):
+    """A Neo4j home whose neo4j-admin and neo4j only leave a mark when run."""
+    home = tmp_path / "home"
+    (home / "bin").mkdir(parents=True)
+    for tool in ("neo4j-admin", "neo4j"):
+        script = home / "bin" / tool
+        script.write_text(f"#!/bin/sh\necho ran >> {home / 'ran'}\n")
+        script.chmod(0o755)
+    return home
+
+
+@pytest.mark.parametrize("uri", [None, "", "localhost:7687", "http://127.0.0.1:7474"])
+@pytest.mark.parametrize("prepared", [False, True])
+def test_a_load_without_a_usable_neo4j_uri_changes_nothing(tmp_path, monkeypatch, uri, prepared):
+    """Without NEO4J_URI naming the server, the database was replaced and the schema step
+    then crashed (a traceback, a store without constraints or indexes): refused first now,
+    before validation and before neo4j-admin runs."""
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.delenv("NEO4J_HOME", raising=False)
+    env = {"REPGRAPH_ACCESS_DB": str(tmp_path / "access.db")} | ({} if uri is None else {"NEO4J_URI": uri})
+    home = _fake_home(tmp_path)
+    if prepared:
+        prepare_import([SYNTHETIC], tmp_path / "prep")
+        args = ["--prepared", str(tmp_path / "prep")]
+    else:
+        args = [str(SYNTHETIC)]
+    result = CliRunner().invoke(app, ["import-neo4j", *args, "--neo4j-home", str(home), "--overwrite-destination"], env=env)
+    assert result.exit_code == 1, result.output
+    assert "is not a Neo4j address" in result.output and "Nothing was changed" in result.output
+    assert "validating" not in result.output and "Traceback" not in result.output
+    assert not (home / "ran").exists()  # neo4j-admin never ran
+    assert not (tmp_path / "access.db").exists() or "ingest" not in CliRunner().invoke(app, ["audit"], env=env).output

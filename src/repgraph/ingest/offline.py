@@ -573,6 +573,28 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def refuse_running_server(opener: Callable[[], Any]) -> None:
+    """Raise :class:`OfflineImportError` when the server ``opener()`` connects to answers: the
+    load replaces the database of a **stopped** DBMS and then connects there to create the
+    schema, so a server that answers is either the one to stop first or another one than
+    ``NEO4J_HOME``'s (the schema would land on the wrong database). Nothing is changed."""
+    from ..store import StoreError, StoreUnreachable
+
+    try:
+        store = opener()
+    except StoreUnreachable:
+        return  # nobody answers: the stopped server of NEO4J_HOME, as it must be
+    except StoreError as exc:  # no or a bad address (nothing could create the schema), or refused credentials
+        raise OfflineImportError(f"{exc}. NEO4J_URI (and NEO4J_USER/NEO4J_PASSWORD) must name the server of "
+                                 "--neo4j-home: after the load repgraph connects there to create the schema. "
+                                 "Nothing was changed") from None
+    store.close()
+    raise OfflineImportError(
+        "a Neo4j server answers at NEO4J_URI: stop the server of --neo4j-home first (NEO4J_HOME/bin/neo4j stop); "
+        "if NEO4J_URI names another server, point it at this home's server (after the load repgraph connects "
+        "there to create the schema). Nothing was changed")
+
+
 def load_prepared(prepared: PreparedImport, neo4j_home: str | Path, opener: Callable[[], Any], *,
                   database: str = "neo4j", neo4j_admin: str | Path | None = None, overwrite: bool = False,
                   start: bool = True, wait: float = 600.0,
@@ -585,6 +607,7 @@ def load_prepared(prepared: PreparedImport, neo4j_home: str | Path, opener: Call
     :class:`OfflineImportError` when neo4j-admin or the server fails."""
     home = Path(neo4j_home)
     admin = admin_command(home, Path(neo4j_admin) if neo4j_admin else None)
+    refuse_running_server(opener)
     step = on_step or (lambda _s: None)
     files = prepared.files
     seconds: dict[str, float] = {}
@@ -629,6 +652,7 @@ def import_neo4j(paths: Iterable[str | Path], neo4j_home: str | Path, opener: Ca
     :class:`~repgraph.ingest.CaseFileError` (nothing imported) on bad input,
     :class:`OfflineImportError` when neo4j-admin or the server fails."""
     admin_command(Path(neo4j_home), Path(neo4j_admin) if neo4j_admin else None)  # fail before the work
+    refuse_running_server(opener)
     temporary = csv_dir is None
     folder = Path(tempfile.mkdtemp(prefix="repgraph-import-")) if temporary else Path(csv_dir)
     try:

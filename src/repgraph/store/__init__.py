@@ -7,9 +7,9 @@ Only :func:`open_store` knows which backend it builds; everything else talks to 
 from __future__ import annotations
 
 from ..config import Settings, get_settings
-from .base import GraphStore, Row, StoreError, StoreMissing, Transaction
+from .base import GraphStore, Row, StoreError, StoreMissing, StoreUnreachable, Transaction
 
-__all__ = ["GraphStore", "Row", "StoreError", "StoreMissing", "Transaction", "open_store"]
+__all__ = ["GraphStore", "Row", "StoreError", "StoreMissing", "StoreUnreachable", "Transaction", "open_store"]
 
 
 def open_store(settings: Settings | None = None, create: bool = False) -> GraphStore:

@@ -20,6 +20,11 @@ class StoreError(RuntimeError):
     """The store could not answer (server down, file unreadable). The message is for people."""
 
 
+class StoreUnreachable(StoreError):
+    """Nothing answers at the store's address (a stopped server, a closed port). Not raised
+    for a server that answers and refuses (credentials) nor for an address that is not one."""
+
+
 class StoreMissing(StoreError):
     """A read named a store that does not exist (e.g. a mistyped ``--db``). Nothing was created:
     only commands that write (``ingest``, ``demo``) create a store."""

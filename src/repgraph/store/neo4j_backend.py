@@ -9,12 +9,15 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import neo4j
-from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import AuthError, ClientError, ConfigurationError, ServiceUnavailable, SessionExpired, TransientError
 from neo4j.graph import Node, Relationship
 
 from .. import queries as Q
 from ..schema import primary_label
-from .base import GraphStore, Row, StoreError, Transaction
+from .base import GraphStore, Row, StoreError, StoreUnreachable, Transaction
+
+#: The addresses a Neo4j server or cluster answers on (``neo4j://`` routes: clusters, Aura).
+URI_SCHEMES = ("bolt", "neo4j", "bolt+s", "bolt+ssc", "neo4j+s", "neo4j+ssc")
 
 T = TypeVar("T")
 
@@ -114,6 +117,10 @@ class Neo4jStore(GraphStore):
         self._uri = uri
         self._database = database
         auth = (user, password) if password else None
+        scheme = uri.split("://", 1)[0].lower() if isinstance(uri, str) and "://" in uri else None
+        if scheme not in URI_SCHEMES:  # the driver would take http(s) (a preview) or fail with a traceback
+            raise StoreError(f"{uri!r} is not a Neo4j address: give {' or '.join(f'{s}://HOST:PORT' for s in URI_SCHEMES[:2])} "
+                             "(+s or +ssc for TLS) in NEO4J_URI")
         try:
             # Fail fast when the server goes away (a 503 in seconds, not after 30 s of
             # retries), and keep "property key does not exist" notices out of the logs:
@@ -125,8 +132,10 @@ class Neo4jStore(GraphStore):
             self._driver.verify_connectivity()
         except AuthError as exc:
             raise StoreError(f"Neo4j at {uri} refused the credentials of user {user!r}") from exc
-        except (ServiceUnavailable, OSError, ValueError) as exc:
-            raise StoreError(f"Neo4j at {uri} is unreachable: {exc}") from exc
+        except (ServiceUnavailable, OSError) as exc:
+            raise StoreUnreachable(f"Neo4j at {uri} is unreachable: {exc}") from exc
+        except (ValueError, ConfigurationError) as exc:  # a host or port the driver cannot use
+            raise StoreError(f"{uri!r} is not a Neo4j address: {exc}") from exc
 
     @property
     def location(self) -> str:
@@ -139,7 +148,7 @@ class Neo4jStore(GraphStore):
             with self._driver.session(database=self._database, default_access_mode=neo4j.READ_ACCESS) as session:
                 records = list(session.run(query, params or {}))
         except (ServiceUnavailable, SessionExpired, OSError) as exc:
-            raise StoreError(f"Neo4j at {self._uri} is unreachable: {exc}") from exc
+            raise StoreUnreachable(f"Neo4j at {self._uri} is unreachable: {exc}") from exc
         except neo4j.exceptions.Neo4jError as exc:
             raise StoreError(f"Neo4j refused a query: {exc.message}") from exc
         return [{k: plain(v) for k, v in r.items()} for r in records]
@@ -155,7 +164,7 @@ class Neo4jStore(GraphStore):
                 c = result.consume().counters
                 return rows, (c.nodes_created - c.nodes_deleted, c.relationships_created - c.relationships_deleted)
         except (ServiceUnavailable, SessionExpired, OSError) as exc:
-            raise StoreError(f"Neo4j at {self._uri} is unreachable: {exc}") from exc
+            raise StoreUnreachable(f"Neo4j at {self._uri} is unreachable: {exc}") from exc
         except neo4j.exceptions.Neo4jError as exc:
             raise StoreError(f"Neo4j refused a write: {exc.message}") from exc
 
@@ -192,7 +201,7 @@ class Neo4jStore(GraphStore):
                     tx.commit()
             self.local_commits += 1
         except (ServiceUnavailable, SessionExpired) as exc:
-            raise StoreError(f"Neo4j at {self._uri} is unreachable: {exc}") from exc
+            raise StoreUnreachable(f"Neo4j at {self._uri} is unreachable: {exc}") from exc
 
     def write(self, work: Callable[[Transaction], T]) -> T:
         """A managed write transaction: the driver runs ``work`` again after transient
@@ -203,7 +212,7 @@ class Neo4jStore(GraphStore):
             self.local_commits += 1
             return result
         except (ServiceUnavailable, SessionExpired) as exc:
-            raise StoreError(f"Neo4j at {self._uri} is unreachable: {exc}") from exc
+            raise StoreUnreachable(f"Neo4j at {self._uri} is unreachable: {exc}") from exc
         except TransientError as exc:
             raise StoreError(f"Neo4j kept refusing a write for {WRITE_RETRY_SECONDS:.0f} s: {exc.message}") from exc
 
@@ -217,7 +226,7 @@ class Neo4jStore(GraphStore):
                 for stmt in [*statements, "CALL db.awaitIndexes(60)"]:
                     self._schema_statement(session, stmt)
         except (ServiceUnavailable, SessionExpired) as exc:
-            raise StoreError(f"Neo4j at {self._uri} is unreachable: {exc}") from exc
+            raise StoreUnreachable(f"Neo4j at {self._uri} is unreachable: {exc}") from exc
         return []
 
     @staticmethod
