@@ -13,15 +13,14 @@ APT_LOCK_WAIT ?= 300
 
 .PHONY: demo test test-embedded bench setup browser neo4j-fetch clean
 
+# One set-up at a time (flock): `make demo` and `make test` started together share the venv,
+# and the second waits for the first instead of failing half-way (`.venv/bin/pip: not found`).
 $(RUNTIME): pyproject.toml
-	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e .
-	touch $(RUNTIME)
+	flock $(VENV).lock sh -c '[ $(RUNTIME) -nt pyproject.toml ] || { $(PY) -m venv $(VENV) && \
+	  $(BIN)/pip install -q --upgrade pip && $(BIN)/pip install -q -e . && touch $(RUNTIME); }'
 
 $(TESTDEPS): $(RUNTIME)
-	$(BIN)/pip install -q -e '.[test]'
-	touch $(TESTDEPS)
+	flock $(VENV).lock sh -c '[ $(TESTDEPS) -nt $(RUNTIME) ] || { $(BIN)/pip install -q -e ".[test]" && touch $(TESTDEPS); }'
 
 setup: $(TESTDEPS)
 

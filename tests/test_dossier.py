@@ -178,7 +178,8 @@ def test_synthetic_markdown_footnotes_every_statement(fixture_store):
     assert re.search(r"^\| \*\*eu\*\* \| — \| lifted \| 2020-01-15\[\^\d+\] \| 2022-06-30\[\^%d\] \|" % delisting, md, re.M)
     assert "may have held Chief of Ejército Inventado (Ejército Inventado) at the incident's date (the end is not known)" in md
     assert "evidence: 2 independent source(s) (ONG Ficticia, Diario Inventado); confidence 0.60–0.80; flags: derived" in md
-    assert "**Gap as of 2023-01-01:** in force by us\\_ofac; not by eu, uk, canada, un, switzerland." in md
+    assert ("**Gap as of 2023-01-01:** listed, no end recorded: us\\_ofac; no listing recorded: eu, uk, canada, un, "
+            "switzerland. Recorded means in the sources ingested here; check each authority's current list.") in md
     # every footnote mark resolves, every footnote is used
     marks = {int(n) for n in re.findall(r"\[\^(\d+)\](?!:)", md)}
     notes = {int(n) for n in re.findall(r"^\[\^(\d+)\]:", md, re.M)}
@@ -324,3 +325,16 @@ def test_a_person_two_datasets_state_has_no_bookkeeping_in_the_dossier(backend, 
     assert "- datasets: fake-a, fake-b\n- gender: female\n" in md
     for out in (md, render(d, "html"), render(d, "json")):
         assert "internal note" not in out and "statements" not in out
+
+
+def test_a_defenders_dossier_says_why_no_relative_is_listed(synthetic_store):
+    """Relatives and associates are listed for sanctioned or accused persons only (a
+    defender's family is never screened here); for a defender with a brother and a mother
+    on file, "None recorded." read as a fault."""
+    md = render(build_dossier(synthetic_store, "p-defender-alpha", "2024-12-31"), "md")
+    section = md.split("## 7. Relatives and associates", 1)[1]
+    assert "Not listed: this section covers the circle of sanctioned or accused persons only" in section
+    assert "None recorded." not in section.split("##", 1)[0]
+    assert "Brother" not in section and "p-brother-alpha" not in section
+    accused = render(build_dossier(synthetic_store, "p-agent-gamma", "2024-12-31"), "md")
+    assert "Not listed:" not in accused.split("## 7. Relatives and associates", 1)[1]

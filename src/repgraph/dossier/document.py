@@ -175,10 +175,13 @@ def build_document(d: Dossier) -> Document:
     else:
         doc.add("p", lines=[["No sanction is recorded."]])
     gap = d.sanctions_gap
+    # "not by" read as "this authority declined"; it only means no listing is recorded here,
+    # and "in force" only that no end is recorded (the newest source may be years old)
     doc.add("p", lines=[[Strong(f"Gap as of {gap.date}:"),
-                         f" in force by {', '.join(gap.in_force_by) or 'none'};"
-                         + (f" dates cannot tell for {', '.join(gap.unknown_by)};" if gap.unknown_by else "")
-                         + f" not by {', '.join(gap.not_by) or 'none'}."]])
+                         f" listed, no end recorded: {', '.join(gap.in_force_by) or 'none'};"
+                         + (f" dates cannot tell: {', '.join(gap.unknown_by)};" if gap.unknown_by else "")
+                         + f" no listing recorded: {', '.join(gap.not_by) or 'none'}."
+                         + " Recorded means in the sources ingested here; check each authority's current list."]])
 
     # 8 relatives and associates
     doc.add("h2", "7. Relatives and associates")
@@ -188,6 +191,10 @@ def build_document(d: Dossier) -> Document:
                               f" ({'of ' + _name(a.person) if a.relation_of == 'other_to_person' else _name(a.person) + ' is their ' + (a.relation or '')})",
                               f"; {a.type}, confidence {_conf(a.confidence)}", *doc.cite(a.citations)]
                              for a in d.relatives_and_associates])
+    elif not (d.sanctions or d.allegations_direct or d.allegations_by_command or d.proceedings):
+        # a defender's sister is on file and "None recorded" read as a fault: say what the list covers
+        doc.add("p", lines=[["Not listed: this section covers the circle of sanctioned or accused persons only, "
+                             "and no sanction or allegation against this person is recorded."]])
     else:
         doc.add("p", lines=[["None recorded."]])
     if d.affiliations:
