@@ -264,3 +264,20 @@ def test_a_load_without_a_usable_neo4j_uri_changes_nothing(tmp_path, monkeypatch
     assert "validating" not in result.output and "Traceback" not in result.output
     assert not (home / "ran").exists()  # neo4j-admin never ran
     assert not (tmp_path / "access.db").exists() or "ingest" not in CliRunner().invoke(app, ["audit"], env=env).output
+
+
+def test_a_load_whose_server_never_answers_is_still_audited(tmp_path, monkeypatch):
+    """neo4j-admin replaced the database, then the server did not come up: the files loaded
+    are in the audit log all the same (they were audited only after the last step)."""
+    monkeypatch.delenv("NEO4J_HOME", raising=False)
+    env = {"REPGRAPH_ACCESS_DB": str(tmp_path / "access.db"), "NEO4J_URI": "bolt://127.0.0.1:1",
+           "NEO4J_PASSWORD": "fake"}
+    home = _fake_home(tmp_path)
+    result = CliRunner().invoke(app, ["import-neo4j", str(SYNTHETIC), "--neo4j-home", str(home),
+                                      "--overwrite-destination", "--wait", "1"], env=env)
+    assert result.exit_code == 1 and "did not answer" in result.output
+    assert (home / "ran").read_text().split() == ["ran", "ran"]  # neo4j-admin, then neo4j start
+    audit = CliRunner().invoke(app, ["audit", "-f", "json"], env=env)
+    entries = [e for e in json.loads(audit.stdout) if e["target"] == "ingest"]
+    assert [e["detail"].split(":")[0] for e in entries] == [str(SYNTHETIC)]
+    assert "p-defender-alpha" in entries[0]["ids"]

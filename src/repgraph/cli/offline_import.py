@@ -93,17 +93,23 @@ def import_neo4j_command(
                       f"{ready.datasets} dataset records ({timing}); once the server is stopped, load it with "
                       f"'repgraph import-neo4j --prepared {escape(str(prepare))} --neo4j-home HOME --overwrite-destination'")
         return
-    # the audit log opens first: an unwritable one stops the command before the database is replaced
+    # the audit log opens first: an unwritable one stops the command before the database is
+    # replaced; each file is audited as soon as neo4j-admin has replaced it, so a failure of
+    # the start or the schema afterwards still leaves the record of what was loaded
     with access_for(None, store_must_exist=False) as access:
+        def audit(ready):
+            for result, ids in zip(ready.results, ready.ids):
+                record_ingest(access, Path(result.path), _Ids(ids), result)
+
         try:
             if prepared is not None:
                 report = load_prepared(read_prepared(prepared), neo4j_home, opener, database=database,
                                        neo4j_admin=neo4j_admin, overwrite=overwrite_destination, start=start,
-                                       wait=wait, on_step=step)
+                                       wait=wait, on_step=step, on_imported=audit)
             else:
                 report = import_neo4j(paths, neo4j_home, opener, database=database, neo4j_admin=neo4j_admin,
                                       overwrite=overwrite_destination, start=start, wait=wait, csv_dir=csv_dir,
-                                      progress=progress, on_step=step)
+                                      progress=progress, on_step=step, on_imported=audit)
         except CaseFileError as exc:
             print_error(exc)
             err_console.print("nothing was imported")
@@ -111,8 +117,6 @@ def import_neo4j_command(
         except (OfflineImportError, StoreError) as exc:
             print_error(exc)
             raise typer.Exit(1) from None
-        for result, ids in zip(report.results, report.ids):
-            record_ingest(access, Path(result.path), _Ids(ids), result)
     timing = ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items())
     console.print(f"imported into {escape(database)} at {escape(str(neo4j_home))}: {report.nodes} nodes, "
                   f"{report.relationships} relationships, {report.datasets} dataset records ({timing})")

@@ -598,12 +598,15 @@ def refuse_running_server(opener: Callable[[], Any]) -> None:
 def load_prepared(prepared: PreparedImport, neo4j_home: str | Path, opener: Callable[[], Any], *,
                   database: str = "neo4j", neo4j_admin: str | Path | None = None, overwrite: bool = False,
                   start: bool = True, wait: float = 600.0,
-                  on_step: Callable[[str], None] | None = None) -> ImportReport:
+                  on_step: Callable[[str], None] | None = None,
+                  on_imported: Callable[[PreparedImport], None] | None = None) -> ImportReport:
     """Steps 3 and 4: ``neo4j-admin database import full`` of a prepared import (the DBMS
     of ``neo4j_home`` stopped), then the server is started (``NEO4J_HOME/bin/neo4j start``;
     with ``start=False`` whoever runs it starts it), and once the store ``opener()``
     returns answers (at most ``wait`` s), empty lists are restored (if any), and the schema
-    applied and awaited. This is the whole time the database is unavailable. Raises
+    applied and awaited. This is the whole time the database is unavailable.
+    ``on_imported(prepared)`` runs as soon as neo4j-admin has replaced the database (the
+    audit: a start or schema failure after it still leaves the new database). Raises
     :class:`OfflineImportError` when neo4j-admin or the server fails."""
     home = Path(neo4j_home)
     admin = admin_command(home, Path(neo4j_admin) if neo4j_admin else None)
@@ -615,6 +618,8 @@ def load_prepared(prepared: PreparedImport, neo4j_home: str | Path, opener: Call
     step("neo4j-admin database import")
     output = run_admin_import(admin, home, database, files, overwrite)
     seconds["import"] = time.perf_counter() - t
+    if on_imported:
+        on_imported(prepared)
     t = time.perf_counter()
     if start:
         step("starting the server")
@@ -645,9 +650,11 @@ def import_neo4j(paths: Iterable[str | Path], neo4j_home: str | Path, opener: Ca
                  database: str = "neo4j", neo4j_admin: str | Path | None = None, overwrite: bool = False,
                  start: bool = True, wait: float = 600.0, csv_dir: str | Path | None = None,
                  progress: Callable[[Path, Any, IngestResult], None] | None = None,
-                 on_step: Callable[[str], None] | None = None) -> ImportReport:
+                 on_step: Callable[[str], None] | None = None,
+                 on_imported: Callable[[PreparedImport], None] | None = None) -> ImportReport:
     """The whole first load (see the module doc): :func:`prepare_import` into ``csv_dir``
-    (kept) or a temporary folder (removed), then :func:`load_prepared`. ``seconds`` has
+    (kept) or a temporary folder (removed), then :func:`load_prepared` (``on_imported``
+    as there). ``seconds`` has
     every step: ``stage``, ``csv``, ``import``, ``start``, ``lists``, ``schema``. Raises
     :class:`~repgraph.ingest.CaseFileError` (nothing imported) on bad input,
     :class:`OfflineImportError` when neo4j-admin or the server fails."""
@@ -658,7 +665,8 @@ def import_neo4j(paths: Iterable[str | Path], neo4j_home: str | Path, opener: Ca
     try:
         prepared = prepare_import(paths, folder, progress=progress, on_step=on_step)
         report = load_prepared(prepared, neo4j_home, opener, database=database, neo4j_admin=neo4j_admin,
-                               overwrite=overwrite, start=start, wait=wait, on_step=on_step)
+                               overwrite=overwrite, start=start, wait=wait, on_step=on_step,
+                               on_imported=on_imported)
     finally:
         if temporary:
             shutil.rmtree(folder, ignore_errors=True)
