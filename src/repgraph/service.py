@@ -71,13 +71,14 @@ def _citations(store: GraphStore, raw: str | list | None, titles: dict[str, str]
 EACH_BATCH = 250
 
 
-def each(store: GraphStore, query: str, ids) -> list[dict]:
-    """``query`` (anchored on ``$id``) for every id: the fast multi-id shape on both backends.
+def each(store: GraphStore, query: str, ids, **shared: Any) -> list[dict]:
+    """``query`` (anchored on ``$id``) for every id: the fast multi-id shape on both backends;
+    ``shared`` parameters go with every id (e.g. ``among=`` for :data:`Q.NEIGHBOURS_AMONG`).
 
     Read in batches of :data:`EACH_BATCH`; before each, the request's time budget is
     checked (:func:`repgraph.budget.check`), so a served request that ran out of time or
     lost its client stops here (BudgetExceeded)."""
-    params = [{"id": i} for i in ids]
+    params = [{"id": i, **shared} for i in ids]
     rows: list[dict] = []
     for start in range(0, len(params), EACH_BATCH):
         check_budget()
@@ -728,7 +729,7 @@ def ego_graph(store: GraphStore, entity_id: str, depth: int = 1, types: list[str
             edge_rows[eid] = (src, dst, r["type"], r["props"])
         frontier = nxt
     # links between two nodes of the outermost ring: both ends are drawn, so the link is too
-    for r in each(store, Q.NEIGHBOURS, frontier):
+    for r in each(store, Q.NEIGHBOURS_AMONG, frontier, among=sorted(node_rows)) if frontier else []:
         if (types and r["type"] not in types) or r["otherId"] not in node_rows:
             continue
         src, dst = (r["nodeId"], r["otherId"]) if r["outgoing"] else (r["otherId"], r["nodeId"])
