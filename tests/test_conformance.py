@@ -102,6 +102,8 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
     "PERPETRATOR_RANKING": [{"limit": 2}, {"limit": 100}],
     "ENTITY": [{"id": "p-defender-alpha"}, {"id": "inc-alpha-detention"}, {"id": EVERY_ID}, {"id": "no-such-id"}],
     "NEIGHBOURS": [{"id": "p-defender-alpha"}, {"id": EVERY_ID}],
+    "NEIGHBOURS_AMONG": [{"id": "p-defender-alpha", "among": ["inc-alpha-detention", "p-brother-alpha", "org-fake-ngo"]},
+                         {"id": EVERY_ID, "among": ["p-defender-alpha", "org-fake-ngo", "inc-alpha-detention"]}],
     "GUILT_BY_ASSOCIATION": [{"defenderId": None}, {"defenderId": "p-defender-alpha"}],
     "DIRECT_LINKS_COUNT": [{}],
     "COMMAND_LINKS_COUNT": [{"perpetratorId": None, "incidentType": None}],
@@ -173,7 +175,7 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
 
 #: Statements that are not reads of the data (writes, wipes): covered by the ingest tests
 #: on both backends and by the embedded write-path test below.
-NOT_READS = {"DELETE_ALL", "SCRATCH_WIPE_SLICE", "DELETE_NODE", "DELETE_RELATIONSHIP", "DELETE_DATASET",
+NOT_READS = {"DELETE_ALL", "SCRATCH_WIPE_SLICE", "SCRATCH_WIPE_RELATIONSHIPS_SLICE", "DELETE_NODE", "DELETE_RELATIONSHIP", "DELETE_DATASET",
              "JUDGEMENTS", "SAME_JUDGEMENTS", "MERGED_ENTITIES"}
 # no judgement nor merged entity in the fixture data: tests/test_resolution.py,
 # tests/test_merge_graph.py and tests/test_merge_export.py run them on both backends

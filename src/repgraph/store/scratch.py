@@ -47,6 +47,9 @@ def wipe_scratch(store: GraphStore) -> None:
     heap than a small test server has). Raises :class:`NotScratch` if it is not marked."""
     if not is_scratch(store):
         raise NotScratch(f"refusing to wipe {store.location}: it does not carry the {Q.SCRATCH_MARKER_INDEX} mark")
+    while store.read(Q.ANY_RELATIONSHIP_COUNT)[0]["n"]:
+        with store.transaction() as tx:
+            tx.run(Q.SCRATCH_WIPE_RELATIONSHIPS_SLICE)
     while store.read(Q.ANY_NODE_COUNT)[0]["n"]:
         with store.transaction() as tx:
             tx.run(Q.SCRATCH_WIPE_SLICE)
