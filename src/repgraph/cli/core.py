@@ -46,6 +46,7 @@ def ingest(
     ``--bulk`` (Neo4j) gives up all-or-nothing per file for throughput; see
     :mod:`repgraph.ingest.bulk`.
     """
+    from ..ingest.writer import stated_ids
     from .users import access_for, record_ingest
 
     with store_for(db, create=True) as store, access_for(db, store_must_exist=False) as access:
@@ -73,7 +74,7 @@ def ingest(
                 print_error(exc)
                 err_console.print("nothing was written from that file")
                 raise typer.Exit(2) from None
-            record_ingest(access, path, case, result)
+            record_ingest(access, path, stated_ids(case), result)
             console.print(f"[green]ok[/] {path}: {counted(result.nodes, 'node')}, {counted(result.relationships, 'relationship')} ({result.dataset})")
             added_nodes += result.nodes_created
             added_relationships += result.relationships_created

@@ -99,7 +99,7 @@ def import_neo4j_command(
     with access_for(None, store_must_exist=False) as access:
         def audit(ready):
             for result, ids in zip(ready.results, ready.ids):
-                record_ingest(access, Path(result.path), _Ids(ids), result)
+                record_ingest(access, Path(result.path), ids, result)
 
         try:
             if prepared is not None:
@@ -121,15 +121,3 @@ def import_neo4j_command(
     console.print(f"imported into {escape(database)} at {escape(str(neo4j_home))}: {report.nodes} nodes, "
                   f"{report.relationships} relationships, {report.datasets} dataset records ({timing})")
 
-
-class _Ids:
-    """The ids :func:`record_ingest` audits of a case file, without keeping the case."""
-
-    def __init__(self, ids: list[str]):
-        self.nodes = [_Id(i) for i in ids]
-        self.relationships: list[_Id] = []
-
-
-class _Id:
-    def __init__(self, ident: str):
-        self.id = ident

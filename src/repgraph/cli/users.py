@@ -82,9 +82,8 @@ def record_write(access: AccessDB, command: str, ids=(), detail: str | None = No
     audit.record(access, user=operator(), role=Role.admin.value, action="write", target=command, ids=ids, detail=detail)
 
 
-def record_ingest(access: AccessDB, path: Path, case, result) -> None:
-    """Audit one ingested case file: its node and relationship ids."""
-    ids = [n.id for n in case.nodes] + [r.id for r in case.relationships if getattr(r, "id", None)]
+def record_ingest(access: AccessDB, path: Path, ids: list[str], result) -> None:
+    """Audit one ingested case file: the ids it states (:func:`repgraph.ingest.writer.stated_ids`)."""
     record_write(access, "ingest", ids, f"{path}: {counted(result.nodes, 'node')}, {counted(result.relationships, 'relationship')} ({result.dataset})")
 
 

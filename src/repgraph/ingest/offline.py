@@ -48,7 +48,7 @@ from typing import Any
 from .. import queries as Q
 from ..schema import ENTITY_LABEL
 from .staging import StagedGraph, StagingStore
-from .writer import IngestResult, expand_paths, write_case
+from .writer import IngestResult, expand_paths, stated_ids, write_case
 from .errors import CaseFileError
 from .loader import load_case_file
 
@@ -458,11 +458,6 @@ class PreparedImport:
         return self.nodes + self.relationships
 
 
-def stated_ids(case) -> list[str]:
-    """The ids a validated case file states (nodes, then relationships), as the audit records them."""
-    return [n.id for n in case.nodes] + [r.id for r in case.relationships if getattr(r, "id", None)]
-
-
 def _new_folder(folder: Path) -> Path:
     # absolute: neo4j-admin runs inside the folder and is given each file's path
     folder = Path(folder).absolute()
@@ -658,7 +653,9 @@ def import_neo4j(paths: Iterable[str | Path], neo4j_home: str | Path, opener: Ca
     every step: ``stage``, ``csv``, ``import``, ``start``, ``lists``, ``schema``. Raises
     :class:`~repgraph.ingest.CaseFileError` (nothing imported) on bad input,
     :class:`OfflineImportError` when neo4j-admin or the server fails."""
-    admin_command(Path(neo4j_home), Path(neo4j_admin) if neo4j_admin else None)  # fail before the work
+    # fail before the long validation; load_prepared checks the server again before
+    # neo4j-admin, since it may have been started in the meantime
+    admin_command(Path(neo4j_home), Path(neo4j_admin) if neo4j_admin else None)
     refuse_running_server(opener)
     temporary = csv_dir is None
     folder = Path(tempfile.mkdtemp(prefix="repgraph-import-")) if temporary else Path(csv_dir)

@@ -46,6 +46,12 @@ class IngestResult:
         return self.nodes + self.relationships
 
 
+def stated_ids(case: CaseFile) -> list[str]:
+    """The ids a validated case file states: its nodes', then its relationships' (those with
+    an id), as the audit records an ingest of it."""
+    return [n.id for n in case.nodes] + [r.id for r in case.relationships if getattr(r, "id", None)]
+
+
 def _documented_in(case: CaseFile, path: str | Path = "<case>") -> list[RelationshipBase]:
     """The DOCUMENTED_IN relationships a case's citations imply. Raises :class:`CaseFileError`
     (located at the citing node) should one not validate: no input reaches a traceback."""
