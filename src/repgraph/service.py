@@ -445,7 +445,7 @@ def _official_rows_here(store: GraphStore, official_id: str | None, incident_typ
                 rows.append({**p, "perpetratorId": h["personId"], "perpetrator": h["person"], "perpetratorLabel": "Person",
                              "perpetratorConfidentiality": h["confidentiality"], "role": "command", "citations": h["citations"],
                              "confidence": h["confidence"], "linkId": h["holdsId"], "linkConfidentiality": h["linkConfidentiality"],
-                             "tenure": {k: h[k] for k in ("validFrom", "validTo", "tenure", "asOfDate", "startQualifier")},
+                             "tenure": {k: h[k] for k in ("validFrom", "validTo", "tenure", "asOfDate", "startQualifier", "startDate", "endDate")},
                              "viaOrganizationId": p["perpetratorId"], "viaPositionId": h["positionId"]})
     rows.sort(key=lambda r: (r["perpetrator"] or "", r["perpetratorId"], r["date"] or "", r["incidentId"], r["role"],
                              r.get("linkId") or ""))  # two links between one incident and one perpetrator
@@ -665,18 +665,25 @@ def exile_flows_page(store: GraphStore, by: Literal["country", "period", "route"
 def _with_incidents(store: GraphStore, owners_query: str, incidents_query: str) -> list[WithIncidents]:
     owners = store.read(owners_query)
     incident_rows = store.read(incidents_query)
-    titles = _source_titles(store, _cited_sources(*(r["citations"] for r in owners), *(r["citations"] for r in incident_rows)))
+    # each row's citations parsed once, for the titles and for the answer (a whole list at
+    # 100k persons holds tens of thousands of incidents: this loop is most of its Python)
+    owner_items = [_citation_items(r["citations"]) for r in owners]
+    incident_items = [_citation_items(r.pop("citations")) for r in incident_rows]
+    titles = _source_titles(store, {c["source"] for items in (*owner_items, *incident_items) for c in items})
+
+    def cited(items) -> list[CitationOut]:
+        return [CitationOut(source_title=titles.get(c["source"]), **c) for c in items]
+
     incidents: dict[str, list[IncidentRef]] = defaultdict(list)
-    for r in incident_rows:
-        raw = r.pop("citations")
-        incidents[r.pop("ownerId")].append(IncidentRef(**r, citations=_citations(store, raw, titles)))
+    for r, items in zip(incident_rows, incident_items):
+        incidents[r.pop("ownerId")].append(IncidentRef(**r, citations=cited(items)))
     out = [
         WithIncidents(
             id=r["id"], name=r["name"],
             incidents=sorted(incidents.get(r["id"], []), key=lambda i: (i.date or "", i.id)),
-            citations=_citations(store, r["citations"], titles), confidentiality=r["confidentiality"],
+            citations=cited(items), confidentiality=r["confidentiality"],
         )
-        for r in owners
+        for r, items in zip(owners, owner_items)
     ]
     return sorted(out, key=lambda w: (w.name or "", w.id))
 
