@@ -30,7 +30,7 @@ from ..schema import ENTITY_LABEL
 from .base import Row
 
 #: GraphQLite's property tables by value type (``_TYPED`` of embedded.py), and how a
-#: stored value reads back through ``properties(r)``.
+#: stored value reads back through ``properties(r)`` (text and int as stored: first).
 _DECODE = {
     "text": lambda v: v,
     "int": lambda v: v,
@@ -79,16 +79,21 @@ def _nodes(conn, ids: Sequence[str]) -> dict[int, str]:
 
 
 def _props(conn, table: str, column: str, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """Every property of the elements ``ids`` of ``table`` (``edge`` or ``node``), keyed
-    by key id order as ``properties()`` lists them."""
-    found: dict[int, list[tuple[int, str, Any]]] = {}
-    nids = json.dumps(list(ids))
-    for typ, decode in _DECODE.items():
-        sql = (f"SELECT p.{column}, p.key_id, k.key, p.value FROM {table}_props_{typ} p JOIN property_keys k ON k.id = p.key_id "
-               f"WHERE p.{column} IN (SELECT value FROM json_each(?))")
-        for eid, kid, key, value in conn.execute(sql, (nids,)):
-            found.setdefault(eid, []).append((kid, key, decode(value)))
-    return {eid: {k: v for _, k, v in sorted(items, key=lambda x: x[0])} for eid, items in found.items()}
+    """Every property of the elements ``ids`` of ``table`` (``edge`` or ``node``), in key id
+    order as ``properties()`` lists them: one read of the five typed tables, sorted in
+    SQL (key names from the small ``property_keys`` table, not joined per row)."""
+    keys = dict(conn.execute("SELECT id, key FROM property_keys").fetchall())
+    sql = " UNION ALL ".join(
+        f"SELECT p.{column}, p.key_id, p.value, {k} FROM {table}_props_{typ} p WHERE p.{column} IN (SELECT value FROM json_each(:ids))"
+        for k, typ in enumerate(_DECODE)) + " ORDER BY 1, 2"
+    decode = list(_DECODE.values())
+    out: dict[int, dict[str, Any]] = {}
+    for eid, kid, value, typ in conn.execute(sql, {"ids": json.dumps(list(ids))}):
+        props = out.get(eid)
+        if props is None:
+            props = out[eid] = {}
+        props[keys[kid]] = value if typ < 2 else decode[typ](value)
+    return out
 
 
 def _rows(conn, edges: list[tuple], names: dict[int, str]) -> list[Row]:
