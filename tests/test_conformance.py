@@ -390,9 +390,9 @@ def test_ego_graph(stores, depth, types, max_nodes):
 
 @pytest.mark.neo4j
 def test_relationship_reads_same_as_their_statements_on_both_backends(stores):
-    """GraphStore.relationships_of / relationships_among (SQL on the embedded store, the
-    Cypher on Neo4j) give the rows of NEIGHBOURS per id and of RELATIONSHIPS_AMONG, on
-    both backends, for every node and for a few."""
+    """GraphStore.entities / relationships_of / relationships_among (SQL on the embedded
+    store, the Cypher on Neo4j) give the rows of ENTITY and NEIGHBOURS per id and of
+    RELATIONSHIPS_AMONG, on both backends, for every node and for a few."""
     every = _all_ids(stores[0])
     few = ["p-defender-alpha", "inc-alpha-detention", "org-fake-police", "no-such-id"]
     answers = []
@@ -402,7 +402,9 @@ def test_relationship_reads_same_as_their_statements_on_both_backends(stores):
             assert of == _rows(store.read_many(Q.NEIGHBOURS, [{"id": i} for i in ids]), False), (store.backend, len(ids))
             among = _rows(store.relationships_among(ids), False)
             assert among == _rows(store.read(Q.RELATIONSHIPS_AMONG, {"ids": ids}), False), (store.backend, len(ids))
-            answers.append((of, among))
+            nodes = _rows(store.entities(ids), False)
+            assert nodes == _rows(store.read_many(Q.ENTITY, [{"id": i} for i in ids]), False), (store.backend, len(ids))
+            answers.append((of, among, nodes))
     assert answers[:2] == answers[2:]
     assert answers[0][0] and answers[0][1] and answers[1][1]
 

@@ -7,8 +7,8 @@ many more incidents (and the country many places) beyond the ring, and links bet
 ring nodes: a place LOCATED_IN the hub country, officials MEMBER_OF units (one of those
 links restricted, one unit confidential). The answers are asserted in full on both
 backends, for the admin and for a viewer, and with the cap cutting the ring; the store
-reads behind them (GraphStore.relationships_of / relationships_among) are held to their
-Cypher on both backends.
+reads behind them (GraphStore.entities / relationships_of / relationships_among) are held
+to their Cypher on both backends.
 """
 
 from __future__ import annotations
@@ -142,8 +142,8 @@ def _canon(rows: list[dict]) -> list[dict]:
 
 
 def test_relationship_reads_equal_their_cypher(ring_store):
-    """The store's relationship reads (SQL on the embedded store) give the rows of their
-    Cypher statements, for hubs, unknown ids and an empty list."""
+    """The store's reads behind ego graphs (SQL on the embedded store) give the rows of
+    their Cypher statements, for hubs, unknown ids and an empty list."""
     ids = ["p-ring-root", "inc-ring-root", *RING, "no-such-id"]
     got = ring_store.relationships_of(ids)
     assert _canon(got) == _canon(ring_store.read_many(Q.NEIGHBOURS, [{"id": i} for i in ids]))
@@ -154,5 +154,8 @@ def test_relationship_reads_equal_their_cypher(ring_store):
         ("place-ring-town", "LOCATED_IN", "country-ring-hub"), ("p-ring-agent", "MEMBER_OF", "org-ring-unit"),
         ("p-ring-agent2", "MEMBER_OF", "org-ring-unit"), ("p-ring-agent", "MEMBER_OF", "org-ring-covert")}
     assert all(r["outgoing"] for r in among) and len(among) == 4
-    assert ring_store.relationships_of([]) == [] and ring_store.relationships_among([]) == []
+    by_id = lambda rows: sorted(rows, key=lambda r: r["id"])  # noqa: E731
+    assert by_id(ring_store.entities(ids)) == by_id(ring_store.read_many(Q.ENTITY, [{"id": i} for i in ids]))
+    assert len(ring_store.entities(ids)) == len(ids) - 1
+    assert ring_store.relationships_of([]) == [] and ring_store.relationships_among([]) == [] and ring_store.entities([]) == []
     assert ring_store.relationships_of(["no-such-id"]) == []

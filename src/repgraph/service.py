@@ -743,7 +743,8 @@ def ego_graph(store: GraphStore, entity_id: str, depth: int = 1, types: list[str
             continue
         edge_rows.setdefault(eid, (src, dst, r["type"], r["props"]))
     missing = [n for n, (_, props) in node_rows.items() if not props]
-    for row in each(store, Q.ENTITY, missing):
+    check_budget()
+    for row in store.entities(missing):
         node_rows[row["id"]] = (row["label"], row["props"])
     titles = _source_titles(store, _cited_sources(*(p.get("citations") for _, p in node_rows.values()),
                                                   *(e[3].get("citations") for e in edge_rows.values())))

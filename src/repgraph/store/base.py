@@ -100,6 +100,15 @@ class GraphStore(ABC):
             out.extend(self.read(query, params))
         return out
 
+    def entities(self, ids: Sequence[str]) -> list[Row]:
+        """The rows of :data:`repgraph.queries.ENTITY` run for each id of ``ids`` (``id``,
+        ``label``, ``props``), unordered; unknown ids give no rows. The default runs that
+        statement (:meth:`read_many`); the embedded store reads GraphQLite's tables in
+        SQL (store/edges_sqlite.py). Raises StoreError."""
+        from .. import queries as Q
+
+        return self.read_many(Q.ENTITY, [{"id": i} for i in ids])
+
     def relationships_of(self, ids: Sequence[str]) -> list[Row]:
         """Every relationship of each :Entity node of ``ids`` to an :Entity node, once per
         end in ``ids``: the rows of :data:`repgraph.queries.NEIGHBOURS` run for each id

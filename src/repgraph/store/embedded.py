@@ -298,6 +298,15 @@ class EmbeddedStore(GraphStore):
                 out.extend(_run(self._db, query, params))
             return out
 
+    def entities(self, ids: Sequence[str]) -> list[Row]:
+        # SQL (store/edges_sqlite.py): one ENTITY statement per node costs ~0.1 ms in
+        # GraphQLite, 20 ms for a 200-node ego graph
+        with self._lock:
+            try:
+                return edges_sqlite.entities(self._db.sqlite_connection, ids)
+            except sqlean.Error as exc:
+                raise StoreError(f"embedded store refused a read: {exc}") from exc
+
     def relationships_of(self, ids: Sequence[str]) -> list[Row]:
         # SQL on GraphQLite's tables (store/edges_sqlite.py): its Cypher for one hop costs
         # ~180 us a relationship, so a host country's exiles took hundreds of ms
