@@ -35,9 +35,15 @@ SCHEMA_ALREADY_THERE = {
 }
 
 
+#: Values the driver already gives as plain Python (checked first: most values are).
+_SCALARS = (str, int, float, type(None))
+
+
 def plain(value: Any) -> Any:
     """Driver values -> plain Python: temporal types to ISO strings, nodes and
     relationships to their property maps, recursively."""
+    if isinstance(value, _SCALARS):  # bool is an int
+        return value
     if isinstance(value, (Node, Relationship)):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, dict):
