@@ -101,8 +101,8 @@ class GraphStore(ABC):
         return out
 
     def entities(self, ids: Sequence[str]) -> list[Row]:
-        """The rows of :data:`repgraph.queries.ENTITY` run for each id of ``ids`` (``id``,
-        ``label``, ``props``), unordered; unknown ids give no rows. The default runs that
+        """The rows of :data:`repgraph.queries.ENTITY` run for each id of ``ids`` (distinct)
+        (``id``, ``label``, ``props``), unordered; unknown ids give no rows. The default runs that
         statement (:meth:`read_many`); the embedded store reads GraphQLite's tables in
         SQL (store/edges_sqlite.py). Raises StoreError."""
         from .. import queries as Q
@@ -110,8 +110,8 @@ class GraphStore(ABC):
         return self.read_many(Q.ENTITY, [{"id": i} for i in ids])
 
     def relationships_of(self, ids: Sequence[str]) -> list[Row]:
-        """Every relationship of each :Entity node of ``ids`` to an :Entity node, once per
-        end in ``ids``: the rows of :data:`repgraph.queries.NEIGHBOURS` run for each id
+        """Every relationship of each :Entity node of ``ids`` (distinct) to an :Entity
+        node, once per end in ``ids``: the rows of :data:`repgraph.queries.NEIGHBOURS` run for each id
         (``nodeId``, ``type``, ``outgoing``, ``props``, ``otherId``, ``otherLabels``,
         ``otherName``, ``otherConfidentiality``), unordered; unknown ids give no rows.
         The default runs that statement (:meth:`read_many`); the embedded store reads

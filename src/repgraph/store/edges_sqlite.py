@@ -1,21 +1,22 @@
 """The embedded store's reads of an ego graph in SQL, on GraphQLite's own tables.
 
-Three reads the ego graph makes, answered the way their Cypher answers them, row for row:
-the nodes (:data:`repgraph.queries.ENTITY` per id: ``id``, ``label``, ``props``) and their
-relationships (:data:`repgraph.queries.NEIGHBOURS` per node,
-:data:`repgraph.queries.RELATIONSHIPS_AMONG`) in NEIGHBOURS' columns: ``nodeId``, ``type``, ``outgoing``, ``props`` (every property of the
-relationship, typed as GraphQLite's ``properties(r)`` gives them), ``otherId``,
-``otherLabels`` (sorted, as GraphQLite lists them), ``otherName``,
-``otherConfidentiality``. tests/test_conformance.py holds both to their Cypher on both
-backends.
+Three reads the ego graph makes, answered the way their Cypher answers them, row for
+row: the nodes (:data:`repgraph.queries.ENTITY` per id: ``id``, ``label``, ``props``) and
+their relationships (:data:`repgraph.queries.NEIGHBOURS` per node,
+:data:`repgraph.queries.RELATIONSHIPS_AMONG`) in NEIGHBOURS' columns: ``nodeId``,
+``type``, ``outgoing``, ``props`` (every property of the relationship, typed as
+GraphQLite's ``properties(r)`` gives them), ``otherId``, ``otherLabels`` (sorted, as
+GraphQLite lists them), ``otherName``, ``otherConfidentiality``. tests/test_conformance.py
+and tests/test_ego_ring.py hold each to its Cypher on both backends.
 
 Why SQL: GraphQLite 0.12 compiles an undirected one-hop ``MATCH`` into a join of every
 relationship with every node filtered by an ``OR`` of both directions, and reads each
 property through a correlated sub-select: ~180 µs per relationship and ~1 ms per
 statement (measured at 10k persons). An ego graph whose ring holds a hub (Fakeland with
-2,840 incidents) spent 0.5 s on that one node, and 200 ENTITY statements cost ~20 ms. Here the relationships of a node are two
-index range scans (``idx_edges_source``, ``idx_edges_target``), and the properties of all
-of them one read per property table.
+2,840 incidents) spent 0.5 s on that one node, and 200 ENTITY statements cost ~20 ms.
+Here the relationships of the nodes are two index range scans (``idx_edges_source``,
+``idx_edges_target``), and the properties of all of them one read of the property
+tables. No table or index is added: stores of any version are read as they are.
 
 Read only: nothing here writes. Every id reaches SQL as a bound parameter (a JSON array
 read with ``json_each``).
