@@ -159,3 +159,20 @@ def test_relationship_reads_equal_their_cypher(ring_store):
     assert len(ring_store.entities(ids)) == len(ids) - 1
     assert ring_store.relationships_of([]) == [] and ring_store.relationships_among([]) == [] and ring_store.entities([]) == []
     assert ring_store.relationships_of(["no-such-id"]) == []
+
+
+def test_ego_view_is_enriched_from_the_links_between_its_nodes(ring_store):
+    """/viz/ego's page reads the properties and citations of its own nodes and of the links
+    between them (not every relationship of the hubs): every edge, the ring's included,
+    carries its stored id, level and citations."""
+    from repgraph import viz
+
+    view = viz.build_ego(ring_store, "p-ring-root", depth=2, max_nodes=200)
+    assert {(e.source, e.type, e.target) for e in view.edges} == ADMIN_EDGES
+    by_key = {(e.source, e.type, e.target): e for e in view.edges}
+    for key, edge in by_key.items():
+        assert edge.properties.get("id") == edge.id and edge.id, key
+    assert by_key[("p-ring-agent2", "MEMBER_OF", "org-ring-unit")].properties["confidentiality"] == "restricted"
+    assert [c.quote for c in by_key[("inc-ring-root", "PERPETRATED_BY", "p-ring-agent")].citations] == [CITE[0]["quote"]]
+    hub = next(n for n in view.nodes if n.id == "country-ring-hub")
+    assert hub.properties.get("code") == "XH"
