@@ -102,8 +102,8 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
     "PERPETRATOR_RANKING": [{"limit": 2}, {"limit": 100}],
     "ENTITY": [{"id": "p-defender-alpha"}, {"id": "inc-alpha-detention"}, {"id": EVERY_ID}, {"id": "no-such-id"}],
     "NEIGHBOURS": [{"id": "p-defender-alpha"}, {"id": EVERY_ID}],
-    "NEIGHBOURS_AMONG": [{"id": "p-defender-alpha", "among": ["inc-alpha-detention", "p-brother-alpha", "org-fake-ngo"]},
-                         {"id": EVERY_ID, "among": ["p-defender-alpha", "org-fake-ngo", "inc-alpha-detention"]}],
+    "RELATIONSHIPS_AMONG": [{"ids": ["p-defender-alpha", "inc-alpha-detention", "p-brother-alpha", "org-fake-ngo", "no-such-id"]},
+                            {"ids": EVERY_ID}],
     "GUILT_BY_ASSOCIATION": [{"defenderId": None}, {"defenderId": "p-defender-alpha"}],
     "DIRECT_LINKS_COUNT": [{}],
     "COMMAND_LINKS_COUNT": [{"perpetratorId": None, "incidentType": None}],
@@ -204,7 +204,9 @@ def test_statement_same_on_both_backends(stores, name):
     query = getattr(Q, name)
     ordered = "ORDER BY" in query
     for params in STATEMENT_CASES[name]:
-        if EVERY_ID in params.values():
+        if params.get("ids") == EVERY_ID:  # a list parameter: every id at once
+            params = {**params, "ids": _all_ids(emb)}
+        elif EVERY_ID in params.values():
             # anchored on one id, run for every id through read_many (Neo4j batches it
             # under UNWIND, the embedded store runs it per id): same rows
             key = next(k for k, v in params.items() if v == EVERY_ID)
@@ -384,6 +386,27 @@ def test_ego_graph(stores, depth, types, max_nodes):
     for root in ("p-defender-alpha", "org-fake-police", "inc-alpha-detention"):
         e, n = _both(stores, S.ego_graph, root, depth=depth, types=types, max_nodes=max_nodes)
         assert e == n, root
+
+
+@pytest.mark.neo4j
+def test_relationship_reads_same_as_their_statements_on_both_backends(stores):
+    """GraphStore.entities / relationships_of / relationships_among (SQL on the embedded
+    store, the Cypher on Neo4j) give the rows of ENTITY and NEIGHBOURS per id and of
+    RELATIONSHIPS_AMONG, on both backends, for every node and for a few."""
+    every = _all_ids(stores[0])
+    few = ["p-defender-alpha", "inc-alpha-detention", "org-fake-police", "no-such-id"]
+    answers = []
+    for store in stores:
+        for ids in (every, few):
+            of = _rows(store.relationships_of(ids), False)
+            assert of == _rows(store.read_many(Q.NEIGHBOURS, [{"id": i} for i in ids]), False), (store.backend, len(ids))
+            among = _rows(store.relationships_among(ids), False)
+            assert among == _rows(store.read(Q.RELATIONSHIPS_AMONG, {"ids": ids}), False), (store.backend, len(ids))
+            nodes = _rows(store.entities(ids), False)
+            assert nodes == _rows(store.read_many(Q.ENTITY, [{"id": i} for i in ids]), False), (store.backend, len(ids))
+            answers.append((of, among, nodes))
+    assert answers[:2] == answers[2:]
+    assert answers[0][0] and answers[0][1] and answers[1][1]
 
 
 @pytest.mark.neo4j

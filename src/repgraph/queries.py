@@ -320,15 +320,19 @@ RETURN n.id AS nodeId, type(r) AS type, startNode(r).id = n.id AS outgoing, prop
        m.confidentiality AS otherConfidentiality
 """
 
-#: The relationships between one node and any node of ``$among``; ``$id``, ``$among``;
-#: NEIGHBOURS' columns. The ego graph's outermost ring: both ends are drawn, so their
-#: links are too. Filtered in the database: reading every neighbour of every ring node
-#: (a host country's thousands of exiles, a law's incidents) and filtering in Python made
-#: depth-2 ego graphs 3-6x slower at 10k persons.
-NEIGHBOURS_AMONG = f"""
-MATCH (n:{ENTITY_LABEL} {{id: $id}})-[r]-(m:{ENTITY_LABEL})
-WHERE m.id IN $among
-RETURN n.id AS nodeId, type(r) AS type, startNode(r).id = n.id AS outgoing, properties(r) AS props,
+#: The relationships from a node of ``$ids`` to a node of ``$ids``, each once, seen from
+#: its start node (``outgoing`` true); NEIGHBOURS' columns. The ego graph's outermost ring:
+#: both ends are drawn, so their links are too. Read from each node's *outgoing*
+#: relationships: the hubs of the ontology (a country, a law, a source, an operation, a
+#: unit) are hubs of incoming ones (incidents point at them), which this never reads.
+#: Its forerunner read every relationship of every ring node, one statement per node:
+#: Fakeland's 2,840 incidents took 0.5 s of a depth-2 ego graph at 10k persons on
+#: GraphQLite, its 30k at 100k made p95 1 s (docs/benchmarks.md, "Ego graphs after issue
+#: 12"). The embedded store answers it in SQL (GraphStore.relationships_among).
+RELATIONSHIPS_AMONG = f"""
+MATCH (n:{ENTITY_LABEL})-[r]->(m:{ENTITY_LABEL})
+WHERE n.id IN $ids AND m.id IN $ids
+RETURN n.id AS nodeId, type(r) AS type, true AS outgoing, properties(r) AS props,
        m.id AS otherId, labels(m) AS otherLabels, m.name AS otherName,
        m.confidentiality AS otherConfidentiality
 """

@@ -73,7 +73,7 @@ EACH_BATCH = 250
 
 def each(store: GraphStore, query: str, ids, **shared: Any) -> list[dict]:
     """``query`` (anchored on ``$id``) for every id: the fast multi-id shape on both backends;
-    ``shared`` parameters go with every id (e.g. ``among=`` for :data:`Q.NEIGHBOURS_AMONG`).
+    ``shared`` parameters go with every id.
 
     Read in batches of :data:`EACH_BATCH`; before each, the request's time budget is
     checked (:func:`repgraph.budget.check`), so a served request that ran out of time or
@@ -742,7 +742,8 @@ def ego_graph(store: GraphStore, entity_id: str, depth: int = 1, types: list[str
         if not frontier:
             break
         nxt = []
-        for r in sorted(each(store, Q.NEIGHBOURS, frontier), key=lambda r: (r["nodeId"], r["type"], r["otherId"])):
+        check_budget()
+        for r in sorted(store.relationships_of(frontier), key=lambda r: (r["nodeId"], r["type"], r["otherId"])):
             if types and r["type"] not in types:
                 continue
             other = r["otherId"]
@@ -758,17 +759,22 @@ def ego_graph(store: GraphStore, entity_id: str, depth: int = 1, types: list[str
                 nxt.append(other)
             edge_rows[eid] = (src, dst, r["type"], r["props"])
         frontier = nxt
-    # links between two nodes of the outermost ring: both ends are drawn, so the link is too
-    for r in each(store, Q.NEIGHBOURS_AMONG, frontier, among=sorted(node_rows)) if frontier else []:
-        if (types and r["type"] not in types) or r["otherId"] not in node_rows:
+    # links between two nodes of the outermost ring: both ends are drawn, so the link is
+    # too. Every other link between two drawn nodes is in edge_rows already: each inner
+    # node's relationships were all read above, and one was left out only when its other
+    # end is not drawn (or hidden, or of another type: the same checks as here).
+    check_budget()
+    for r in store.relationships_among(sorted(frontier)) if frontier else []:
+        if types and r["type"] not in types:
             continue
-        src, dst = (r["nodeId"], r["otherId"]) if r["outgoing"] else (r["otherId"], r["nodeId"])
+        src, dst = r["nodeId"], r["otherId"]  # seen from its start node
         eid = r["props"].get("id") or f"{r['type']}:{src}:{dst}"
-        if red is not None and red.hides_relationship(eid, r["props"].get("confidentiality"), r["otherId"]):
+        if red is not None and red.hides_relationship(eid, r["props"].get("confidentiality"), src, dst):
             continue
         edge_rows.setdefault(eid, (src, dst, r["type"], r["props"]))
     missing = [n for n, (_, props) in node_rows.items() if not props]
-    for row in each(store, Q.ENTITY, missing):
+    check_budget()
+    for row in store.entities(missing):
         node_rows[row["id"]] = (row["label"], row["props"])
     titles = _source_titles(store, _cited_sources(*(p.get("citations") for _, p in node_rows.values()),
                                                   *(e[3].get("citations") for e in edge_rows.values())))

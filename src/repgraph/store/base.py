@@ -100,6 +100,36 @@ class GraphStore(ABC):
             out.extend(self.read(query, params))
         return out
 
+    def entities(self, ids: Sequence[str]) -> list[Row]:
+        """The rows of :data:`repgraph.queries.ENTITY` run for each id of ``ids`` (distinct)
+        (``id``, ``label``, ``props``), unordered; unknown ids give no rows. The default runs that
+        statement (:meth:`read_many`); the embedded store reads GraphQLite's tables in
+        SQL (store/edges_sqlite.py). Raises StoreError."""
+        from .. import queries as Q
+
+        return self.read_many(Q.ENTITY, [{"id": i} for i in ids])
+
+    def relationships_of(self, ids: Sequence[str]) -> list[Row]:
+        """Every relationship of each :Entity node of ``ids`` (distinct) to an :Entity
+        node, once per end in ``ids``: the rows of :data:`repgraph.queries.NEIGHBOURS` run for each id
+        (``nodeId``, ``type``, ``outgoing``, ``props``, ``otherId``, ``otherLabels``,
+        ``otherName``, ``otherConfidentiality``), unordered; unknown ids give no rows.
+        The default runs that statement (:meth:`read_many`); the embedded store reads
+        GraphQLite's tables in SQL (store/edges_sqlite.py). Raises StoreError."""
+        from .. import queries as Q
+
+        return self.read_many(Q.NEIGHBOURS, [{"id": i} for i in ids])
+
+    def relationships_among(self, ids: Sequence[str]) -> list[Row]:
+        """Every relationship whose two ends are :Entity nodes of ``ids``, once, seen from
+        its start node: the rows of :data:`repgraph.queries.RELATIONSHIPS_AMONG`
+        (NEIGHBOURS' columns, ``outgoing`` true), unordered. The default runs that
+        statement; the embedded store reads GraphQLite's tables in SQL
+        (store/edges_sqlite.py). Raises StoreError."""
+        from .. import queries as Q
+
+        return self.read(Q.RELATIONSHIPS_AMONG, {"ids": list(ids)}) if ids else []
+
     @abstractmethod
     def search_candidates(self, words: Sequence[str]) -> list[Row]:
         """Nodes in which every one of ``words`` (folded, ``[a-z0-9]+``, from
