@@ -659,53 +659,56 @@ ORDER BY id
 """
 
 #: Positions a person held over the whole interval [$from, $to]: one row per HOLDS.
-#: ``$personId``, ``$from``, ``$to`` (ISO days). Shape: no ``OPTIONAL MATCH`` of the
+#: ``$id`` (the person), ``$from``, ``$to`` (ISO days); rows carry ``personId`` so that
+#: ``read_many`` answers every perpetrator of a chain at once. Shape: no ``OPTIONAL MATCH`` of the
 #: position's organization (the chain does not use it; the chain climbs REPORTS_TO from
 #: the position): GraphQLite 0.12 turns an OPTIONAL MATCH of a new node into a LEFT JOIN
 #: over every node with a correlated EXISTS per node, 0.1-1.4 s per call at 100k persons
 #: against 0.1 ms without it (it was the embedded responsibility chain's slow p95); and
 #: a position IN two organizations repeated the position's chain link.
 POSITIONS_HELD = """
-MATCH (x:Person {id: $personId})-[h:HOLDS]->(pos:Position)
+MATCH (x:Person {id: $id})-[h:HOLDS]->(pos:Position)
 WHERE coalesce(h.validFrom, '0000-01-01') <= $from
   AND coalesce(h.validTo, '9999-12-31') >= $to
-RETURN pos.id AS positionId, pos.name AS position,
+RETURN x.id AS personId, pos.id AS positionId, pos.name AS position,
        h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations, h.id AS relationshipId,
        h.tenure AS tenure, h.asOfDate AS asOfDate, h.startQualifier AS startQualifier,
        h.startDate AS startDate, h.endDate AS endDate,
        pos.confidentiality AS positionConfidentiality, h.confidentiality AS linkConfidentiality
-ORDER BY positionId, relationshipId
+ORDER BY personId, positionId, relationshipId
 """
 
-#: Head positions of an organization with their holders over [$from, $to]; ``$orgId``.
+#: Head positions of an organization with their holders over [$from, $to]; ``$id`` (the
+#: organization; rows carry ``organizationId``: one ``read_many`` per chain level).
 ORGANIZATION_HEADS = """
-MATCH (o:Organization {id: $orgId})<-[:IN]-(pos:Position {isHead: true})<-[h:HOLDS]-(x:Person)
+MATCH (o:Organization {id: $id})<-[:IN]-(pos:Position {isHead: true})<-[h:HOLDS]-(x:Person)
 WHERE coalesce(h.validFrom, '0000-01-01') <= $from
   AND coalesce(h.validTo, '9999-12-31') >= $to
-RETURN pos.id AS positionId, pos.name AS position, x.id AS personId, x.name AS person,
+RETURN o.id AS organizationId, pos.id AS positionId, pos.name AS position, x.id AS personId, x.name AS person,
        h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations,
        h.tenure AS tenure, h.asOfDate AS asOfDate, h.startQualifier AS startQualifier,
        h.startDate AS startDate, h.endDate AS endDate,
        x.confidentiality AS personConfidentiality, h.confidentiality AS linkConfidentiality
-ORDER BY positionId, personId
+ORDER BY organizationId, positionId, personId
 """
 
 #: One step up the chain of command from a position or organization, valid over
 #: [$from, $to]: the superiors, the link's dates and citations, and the holders of a
-#: superior position at those dates. ``$id``.
+#: superior position at those dates. ``$id``; rows carry ``fromId`` (one ``read_many``
+#: per chain level).
 SUPERIORS = """
 MATCH (a:Entity {id: $id})-[r:REPORTS_TO]->(s)
 WHERE coalesce(r.validFrom, '0000-01-01') <= $from
   AND coalesce(r.validTo, '9999-12-31') >= $to
 OPTIONAL MATCH (x:Person)-[h:HOLDS]->(s)
-RETURN s.id AS id, [l IN labels(s) WHERE l <> 'Entity'][0] AS label, s.name AS name,
+RETURN a.id AS fromId, s.id AS id, [l IN labels(s) WHERE l <> 'Entity'][0] AS label, s.name AS name,
        r.validFrom AS validFrom, r.validTo AS validTo, r.citations AS citations, r.id AS relationshipId,
        s.confidentiality AS confidentiality, r.confidentiality AS linkConfidentiality,
        collect(DISTINCT CASE WHEN coalesce(h.validFrom, '0000-01-01') <= $from AND coalesce(h.validTo, '9999-12-31') >= $to
                THEN {id: x.id, name: x.name, validFrom: h.validFrom, validTo: h.validTo, citations: h.citations,
                      tenure: h.tenure, asOfDate: h.asOfDate, startQualifier: h.startQualifier,
                      startDate: h.startDate, endDate: h.endDate, confidentiality: x.confidentiality, linkConfidentiality: h.confidentiality} END) AS holders
-ORDER BY id
+ORDER BY fromId, id
 """
 # Shape: the holders' dates are tested inside collect(CASE ...), not in a WHERE on the
 # OPTIONAL MATCH: GraphQLite 0.12 applied that WHERE to x only and returned a filtered-out

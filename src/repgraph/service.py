@@ -445,7 +445,7 @@ def _official_rows_here(store: GraphStore, official_id: str | None, incident_typ
                 rows.append({**p, "perpetratorId": h["personId"], "perpetrator": h["person"], "perpetratorLabel": "Person",
                              "perpetratorConfidentiality": h["confidentiality"], "role": "command", "citations": h["citations"],
                              "confidence": h["confidence"], "linkId": h["holdsId"], "linkConfidentiality": h["linkConfidentiality"],
-                             "tenure": {k: h[k] for k in ("validFrom", "validTo", "tenure", "asOfDate", "startQualifier")},
+                             "tenure": {k: h[k] for k in ("validFrom", "validTo", "tenure", "asOfDate", "startQualifier", "startDate", "endDate")},
                              "viaOrganizationId": p["perpetratorId"], "viaPositionId": h["positionId"]})
     rows.sort(key=lambda r: (r["perpetrator"] or "", r["perpetratorId"], r["date"] or "", r["incidentId"], r["role"],
                              r.get("linkId") or ""))  # two links between one incident and one perpetrator
@@ -465,79 +465,100 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
     if not inc:
         raise NotFound(f"no incident with id {incident_id!r}")
     inc = inc[0]
-    titles: dict[str, str] = {}
     links: list[ChainLink] = []
+    # Citations are resolved after the climb: one read of every cited source's title (a
+    # read per link cost a round trip each on Neo4j). ``cited`` keeps (model, raw).
+    uncited: list[tuple[Any, Any]] = []
 
-    def cites(raw):
-        missing = _cited_sources(raw) - titles.keys()
-        titles.update(_source_titles(store, missing))
-        return _citations(store, raw, titles)
+    def cited(model, raw):
+        uncited.append((model, raw))
+        return model
 
-    victims = [VictimRef(id=v["id"], label="Person", name=v["name"], confidentiality=v["confidentiality"],
-                         link_confidentiality=v["linkConfidentiality"] or "public", citations=cites(v["citations"]))
+    victims = [cited(VictimRef(id=v["id"], label="Person", name=v["name"], confidentiality=v["confidentiality"],
+                               link_confidentiality=v["linkConfidentiality"] or "public"), v["citations"])
                for v in store.read(Q.INCIDENT_VICTIMS, {"id": incident_id})]
     perps = store.read(Q.INCIDENT_PERPETRATORS, {"id": incident_id})
     dates = {"from": inc["dateFrom"], "to": inc["dateTo"]}
     frontier: list[tuple[str, str]] = []  # (id, label) of positions/organizations to climb from
     for p in perps:
-        links.append(ChainLink(level=0, kind="perpetrator",
-                               entity=EntityRef(id=p["id"], label=p["label"], name=p["name"], confidentiality=p["confidentiality"]),
-                               role=p["role"], below=incident_id, citations=cites(p["citations"]),
-                               confidentiality=p["linkConfidentiality"] or "public", relationship_id=p.get("relationshipId")))
+        links.append(cited(ChainLink(level=0, kind="perpetrator",
+                                     entity=EntityRef(id=p["id"], label=p["label"], name=p["name"], confidentiality=p["confidentiality"]),
+                                     role=p["role"], below=incident_id,
+                                     confidentiality=p["linkConfidentiality"] or "public", relationship_id=p.get("relationshipId")),
+                           p["citations"]))
     note = None
     if inc["dateFrom"] is None:
         note = "the incident has no date: no chain of command can be dated, perpetrators only"
     else:
-        # one climb per perpetrator, however many links (ordered, direct) name them
-        for p in {p["id"]: p for p in perps}.values():
+        # one climb per perpetrator, however many links (ordered, direct) name them; each
+        # level is one read_many per statement (one round trip on Neo4j)
+        climbers = list({p["id"]: p for p in perps}.values())
+        persons = [p["id"] for p in climbers if p["label"] == "Person"]
+        posts = _grouped_by(each(store, Q.POSITIONS_HELD, persons, **dates), "personId")
+        heads = _grouped_by(each(store, Q.ORGANIZATION_HEADS, [p["id"] for p in climbers if p["label"] != "Person"], **dates),
+                            "organizationId")
+        for p in climbers:
             if p["label"] == "Person":
-                for pos in store.read(Q.POSITIONS_HELD, {"personId": p["id"], **dates}):
-                    links.append(ChainLink(level=1, kind="position",
-                                           entity=EntityRef(id=pos["positionId"], label="Position", name=pos["position"],
-                                                            confidentiality=pos["positionConfidentiality"]),
-                                           role="held", below=p["id"], valid_from=pos["validFrom"], valid_to=pos["validTo"],
-                                           certainty=_held(pos, dates), citations=cites(pos["citations"]), confidentiality=pos["linkConfidentiality"] or "public",
-                                           relationship_id=pos.get("relationshipId")))
+                for pos in posts.get(p["id"], []):
+                    links.append(cited(ChainLink(level=1, kind="position",
+                                                 entity=EntityRef(id=pos["positionId"], label="Position", name=pos["position"],
+                                                                  confidentiality=pos["positionConfidentiality"]),
+                                                 role="held", below=p["id"], valid_from=pos["validFrom"], valid_to=pos["validTo"],
+                                                 certainty=_held(pos, dates), confidentiality=pos["linkConfidentiality"] or "public",
+                                                 relationship_id=pos.get("relationshipId")), pos["citations"]))
                     frontier.append((pos["positionId"], "Position"))
             else:
-                for head in store.read(Q.ORGANIZATION_HEADS, {"orgId": p["id"], **dates}):
-                    links.append(_head_link(1, head, p["id"], cites, dates))
+                for head in heads.get(p["id"], []):
+                    links.append(cited(_head_link(1, head, p["id"], dates), head["citations"]))
                 frontier.append((p["id"], "Organization"))
         seen = {i for i, _ in frontier}
         level = 1
         while frontier and level <= MAX_CHAIN_DEPTH:
             level += 1
             nxt = []
+            superiors = _grouped_by(each(store, Q.SUPERIORS, list(dict.fromkeys(i for i, _ in frontier)), **dates), "fromId")
+            organizations = {s["id"] for i, _ in frontier for s in superiors.get(i, []) if s["label"] == "Organization"}
+            heads = _grouped_by(each(store, Q.ORGANIZATION_HEADS, sorted(organizations), **dates), "organizationId")
             for ident, _ in frontier:
-                for s in store.read(Q.SUPERIORS, {"id": ident, **dates}):
-                    links.append(ChainLink(level=level, kind="position" if s["label"] == "Position" else "organization",
-                                           entity=EntityRef(id=s["id"], label=s["label"], name=s["name"], confidentiality=s["confidentiality"]),
-                                           role="reports_to", below=ident, valid_from=s["validFrom"], valid_to=s["validTo"],
-                                           citations=cites(s["citations"]), confidentiality=s["linkConfidentiality"] or "public",
-                                           relationship_id=s.get("relationshipId")))
+                for s in superiors.get(ident, []):
+                    links.append(cited(ChainLink(level=level, kind="position" if s["label"] == "Position" else "organization",
+                                                 entity=EntityRef(id=s["id"], label=s["label"], name=s["name"], confidentiality=s["confidentiality"]),
+                                                 role="reports_to", below=ident, valid_from=s["validFrom"], valid_to=s["validTo"],
+                                                 confidentiality=s["linkConfidentiality"] or "public",
+                                                 relationship_id=s.get("relationshipId")), s["citations"]))
                     for h in s["holders"]:
                         if h.get("id") is None:
                             continue
-                        links.append(ChainLink(level=level, kind="holder",
-                                               entity=EntityRef(id=h["id"], label="Person", name=h["name"],
-                                                                confidentiality=h.get("confidentiality")),
-                                               role="held", below=s["id"], valid_from=h.get("validFrom"), valid_to=h.get("validTo"),
-                                               certainty=_held(h, dates), citations=cites(h.get("citations")),
-                                               confidentiality=h.get("linkConfidentiality") or "public"))
+                        links.append(cited(ChainLink(level=level, kind="holder",
+                                                     entity=EntityRef(id=h["id"], label="Person", name=h["name"],
+                                                                      confidentiality=h.get("confidentiality")),
+                                                     role="held", below=s["id"], valid_from=h.get("validFrom"), valid_to=h.get("validTo"),
+                                                     certainty=_held(h, dates), confidentiality=h.get("linkConfidentiality") or "public"),
+                                           h.get("citations")))
                     if s["label"] == "Organization":
-                        for head in store.read(Q.ORGANIZATION_HEADS, {"orgId": s["id"], **dates}):
-                            links.append(_head_link(level, head, s["id"], cites, dates))
+                        for head in heads.get(s["id"], []):
+                            links.append(cited(_head_link(level, head, s["id"], dates), head["citations"]))
                     if s["id"] not in seen:
                         seen.add(s["id"])
                         nxt.append((s["id"], s["label"]))
             frontier = nxt
+    incident = cited(IncidentRef(id=inc["id"], name=inc["name"], type=inc["type"], date=inc["date"],
+                                 confidentiality=inc["confidentiality"]), inc["citations"])
+    titles = _source_titles(store, _cited_sources(*(raw for _, raw in uncited)))
+    for model, raw in uncited:
+        model.citations = _citations(store, raw, titles)
     links.sort(key=lambda link: (link.level, link.kind, link.below or "", link.entity.id, link.role or "",
                                  tuple(c.quote for c in link.citations)))
-    return ResponsibilityChain(
-        incident=IncidentRef(id=inc["id"], name=inc["name"], type=inc["type"], date=inc["date"], citations=cites(inc["citations"]),
-                             confidentiality=inc["confidentiality"]),
-        date_from=inc["dateFrom"], date_to=inc["dateTo"], victims=victims, links=links, note=note,
-    )
+    return ResponsibilityChain(incident=incident, date_from=inc["dateFrom"], date_to=inc["dateTo"],
+                               victims=victims, links=links, note=note)
+
+
+def _grouped_by(rows: list[dict], key: str) -> dict[str, list[dict]]:
+    """``rows`` grouped by their ``key`` column, each group in the rows' order."""
+    out: dict[str, list[dict]] = {}
+    for r in rows:
+        out.setdefault(r[key], []).append(r)
+    return out
 
 
 def _held(holds: dict, dates: dict) -> str:
@@ -549,14 +570,14 @@ def _held(holds: dict, dates: dict) -> str:
     return "held" if verdict == "held" else "may_have_held"
 
 
-def _head_link(level: int, head: dict, below: str, cites, dates: dict) -> ChainLink:
-    """The chain link of a person heading an organization (holding its head post) at the date."""
+def _head_link(level: int, head: dict, below: str, dates: dict) -> ChainLink:
+    """The chain link of a person heading an organization (holding its head post) at the
+    date; its citations are set by the caller."""
     return ChainLink(level=level, kind="holder",
                      entity=EntityRef(id=head["personId"], label="Person", name=head["person"],
                                       confidentiality=head["personConfidentiality"]),
                      role="command", below=below, valid_from=head["validFrom"], valid_to=head["validTo"],
-                     certainty=_held(head, dates),
-                     citations=cites(head["citations"]), confidentiality=head["linkConfidentiality"] or "public")
+                     certainty=_held(head, dates), confidentiality=head["linkConfidentiality"] or "public")
 
 
 def exile_flows(store: GraphStore, by: Literal["country", "period", "route"] = "country",
@@ -644,18 +665,25 @@ def exile_flows_page(store: GraphStore, by: Literal["country", "period", "route"
 def _with_incidents(store: GraphStore, owners_query: str, incidents_query: str) -> list[WithIncidents]:
     owners = store.read(owners_query)
     incident_rows = store.read(incidents_query)
-    titles = _source_titles(store, _cited_sources(*(r["citations"] for r in owners), *(r["citations"] for r in incident_rows)))
+    # each row's citations parsed once, for the titles and for the answer (a whole list at
+    # 100k persons holds tens of thousands of incidents: this loop is most of its Python)
+    owner_items = [_citation_items(r["citations"]) for r in owners]
+    incident_items = [_citation_items(r.pop("citations")) for r in incident_rows]
+    titles = _source_titles(store, {c["source"] for items in (*owner_items, *incident_items) for c in items})
+
+    def cited(items) -> list[CitationOut]:
+        return [CitationOut(source_title=titles.get(c["source"]), **c) for c in items]
+
     incidents: dict[str, list[IncidentRef]] = defaultdict(list)
-    for r in incident_rows:
-        raw = r.pop("citations")
-        incidents[r.pop("ownerId")].append(IncidentRef(**r, citations=_citations(store, raw, titles)))
+    for r, items in zip(incident_rows, incident_items):
+        incidents[r.pop("ownerId")].append(IncidentRef(**r, citations=cited(items)))
     out = [
         WithIncidents(
             id=r["id"], name=r["name"],
             incidents=sorted(incidents.get(r["id"], []), key=lambda i: (i.date or "", i.id)),
-            citations=_citations(store, r["citations"], titles), confidentiality=r["confidentiality"],
+            citations=cited(items), confidentiality=r["confidentiality"],
         )
-        for r in owners
+        for r, items in zip(owners, owner_items)
     ]
     return sorted(out, key=lambda w: (w.name or "", w.id))
 
