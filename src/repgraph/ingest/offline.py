@@ -402,9 +402,10 @@ def start_server(neo4j_home: Path) -> None:
         raise OfflineImportError(f"{neo4j} start failed (exit {out.returncode}):\n{out.stdout[-2000:]}")
 
 
-#: Seconds between attempts to reach the starting server (:func:`open_when_up`): every
-#: tenth of a second it waits past the moment Bolt answers is time the database is down.
-POLL_SECONDS = 0.1
+#: Seconds between attempts to reach the starting server (:func:`open_when_up`; was 0.5):
+#: the time waited past the moment Bolt answers is time the database is down, while each
+#: attempt (a new driver) takes CPU from the starting server on a small machine.
+POLL_SECONDS = 0.25
 
 
 def open_when_up(opener: Callable[[], Any], timeout: float = 300.0):
