@@ -163,3 +163,17 @@ def test_counts_agree_with_their_nouns():
     assert [counted(n, "node") for n in (0, 1, 2)] == ["0 nodes", "1 node", "2 nodes"]
     assert counted(1, "FtM entity", "FtM entities") == "1 FtM entity"
     assert counted(3, "FtM entity", "FtM entities") == "3 FtM entities"
+
+
+def test_chain_blocks_are_headed_by_their_level_and_exile_flows_say_whom_they_count(demo80):
+    """Regression (newcomer run): in block layout the chain's rows were headed by a bare
+    level number ("0", "1"), and exile flows did not say they count defenders only."""
+    _, db = demo80
+    chain = run80("query", "responsibility-chain", "-p", "incident_id=inc-fanb-excessive-force-protesters-journalists",
+                  "--db", db, columns=60).stdout
+    headings = [line for line in chain.splitlines() if line and not line.startswith(" ")]
+    assert "level 0" in headings, chain
+    assert not any(h.strip().isdigit() for h in headings), chain
+    exile = " ".join(run80("query", "exile-flows", "--db", db).stdout.split())
+    assert ("defenders only (roles defender, journalist, lawyer, trade unionist, activist): "
+            "exiled relatives and others are not counted here") in exile

