@@ -65,7 +65,8 @@ def main(argv: list[str]) -> int:
 
 
 #: The steps of ``import-neo4j --prepared`` (the database is down for these): neo4j-admin,
-#: the server's start, the writers' lock (and empty lists, if any) and the indexes online.
+#: the server's start, empty lists restored (if any; before the writers' lock node went into
+#: the CSV, ``lists`` also timed taking the lock) and the indexes online.
 LOAD_STEPS = ("import", "start", "lists", "schema")
 
 

@@ -298,3 +298,42 @@ def test_a_running_server_is_refused_before_any_work(import_server, tmp_path):
         assert "a Neo4j server answers at NEO4J_URI" in result.output and "validating" not in result.output
     assert snapshot_of(settings) == before
     assert not (tmp_path / "access.db").exists()
+
+
+def test_a_prepared_load_leaves_the_writers_lock_and_every_index_online(import_server, tmp_path):
+    """After ``--prepared`` (the lock node now comes with the CSV, the indexes are created
+    before the constraints): exactly one ``WriteLock`` node, every constraint and index of
+    graph/schema.cypher there and online, search answering from the full-text index; a
+    transactional ingest afterwards takes that same lock (no second node) and its writes
+    are found."""
+    import re
+
+    from repgraph.queries import WRITE_LOCK_ID, WRITE_LOCK_LABEL
+    from repgraph.schema import schema_statements
+
+    home, settings = import_server
+    env = {"REPGRAPH_BACKEND": "neo4j", "NEO4J_URI": settings["uri"], "NEO4J_USER": "neo4j",
+           "NEO4J_PASSWORD": settings["password"], "REPGRAPH_ACCESS_DB": str(tmp_path / "access.db")}
+    folder = tmp_path / "prepared"
+    assert CliRunner().invoke(app, ["import-neo4j", str(SYNTHETIC), "--prepare", str(folder)], env=env).exit_code == 0
+    subprocess.run([str(home / "bin" / "neo4j"), "stop"], check=True, stderr=subprocess.DEVNULL)
+    load = CliRunner().invoke(app, ["import-neo4j", "--prepared", str(folder), "--neo4j-home", str(home),
+                                    "--overwrite-destination"], env=env)
+    assert load.exit_code == 0, load.output
+    lock = f"MATCH (l:{WRITE_LOCK_LABEL}) RETURN l.id AS id, l.taken AS taken"
+    wanted = {m.group(1) for s in schema_statements() if (m := re.match(r"CREATE (?:CONSTRAINT|(?:FULLTEXT )?INDEX) (\w+)", s))}
+    store = imported_store(settings)
+    try:
+        assert store.read(lock) == [{"id": WRITE_LOCK_ID, "taken": 1}]
+        constraints = {r["name"] for r in store.read("SHOW CONSTRAINTS YIELD name RETURN name")}
+        indexes = {r["name"]: r["state"] for r in store.read("SHOW INDEXES YIELD name, state RETURN name, state")}
+        assert len(wanted) == 24 and wanted <= constraints | set(indexes)
+        assert set(indexes.values()) == {"ONLINE"}
+        assert [h.id for h in S.search(store, "testdefender alfa", label="Person").items] == ["p-defender-alpha"]
+        overlap = tmp_path / "overlap.json"
+        overlap.write_text(json.dumps(OVERLAP), encoding="utf-8")
+        ingest_case_file(store, overlap)
+        assert store.read(lock) == [{"id": WRITE_LOCK_ID, "taken": 2}]
+        assert S.entity(store, "p-new-eta").name == 'Eta "Fake" Newperson'
+    finally:
+        store.close()

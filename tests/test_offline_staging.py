@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from repgraph import queries as Q
 from repgraph.ingest import CaseFileError
 from repgraph.cli import app
-from repgraph.ingest.offline import (ARRAY_DELIMITER, MANIFEST, OfflineImportError, prepare_import, read_prepared,
-                                    stage_paths, write_csv)
+from repgraph.ingest.offline import (ARRAY_DELIMITER, MANIFEST, MANIFEST_FORMAT, OfflineImportError, prepare_import,
+                                    read_prepared, stage_paths, write_csv)
 from repgraph.ingest.staging import StagedGraph, StagingStore
 from repgraph.seed import seed_files
 from repgraph.store.embedded import EmbeddedStore
@@ -119,7 +119,11 @@ def test_prepared_folder_problems_are_named(tmp_path):
     with pytest.raises(OfflineImportError, match=f"lacks {person}"):
         read_prepared(folder)
     (folder / MANIFEST).write_text('{"format": 99}', encoding="utf-8")
-    with pytest.raises(OfflineImportError, match="expected 1"):
+    with pytest.raises(OfflineImportError, match=f"expected {MANIFEST_FORMAT}"):
+        read_prepared(folder)
+    # a folder prepared by the revision before the writers' lock went into the CSV
+    (folder / MANIFEST).write_text('{"format": 1}', encoding="utf-8")
+    with pytest.raises(OfflineImportError, match="format 1, expected 2.*prepare it again"):
         read_prepared(folder)
 
 
@@ -281,3 +285,20 @@ def test_a_load_whose_server_never_answers_is_still_audited(tmp_path, monkeypatc
     entries = [e for e in json.loads(audit.stdout) if e["target"] == "ingest"]
     assert [e["detail"].split(":")[0] for e in entries] == [str(SYNTHETIC)]
     assert "p-defender-alpha" in entries[0]["ids"]
+
+
+def test_the_writers_lock_node_is_in_the_csv(tmp_path):
+    """The import writes the ``WriteLock`` node a first ingest's lock creates (label, id
+    'writers'), so the load needs no write transaction after the server starts; it is
+    bookkeeping, not counted among the graph's nodes."""
+    folder = tmp_path / "prep"
+    prepared = prepare_import([SYNTHETIC], folder)
+    locks = [name for label, name in prepared.files.node_files if label == Q.WRITE_LOCK_LABEL]
+    assert len(locks) == 1
+    with open(folder / locks[0], newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert rows == [[f"id:ID({Q.WRITE_LOCK_LABEL})", "taken:long"], [Q.WRITE_LOCK_ID, "1"]]
+    assert f"(l:{Q.WRITE_LOCK_LABEL} {{id: '{Q.WRITE_LOCK_ID}'}})" in Q.WRITE_LOCK  # the node the lock takes
+    staged, _ = stage_paths([SYNTHETIC])
+    assert prepared.nodes == len(staged.nodes) and prepared.files.nodes == prepared.nodes + prepared.datasets
+    assert read_prepared(folder).files.node_files == prepared.files.node_files

@@ -145,10 +145,15 @@ MATCH (n:{ENTITY_LABEL} {{id: $id}})
 DETACH DELETE n
 """
 
+#: The writers' lock node: its label and id (``repgraph import-neo4j`` writes it into the
+#: imported database, as a first ingest's :data:`WRITE_LOCK` would create it).
+WRITE_LOCK_LABEL = "WriteLock"
+WRITE_LOCK_ID = "writers"
+
 #: Takes the writers' lock (Neo4j): a write on the one ``WriteLock`` node, held until the
 #: transaction commits (``Transaction.lock_writers``). Its first run creates the node.
-WRITE_LOCK = """
-MERGE (l:WriteLock {id: 'writers'})
+WRITE_LOCK = f"""
+MERGE (l:{WRITE_LOCK_LABEL} {{id: '{WRITE_LOCK_ID}'}})
 SET l.taken = coalesce(l.taken, 0) + 1
 """
 
@@ -219,8 +224,8 @@ MATCH (d:Dataset {id: $id})
 DELETE d
 """
 
-#: Waits until every index is online, at most ``$seconds`` (Neo4j only: after
-#: ``repgraph import-neo4j`` the indexes are populated from the imported store).
+#: Waits until every index is online, at most ``$seconds`` (Neo4j only: after every schema
+#: change, and after ``repgraph import-neo4j`` while the indexes populate from the imported store).
 AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
 
 #: Marker property of an element whose property ``prop`` is an empty list in an import

@@ -232,26 +232,29 @@ class Neo4jStore(GraphStore):
         except TransientError as exc:
             raise StoreError(f"Neo4j kept refusing a write for {WRITE_RETRY_SECONDS:.0f} s: {exc.message}") from exc
 
-    def apply_schema(self, statements: Sequence[str]) -> list[str]:
+    def apply_schema(self, statements: Sequence[str], await_seconds: int = 60) -> list[str]:
+        """See :meth:`GraphStore.apply_schema`; then waits until every index is online, at
+        most ``await_seconds`` (a population running longer raises :class:`StoreError`)."""
         # Schema changes cannot share a transaction with data writes; each runs on its own.
         # Several processes may apply the schema at once (parallel ingests into a fresh
         # server): a rule another one created first is success, and transient errors
         # (deadlocks on the schema lock) are retried with backoff.
         try:
             with self._driver.session(database=self._database) as session:
-                for stmt in [*statements, "CALL db.awaitIndexes(60)"]:
+                for stmt in statements:
                     self._schema_statement(session, stmt)
+                self._schema_statement(session, Q.AWAIT_INDEXES, {"seconds": int(await_seconds)})
         except (ServiceUnavailable, SessionExpired) as exc:
             raise StoreUnreachable(f"Neo4j at {self._uri} is unreachable: {exc}") from exc
         return []
 
     @staticmethod
-    def _schema_statement(session, stmt: str) -> None:
+    def _schema_statement(session, stmt: str, params: dict[str, Any] | None = None) -> None:
         deadline = time.monotonic() + WRITE_RETRY_SECONDS
         delay = 0.05
         while True:
             try:
-                session.run(stmt).consume()
+                session.run(stmt, params or {}).consume()
                 return
             except ClientError as exc:
                 if exc.code in SCHEMA_ALREADY_THERE:
