@@ -9,6 +9,7 @@ elements a builder chose (two anchored reads), through the disclosure seam.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -128,8 +129,10 @@ def enrich(store: GraphStore, view: View, viewer: Viewer = DEFAULT_VIEWER) -> Vi
     Names and labels the builder set (from disclosed service answers) are kept; what is
     fetched here passes through :func:`~repgraph.disclosure.disclose` as a Subgraph first
     (so a confidential source's quote or a protected name never reaches the page).
-    Edges are matched to stored relationships by id, else by (source, type, target);
-    derived edges (not stored) keep what the builder gave them.
+    Edges are matched to stored relationships by id; an edge without an id by (source,
+    type, target) only where exactly one stored relationship has those ends and type (two
+    tenures of one post: neither, rather than the wrong one's dates and quotes); derived
+    edges (not stored) keep what the builder gave them.
     """
     ids = [n.id for n in view.nodes]
     if not ids:
@@ -165,7 +168,13 @@ def enrich(store: GraphStore, view: View, viewer: Viewer = DEFAULT_VIEWER) -> Vi
     stored = disclose(stored, viewer, store)
     nodes_by_id = {n.id: n for n in stored.nodes}
     edges_by_id = {e.id: e for e in stored.edges if e.id}
-    edges_by_key = {(e.source, e.type, e.target): e for e in stored.edges}
+    # by (source, type, target) only where one stored relationship has those: of two
+    # tenures of one post (parallel HOLDS), a drawn link without an id must not take the
+    # other tenure's dates, id and quotes
+    keyed: dict[tuple, list] = defaultdict(list)
+    for e in stored.edges:
+        keyed[(e.source, e.type, e.target)].append(e)
+    edges_by_key = {key: found[0] for key, found in keyed.items() if len(found) == 1}
 
     for n in view.nodes:
         s = nodes_by_id.get(n.id)
@@ -177,8 +186,8 @@ def enrich(store: GraphStore, view: View, viewer: Viewer = DEFAULT_VIEWER) -> Vi
         if not n.citations:
             n.citations = list(s.citations)
     for e in view.edges:
-        s = edges_by_id.get(e.id) if e.id else None
-        s = s or edges_by_key.get((e.source, e.type, e.target))
+        # an edge with an id is that relationship or none (never a parallel one of its ends)
+        s = edges_by_id.get(e.id) if e.id else edges_by_key.get((e.source, e.type, e.target))
         if s is None:
             continue
         e.id = e.id or s.id
