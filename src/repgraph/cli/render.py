@@ -142,7 +142,10 @@ def render_result(name: str, result, verbose: bool = False, note: str | None = N
         if result.note:
             console.print(Text(result.note))
         elif not result.links:
-            console.print("no perpetrator of this incident is named in the sources")
+            from ..empty_answers import no_perpetrator_note
+            from .common import current_viewer
+
+            console.print(Text(no_perpetrator_note(current_viewer())), soft_wrap=True)
     elif name == "guilt-by-association":
         t = Table(title=f"guilt by association: {len(result)} relatives targeted")
         for col in ("relative", "relation", "defender", "incidents"):
