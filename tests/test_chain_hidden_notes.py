@@ -14,6 +14,7 @@ from repgraph.cli import app
 from repgraph.disclosure import Role, Viewer
 from repgraph.ingest import ingest_case_file
 from repgraph.viz.chain import build_chain
+from repgraph.viz.operation import build_operation
 
 CASE = """\
 dataset: {name: hidden-chain, title: Hidden chain (fake names)}
@@ -25,9 +26,13 @@ nodes:
      citations: [{source: src-hc, quote: "the unit"}]}
   - {label: Incident, id: inc-hc-raid, name: Raid 2024-06, type: raid, date: 2024-06,
      citations: [{source: src-hc, quote: "raided in June"}]}
+  - {label: Operation, id: op-hc, name: Operation Ejemplo, citations: [{source: src-hc, quote: "Operation Ejemplo"}]}
+  - {label: Incident, id: inc-hc-secret, name: Secret raid 2024-05, type: raid, date: 2024-05, confidentiality: confidential,
+     citations: [{source: src-hc, quote: "a raid in May"}]}
   - {label: Incident, id: inc-hc-nobody, name: Threat 2024-07, type: threat, date: 2024-07,
      citations: [{source: src-hc, quote: "a threat in July"}]}
 relationships:
+  - {type: PART_OF, from: inc-hc-secret, to: op-hc, citations: [{source: src-hc, quote: "the May raid was part of it"}]}
   - {type: TARGETED, from: inc-hc-raid, to: p-hc-relative, confidentiality: confidential,
      citations: [{source: src-hc, quote: "she was taken"}]}
   - {type: PERPETRATED_BY, from: inc-hc-raid, to: org-hc-unit, role: direct, confidentiality: confidential,
@@ -73,3 +78,19 @@ def test_cli_table_says_none_you_may_see(tmp_path, case_file):
     nobody = runner.invoke(app, ["query", "responsibility-chain", "-p", "incident_id=inc-hc-nobody", "--db", str(db)],
                            env={"COLUMNS": "200"})
     assert ADMIN_PERP in nobody.output
+
+
+def test_operation_with_only_hidden_incidents_says_none_you_may_see(empty_store, case_file, tmp_path):
+    ingest_case_file(empty_store, case_file)
+    viewer = " ".join(build_operation(empty_store, "op-hc", viewer=Viewer("v", Role.viewer)).notices)
+    assert "No incident linked to this operation that you may see" in viewer and "in the sources" not in viewer
+    admin = build_operation(empty_store, "op-hc", viewer=Viewer("a", Role.admin))
+    assert [n.id for n in admin.nodes if n.label == "Incident"] == ["inc-hc-secret"]
+    assert "No perpetrator of these incidents is named in the sources." in admin.notices
+    db = tmp_path / "op.db"
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(case_file), "--db", str(db)]).exit_code == 0
+    out = runner.invoke(app, ["--as", "viewer", "query", "operations", "--db", str(db)], env={"COLUMNS": "200"}).output
+    assert "none you may see" in out and "none linked in the sources" not in out and "Secret raid" not in out
+    out = runner.invoke(app, ["query", "operations", "--db", str(db)], env={"COLUMNS": "200"}).output
+    assert "Secret raid" in out

@@ -36,14 +36,24 @@ def _below_admin(viewer) -> bool:
     return viewer is not None and Role(viewer.role) is not Role.admin
 
 
-def no_perpetrator_note(viewer=None) -> str:
-    """Why a responsibility chain shows no perpetrator. For a ``viewer`` without full
-    clearance it never says the sources name none: a perpetrator link above their level
-    is hidden, and "the sources name no perpetrator" would clear whoever it names."""
+def no_perpetrator_note(viewer=None, of: str = "this incident") -> str:
+    """Why a responsibility chain (or a law's or operation's incidents, ``of="these
+    incidents"``) shows no perpetrator. For a ``viewer`` without full clearance it never
+    says the sources name none: a perpetrator link above their level is hidden, and "the
+    sources name no perpetrator" would clear whoever it names."""
     if _below_admin(viewer):
-        return ("no perpetrator of this incident you may see: links above your clearance are neither shown "
+        return (f"no perpetrator of {of} you may see: links above your clearance are neither shown "
                 "nor counted (the sources may name one)")
-    return "no perpetrator of this incident is named in the sources"
+    return f"no perpetrator of {of} is named in the sources"
+
+
+def no_incident_note(viewer=None, what: str = "operation") -> str:
+    """Why a law or an operation shows no incident; as :func:`no_perpetrator_note`, a
+    ``viewer`` without full clearance is never told that none is linked in the store."""
+    if _below_admin(viewer):
+        return (f"no incident linked to this {what} that you may see: incidents above your clearance are "
+                "neither shown nor counted")
+    return f"no incident is linked to this {what} in the sources"
 
 
 def no_victim_note(viewer=None) -> str:
