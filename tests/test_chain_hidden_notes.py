@@ -94,3 +94,28 @@ def test_operation_with_only_hidden_incidents_says_none_you_may_see(empty_store,
     assert "none you may see" in out and "none linked in the sources" not in out and "Secret raid" not in out
     out = runner.invoke(app, ["query", "operations", "--db", str(db)], env={"COLUMNS": "200"}).output
     assert "Secret raid" in out
+
+
+def test_provenance_dataset_names_are_masked_like_every_dataset_name(empty_store, tmp_path):
+    """A dataset named after a protected person (``ana-ficticia-hidalgo-interview``) was
+    masked in ``datasets`` and ``statements`` but left readable in ``provenance`` under the
+    keys ``confidentiality``, ``type`` and ``date`` (fields otherwise never masked), in
+    the API's entity page and the CLI's ``show --as viewer`` (its "stated by" column)."""
+    from repgraph import service as S
+    from repgraph.disclosure import disclose
+
+    path = tmp_path / "named.yaml"
+    path.write_text(CASE.replace("dataset: {name: hidden-chain, title: Hidden chain (fake names)}",
+                                 "dataset: {name: ana-ficticia-hidalgo-interview, title: Interview (fake names)}"),
+                    encoding="utf-8")
+    ingest_case_file(empty_store, path)
+    for role in (Role.viewer, Role.analyst):
+        viewer = Viewer("v", role)
+        page = disclose(S.entity(empty_store, "inc-hc-nobody", viewer), viewer, empty_store)
+        assert set(page.provenance) >= {"confidentiality", "type", "date", "name"}
+        shown = {d for datasets in page.provenance.values() for d in datasets}
+        assert len(shown) == 1 and shown == set(page.datasets)  # one opaque id, the same everywhere
+        if role is Role.viewer:  # Ana (a relative: restricted) is protected from a viewer only
+            assert "ficticia" not in page.model_dump_json().lower()
+    admin = disclose(S.entity(empty_store, "inc-hc-nobody"), Viewer("a", Role.admin), empty_store)
+    assert admin.provenance["type"] == ["ana-ficticia-hidalgo-interview"]
