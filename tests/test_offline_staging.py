@@ -97,6 +97,10 @@ def test_prepared_import_reads_back_what_was_prepared(tmp_path):
     folder = tmp_path / "prep"
     prepared = prepare_import([SYNTHETIC, *seed_files()], folder)
     assert oct(folder.stat().st_mode & 0o777) == "0o700"  # every name is in there, protected ones too
+    # and every file in it is owner-only too, whatever the umask: a copied folder, or one
+    # whose mode is widened for neo4j-admin, does not expose a protected name
+    assert sorted(p.name for p in folder.iterdir() if p.stat().st_mode & 0o077) == []
+    assert any(p.suffix == ".csv" for p in folder.iterdir())
     back = read_prepared(folder)
     assert back.results == prepared.results
     assert [r.dataset for r in back.results] == ["synthetic-fixture", "pddhe-2025-report", "us-treasury-2019-11-05"]
@@ -159,7 +163,7 @@ def test_a_csv_edited_truncated_or_replaced_after_prepare_is_refused(tmp_path):
     original = (folder / person).read_bytes()
     with open(folder / person, "a", encoding="utf-8") as f:
         f.write('"p-fake-added","Ana Ficticia Añadida"\n')
-    with pytest.raises(OfflineImportError, match=f"{person} in .* changed since"):
+    with pytest.raises(OfflineImportError, match=f"{person} in .* changed since it was prepared"):
         read_prepared(folder)
     (folder / person).write_bytes(original[: len(original) // 2])
     with pytest.raises(OfflineImportError, match="changed since"):

@@ -299,6 +299,10 @@ UNMASKED_FIELDS = frozenset({"label", "type", "confidentiality", "direction", "k
                              # that a word is a protected person's name (an oracle)
                              "query"})
 
+#: Dicts whose keys are property names but whose values are not that property's values
+#: (``provenance``: property -> dataset names): their values are masked as text.
+KEY_IS_NOT_FIELD = frozenset({"provenance"})
+
 
 class Redactor:
     """What one role may see of one inventory (see the module docstring)."""
@@ -582,8 +586,11 @@ class Redactor:
         if isinstance(value, dict):
             out_d = {}
             same = True
+            # provenance maps a property to the datasets stating it: its values are dataset
+            # names (masked like any name), never the property's own value ("type" is unmasked)
+            keyed = name not in KEY_IS_NOT_FIELD
             for k, v in value.items():
-                r = self._walk(v, shown, k)
+                r = self._walk(v, shown, k if keyed else None)
                 key = k if not isinstance(k, str) or self.mask(k) == k else self.mask(k)
                 if r is not _HIDE:
                     out_d[key] = r

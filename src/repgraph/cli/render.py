@@ -12,7 +12,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from ..disclosure import disclose
+from ..disclosure import Role, disclose
 from ..models import CitationOut, EntityList, ExileFlows, ResponsibilityChain, SearchPage
 from ..service import DEFENDER_ROLES
 from .common import console
@@ -142,7 +142,10 @@ def render_result(name: str, result, verbose: bool = False, note: str | None = N
         if result.note:
             console.print(Text(result.note))
         elif not result.links:
-            console.print("no perpetrator of this incident is named in the sources")
+            from ..empty_answers import no_perpetrator_note
+            from .common import current_viewer
+
+            console.print(Text(no_perpetrator_note(current_viewer())), soft_wrap=True)
     elif name == "guilt-by-association":
         t = Table(title=f"guilt by association: {len(result)} relatives targeted")
         for col in ("relative", "relation", "defender", "incidents"):
@@ -225,7 +228,11 @@ def render_with_incidents(name: str, items, verbose: bool = False) -> None:
     for col in ("name", "incidents"):
         t.add_column(col, overflow="fold")
     _sources_column(t)
+    from .common import current_viewer
+
+    # an admin is told the sources link none; a lower role only that none is theirs to see
+    none = "none linked in the sources" if Role(current_viewer().role) is Role.admin else "none you may see"
     for item in items:
-        incidents = "\n".join(f"{i.date or '?'} {i.type}: {i.name}" for i in item.incidents) or "none linked in the sources"
+        incidents = "\n".join(f"{i.date or '?'} {i.type}: {i.name}" for i in item.incidents) or none
         _row(t, item.id, item.name or item.id, incidents, sources_cell(item.citations, verbose))
     print_table(t)

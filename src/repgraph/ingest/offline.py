@@ -254,7 +254,7 @@ class _CsvGroup:
 
     def write(self) -> None:
         header = ",".join([*self.leading, *(f"{k}:{t}" for k, t in self.columns.items())])
-        with open(self.path, "w", encoding="utf-8", newline="") as f:
+        with _owner_only(self.path) as f:
             f.write(header + "\n")
             f.write("\n".join(self.rows))
             if self.rows:
@@ -494,6 +494,16 @@ class PreparedImport:
         return self.nodes + self.relationships
 
 
+def _owner_only(path: Path):
+    """``path`` opened for writing UTF-8 text, created readable and writable by its owner
+    only (0600, whatever the umask): the CSV and the manifest hold every name, protected
+    persons' included, and stay unreadable to others even when the folder is copied or
+    its mode is widened (e.g. for a neo4j-admin run as another user)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its mode on O_CREAT: narrow it too
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
 def _new_folder(folder: Path) -> Path:
     # absolute: neo4j-admin runs inside the folder and is given each file's path
     folder = Path(folder).absolute()
@@ -544,7 +554,8 @@ def prepare_import(paths: Iterable[str | Path], folder: str | Path, *,
         "sha256": {name: _sha256(folder / name) for _, name in [*files.node_files, *files.relationship_files]},
         "files": [{"result": asdict(r), "ids": i} for r, i in zip(results, ids)],
     }
-    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    with _owner_only(folder / MANIFEST) as f:
+        f.write(json.dumps(manifest, ensure_ascii=False))
     return prepared
 
 
@@ -591,7 +602,7 @@ def read_prepared(folder: str | Path) -> PreparedImport:
     changed = [name for name in names if _sha256(folder / name) != digests[name]]
     if changed:
         raise OfflineImportError(f"{', '.join(changed[:3])}{' ...' if len(changed) > 3 else ''} in {folder} changed since "
-                                 "they were prepared (validated): prepare it again")
+                                 f"{'they were' if len(changed) > 1 else 'it was'} prepared (validated): prepare it again")
     return PreparedImport(files, results, ids, *counts)
 
 

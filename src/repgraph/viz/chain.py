@@ -6,9 +6,14 @@ from __future__ import annotations
 from ..merging import canonical
 from .. import service as S
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
+from ..empty_answers import no_perpetrator_note, no_victim_note
 from ..redaction import require_visible
 from ..store import GraphStore
 from .model import View, ViewEdge, ViewNode, enrich
+
+
+def _sentence(note: str) -> str:
+    return note[0].upper() + note[1:] + "."
 
 
 def build_chain(store: GraphStore, incident_id: str, viewer: Viewer = DEFAULT_VIEWER) -> View:
@@ -51,9 +56,9 @@ def build_chain(store: GraphStore, incident_id: str, viewer: Viewer = DEFAULT_VI
         edge.id = link.relationship_id
         view.add_edge(edge)
     if not any(link.kind == "perpetrator" for link in chain.links):
-        view.notices.append("The sources name no perpetrator of this incident: there is no chain of command to draw.")
+        view.notices.append(_sentence(no_perpetrator_note(viewer)) + " There is no chain of command to draw.")
     if chain.note:
         view.notices.append(chain.note[0].upper() + chain.note[1:] + ".")
     if not chain.victims:
-        view.notices.append("The sources name no victim of this incident.")
+        view.notices.append(_sentence(no_victim_note(viewer)))
     return enrich(store, view, viewer)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..merging import canonical
 from .. import service as S
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
+from ..empty_answers import no_incident_note, no_perpetrator_note
 from ..redaction import require_visible, shown_id
 from ..limits import MAX_VIEW_NODES, Exit, knob
 from ..wording import article
@@ -14,6 +15,10 @@ from ..store import GraphStore
 from .model import View, enrich, from_subgraph
 
 DEFAULT_MAX_NODES = 300
+
+
+def _sentence(note: str) -> str:
+    return note[0].upper() + note[1:] + "."
 
 
 def _incidents_view(store: GraphStore, entity_id: str, label: str, link: str, max_nodes: int, viewer: Viewer,
@@ -40,9 +45,9 @@ def _incidents_view(store: GraphStore, entity_id: str, label: str, link: str, ma
         hint=f"raise {knob('max_nodes', via)}, at most {MAX_VIEW_NODES},",
     )
     if not incidents:
-        view.notices.append(f"No incident is linked to this {what} in the store.")
+        view.notices.append(_sentence(no_incident_note(viewer, what)))
     elif not perpetrators:
-        view.notices.append("The sources name no perpetrator of these incidents.")
+        view.notices.append(_sentence(no_perpetrator_note(viewer, "these incidents")))
     return enrich(store, view, viewer)
 
 
