@@ -14,6 +14,7 @@ that mark is refused and the session stops (exit code 4), having written nothing
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -142,6 +143,16 @@ def fresh_store(backend: str, tmp_path: Path, request):
         store = _neo4j_store(request.getfixturevalue("neo4j_settings"))
         wipe_test_database(store)
     store.apply_schema(schema_statements())
+    return store
+
+
+def case_store(case: dict, backend: str, tmp_path: Path, request):
+    """A fresh store of ``backend`` holding the case file ``case`` (a dict), written to
+    ``tmp_path`` and ingested as ``repgraph ingest`` would; the caller closes it."""
+    path = tmp_path / f"{case['dataset']['name']}.json"
+    path.write_text(json.dumps(case), encoding="utf-8")
+    store = fresh_store(backend, tmp_path, request)
+    ingest_case_file(store, path)
     return store
 
 

@@ -19,9 +19,8 @@ import pytest
 
 from repgraph import service as S
 from repgraph.accountability.common import posts_of
-from repgraph.ingest import ingest_case_file
 
-from conftest import BACKENDS, fresh_store
+from conftest import BACKENDS, case_store
 
 CITE = [{"source": "src-fake-chain", "quote": "Fake quote: who was in charge."}]
 
@@ -60,10 +59,7 @@ CASE = {
 
 @pytest.fixture(params=BACKENDS)
 def chain_store(request, tmp_path):
-    path = tmp_path / "chain.json"
-    path.write_text(json.dumps(CASE), encoding="utf-8")
-    store = fresh_store(request.param, tmp_path, request)
-    ingest_case_file(store, path)
+    store = case_store(CASE, request.param, tmp_path, request)
     yield store
     store.close()
 
@@ -81,11 +77,8 @@ def test_posts_of_gives_one_row_per_post_and_organization(chain_store):
 
 def _chain_of(case: dict, backend: str, tmp_path, request):
     """The responsibility chain of inc-fake-arrest in a fresh store holding ``case``."""
-    path = tmp_path / "chain.json"
-    path.write_text(json.dumps(case), encoding="utf-8")
-    store = fresh_store(backend, tmp_path, request)
+    store = case_store(case, backend, tmp_path, request)
     try:
-        ingest_case_file(store, path)
         return S.responsibility_chain(store, "inc-fake-arrest")
     finally:
         store.close()

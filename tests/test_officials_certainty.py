@@ -11,14 +11,11 @@ list and in a page.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from repgraph import service as S
-from repgraph.ingest import ingest_case_file
 
-from conftest import BACKENDS, fresh_store
+from conftest import BACKENDS, case_store
 
 CITE = [{"source": "src-fake-heads", "quote": "Fake quote: who headed the unit."}]
 
@@ -61,10 +58,7 @@ EXPECTED = [
 
 @pytest.fixture(params=BACKENDS)
 def heads_store(request, tmp_path):
-    path = tmp_path / "heads.json"
-    path.write_text(json.dumps(CASE), encoding="utf-8")
-    store = fresh_store(request.param, tmp_path, request)
-    ingest_case_file(store, path)
+    store = case_store(CASE, request.param, tmp_path, request)
     yield store
     store.close()
 

@@ -10,14 +10,11 @@ Python on either store).
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from repgraph import service as S
-from repgraph.ingest import ingest_case_file
 
-from conftest import BACKENDS, fresh_store
+from conftest import BACKENDS, case_store
 
 CITE = [{"source": "src-fake-oc", "quote": "Fake quote: who did it."}]
 
@@ -60,10 +57,7 @@ EXPECTED = [
 
 @pytest.fixture(params=BACKENDS)
 def store(request, tmp_path):
-    path = tmp_path / "officials.json"
-    path.write_text(json.dumps(CASE), encoding="utf-8")
-    st = fresh_store(request.param, tmp_path, request)
-    ingest_case_file(st, path)
+    st = case_store(CASE, request.param, tmp_path, request)
     yield st
     st.close()
 

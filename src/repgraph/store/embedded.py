@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -298,48 +298,38 @@ class EmbeddedStore(GraphStore):
                 out.extend(_run(self._db, query, params))
             return out
 
+    def _sql(self, what: str, read: Callable[..., Any], *args: Any) -> Any:
+        """``read(sqlite_connection, *args)`` under the store's lock: the reads this store
+        answers in SQL beside GraphQLite (store/edges_sqlite.py, store/fulltext_sqlite.py).
+        Raises StoreError naming ``what`` (a read, a search) when SQLite refuses it."""
+        with self._lock:
+            try:
+                return read(self._db.sqlite_connection, *args)
+            except sqlean.Error as exc:
+                raise StoreError(f"embedded store refused {what}: {exc}") from exc
+
     def entities(self, ids: Sequence[str]) -> list[Row]:
         # SQL (store/edges_sqlite.py): one ENTITY statement per node costs ~0.1 ms in
         # GraphQLite, 20 ms for a 200-node ego graph
-        with self._lock:
-            try:
-                return edges_sqlite.entities(self._db.sqlite_connection, ids)
-            except sqlean.Error as exc:
-                raise StoreError(f"embedded store refused a read: {exc}") from exc
+        return self._sql("a read", edges_sqlite.entities, ids)
 
     def relationships_of(self, ids: Sequence[str]) -> list[Row]:
         # SQL on GraphQLite's tables (store/edges_sqlite.py): its Cypher for one hop costs
         # ~180 us a relationship, so a host country's exiles took hundreds of ms
-        with self._lock:
-            try:
-                return edges_sqlite.relationships_of(self._db.sqlite_connection, ids)
-            except sqlean.Error as exc:
-                raise StoreError(f"embedded store refused a read: {exc}") from exc
+        return self._sql("a read", edges_sqlite.relationships_of, ids)
 
     def relationships_among(self, ids: Sequence[str]) -> list[Row]:
-        with self._lock:
-            try:
-                return edges_sqlite.relationships_among(self._db.sqlite_connection, ids)
-            except sqlean.Error as exc:
-                raise StoreError(f"embedded store refused a read: {exc}") from exc
+        return self._sql("a read", edges_sqlite.relationships_among, ids)
 
     def search_candidates(self, words: Sequence[str]) -> list[Row]:
         # FTS5 beside GraphQLite's tables (store/fulltext_sqlite.py): GraphQLite 0.12 has no
         # text index, and `searchText CONTAINS` scans every node (1 s at 100k persons).
-        with self._lock:
-            try:
-                return fulltext_sqlite.candidates(self._db.sqlite_connection, words)
-            except sqlean.Error as exc:
-                raise StoreError(f"embedded store refused a search: {exc}") from exc
+        return self._sql("a search", fulltext_sqlite.candidates, words)
 
     def search_page(self, words, label, levels, limit, offset):
         # ranked and paged in SQL: at 100k persons a common prefix has thousands of
         # candidates, and building them as Python rows cost most of the answer
-        with self._lock:
-            try:
-                return fulltext_sqlite.page(self._db.sqlite_connection, words, label, levels, limit, offset)
-            except sqlean.Error as exc:
-                raise StoreError(f"embedded store refused a search: {exc}") from exc
+        return self._sql("a search", fulltext_sqlite.page, words, label, levels, limit, offset)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
