@@ -119,3 +119,21 @@ def test_provenance_dataset_names_are_masked_like_every_dataset_name(empty_store
             assert "ficticia" not in page.model_dump_json().lower()
     admin = disclose(S.entity(empty_store, "inc-hc-nobody"), Viewer("a", Role.admin), empty_store)
     assert admin.provenance["type"] == ["ana-ficticia-hidalgo-interview"]
+
+
+def test_datasets_as_viewer_masks_a_dataset_named_after_a_protected_person(tmp_path):
+    """Newcomer run 3: ``repgraph --as viewer datasets`` showed dataset names, titles and
+    file paths unmasked; a dataset (and its file) named after a protected relative names
+    her to a viewer. Masked as on entity pages; an admin sees them as they are."""
+    path = tmp_path / "ana-ficticia-hidalgo-notes.yaml"
+    path.write_text(CASE.replace("dataset: {name: hidden-chain, title: Hidden chain (fake names)}",
+                                 "dataset: {name: ana-ficticia-hidalgo-interview, title: Ana Ficticia Hidalgo interview}"),
+                    encoding="utf-8")
+    db = tmp_path / "ds.db"
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(path), "--db", str(db)]).exit_code == 0
+    viewer = runner.invoke(app, ["--as", "viewer", "datasets", "--db", str(db), "-f", "json"])
+    assert viewer.exit_code == 0, viewer.output
+    assert "ficticia" not in viewer.output.lower() and "hidalgo" not in viewer.output.lower()
+    admin = runner.invoke(app, ["datasets", "--db", str(db), "-f", "json"])
+    assert '"name": "ana-ficticia-hidalgo-interview"' in admin.output and "Ana Ficticia Hidalgo interview" in admin.output

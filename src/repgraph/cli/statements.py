@@ -11,7 +11,7 @@ from rich.text import Text
 
 from .. import queries as Q
 from .. import service as S
-from ..disclosure import disclose
+from ..disclosure import Role, disclose
 from ..ingest.datasets import DatasetError, dataset_record, retract as retract_dataset
 from ..models import EntityDetail
 from . import app
@@ -101,7 +101,9 @@ def show(
 @app.command()
 def datasets(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None:
     """The datasets in the store, in ingest order (the earliest wins a conflict): name,
-    title, file, first and last ingested, how many nodes and relationships each states."""
+    title, file, first and last ingested, how many nodes and relationships each states.
+    With ``--as viewer`` or ``--as analyst``, names, titles and file paths that name a
+    person protected from that role are masked, as on entity pages."""
     with store_for(db) as store:
         rows = []
         for row in store.read(Q.DATASETS):
@@ -111,6 +113,13 @@ def datasets(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> Non
                 "first_ingested": record.get("firstIngested"), "last_ingested": record.get("lastIngested"),
                 "nodes": len(record.get("nodeIds") or []), "relationships": len(json.loads(record.get("rels") or "[]")),
             })
+        viewer = current_viewer()
+        if Role(viewer.role) is not Role.admin:  # a dataset or its file may be named after a protected person
+            from ..redaction import redactor
+
+            red = redactor(store, viewer)
+            for r in rows:
+                r.update({k: red.mask(r[k]) for k in ("name", "title", "path") if r[k]})
     if fmt is OutputFormat.json:
         print_json(rows)
         return
