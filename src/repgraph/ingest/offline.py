@@ -672,7 +672,9 @@ def load_prepared(prepared: PreparedImport, neo4j_home: str | Path, opener: Call
     store = open_when_up(opener, wait)
     seconds["start"] = time.perf_counter() - t
     try:
-        if files.empty_lists:  # the writers' lock node came with the CSV (write_csv)
+        # no write before this point: the writers' lock node came with the CSV (write_csv);
+        # empty lists only from a bookkeeping record that holds one
+        if files.empty_lists:
             t = time.perf_counter()
             step("restoring empty lists")
             fill_empty_lists(store, files)
