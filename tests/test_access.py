@@ -101,6 +101,20 @@ def test_audit_log_is_append_only(access):
     assert [(e.user, e.ids) for e in audit.entries(access)] == [("ana", ["p-1"])]
 
 
+def test_audit_entry_is_on_disk_when_record_returns(access):
+    """The access file's promise (issue 12 kept it while making it cheaper): each entry is
+    committed and fsynced before :func:`audit.record` returns (write-ahead log,
+    ``synchronous=FULL``), and another process's connection (the CLI) reads it at once."""
+    audit.record(access, user="ana", role="admin", action="read", target="GET /entities/p-1", status=200, ids=["p-1"])
+    assert access.execute("PRAGMA journal_mode")[0][0] == "wal"
+    assert access.execute("PRAGMA synchronous")[0][0] == 2  # FULL: every commit fsynced
+    other = sqlite3.connect(access.path)
+    try:
+        assert other.execute("SELECT user, target, ids FROM audit").fetchall() == [("ana", "GET /entities/p-1", '["p-1"]')]
+    finally:
+        other.close()
+
+
 # --------------------------------------------------------------------------- 401 / 403
 
 

