@@ -7,6 +7,7 @@ import threading
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+import anyio
 from fastapi import Depends, Path, Query, Request
 from pydantic import BeforeValidator, TypeAdapter
 
@@ -39,6 +40,11 @@ class StoreProvider:
         self._owned = store is None
         self._lock = threading.Lock()
 
+    @property
+    def opened(self) -> GraphStore | None:
+        """The store if it is open, else None (without opening it)."""
+        return self._store
+
     def get(self) -> GraphStore:
         if self._store is None:
             with self._lock:
@@ -52,8 +58,16 @@ class StoreProvider:
             self._store = None
 
 
-def get_store(request: Request) -> GraphStore:
-    return request.app.state.stores.get()
+async def get_store(request: Request) -> GraphStore:
+    """The app's store; opened (in a worker thread: it may wait for Neo4j) on first use.
+
+    ``async`` so that the usual case, a store already open, costs no thread hop (FastAPI
+    runs a plain ``def`` dependency in a worker thread). StoreError -> 503."""
+    provider: StoreProvider = request.app.state.stores
+    store = provider.opened
+    if store is not None:
+        return store
+    return await anyio.to_thread.run_sync(provider.get)
 
 
 StoreDep = Annotated[GraphStore, Depends(get_store)]
