@@ -147,7 +147,7 @@ class AccessMiddleware:
                 except AccessError as exc:
                     log.error("audit log not written, answer withheld: %s", exc)
                     withheld = True
-                    for m in _json(503, "the audit log cannot be written; the answer is withheld"):
+                    for m in _json(503, WITHHELD):
                         await send(m)
                     return
             await send(message)
@@ -157,6 +157,29 @@ class AccessMiddleware:
         finally:
             budget.current.reset(budget_token)
             audit.current.reset(token)
+
+
+#: The answer's detail when the audit entry of a read cannot be written.
+WITHHELD = "the audit log cannot be written; the answer is withheld"
+
+
+def record_reads_now(status: int) -> None:
+    """Append the current request's ``read`` entry (the restricted or confidential ids its
+    answer shows) now, with the answer's ``status``, and mark it written so that
+    :class:`AccessMiddleware` does not write it again.
+
+    The API's routes call it from the worker thread that built the answer, right before
+    the answer is handed back (:mod:`repgraph.api.routing`): the entry is then written in
+    the same thread hop as the answer, not in another hop at ``http.response.start`` (the
+    middleware still writes whatever is left, e.g. for the async routes). Raises
+    AccessError when the entry cannot be written: the caller withholds the answer."""
+    ctx = audit.current.get()
+    if ctx is None or ctx.immediate or not ctx.ids or ctx.viewer is None or status in (401, 403):
+        return
+    ids = sorted(ctx.ids)
+    audit.record(ctx.db, user=ctx.viewer.name, role=Role(ctx.viewer.role).value, action="read", target=ctx.target,
+                 status=status, ids=ids)
+    ctx.ids.clear()
 
 
 async def get_viewer(request: Request) -> Viewer:
