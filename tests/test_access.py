@@ -266,6 +266,49 @@ def test_unwritable_audit_log_withholds_the_answer(synthetic_store, tmp_path):
     assert r.status_code == 503 and "p-brother-alpha" not in r.text and "audit log" in r.json()["detail"]
 
 
+def test_unwritable_audit_log_withholds_a_data_route(synthetic_store, tmp_path):
+    """A data route's read entry is written in the worker thread that built its answer
+    (issue 12: one thread hop instead of three); if it cannot be written, the answer never
+    leaves (503, no protected name), and a written entry is written once, not again by the
+    middleware."""
+    access = new_access(tmp_path)
+    app, keys = keyed_app(synthetic_store, access=access)
+    with TestClient(app, base_url=BASE_URL, headers=bearer(keys["admin"])) as client:
+        shown = client.get("/entities/p-brother-alpha")
+        assert shown.status_code == 200 and shown.json()["name"] == "Bro Testrelative"
+        access.execute("CREATE TRIGGER refuse BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+        withheld = client.get("/entities/p-brother-alpha")
+    assert (withheld.status_code, withheld.json()) == (503, {"detail": "the audit log cannot be written; the answer is withheld"})
+    assert "Testrelative" not in withheld.text
+    [read] = [e for e in audit.entries(access) if e.action == "read"]
+    assert (read.user, read.role, read.target, read.status) == ("admin-user", "admin", "GET /entities/p-brother-alpha", 200)
+    assert "p-brother-alpha" in read.ids
+
+
+def test_running_server_refuses_a_key_revoked_by_another_process(synthetic_store, tmp_path):
+    """A key verified once is checked again on every request without argon2 and without a
+    thread hop (:meth:`Users.verify_known`), but never from a cache of the user: a revoke
+    by ``repgraph users revoke`` in another process stops the key at the running
+    server's next request, and a forged key sharing a remembered key's id is refused."""
+    from test_api_server import LiveServer
+
+    access = new_access(tmp_path)
+    app, keys = keyed_app(synthetic_store, access=access)
+    key = keys["viewer"]
+    with LiveServer(app, bearer(key)) as client:
+        for _ in range(2):  # the second call takes the remembered key's path
+            r = client.get("/entities/p-defender-alpha")
+            assert (r.status_code, r.json()["name"]) == (200, "Alfa Testdefender")
+        assert Users(access).verify_known(key) == Viewer("viewer-user", Role.viewer)  # decided without argon2
+        forged = key[:-1] + ("A" if key[-1] != "A" else "B")
+        assert_401(client.get("/entities/p-defender-alpha", headers=bearer(forged)), invalid_token=True)
+        (tmp_path / "store.db").touch()  # the CLI names users by the store they belong to
+        cli("users", "revoke", "viewer-user", "--db", tmp_path / "store.db", env_extra={"REPGRAPH_ACCESS_DB": str(access.path)})
+        assert_401(client.get("/entities/p-defender-alpha"), invalid_token=True)
+        assert client.get("/entities/p-defender-alpha", headers=bearer(keys["analyst"])).status_code == 200
+    assert [(d[0], d[3]) for d in denials(access)] == [("(unauthenticated)", 401), ("(unauthenticated)", 401)]
+
+
 # --------------------------------------------------------------------------- CLI
 
 

@@ -90,6 +90,8 @@ class AccessDB:
         self.path = Path(path)
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
+        self._readers = threading.local()
+        self._reader_conns: list[sqlite3.Connection] = []
 
     def _connect(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -110,8 +112,34 @@ class AccessDB:
             except (OSError, sqlite3.Error) as exc:
                 raise AccessError(f"access file {self.path}: {exc}") from exc
 
+    def read_nowait(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row] | None:
+        """Rows of one read-only statement on this thread's own reading connection, without
+        taking the writers' lock and without waiting: None when the file is busy (e.g. a
+        writer holds it in rollback-journal mode) or cannot be read (the caller then asks
+        :meth:`execute` in a worker thread). For reads on the API's event loop: in WAL mode
+        a reader never waits for a writer, and sees every commit made before it started
+        (also another process's: ``repgraph users revoke``)."""
+        conn = getattr(self._readers, "conn", None)
+        try:
+            if conn is None:
+                if self._conn is None:
+                    return None  # never opened (created, migrated) here yet: let execute() do it
+                conn = sqlite3.connect(self.path, timeout=0, isolation_level=None, check_same_thread=False)
+                conn.row_factory = sqlite3.Row
+                conn.execute("PRAGMA query_only=ON")
+                self._readers.conn = conn
+                with self._lock:
+                    self._reader_conns.append(conn)
+            return conn.execute(sql, params).fetchall()
+        except (OSError, sqlite3.Error):
+            return None
+
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+            for conn in self._reader_conns:
+                conn.close()
+            self._reader_conns.clear()
+            self._readers = threading.local()

@@ -37,6 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import budget
 from ..access import AccessError, Users, audit
+from ..access.users import UNDECIDED
 from ..access.db import AccessDB
 from ..disclosure import Role, Viewer
 
@@ -92,7 +93,9 @@ class AccessMiddleware:
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             return "malformed Authorization header: expected 'Bearer KEY'"
-        viewer = await anyio.to_thread.run_sync(self.users.verify, token)
+        viewer = self.users.verify_known(token)  # a key seen before: no thread hop
+        if viewer is UNDECIDED:  # argon2 (deliberately slow) or a busy file: in a worker thread
+            viewer = await anyio.to_thread.run_sync(self.users.verify, token)
         return viewer if viewer is not None else "invalid or revoked API key"
 
     async def _deny(self, scope: Scope, send: Send, status: int, detail: str, user: str, role: str | None,
