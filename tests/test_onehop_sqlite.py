@@ -85,3 +85,57 @@ def test_other_shapes_are_left_to_graphqlite(statement):
     """A second hop, a filter, a parameter or a lone node is not parsed: GraphQLite answers."""
     with pytest.raises(ValueError, match="not a one-hop read"):
         O.parse(statement)
+
+
+# --------------------------------------------------------------------------- adversarial pass (adv4)
+
+#: Values of one ORDER BY column of several types (stores of older versions, hand edits):
+#: GraphQLite orders them as Cypher does (maps, lists, strings, booleans, numbers, nulls last).
+_MIXED = ["'Bélgica Ficticia'", "'Arcadia Ficticia'", "1984", "2.5", "true", "false", "['Lista']", "[]", "{a: 1}"]
+
+
+def test_order_by_a_column_of_mixed_types_is_cypher_order(tmp_path):
+    """EXILE_RECORDS orders by the host country's name: one name stored as a number among
+    text names made the SQL path raise TypeError (Python cannot compare str and int), where
+    GraphQLite answered in Cypher's order of types."""
+    store = EmbeddedStore(tmp_path / "mixed-order.db")
+    with store.transaction() as tx:
+        tx.run("CREATE (:Entity:Person {id: 'per-testigo-ficticio', name: 'Testigo Ficticio', roles: ['witness']})")
+        for n, value in enumerate(_MIXED):
+            tx.run(f"CREATE (:Entity:Country {{id: 'cty-ficticio-{n}', name: {value}}})")
+        tx.run("CREATE (:Entity:Country {id: 'cty-sin-nombre'})")
+        tx.run("MATCH (p:Person), (c:Country) CREATE (p)-[:EXILED_TO {id: 'exi-' + c.id}]->(c)")
+    want = _cypher(store, Q.EXILE_RECORDS)
+    got = store.read(Q.EXILE_RECORDS)
+    assert [r["country"] for r in got] == [r["country"] for r in want]
+    assert [r["country"] for r in got] == [{"a": 1}, [], ["Lista"], "Arcadia Ficticia", "Bélgica Ficticia",
+                                           False, True, 2.5, 1984, None]
+    store.close()
+
+
+@pytest.mark.parametrize("backend", ["embedded", "neo4j"])
+def test_exile_flows_with_a_numeric_country_name_elsewhere(backend, tmp_path, request):
+    """A non-defender's record to a country whose name is stored as a number (an older store,
+    a hand edit) must not break the defenders' exile flows: the embedded store raised
+    TypeError ordering every record before the service kept the defenders'."""
+    from conftest import fresh_store
+    from repgraph import service as S
+
+    store = fresh_store(backend, tmp_path, request)
+    try:
+        with store.transaction() as tx:
+            tx.run("CREATE (:Entity:Person {id: 'per-pedro-ejemplo', name: 'Pedro Ejemplo Núñez', roles: ['defender'], "
+                   "confidentiality: 'public'})")
+            tx.run("CREATE (:Entity:Person {id: 'per-testigo-ficticio', name: 'Testigo Ficticio', roles: ['witness'], "
+                   "confidentiality: 'public'})")
+            tx.run("CREATE (:Entity:Country {id: 'cty-arcadia', name: 'Arcadia Ficticia', confidentiality: 'public'})")
+            tx.run("CREATE (:Entity:Country {id: 'cty-numero', name: 1984, confidentiality: 'public'})")
+            tx.run("MATCH (p:Person {id: 'per-pedro-ejemplo'}), (c:Country {id: 'cty-arcadia'}) "
+                   "CREATE (p)-[:EXILED_TO {id: 'exi-pedro', date: '2024-05', halfYear: '2024-H1', confidentiality: 'public'}]->(c)")
+            tx.run("MATCH (p:Person {id: 'per-testigo-ficticio'}), (c:Country {id: 'cty-numero'}) "
+                   "CREATE (p)-[:EXILED_TO {id: 'exi-testigo', confidentiality: 'public'}]->(c)")
+        flows = S.exile_flows(store)
+        assert [(r.person.id, r.country.name, r.date) for r in flows.records] == [("per-pedro-ejemplo", "Arcadia Ficticia", "2024-05")]
+        assert [(g.key, g.count, [p.id for p in g.persons]) for g in flows.groups] == [("Arcadia Ficticia", 1, ["per-pedro-ejemplo"])]
+    finally:
+        store.close()

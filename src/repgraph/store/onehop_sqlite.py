@@ -121,6 +121,26 @@ def _value(values: tuple, found: list[tuple[int, str]]) -> Any:
     return None
 
 
+def _order_key(value: Any) -> tuple:
+    """Cypher's ascending order of one value: maps, lists (element by element), strings,
+    booleans, numbers, then null (Neo4j's order of types, and GraphQLite's). A column may
+    hold values of several types (stores of older versions, hand edits): Python cannot
+    compare a string with a number, so each value sorts by its type's rank first."""
+    if value is None:
+        return (6,)
+    if isinstance(value, dict):
+        return (0, json.dumps(value, sort_keys=True))
+    if isinstance(value, list):
+        return (1, tuple(_order_key(v) for v in value))
+    if isinstance(value, str):
+        return (2, value)
+    if isinstance(value, bool):
+        return (3, value)
+    if isinstance(value, (int, float)):
+        return (4, value)
+    return (5, str(value))
+
+
 def read(conn, spec: OneHop) -> list[Row]:
     """The rows of the statement ``spec`` was parsed from (see the module's docstring): one
     SQL statement, each column a lookup by primary key in the typed table(s) holding it."""
@@ -160,5 +180,5 @@ def read(conn, spec: OneHop) -> list[Row]:
     else:  # a column missing from every table, or held in several
         rows = [{alias: _value(t, found) for alias, found in plan} for t in cursor]
     for alias in reversed(spec.order):  # Cypher's ORDER BY: ascending, nulls last
-        rows.sort(key=lambda r, a=alias: (r[a] is None, r[a] if r[a] is not None else 0))
+        rows.sort(key=lambda r, a=alias: _order_key(r[a]))
     return rows
