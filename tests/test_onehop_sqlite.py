@@ -139,3 +139,37 @@ def test_exile_flows_with_a_numeric_country_name_elsewhere(backend, tmp_path, re
         assert [(g.key, g.count, [p.id for p in g.persons]) for g in flows.groups] == [("Arcadia Ficticia", 1, ["per-pedro-ejemplo"])]
     finally:
         store.close()
+
+
+def test_a_write_committed_during_the_read_is_not_half_seen(tmp_path, monkeypatch):
+    """The SQL read is several statements (the property keys, the typed tables holding
+    them, the rows): each saw the file as it was when it ran, so an ingest another
+    connection committed in between gave rows whose columns were read as missing (a first
+    ingest into an empty store: every person's id, name and confidentiality None), where
+    GraphQLite's one statement saw the file before or after. One read is one snapshot."""
+    path = tmp_path / "concurrent.db"
+    reader = EmbeddedStore(path)
+    reader.apply_schema(schema_statements())
+    real_tables = O._tables
+    written = []
+
+    def tables_after_another_write(conn, wanted):
+        if not written:  # another connection (as another process would) ingests now
+            writer = EmbeddedStore(path)
+            ingest_case_file(writer, SYNTHETIC)
+            writer.close()
+            written.append(True)
+        return real_tables(conn, wanted)
+
+    monkeypatch.setattr(O, "_tables", tables_after_another_write)
+    first = reader.read(Q.PERPETRATIONS)
+    assert written
+    # what the file held when the read began: nothing (never rows of missing values)
+    assert first == [] or all(r["perpetratorId"] and r["incidentId"] for r in first)
+    assert first == []
+    # and the next read sees the ingest whole
+    monkeypatch.setattr(O, "_tables", real_tables)
+    after = reader.read(Q.PERPETRATIONS)
+    assert after and all(r["perpetratorId"] and r["incidentId"] for r in after)
+    assert _sorted(after) == _sorted(_cypher(reader, Q.PERPETRATIONS))
+    reader.close()
