@@ -66,6 +66,10 @@ def parse(statement: str) -> OneHop:
     if not m:
         raise ValueError(f"not a one-hop read: {statement.strip()[:80]!r}")
     start, start_label, rel, rel_type, end, end_label, returns, order = m.groups()
+    if start == end or rel in (start, end):
+        # (x:A)-[]->(x:B) is a self-loop of a node with both labels in Cypher, not every
+        # A -> B relationship; a relationship named as a node is no statement at all
+        raise ValueError(f"not a one-hop read: a variable named twice in {statement.strip()[:80]!r}")
     element = {start: "start", end: "end"}
     if rel:
         element[rel] = "rel"
@@ -77,6 +81,8 @@ def parse(statement: str) -> OneHop:
         var, key, labelled, alias = c.groups()
         columns.append((alias, element[var or labelled], key or LABELS))
     aliases = {a for a, _, _ in columns}
+    if len(aliases) < len(columns):  # Cypher refuses a column name twice; a dict would keep one
+        raise ValueError(f"not a one-hop read: a column alias twice in {returns.strip()[:80]!r}")
     order_by = tuple(o.strip() for o in order.split(",")) if order else ()
     if any(o not in aliases for o in order_by):
         raise ValueError(f"not a one-hop read: ORDER BY {order!r} (aliases only)")
