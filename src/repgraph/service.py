@@ -67,6 +67,27 @@ def _citations(store: GraphStore, raw: str | list | None, titles: dict[str, str]
     return [CitationOut(source_title=titles.get(c["source"]), **c) for c in items]
 
 
+class _Cited:
+    """Stored citations -> ``list[CitationOut]`` for one answer, with source titles from
+    ``titles``: each distinct stored text is parsed and validated once (an incident's
+    citations repeat on every link of a whole list: 43k models for 8k links at 10k
+    persons). The models are shared, never the lists (callers extend them); redaction
+    copies what it changes, so sharing them is safe."""
+
+    def __init__(self, titles: dict[str, str]):
+        self.titles = titles
+        self.built: dict[str, tuple[CitationOut, ...]] = {}
+
+    def __call__(self, raw: str | list | None) -> list[CitationOut]:
+        if not isinstance(raw, str):
+            return [CitationOut(source_title=self.titles.get(c["source"]), **c) for c in raw or []]
+        got = self.built.get(raw)
+        if got is None:
+            got = self.built[raw] = tuple(CitationOut(source_title=self.titles.get(c["source"]), **c)
+                                          for c in _parse_citations(raw))
+        return list(got)
+
+
 #: Ids per batch of :func:`each` (between checks of the request's time budget).
 EACH_BATCH = 250
 
@@ -330,7 +351,7 @@ def guilt_by_association_page(store: GraphStore, defender_id: str | None, limit:
 
 def _guilt_groups(store: GraphStore, rows: list[dict]) -> list[GuiltByAssociation]:
     """Entries from flat rows ordered by defender, relative, date, incident."""
-    titles = _source_titles(store, _cited_sources(*(r["citations"] for r in rows), *(r["incidentCitations"] for r in rows)))
+    cite = _Cited(_source_titles(store, _cited_sources(*(r["citations"] for r in rows), *(r["incidentCitations"] for r in rows))))
     grouped: dict[tuple[str, str], GuiltByAssociation] = {}
     for r in rows:
         key = (r["relativeId"], r["defenderId"])
@@ -343,9 +364,9 @@ def _guilt_groups(store: GraphStore, rows: list[dict]) -> list[GuiltByAssociatio
             )
         g = grouped[key]
         g.incidents.append(IncidentRef(id=r["incidentId"], name=r["incident"], type=r["incidentType"], date=r["date"],
-                                       citations=_citations(store, r["incidentCitations"], titles),
+                                       citations=cite(r["incidentCitations"]),
                                        confidentiality=r["incidentConfidentiality"]))
-        g.citations.extend(_citations(store, r["citations"], titles))
+        g.citations.extend(cite(r["citations"]))
         g.confidentiality = _top(g.confidentiality, r["familyConfidentiality"], r["targetingConfidentiality"])
     return list(grouped.values())
 
@@ -387,25 +408,25 @@ def officials_cases_page(store: GraphStore, official_id: str | None, incident_ty
         total, rows = len(rows), rows[offset:offset + limit]
     incident_ids = sorted({r["incidentId"] for r in rows})
     victims_rows = each(store, Q.INCIDENT_VICTIMS, incident_ids) if len(incident_ids) <= 1000 else store.read(Q.VICTIMS)
-    titles = _source_titles(store, _cited_sources(*(r["citations"] for r in rows), *(r["incidentCitations"] for r in rows),
-                                                  *(v["citations"] for v in victims_rows)))
+    cite = _Cited(_source_titles(store, _cited_sources(*(r["citations"] for r in rows), *(r["incidentCitations"] for r in rows),
+                                                       *(v["citations"] for v in victims_rows))))
     victims: dict[str, dict[str, VictimRef]] = defaultdict(dict)
     for v in victims_rows:
         victims[v["incidentId"]][v["id"]] = VictimRef(id=v["id"], label="Person", name=v["name"], confidentiality=v["confidentiality"],
                                                       link_confidentiality=v["linkConfidentiality"] or "public",
-                                                      citations=_citations(store, v["citations"], titles))
+                                                      citations=cite(v["citations"]))
     return total, [
         OfficialCase(
             perpetrator=EntityRef(id=r["perpetratorId"], label=r["perpetratorLabel"], name=r["perpetrator"],
                                   confidentiality=r["perpetratorConfidentiality"]),
             role=r["role"], confidence=r["confidence"],
             incident=IncidentRef(id=r["incidentId"], name=r["incident"], type=r["incidentType"], date=r["date"],
-                                 citations=_citations(store, r["incidentCitations"], titles),
+                                 citations=cite(r["incidentCitations"]),
                                  confidentiality=r["incidentConfidentiality"]),
             victims=sorted(victims.get(r["incidentId"], {}).values(), key=lambda v: v.id),
             via_organization=r.get("viaOrganizationId"), via_position=r.get("viaPositionId"),
             certainty=_certainty(r),
-            citations=_citations(store, r["citations"], titles), confidentiality=r["linkConfidentiality"] or "public",
+            citations=cite(r["citations"]), confidentiality=r["linkConfidentiality"] or "public",
         )
         for r in rows
     ]
