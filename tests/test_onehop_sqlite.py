@@ -85,3 +85,118 @@ def test_other_shapes_are_left_to_graphqlite(statement):
     """A second hop, a filter, a parameter or a lone node is not parsed: GraphQLite answers."""
     with pytest.raises(ValueError, match="not a one-hop read"):
         O.parse(statement)
+
+
+# --------------------------------------------------------------------------- adversarial pass (adv4)
+
+#: Values of one ORDER BY column of several types (stores of older versions, hand edits):
+#: GraphQLite orders them as Cypher does (maps, lists, strings, booleans, numbers, nulls last).
+_MIXED = ["'Bélgica Ficticia'", "'Arcadia Ficticia'", "1984", "2.5", "true", "false", "['Lista']", "[]", "{a: 1}"]
+
+
+def test_order_by_a_column_of_mixed_types_is_cypher_order(tmp_path):
+    """EXILE_RECORDS orders by the host country's name: one name stored as a number among
+    text names made the SQL path raise TypeError (Python cannot compare str and int), where
+    GraphQLite answered in Cypher's order of types."""
+    store = EmbeddedStore(tmp_path / "mixed-order.db")
+    with store.transaction() as tx:
+        tx.run("CREATE (:Entity:Person {id: 'per-testigo-ficticio', name: 'Testigo Ficticio', roles: ['witness']})")
+        for n, value in enumerate(_MIXED):
+            tx.run(f"CREATE (:Entity:Country {{id: 'cty-ficticio-{n}', name: {value}}})")
+        tx.run("CREATE (:Entity:Country {id: 'cty-sin-nombre'})")
+        tx.run("MATCH (p:Person), (c:Country) CREATE (p)-[:EXILED_TO {id: 'exi-' + c.id}]->(c)")
+    want = _cypher(store, Q.EXILE_RECORDS)
+    got = store.read(Q.EXILE_RECORDS)
+    assert [r["country"] for r in got] == [r["country"] for r in want]
+    assert [r["country"] for r in got] == [{"a": 1}, [], ["Lista"], "Arcadia Ficticia", "Bélgica Ficticia",
+                                           False, True, 2.5, 1984, None]
+    store.close()
+
+
+@pytest.mark.parametrize("backend", ["embedded", "neo4j"])
+def test_exile_flows_with_a_numeric_country_name_elsewhere(backend, tmp_path, request):
+    """A non-defender's record to a country whose name is stored as a number (an older store,
+    a hand edit) must not break the defenders' exile flows: the embedded store raised
+    TypeError ordering every record before the service kept the defenders'."""
+    from conftest import fresh_store
+    from repgraph import service as S
+
+    store = fresh_store(backend, tmp_path, request)
+    try:
+        with store.transaction() as tx:
+            tx.run("CREATE (:Entity:Person {id: 'per-pedro-ejemplo', name: 'Pedro Ejemplo Núñez', roles: ['defender'], "
+                   "confidentiality: 'public'})")
+            tx.run("CREATE (:Entity:Person {id: 'per-testigo-ficticio', name: 'Testigo Ficticio', roles: ['witness'], "
+                   "confidentiality: 'public'})")
+            tx.run("CREATE (:Entity:Country {id: 'cty-arcadia', name: 'Arcadia Ficticia', confidentiality: 'public'})")
+            tx.run("CREATE (:Entity:Country {id: 'cty-numero', name: 1984, confidentiality: 'public'})")
+            tx.run("MATCH (p:Person {id: 'per-pedro-ejemplo'}), (c:Country {id: 'cty-arcadia'}) "
+                   "CREATE (p)-[:EXILED_TO {id: 'exi-pedro', date: '2024-05', halfYear: '2024-H1', confidentiality: 'public'}]->(c)")
+            tx.run("MATCH (p:Person {id: 'per-testigo-ficticio'}), (c:Country {id: 'cty-numero'}) "
+                   "CREATE (p)-[:EXILED_TO {id: 'exi-testigo', confidentiality: 'public'}]->(c)")
+        flows = S.exile_flows(store)
+        assert [(r.person.id, r.country.name, r.date) for r in flows.records] == [("per-pedro-ejemplo", "Arcadia Ficticia", "2024-05")]
+        assert [(g.key, g.count, [p.id for p in g.persons]) for g in flows.groups] == [("Arcadia Ficticia", 1, ["per-pedro-ejemplo"])]
+    finally:
+        store.close()
+
+
+def test_a_write_committed_during_the_read_is_not_half_seen(tmp_path, monkeypatch):
+    """The SQL read is several statements (the property keys, the typed tables holding
+    them, the rows): each saw the file as it was when it ran, so an ingest another
+    connection committed in between gave rows whose columns were read as missing (a first
+    ingest into an empty store: every person's id, name and confidentiality None), where
+    GraphQLite's one statement saw the file before or after. One read is one snapshot."""
+    path = tmp_path / "concurrent.db"
+    reader = EmbeddedStore(path)
+    reader.apply_schema(schema_statements())
+    real_tables = O._tables
+    written = []
+
+    def tables_after_another_write(conn, wanted):
+        if not written:  # another connection (as another process would) ingests now
+            writer = EmbeddedStore(path)
+            ingest_case_file(writer, SYNTHETIC)
+            writer.close()
+            written.append(True)
+        return real_tables(conn, wanted)
+
+    monkeypatch.setattr(O, "_tables", tables_after_another_write)
+    first = reader.read(Q.PERPETRATIONS)
+    assert written
+    # what the file held when the read began: nothing (never rows of missing values)
+    assert first == [] or all(r["perpetratorId"] and r["incidentId"] for r in first)
+    assert first == []
+    # and the next read sees the ingest whole
+    monkeypatch.setattr(O, "_tables", real_tables)
+    after = reader.read(Q.PERPETRATIONS)
+    assert after and all(r["perpetratorId"] and r["incidentId"] for r in after)
+    assert _sorted(after) == _sorted(_cypher(reader, Q.PERPETRATIONS))
+    reader.close()
+
+
+@pytest.mark.parametrize("statement", [
+    # a self-loop in Cypher (one node with both labels); read as every Person -> Person link
+    "MATCH (x:Person)-[e:KNOWS]->(x:Person) RETURN x.id AS id, e.id AS link",
+    # a relationship named as a node: no Cypher statement; its columns were read from the link
+    "MATCH (x:Person)-[x:KNOWS]->(c:Country) RETURN x.id AS id",
+    # one alias twice: Cypher refuses it; one of the two columns was silently dropped
+    "MATCH (x:Person)-[e:KNOWS]->(c:Country) RETURN x.id AS id, c.id AS id",
+])
+def test_statements_the_sql_would_misread_are_left_to_graphqlite(statement):
+    """The parser accepted these and derived SQL that answers something else than the
+    Cypher: no statement of queries.py has such a shape today, but one edited into it
+    would have been read wrongly without a word."""
+    with pytest.raises(ValueError, match="not a one-hop read"):
+        O.parse(statement)
+
+
+def test_a_self_loop_statement_answers_only_self_loops(tmp_path):
+    """What GraphQLite answers for the self-loop shape (and the SQL would not have)."""
+    store = EmbeddedStore(tmp_path / "loops.db")
+    with store.transaction() as tx:
+        tx.run("CREATE (:Entity:Person {id: 'per-ana-ficticia'})-[:KNOWS {id: 'rel-otro'}]->(:Entity:Person {id: 'per-pedro-ejemplo'})")
+        tx.run("MATCH (p:Person {id: 'per-ana-ficticia'}) CREATE (p)-[:KNOWS {id: 'rel-propio'}]->(p)")
+    statement = "MATCH (x:Person)-[e:KNOWS]->(x:Person) RETURN x.id AS id, e.id AS link"
+    assert store.read(statement) == [{"id": "per-ana-ficticia", "link": "rel-propio"}]
+    store.close()

@@ -306,11 +306,26 @@ class EmbeddedStore(GraphStore):
 
     def _sql(self, what: str, read: Callable[..., Any], *args: Any) -> Any:
         """``read(sqlite_connection, *args)`` under the store's lock: the reads this store
-        answers in SQL beside GraphQLite (store/edges_sqlite.py, store/fulltext_sqlite.py).
-        Raises StoreError naming ``what`` (a read, a search) when SQLite refuses it."""
+        answers in SQL beside GraphQLite (store/edges_sqlite.py, store/fulltext_sqlite.py,
+        store/onehop_sqlite.py). Raises StoreError naming ``what`` (a read, a search) when
+        SQLite refuses it.
+
+        Each such read is several SQL statements (property keys, then the tables holding
+        them, then the rows): outside a transaction each would see the file as another
+        process's last commit left it, and an ingest committed between them gave rows whose
+        columns read as missing. One read transaction makes them one snapshot, as
+        GraphQLite's one statement is (WAL: it never blocks a writer)."""
         with self._lock:
+            conn = self._db.sqlite_connection
+            own = not conn.in_transaction  # inside the caller's transaction: already one snapshot
             try:
-                return read(self._db.sqlite_connection, *args)
+                if own:
+                    conn.execute("BEGIN DEFERRED")
+                try:
+                    return read(conn, *args)
+                finally:
+                    if own:
+                        conn.execute("COMMIT")
             except sqlean.Error as exc:
                 raise StoreError(f"embedded store refused {what}: {exc}") from exc
 

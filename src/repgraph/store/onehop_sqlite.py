@@ -66,6 +66,10 @@ def parse(statement: str) -> OneHop:
     if not m:
         raise ValueError(f"not a one-hop read: {statement.strip()[:80]!r}")
     start, start_label, rel, rel_type, end, end_label, returns, order = m.groups()
+    if start == end or rel in (start, end):
+        # (x:A)-[]->(x:B) is a self-loop of a node with both labels in Cypher, not every
+        # A -> B relationship; a relationship named as a node is no statement at all
+        raise ValueError(f"not a one-hop read: a variable named twice in {statement.strip()[:80]!r}")
     element = {start: "start", end: "end"}
     if rel:
         element[rel] = "rel"
@@ -77,6 +81,8 @@ def parse(statement: str) -> OneHop:
         var, key, labelled, alias = c.groups()
         columns.append((alias, element[var or labelled], key or LABELS))
     aliases = {a for a, _, _ in columns}
+    if len(aliases) < len(columns):  # Cypher refuses a column name twice; a dict would keep one
+        raise ValueError(f"not a one-hop read: a column alias twice in {returns.strip()[:80]!r}")
     order_by = tuple(o.strip() for o in order.split(",")) if order else ()
     if any(o not in aliases for o in order_by):
         raise ValueError(f"not a one-hop read: ORDER BY {order!r} (aliases only)")
@@ -121,6 +127,26 @@ def _value(values: tuple, found: list[tuple[int, str]]) -> Any:
     return None
 
 
+def _order_key(value: Any) -> tuple:
+    """Cypher's ascending order of one value: maps, lists (element by element), strings,
+    booleans, numbers, then null (Neo4j's order of types, and GraphQLite's). A column may
+    hold values of several types (stores of older versions, hand edits): Python cannot
+    compare a string with a number, so each value sorts by its type's rank first."""
+    if value is None:
+        return (6,)
+    if isinstance(value, dict):
+        return (0, json.dumps(value, sort_keys=True))
+    if isinstance(value, list):
+        return (1, tuple(_order_key(v) for v in value))
+    if isinstance(value, str):
+        return (2, value)
+    if isinstance(value, bool):
+        return (3, value)
+    if isinstance(value, (int, float)):
+        return (4, value)
+    return (5, str(value))
+
+
 def read(conn, spec: OneHop) -> list[Row]:
     """The rows of the statement ``spec`` was parsed from (see the module's docstring): one
     SQL statement, each column a lookup by primary key in the typed table(s) holding it."""
@@ -160,5 +186,5 @@ def read(conn, spec: OneHop) -> list[Row]:
     else:  # a column missing from every table, or held in several
         rows = [{alias: _value(t, found) for alias, found in plan} for t in cursor]
     for alias in reversed(spec.order):  # Cypher's ORDER BY: ascending, nulls last
-        rows.sort(key=lambda r, a=alias: (r[a] is None, r[a] if r[a] is not None else 0))
+        rows.sort(key=lambda r, a=alias: _order_key(r[a]))
     return rows
