@@ -498,6 +498,8 @@ API_CASES: dict[str, list[str]] = {
                                                       "/incidents/inc-beta-threat/responsibility-chain",
                                                       "/incidents/inc-velasquez-detention-2024-08-03/responsibility-chain",
                                                       "/incidents/no-such-id/responsibility-chain"],
+    "/queries/laws": ["/queries/laws"],
+    "/queries/operations": ["/queries/operations"],
     "/stats/exile": ["/stats/exile", "/stats/exile?by=period", "/stats/exile?by=route&limit=1", "/stats/exile?by=nonsense"],
     "/viz/ego/{entity_id}": ["/viz/ego/p-defender-alpha?depth=2", "/viz/ego/no-such-id"],
     "/viz/chain/{incident_id}": ["/viz/chain/inc-alpha-detention", "/viz/chain/no-such-id"],
