@@ -126,6 +126,7 @@ STATEMENT_CASES: dict[str, list[dict[str, Any]]] = {
     "STATISTICS": [{}],
     "LAWS": [{}],
     "LAW_INCIDENTS": [{}],
+    "SOURCE_TITLES": [{}],
     "OPERATIONS": [{}],
     "OPERATION_INCIDENTS": [{}],
     "SOURCE": [{"id": "src-fake-report"}, {"id": EVERY_ID}],
