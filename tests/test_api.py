@@ -388,6 +388,8 @@ def test_every_route_answers_through_disclosure(synthetic, monkeypatch):
         "/entities/p-defender-alpha": "EntityOut",
         "/queries/guilt-by-association": "GuiltByAssociationPage",  # a page with a note on why it is empty
         "/queries/officials-cases": "Page[OfficialCase]",
+        "/queries/laws": "list",  # of WithIncidents, each disclosed by the one call
+        "/queries/operations": "list",
         "/incidents/inc-alpha-detention/responsibility-chain": "ResponsibilityChain",
         "/stats/exile": "ExileFlowsOut",
         "/graph/ego/p-defender-alpha": "Subgraph",

@@ -479,3 +479,45 @@ def test_public_ids_naming_a_protected_person_are_opaque_and_navigable(protected
         assert [i["id"] for i in analyst.get("/entities", params={"q": "committee"}).json()["items"]] == \
             ["org-ficticia-family-support"]
         assert analyst.get("/entities/inc-raid-on-ana-ficticia-home").json()["name"] == NAMING_IDS["inc-raid-on-ana-ficticia-home"]
+
+
+#: A string of an answer that is an id with a protected name masked *inside* it as text
+#: (``PERPETRATED_BY:inc-raid-on-Protected person 1-home:org-x``) instead of replaced by an
+#: opaque id: it tells where a protected person's name stood in an id, and is no usable id.
+_HALF_MASKED_ID = re.compile(r"[A-Za-z0-9_.]+[-:][A-Za-z0-9_.:-]*(?:Protected person \d+|\[withheld\])")
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def test_every_id_field_naming_a_protected_person_is_opaque_never_masked_as_text(protected_store):
+    """Newcomer run 4: a viewer's responsibility chain (and its view) gave the perpetrator
+    link's ``relationship_id`` as ``PERPETRATED_BY:inc-raid-on-Protected person 1-home:...``:
+    ``relationship_id`` was masked as text, not as an id. It is now the same opaque id as on
+    the incident's entity page (navigable), on both backends, in JSON and in the view."""
+    with client_as(protected_store, Role.viewer) as viewer:
+        inc = viewer.get("/entities", params={"q": "nortetest"}).json()["items"][0]["id"]
+        assert re.fullmatch(r"protected-[0-9a-f]{16}", inc)
+        page = viewer.get(f"/entities/{inc}").json()
+        rel = next(r["id"] for r in page["relationships"] if r["type"] == "PERPETRATED_BY")
+        assert re.fullmatch(r"protected-[0-9a-f]{16}", rel)
+        chain = viewer.get(f"/incidents/{inc}/responsibility-chain").json()
+        perpetrators = [(link["entity"]["id"], link["relationship_id"]) for link in chain["links"] if link["kind"] == "perpetrator"]
+        assert perpetrators == [("org-prot-unit", rel)]
+        view = viewer.get(f"/viz/chain/{inc}").text
+        assert rel in view and not _HALF_MASKED_ID.search(html.unescape(view))
+        bodies = [chain, page, viewer.get("/queries/officials-cases", params={"official_id": "org-prot-unit"}).json(),
+                  viewer.get("/stats/exile", params={"by": "period"}).json(), viewer.get(f"/graph/ego/{inc}").json()]
+        assert [s for body in bodies for s in _strings(body) if _HALF_MASKED_ID.search(s)] == []
+    with client_as(protected_store, Role.analyst) as analyst:  # cleared: the real id
+        chain = analyst.get("/incidents/inc-raid-on-ana-ficticia-home/responsibility-chain").json()
+        assert [link["relationship_id"] for link in chain["links"] if link["kind"] == "perpetrator"] == \
+            ["PERPETRATED_BY:inc-raid-on-ana-ficticia-home:org-prot-unit"]

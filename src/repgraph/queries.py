@@ -813,6 +813,12 @@ MATCH (s:Source)
 RETURN s.id AS id
 """
 
+#: Every source's title (the titles of citations, cached per store: service._source_titles).
+SOURCE_TITLES = """
+MATCH (s:Source)
+RETURN s.id AS id, s.title AS title
+"""
+
 #: One source's bibliographic fields; ``$id`` (``read_many`` for several).
 SOURCE = """
 MATCH (s:Source {id: $id})

@@ -289,9 +289,16 @@ def _model_kind(cls: type) -> tuple[str, bool, bool, tuple[str, ...], tuple[str,
 #: Fields a pseudonymised node keeps (with id and name replaced); every other field is emptied.
 PSEUDONYM_KEEPS = frozenset({"id", "label", "name", "confidentiality", "rank", "degree", "degree_centrality", "betweenness"})
 #: Fields holding ids: only protected ids, and ids naming a protected person, are replaced
-#: in them (by an opaque id the caller can use as input: an id stays usable).
+#: in them (by an opaque id the caller can use as input: an id stays usable). Every field
+#: or property whose value is an id belongs here: any other string is masked as text, which
+#: turns an id naming a protected person into ``inc-raid-on-[withheld]-home`` (where the
+#: name stood, and no usable id). Fields of these names holding a model are walked as models.
 ID_FIELDS = frozenset({"id", "source", "target", "below", "via", "via_organization", "via_position", "becauseOf",
-                       "from", "to"})
+                       "from", "to",
+                       # a chain link's stored relationship, a merged entity's other ids, a
+                       # dossier post's and proceeding's ids, and the id-valued properties
+                       # (an exculpation's perpetrator, an appointment's position)
+                       "relationship_id", "referents", "post", "concerns", "perpetrator", "position"})
 #: Fields never masked (vocabularies, dates, numbers as text).
 UNMASKED_FIELDS = frozenset({"label", "type", "confidentiality", "direction", "kind", "date", "valid_from", "valid_to",
                              "half_year", "date_from", "date_to", "period_start", "period_end", "by",

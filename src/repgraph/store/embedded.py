@@ -324,7 +324,7 @@ class EmbeddedStore(GraphStore):
                 try:
                     return read(conn, *args)
                 finally:
-                    if own:
+                    if own and conn.in_transaction:  # an error may have ended it already
                         conn.execute("COMMIT")
             except sqlean.Error as exc:
                 raise StoreError(f"embedded store refused {what}: {exc}") from exc

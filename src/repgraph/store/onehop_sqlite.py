@@ -17,12 +17,15 @@ The SQL is derived from the statement itself (:func:`parse`): its pattern, its `
 alias`` and ``labels(x) AS alias`` columns and its ``ORDER BY`` aliases, so the two
 cannot drift apart. Rows are those of the Cypher, typed as GraphQLite returns them (text
 and numbers as stored, JSON values decoded, a missing property None); ordered by the
-statement's ``ORDER BY`` (nulls last, as Cypher orders), else in no set order.
+statement's ``ORDER BY`` in Cypher's order (of types too, :func:`_order_key`; nulls last),
+else in no set order.
 tests/test_onehop_sqlite.py holds each statement of :data:`STATEMENTS` to GraphQLite's
 answer, and tests/test_conformance.py the embedded store to Neo4j.
 
 Read only: nothing here writes, and no table or index is added (stores of any version are
-read as they are). Ids reach SQL as bound parameters.
+read as they are). Ids reach SQL as bound parameters. A read is several statements: the
+store runs it in one read transaction (``EmbeddedStore._sql``), so a write another process
+commits meanwhile is seen whole or not at all.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from fastapi import Query
 
 from ... import service as S
 from ...empty_answers import guilt_by_association_note
-from ...models import OfficialCase
+from ...models import OfficialCase, WithIncidents
 from ...ontology import IncidentType
 from ..deps import ID_RULES, Limit, Offset, StoreDep, ViewerDep, require_entity
 from ..routing import NOT_FOUND
@@ -55,3 +55,21 @@ def officials_cases(
     total, items = S.officials_cases_page(store, official_id, incident_type.value if incident_type else None, limit, offset,
                                           viewer)
     return Page[OfficialCase](total=total, limit=limit, offset=offset, items=items)
+
+
+@router.get("/laws", response_model=list[WithIncidents], summary="Laws with the incidents they were applied in")
+def laws(store: StoreDep) -> list[WithIncidents]:
+    """Every Law (id, name, citations) with the incidents it was applied in (APPLIED_LAW),
+    each with its date and citations; laws by name, incidents by date (undated first), id.
+    What ``repgraph query laws`` prints. Below full clearance a hidden incident is left out
+    of ``incidents``: an empty list means none the caller may see, not that the sources
+    name none."""
+    return S.laws(store)
+
+
+@router.get("/operations", response_model=list[WithIncidents], summary="Operations with their incidents")
+def operations(store: StoreDep) -> list[WithIncidents]:
+    """Every Operation (id, name, citations) with its incidents (PART_OF), ordered as
+    ``/queries/laws``. What ``repgraph query operations`` prints; an empty ``incidents``
+    below full clearance means none the caller may see."""
+    return S.operations(store)
