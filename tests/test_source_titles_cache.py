@@ -1,5 +1,5 @@
 """Citations carry their source's title from a per-store cache of every source's title
-(service._source_titles): a title changed by this process shows in the next answer, one
+(service._titles): a title changed by this process shows in the next answer, one
 changed by another process once the store's change token or the cache's time limit says
 so, and a source added later is titled as soon as it is cited."""
 

@@ -28,7 +28,7 @@ def list_entities(store: GraphStore, label: str, limit: int = 50, offset: int = 
     hidden = sorted(red.hidden) if red is not None else []
     total = int(store.read(Q.count_of_label(label), {"hidden": hidden})[0]["total"])
     rows = store.read(Q.list_of_label(label), {"skip": offset, "limit": limit, "hidden": hidden})
-    titles = S._source_titles(store, S._cited_sources(*(r["citations"] for r in rows)))
+    titles = S._titles(store)
     items = [ListedEntity(id=r["id"], label=label, name=r["name"], type=r["type"], date=r["date"],
                           confidentiality=r["confidentiality"], citations=S._citations(store, r["citations"], titles))
              for r in rows]

@@ -813,7 +813,7 @@ MATCH (s:Source)
 RETURN s.id AS id
 """
 
-#: Every source's title (the titles of citations, cached per store: service._source_titles).
+#: Every source's title (the titles of citations, cached per store: service._titles).
 SOURCE_TITLES = """
 MATCH (s:Source)
 RETURN s.id AS id, s.title AS title

@@ -52,7 +52,8 @@ class NotFound(LookupError):
 
 @lru_cache(maxsize=65536)
 def _parse_citations(raw: str) -> tuple[dict, ...]:
-    """The stored citations JSON (parsed once per distinct text: answers read it twice)."""
+    """The stored citations JSON (parsed once per distinct text, also across answers: an
+    entity's citations come back on its page, its ego graphs and the lists)."""
     return tuple(json.loads(raw))
 
 
@@ -63,7 +64,7 @@ def _citation_items(raw: str | list | None):
 def _citations(store: GraphStore, raw: str | list | None, titles: dict[str, str] | None = None) -> list[CitationOut]:
     items = _citation_items(raw)
     if titles is None:
-        titles = _source_titles(store, {c["source"] for c in items})
+        titles = _titles(store)
     return [CitationOut(source_title=titles.get(c["source"]), **c) for c in items]
 
 
@@ -107,22 +108,14 @@ def each(store: GraphStore, query: str, ids, **shared: Any) -> list[dict]:
     return rows
 
 
-def _source_titles(store: GraphStore, ids: set[str]) -> dict[str, str]:
-    """Source id -> title for the cited ``ids`` (sources not in the store are left out).
+def _titles(store: GraphStore) -> dict[str, str]:
+    """Source id -> title of every source (shared: read only).
 
-    Every source's title is read once per store and kept until the store may have changed
+    Read once per store and kept until the store may have changed
     (:func:`repgraph.store.cache.cached`: this process's writes at once, another process's
     within Neo4j's 1 s token interval, a title edited in place within 30 s): every answer
     with citations needed a round trip for them (1-2 ms on Neo4j, the 7th of an ego graph's)."""
-    every = cached(store, "source titles", lambda: {r["id"]: r["title"] for r in store.read(Q.SOURCE_TITLES)})
-    return {i: every[i] for i in ids if i in every}
-
-
-def _cited_sources(*raws: Any) -> set[str]:
-    out: set[str] = set()
-    for raw in raws:
-        out.update(c["source"] for c in _citation_items(raw))
-    return out
+    return cached(store, "source titles", lambda: {r["id"]: r["title"] for r in store.read(Q.SOURCE_TITLES)})
 
 
 def _public_props(props: dict[str, Any]) -> dict[str, Any]:
@@ -215,7 +208,7 @@ def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20,
         total, rows = answered if answered is not None else _search_ranked_here(store, words, label, levels, limit, offset)
     # aliases, confidentiality and citations of the page's hits: one anchored read each
     props = {r["id"]: r["props"] for r in each(store, Q.ENTITY, [r["id"] for r in rows])}
-    titles = _source_titles(store, _cited_sources(*(p.get("citations") for p in props.values())))
+    titles = _titles(store)
     items = [
         SearchHit(id=r["id"], label=r["label"], name=r["name"], rank=r["rank"],
                   aliases=props[r["id"]].get("aliases") or [], confidentiality=props[r["id"]].get("confidentiality"),
@@ -290,7 +283,7 @@ def entity(store: GraphStore, entity_id: str, viewer: Viewer = DEFAULT_VIEWER) -
         raise NotFound(f"no entity with id {entity_id!r}")
     props = rows[0]["props"]
     rels = store.read(Q.NEIGHBOURS, {"id": entity_id})
-    titles = _source_titles(store, _cited_sources(props.get("citations"), *(r["props"].get("citations") for r in rels)))
+    titles = _titles(store)
     relationships = sorted(
         (
             RelationshipOut(
@@ -358,7 +351,7 @@ def guilt_by_association_page(store: GraphStore, defender_id: str | None, limit:
 
 def _guilt_groups(store: GraphStore, rows: list[dict]) -> list[GuiltByAssociation]:
     """Entries from flat rows ordered by defender, relative, date, incident."""
-    cite = _Cited(_source_titles(store, _cited_sources(*(r["citations"] for r in rows), *(r["incidentCitations"] for r in rows))))
+    cite = _Cited(_titles(store))
     grouped: dict[tuple[str, str], GuiltByAssociation] = {}
     for r in rows:
         key = (r["relativeId"], r["defenderId"])
@@ -415,8 +408,7 @@ def officials_cases_page(store: GraphStore, official_id: str | None, incident_ty
         total, rows = len(rows), rows[offset:offset + limit]
     incident_ids = sorted({r["incidentId"] for r in rows})
     victims_rows = each(store, Q.INCIDENT_VICTIMS, incident_ids) if len(incident_ids) <= 1000 else store.read(Q.VICTIMS)
-    cite = _Cited(_source_titles(store, _cited_sources(*(r["citations"] for r in rows), *(r["incidentCitations"] for r in rows),
-                                                       *(v["citations"] for v in victims_rows))))
+    cite = _Cited(_titles(store))
     victims: dict[str, dict[str, VictimRef]] = defaultdict(dict)
     for v in victims_rows:
         victims[v["incidentId"]][v["id"]] = VictimRef(id=v["id"], label="Person", name=v["name"], confidentiality=v["confidentiality"],
@@ -576,7 +568,7 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
             frontier = nxt
     incident = cited(IncidentRef(id=inc["id"], name=inc["name"], type=inc["type"], date=inc["date"],
                                  confidentiality=inc["confidentiality"]), inc["citations"])
-    titles = _source_titles(store, _cited_sources(*(raw for _, raw in uncited)))
+    titles = _titles(store)
     for model, raw in uncited:
         model.citations = _citations(store, raw, titles)
     links.sort(key=lambda link: (link.level, link.kind, link.below or "", link.entity.id, link.role or "",
@@ -672,7 +664,7 @@ def exile_flows_page(store: GraphStore, by: Literal["country", "period", "route"
                     if not red.hides_relationship(r.get("id"), r.get("linkConfidentiality"), r["personId"], r["countryId"])]
         total, rows = len(rows), rows[offset:offset + limit]
     stats_rows = store.read(Q.STATISTICS)
-    titles = _source_titles(store, _cited_sources(*(r["citations"] for r in rows), *(s["citations"] for s in stats_rows)))
+    titles = _titles(store)
     records = [
         ExileRecord(
             id=r.get("id"), confidentiality=r.get("linkConfidentiality"),
@@ -701,7 +693,7 @@ def _with_incidents(store: GraphStore, owners_query: str, incidents_query: str) 
     # 100k persons holds tens of thousands of incidents: this loop is most of its Python)
     owner_items = [_citation_items(r["citations"]) for r in owners]
     incident_items = [_citation_items(r.pop("citations")) for r in incident_rows]
-    titles = _source_titles(store, {c["source"] for items in (*owner_items, *incident_items) for c in items})
+    titles = _titles(store)
 
     def cited(items) -> list[CitationOut]:
         return [CitationOut(source_title=titles.get(c["source"]), **c) for c in items]
@@ -808,8 +800,7 @@ def ego_graph(store: GraphStore, entity_id: str, depth: int = 1, types: list[str
     check_budget()
     for row in store.entities(missing):
         node_rows[row["id"]] = (row["label"], row["props"])
-    titles = _source_titles(store, _cited_sources(*(p.get("citations") for _, p in node_rows.values()),
-                                                  *(e[3].get("citations") for e in edge_rows.values())))
+    titles = _titles(store)
     nodes = [_node(i, label, props, titles, store) for i, (label, props) in sorted(node_rows.items())]
     edges = [_edge(eid, *e, titles, store) for eid, e in sorted(edge_rows.items())]
     return Subgraph(nodes=nodes, edges=edges, truncated=bool(omitted), omitted_nodes=len(omitted))
@@ -832,8 +823,7 @@ def whole_graph(store: GraphStore, max_nodes: int = 500, viewer: Viewer = DEFAUL
         if red is not None and red.hides_relationship(eid, r["props"].get("confidentiality")):
             continue
         edge_rows[eid] = (r["nodeId"], r["otherId"], r["type"], r["props"])
-    titles = _source_titles(store, _cited_sources(*(p.get("citations") for _, p in node_rows.values()),
-                                                  *(e[3].get("citations") for e in edge_rows.values())))
+    titles = _titles(store)
     return Subgraph(nodes=[_node(i, label, props, titles, store) for i, (label, props) in sorted(node_rows.items())],
                     edges=[_edge(eid, *e, titles, store) for eid, e in sorted(edge_rows.items(), key=lambda x: x[0] or "")],
                     truncated=len(ids) > max_nodes, omitted_nodes=max(0, len(ids) - max_nodes))
