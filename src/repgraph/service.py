@@ -24,6 +24,7 @@ from .models import (
     ResponsibilityChain, SearchHit, SearchPage, StatisticOut, StoreStats, Subgraph, VictimRef, WithIncidents,
 )
 from .disclosure import CLEARANCE, DEFAULT_VIEWER, Role, Viewer
+from .gc_pause import collector_paused
 from .limits import MAX_SEARCH_WORD_LENGTH, MAX_SEARCH_WORDS
 from .ontology import NODE_MODELS, search_words
 from .provenance import conflicts_of, describe
@@ -326,6 +327,7 @@ def guilt_by_association(store: GraphStore, defender_id: str | None = None) -> l
     return guilt_by_association_page(store, defender_id, ALL, 0)[1]
 
 
+@collector_paused()
 def guilt_by_association_page(store: GraphStore, defender_id: str | None, limit: int, offset: int,
                               viewer: Viewer = DEFAULT_VIEWER) -> tuple[int, list[GuiltByAssociation]]:
     """One page of :func:`guilt_by_association` and the total number of entries.
@@ -378,6 +380,7 @@ def officials_cases(store: GraphStore, official_id: str | None = None, incident_
     return officials_cases_page(store, official_id, incident_type, ALL, 0)[1]
 
 
+@collector_paused()
 def officials_cases_page(store: GraphStore, official_id: str | None, incident_type: str | None, limit: int,
                          offset: int, viewer: Viewer = DEFAULT_VIEWER) -> tuple[int, list[OfficialCase]]:
     """One page of :func:`officials_cases` and the total number of links.
@@ -617,6 +620,7 @@ def exile_flows(store: GraphStore, by: Literal["country", "period", "route"] = "
     return exile_flows_page(store, by, ALL, 0, ALL, 0, viewer)[0]
 
 
+@collector_paused()
 def exile_flows_page(store: GraphStore, by: Literal["country", "period", "route"], limit: int, offset: int,
                      persons_limit: int, persons_offset: int, viewer: Viewer = DEFAULT_VIEWER) -> tuple[ExileFlows, int]:
     """:func:`exile_flows` with one page of the records (``limit``/``offset``) and one page of
@@ -686,6 +690,7 @@ def exile_flows_page(store: GraphStore, by: Literal["country", "period", "route"
     return ExileFlows(by=by, groups=groups, records=records, statistics=statistics), total
 
 
+@collector_paused()
 def _with_incidents(store: GraphStore, owners_query: str, incidents_query: str) -> list[WithIncidents]:
     owners = store.read(owners_query)
     incident_rows = store.read(incidents_query)
