@@ -176,3 +176,34 @@ def test_ego_view_is_enriched_from_the_links_between_its_nodes(ring_store):
     assert [c.quote for c in by_key[("inc-ring-root", "PERPETRATED_BY", "p-ring-agent")].citations] == [CITE[0]["quote"]]
     hub = next(n for n in view.nodes if n.id == "country-ring-hub")
     assert hub.properties.get("code") == "XH"
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("empty_store", ["neo4j"], indirect=True)
+def test_ring_links_are_read_from_their_start_nodes_on_neo4j(ring_store):
+    """Regression (issue 12): given ``(n)-[r]->(m) WHERE n.id IN $ids AND m.id IN $ids``,
+    Neo4j's planner sought the end nodes and expanded their incoming relationships, so a
+    ring holding a host country read all of the country's (28,599 at 100k persons: 26 ms
+    for one row of answer). The statement expands from the start nodes only: its profile
+    reads the ring's outgoing relationships, none of the hubs' incoming ones. (The planner
+    chose the end nodes on the benchmark's 100k network only: on this fixture, and on its
+    1k and 10k networks, the old statement planned this way too. This test holds the
+    shape; the 100k figure is in docs/benchmarks.md.)"""
+    import neo4j
+
+    with ring_store._driver.session(database=ring_store._database, default_access_mode=neo4j.READ_ACCESS) as s:
+        result = s.run("PROFILE " + Q.RELATIONSHIPS_AMONG, {"ids": RING})
+        assert len(result.data()) == 4
+        profile = result.consume().profile
+    expands = []
+
+    def walk(op):
+        if op["operatorType"].startswith("Expand"):
+            expands.append((op["args"]["Details"], op["rows"]))
+        for child in op.get("children", []):
+            walk(child)
+
+    walk(profile)
+    # the ring's outgoing links: the town's LOCATED_IN, agent's two MEMBER_OF, agent2's one
+    # (the source, the law and the country have none)
+    assert expands == [("(n)-[r]->(m)", 4)], expands
