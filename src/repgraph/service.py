@@ -166,6 +166,7 @@ def stats(store: GraphStore) -> StoreStats:
     )
 
 
+@collector_paused()
 def search(store: GraphStore, q: str, label: str | None = None, limit: int = 20, offset: int = 0,
            visible: Collection[str] | None = None, viewer: Viewer = DEFAULT_VIEWER) -> SearchPage:
     """Entities in which every word of ``q`` starts a word of the name or an alias, in any
@@ -266,6 +267,7 @@ def _visible_hits(rows: list[dict], red, words: list[str]) -> list[dict]:
     return out
 
 
+@collector_paused()
 def entity(store: GraphStore, entity_id: str, viewer: Viewer = DEFAULT_VIEWER) -> EntityDetail:
     """One entity: its properties (the projection of every dataset's statements), citations,
     typed aliases, which dataset states which value (``provenance``, ``statements``,
@@ -477,6 +479,7 @@ def _official_rows_here(store: GraphStore, official_id: str | None, incident_typ
     return rows
 
 
+@collector_paused()
 def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityChain:
     """The perpetrators of an incident and, above them, the chain of command valid at the
     incident's date: positions held over the incident's whole date range, REPORTS_TO links
@@ -740,6 +743,7 @@ def _edge(eid: str, src: str, dst: str, rel_type: str, props: dict[str, Any], ti
                      confidentiality=props.get("confidentiality"), citations=_citations(store, props.get("citations"), titles))
 
 
+@collector_paused()
 def ego_graph(store: GraphStore, entity_id: str, depth: int = 1, types: list[str] | None = None,
               max_nodes: int = 200, viewer: Viewer = DEFAULT_VIEWER) -> Subgraph:
     """The neighbourhood of an entity up to ``depth`` hops (1..3), optionally only over
@@ -811,6 +815,7 @@ def ego_graph(store: GraphStore, entity_id: str, depth: int = 1, types: list[str
     return Subgraph(nodes=nodes, edges=edges, truncated=bool(omitted), omitted_nodes=len(omitted))
 
 
+@collector_paused()
 def whole_graph(store: GraphStore, max_nodes: int = 500, viewer: Viewer = DEFAULT_VIEWER) -> Subgraph:
     """Every node and relationship (for small stores: the demo view), capped like ego
     graphs; for a ``viewer`` without full clearance, of the graph they may see (hidden
