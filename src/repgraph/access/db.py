@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..config import Settings
+from ..private_files import create_private, make_private_folder
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -69,7 +70,8 @@ def access_db_path(settings: Settings) -> Path:
 
 
 class AccessDB:
-    """The access file at ``path`` (created with its folder on first use).
+    """The access file at ``path`` (created with its folder on first use, readable by its
+    owner only: :mod:`repgraph.private_files`).
 
     One connection guarded by a lock (the API answers in a thread pool; each statement
     takes microseconds); SQLite's own locking orders writers of several processes (the
@@ -95,7 +97,9 @@ class AccessDB:
 
     def _connect(self) -> sqlite3.Connection:
         if self._conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # key hashes and the audit log of who read whom: readable by the owner only
+            make_private_folder(self.path.parent)
+            create_private(self.path)
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")  # persistent; falls back to the journal where WAL is impossible

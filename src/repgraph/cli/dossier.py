@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from ..disclosure import Role, Viewer, disclose
+from ..private_files import write_private_text
 from ..redaction import require_visible
 from . import app
 from .common import DbOption, console, current_viewer, print_error, store_for
@@ -49,7 +50,7 @@ def dossier(
             raise typer.Exit(2) from None
     text = render(built, fmt)
     if output:
-        output.write_text(text, encoding="utf-8")
+        write_private_text(output, text)  # protected names for an admin: owner-only
         console.print(f"wrote {output} ({fmt})")
     else:
         typer.echo(text, nl=False)

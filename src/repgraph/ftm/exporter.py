@@ -38,6 +38,7 @@ from .. import queries as Q
 from .. import service as S
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
 from ..models import GraphEdge, GraphNode, Subgraph
+from ..private_files import write_private_text
 from ..store import GraphStore
 from . import mapping as M
 
@@ -275,7 +276,7 @@ def export_ftm(store: GraphStore, output: str | Path | IO[str], viewer: Viewer =
     entities, result = to_ftm(graph, dataset, store)
     if judgements is not None:
         lines = judgement_lines(store, viewer, {n.id for n in graph.nodes})
-        Path(judgements).write_text("".join(lines), encoding="utf-8")
+        write_private_text(judgements, "".join(lines))
         result.judgements = len(lines)
     text = "".join(entity_line(e) + "\n" for e in entities)
     if hasattr(output, "write"):
@@ -287,5 +288,5 @@ def export_ftm(store: GraphStore, output: str | Path | IO[str], viewer: Viewer =
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.buffer.flush()
     else:
-        Path(output).write_text(text, encoding="utf-8")
+        write_private_text(output, text)  # protected names for an admin: owner-only
     return result

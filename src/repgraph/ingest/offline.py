@@ -48,6 +48,7 @@ from typing import Any
 
 from .. import queries as Q
 from ..schema import ENTITY_LABEL
+from ..private_files import open_private
 from .staging import StagedGraph, StagingStore
 from .writer import IngestResult, expand_paths, stated_ids, write_case
 from .errors import CaseFileError
@@ -495,13 +496,11 @@ class PreparedImport:
 
 
 def _owner_only(path: Path):
-    """``path`` opened for writing UTF-8 text, created readable and writable by its owner
-    only (0600, whatever the umask): the CSV and the manifest hold every name, protected
-    persons' included, and stay unreadable to others even when the folder is copied or
-    its mode is widened (e.g. for a neo4j-admin run as another user)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)  # an existing file keeps its mode on O_CREAT: narrow it too
-    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+    """``path`` opened for writing UTF-8 text, readable and writable by its owner only
+    (:func:`repgraph.private_files.open_private`): the CSV and the manifest hold every
+    name, protected persons' included, and stay unreadable to others even when the
+    folder is copied or its mode is widened (e.g. for a neo4j-admin run as another user)."""
+    return open_private(path)
 
 
 def _new_folder(folder: Path) -> Path:

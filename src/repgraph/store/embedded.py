@@ -19,6 +19,7 @@ import graphqlite
 import sqlean
 
 from . import edges_sqlite, fulltext_sqlite, onehop_sqlite
+from ..private_files import create_private
 from .base import GraphStore, Row, StoreError, StoreMissing, Transaction
 
 
@@ -235,7 +236,8 @@ class EmbeddedStore(GraphStore):
     sorts_in_database = False
 
     def __init__(self, path: str | Path, create: bool = True):
-        """Open (``create``: or create) the store in ``path``. Raises :class:`StoreMissing`
+        """Open (``create``: or create, readable by its owner only: :mod:`repgraph.private_files`)
+        the store in ``path``. Raises :class:`StoreMissing`
         when the file does not exist and ``create`` is false (nothing is created then),
         :class:`StoreError` when it cannot be opened."""
         self._path = str(path)
@@ -248,6 +250,10 @@ class EmbeddedStore(GraphStore):
             parent = Path(self._path).expanduser().resolve().parent
             if not parent.is_dir():
                 raise StoreError(f"cannot open embedded store {self._path}: folder {parent} does not exist")
+            try:  # every name, protected persons' included: a new store is readable by its owner only
+                create_private(self._path)
+            except OSError as exc:
+                raise StoreError(f"cannot create embedded store {self._path}: {exc.strerror or exc}") from None
         try:
             # timeout: SQLite's busy timeout; a writer waits for another process's write
             # (parallel ingests into one file) instead of failing with "database is locked".

@@ -25,6 +25,7 @@ from collections import deque
 from .. import __version__
 from ..limits import MAX_VIEW_EDGES, MAX_VIEW_NODES
 from ..ontology import date_bounds
+from ..private_files import write_private_text
 from .model import View, ViewEdge, ViewNode
 from .page import PAGE, PAGE_CSS, PAGE_JS, VIS_VERSION, vis_assets
 from .styles import SINGLETON_COLOR, community_color, edge_style, node_style
@@ -377,8 +378,9 @@ def render_html(view: View, *, generated_at: datetime | None = None, max_nodes: 
 
 
 def write_view(view: View, path: str | Path, **kwargs) -> Path:
-    """Write the page of ``view`` to ``path`` (folders created); returns the path."""
+    """Write the page of ``view`` to ``path`` (folders created), readable by its owner only
+    (an admin's view holds protected names: :mod:`repgraph.private_files`); returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(view, **kwargs), encoding="utf-8")
+    write_private_text(path, render_html(view, **kwargs))
     return path

@@ -1,0 +1,105 @@
+"""Files that hold names are created readable by their owner only (repgraph/private_files.py).
+
+Regression: a store, its access file (key hashes, the audit log of who read whom) and an
+admin's dossier, FtM export or view were created with the umask's mode, 0644 here: every
+account of the machine could read protected persons' names. Each exit that writes such a
+file is run through the real CLI under umask 022 and its files' modes asserted."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SYNTHETIC
+from repgraph.private_files import create_private, make_private_folder, write_private_text
+from repgraph.store.embedded import EmbeddedStore
+
+REPO = Path(__file__).resolve().parents[1]
+#: A protected person of the synthetic network (a family member: guilt by association).
+PROTECTED_NAME = "Mama Testrelative"
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def umask_022():
+    """The usual umask: without this module, new files would be 0644 and folders 0755."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def cli(*args, env_extra=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "REPGRAPH_"))}
+    env.update(env_extra or {}, COLUMNS="250")
+    proc = subprocess.run([sys.executable, "-m", "repgraph", *map(str, args)], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def test_every_file_the_cli_writes_with_names_is_owner_only(tmp_path, umask_022):
+    db = tmp_path / "cases.db"
+    cli("ingest", SYNTHETIC, "--db", db)
+    store_files = [p for p in tmp_path.iterdir() if p.name.startswith("cases.db")]
+    assert db in store_files
+    assert {p.name: mode(p) for p in store_files} == {p.name: 0o600 for p in store_files}  # -wal, -shm too
+
+    cli("users", "add", "ana-ficticia", "--role", "analyst", "--db", db)
+    access = [p for p in tmp_path.iterdir() if p.name.startswith("cases.access.db")]
+    assert tmp_path / "cases.access.db" in access
+    assert {p.name: mode(p) for p in access} == {p.name: 0o600 for p in access}
+
+    outputs = {
+        "dossier.md": ["dossier", "p-defender-alpha", "-o", tmp_path / "dossier.md", "--db", db],
+        "export.ftm.json": ["export-ftm", "-o", tmp_path / "export.ftm.json", "--judgements", tmp_path / "judgements.json",
+                            "--db", db],
+        "ego.html": ["viz", "ego", "p-defender-alpha", "--depth", "2", "-o", tmp_path / "ego.html", "--db", db],
+    }
+    for args in outputs.values():
+        cli(*args)
+    written = [*outputs, "judgements.json"]
+    assert {name: mode(tmp_path / name) for name in written} == {name: 0o600 for name in written}
+    # they do hold what makes them sensitive: the admin's export names the protected relative
+    assert PROTECTED_NAME in (tmp_path / "export.ftm.json").read_text(encoding="utf-8")
+
+
+def test_a_new_access_folder_is_owner_only(tmp_path, umask_022):
+    db = tmp_path / "cases.db"
+    cli("ingest", SYNTHETIC, "--db", db)
+    access = tmp_path / "keys" / "team.access.db"
+    cli("users", "add", "ana-ficticia", "--db", db, env_extra={"REPGRAPH_ACCESS_DB": str(access)})
+    assert (mode(access.parent), mode(access)) == (0o700, 0o600)
+
+
+def test_an_existing_store_keeps_its_mode_and_its_data(tmp_path, umask_022):
+    """A store shared on purpose (a group, 0640) stays shared, and opening it again neither
+    truncates it nor narrows it."""
+    db = tmp_path / "shared.db"
+    cli("ingest", SYNTHETIC, "--db", db)
+    os.chmod(db, 0o640)
+    store = EmbeddedStore(db)
+    try:
+        assert store.read("MATCH (p:Person {id: 'p-defender-alpha'}) RETURN p.name AS name") == [{"name": "Alfa Testdefender"}]
+    finally:
+        store.close()
+    assert mode(db) == 0o640
+
+
+def test_helpers(tmp_path, umask_022):
+    assert create_private(tmp_path / "new.db") and mode(tmp_path / "new.db") == 0o600
+    (tmp_path / "old.db").write_text("kept")
+    assert not create_private(tmp_path / "old.db")
+    assert (tmp_path / "old.db").read_text() == "kept" and mode(tmp_path / "old.db") == 0o644
+    make_private_folder(tmp_path / "a" / "b")
+    assert mode(tmp_path / "a" / "b") == 0o700
+    (tmp_path / "wide.txt").write_text("old")
+    write_private_text(tmp_path / "wide.txt", "Núñez\n")  # an export replacing a file narrows it
+    assert (tmp_path / "wide.txt").read_text(encoding="utf-8") == "Núñez\n" and mode(tmp_path / "wide.txt") == 0o600
