@@ -170,3 +170,28 @@ def test_an_unwritable_output_is_one_error_line_naming_the_file(tmp_path):
         assert "Traceback" not in proc.stderr
         assert proc.stderr.strip().splitlines() == [f"error: {named}: " + ("File exists" if name == "viz" else "No such file or directory")]
     assert not missing.exists()
+
+
+def test_an_output_given_the_store_by_mistake_does_not_overwrite_it(tmp_path):
+    """Regression: ``-o cases.db`` (the store, or its access file, typed where --db was meant)
+    truncated it and wrote the export in its place: every case of the store lost. An
+    export refuses to overwrite an SQLite database and the store reads as before."""
+    db = tmp_path / "cases.db"
+    cli("ingest", SYNTHETIC, "--db", db)
+    cli("users", "add", "ana-ficticia", "--role", "analyst", "--db", db)
+    files = (db, tmp_path / "cases.access.db")
+    for target in files:
+        for args in (["dossier", "p-defender-alpha", "-o", target], ["export-ftm", "-o", target],
+                     ["export-ftm", "-o", tmp_path / "e.json", "--judgements", target],
+                     ["viz", "ego", "p-defender-alpha", "-o", target]):
+            proc = cli_failing(*args, "--db", db)
+            assert (args[0], proc.returncode) == (args[0], 1)
+            assert proc.stderr.strip().splitlines() == [
+                f"error: {target}: is an SQLite database (a store or an access file?): not overwritten"]
+    assert [p.read_bytes()[:16] for p in files] == [b"SQLite format 3\x00"] * 2
+    assert "ana-ficticia" in cli("users", "list", "--db", db).stdout
+    store = EmbeddedStore(db, create=False)
+    try:
+        assert store.read("MATCH (p:Person {id: 'p-defender-alpha'}) RETURN p.name AS name") == [{"name": "Alfa Testdefender"}]
+    finally:
+        store.close()

@@ -14,6 +14,7 @@ store owner-only (README, "Who can read the files").
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -23,6 +24,8 @@ from typing import TextIO
 FILE_MODE = 0o600
 #: Owner only: the mode of a folder repgraph creates for such files.
 FOLDER_MODE = 0o700
+#: The first bytes of every SQLite database file (a store, an access file).
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def create_private(path: str | Path) -> bool:
@@ -65,7 +68,11 @@ def open_private(path: str | Path) -> TextIO:
     readable and writable by its owner only: an existing file is narrowed to owner-only
     too (what it held is replaced by names it may not have held). Anything else than a
     regular file (``/dev/null``, ``/dev/stdout``, a pipe) keeps its mode: narrowing
-    ``/dev/null`` as root would break every other account's programs. Raises OSError."""
+    ``/dev/null`` as root would break every other account's programs. An SQLite database
+    (a store or an access file given as ``-o`` by mistake) is not overwritten: OSError
+    (EEXIST) naming it. Raises OSError."""
+    if _is_database(path):
+        raise OSError(errno.EEXIST, "is an SQLite database (a store or an access file?): not overwritten", str(path))
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
         if stat.S_ISREG(os.fstat(fd).st_mode):
@@ -74,6 +81,18 @@ def open_private(path: str | Path) -> TextIO:
         os.close(fd)
         raise
     return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
+def _is_database(path: str | Path) -> bool:
+    """Whether ``path`` is a regular file that starts as an SQLite database does (a named
+    pipe is not opened: reading it would wait for a writer)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+        with open(path, "rb") as f:
+            return f.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:  # none there, or unreadable: opening it to write says what
+        return False
 
 
 def write_private_text(path: str | Path, text: str) -> None:
