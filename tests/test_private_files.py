@@ -188,6 +188,11 @@ def test_an_output_given_the_store_by_mistake_does_not_overwrite_it(tmp_path):
             assert (args[0], proc.returncode) == (args[0], 1)
             assert proc.stderr.strip().splitlines() == [
                 f"error: {target}: is an SQLite database (a store or an access file?): not overwritten"]
+    # the demo's view too (its own store is another file)
+    proc = cli_failing("demo", "--view", db, "--db", tmp_path / "demo.db")
+    assert (proc.returncode, proc.stderr.strip().splitlines()[-1]) == (
+        1, f"error: {db}: is an SQLite database (a store or an access file?): not overwritten")
+    assert "Traceback" not in proc.stderr
     assert [p.read_bytes()[:16] for p in files] == [b"SQLite format 3\x00"] * 2
     assert "ana-ficticia" in cli("users", "list", "--db", db).stdout
     store = EmbeddedStore(db, create=False)
