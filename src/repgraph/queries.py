@@ -53,6 +53,17 @@ LIMIT $limit
 """
 
 
+def ids_of_label(label: str) -> str:
+    """The ids of every node of one (checked) label but those in ``$hidden``, in id order:
+    a viewer's list orders the nodes it shows under a masked id apart (repgraph.listing)."""
+    return f"""
+MATCH (n:{checked_label(label)})
+WHERE NOT n.id IN $hidden
+RETURN n.id AS id
+ORDER BY id
+"""
+
+
 def count_of_label(label: str) -> str:
     """How many nodes of one (checked) label the store holds, but those whose id is in
     ``$hidden``."""
