@@ -263,7 +263,8 @@ def list_(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Tables: the verbatim quote of every citation.")] = False,
 ) -> None:
     """List the nodes of one label, without a search word, in id order, one page at a time,
-    as the ``--as`` role may see them (hidden nodes neither listed nor counted)."""
+    as the ``--as`` role may see them (hidden nodes neither listed nor counted; persons
+    shown under a pseudonym last, never placed by their real ids)."""
     from ..listing import list_entities
 
     with store_for(db) as store:
