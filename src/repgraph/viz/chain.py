@@ -53,7 +53,9 @@ def build_chain(store: GraphStore, incident_id: str, viewer: Viewer = DEFAULT_VI
         if link.certainty == "may_have_held":
             edge.caption = "may have held"  # the sources do not date the post over the incident
         edge.citations = cites
-        edge.id = link.relationship_id
+        # a drawn COMMANDS link is derived: its relationship id is the head post's HOLDS,
+        # drawn apart when that post is in the chain too (one stored id, one edge)
+        edge.id = None if edge.type == "COMMANDS" else link.relationship_id
         view.add_edge(edge)
     if not any(link.kind == "perpetrator" for link in chain.links):
         view.notices.append(_sentence(no_perpetrator_note(viewer)) + " There is no chain of command to draw.")
