@@ -226,3 +226,38 @@ def test_many_threads_of_answers_failing_or_not_leave_the_collector_running(synt
     assert sum(held) > 30, "the answers overlapped: the collector was held most of the time"
     assert alive == 0, f"{alive} of 40 cycles outlived MAX_HELD_SECONDS"
     assert gc.isenabled() and G._depth == 0
+
+
+def test_a_pause_starting_under_a_long_one_collects(collector, monkeypatch):
+    """One answer running long holds the collector: the next answer to start after
+    MAX_HELD_SECONDS begins with a collection (the cycles made meanwhile are freed)."""
+    import weakref
+
+    import repgraph.gc_pause as G
+
+    monkeypatch.setattr(G, "MAX_HELD_SECONDS", 0.05)
+
+    class Cycle:
+        pass
+
+    long_in, release = threading.Event(), threading.Event()
+
+    def long_answer():
+        with collector_paused():
+            long_in.set()
+            release.wait(10)
+
+    t = threading.Thread(target=long_answer)
+    t.start()
+    long_in.wait(10)
+    c = Cycle()
+    c.me = c
+    ref = weakref.ref(c)
+    del c
+    time.sleep(0.1)
+    assert ref() is not None  # nothing collected it yet: the long answer holds the collector
+    with collector_paused():
+        freed = ref() is None
+    release.set()
+    t.join(10)
+    assert freed and gc.isenabled()

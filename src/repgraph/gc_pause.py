@@ -19,8 +19,10 @@ the cyclic garbage made meanwhile (a few objects per request). The collector is
 process-wide, so the pause is counted across threads: it runs again when the last answer
 being built ends, and a collector the embedding program had disabled stays disabled.
 Under a steady stream of overlapping requests the count might never reach zero: a pause
-ending when the collector has been held for :data:`MAX_HELD_SECONDS` runs a full
-collection itself, so cyclic garbage never outlives that by much.
+starting or ending when the collector has been held for :data:`MAX_HELD_SECONDS` runs a
+full collection itself, so cyclic garbage never outlives that by much. (A single answer
+running long while only unpaused work runs beside it holds the collector until it ends:
+at most the request's time budget in the API.)
 """
 
 from __future__ import annotations
@@ -46,12 +48,18 @@ def collector_paused() -> Iterator[None]:
     ``@collector_paused()``). Reentrant and thread-safe; restores the collector's state of
     before the outermost pause."""
     global _depth, _resume, _held_since
+    collect = False
     with _lock:
         if _depth == 0:
             _resume = gc.isenabled()
             _held_since = time.monotonic()
             gc.disable()
+        elif _resume and time.monotonic() - _held_since > MAX_HELD_SECONDS:
+            _held_since = time.monotonic()  # a long answer holds it: this one starts with a collection
+            collect = True
         _depth += 1
+    if collect:
+        gc.collect()
     try:
         yield
     finally:
