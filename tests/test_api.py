@@ -268,6 +268,13 @@ def test_responsibility_chain(synthetic):
     ]
     # the director whose term ended in 2024-06 is not in the chain of an August 2024 incident
     assert "p-chief-old" not in {l["entity"]["id"] for l in body["links"]}
+    # every holder and command link names the HOLDS it stands for (regression: none did)
+    assert {(l["entity"]["id"], l["role"], l["relationship_id"]) for l in body["links"] if l["kind"] == "holder"} == {
+        ("p-chief-delta", "command", "HOLDS:p-chief-delta:pos-fpp-director"),
+        ("p-minister-eps", "command", "HOLDS:p-minister-eps:pos-minister"),
+        ("p-chief-delta", "held", "HOLDS:p-chief-delta:pos-fpp-director"),
+        ("p-minister-eps", "held", "HOLDS:p-minister-eps:pos-minister"),
+    }
 
 
 def test_responsibility_chain_seed_incident_without_perpetrator(seed):

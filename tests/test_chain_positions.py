@@ -98,6 +98,9 @@ def test_chain_of_a_person_holding_a_post_names_the_post_once_and_the_head_then(
     assert "p-fake-oldboss" not in {link.entity.id for link in chain.links}
     post = next(link for link in chain.links if link.kind == "position" and link.level == 1)
     assert (post.valid_from, post.valid_to, post.relationship_id) == ("2020-01-01", None, "HOLDS:p-fake-agent:pos-fake-agent")
+    # regression: a holder link carried no relationship id (its HOLDS could not be cited)
+    holder = next(link for link in chain.links if link.kind == "holder")
+    assert holder.relationship_id == "HOLDS:p-fake-boss:pos-fake-boss"
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

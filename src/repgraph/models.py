@@ -170,7 +170,9 @@ class ChainLink(BaseModel):
                                   "sources date the post, or may have held (start or end not known)")
     citations: list[CitationOut] = Field(default_factory=list)
     confidentiality: str | None = Field(default=None, description="public | restricted | confidential (of the link)")
-    relationship_id: str | None = Field(default=None, description="Id of the stored relationship this link stands for (none for a drawn command link)")
+    relationship_id: str | None = Field(default=None, description="Id of the stored relationship this link stands for "
+                                                                 "(a holder's: its HOLDS of the post; a command link's: "
+                                                                 "the HOLDS of the organization's head post)")
 
 
 class ResponsibilityChain(BaseModel):

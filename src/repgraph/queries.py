@@ -53,6 +53,17 @@ LIMIT $limit
 """
 
 
+def ids_of_label(label: str) -> str:
+    """The ids of every node of one (checked) label but those in ``$hidden``, in id order:
+    a viewer's list orders the nodes it shows under a masked id apart (repgraph.listing)."""
+    return f"""
+MATCH (n:{checked_label(label)})
+WHERE NOT n.id IN $hidden
+RETURN n.id AS id
+ORDER BY id
+"""
+
+
 def count_of_label(label: str) -> str:
     """How many nodes of one (checked) label the store holds, but those whose id is in
     ``$hidden``."""
@@ -699,7 +710,7 @@ RETURN o.id AS organizationId, pos.id AS positionId, pos.name AS position, x.id 
        h.validFrom AS validFrom, h.validTo AS validTo, h.citations AS citations,
        h.tenure AS tenure, h.asOfDate AS asOfDate, h.startQualifier AS startQualifier,
        h.startDate AS startDate, h.endDate AS endDate,
-       x.confidentiality AS personConfidentiality, h.confidentiality AS linkConfidentiality
+       x.confidentiality AS personConfidentiality, h.confidentiality AS linkConfidentiality, h.id AS relationshipId
 ORDER BY organizationId, positionId, personId
 """
 
@@ -718,7 +729,8 @@ RETURN a.id AS fromId, s.id AS id, [l IN labels(s) WHERE l <> 'Entity'][0] AS la
        collect(DISTINCT CASE WHEN coalesce(h.validFrom, '0000-01-01') <= $from AND coalesce(h.validTo, '9999-12-31') >= $to
                THEN {id: x.id, name: x.name, validFrom: h.validFrom, validTo: h.validTo, citations: h.citations,
                      tenure: h.tenure, asOfDate: h.asOfDate, startQualifier: h.startQualifier,
-                     startDate: h.startDate, endDate: h.endDate, confidentiality: x.confidentiality, linkConfidentiality: h.confidentiality} END) AS holders
+                     startDate: h.startDate, endDate: h.endDate, confidentiality: x.confidentiality, linkConfidentiality: h.confidentiality,
+                     relationshipId: h.id} END) AS holders
 ORDER BY fromId, id
 """
 # Shape: the holders' dates are tested inside collect(CASE ...), not in a WHERE on the

@@ -357,6 +357,8 @@ class Redactor:
         self.id_words = frozenset(self.person_words)
         self._id_masks: dict[str, bool] = {}
         self._masked: dict[str, str] = {}
+        self._masked_withheld: dict[str, str] = {}
+        self._names_person: dict[str, bool] = {}
         self.active = bool(above) or bool(self.hidden_relationships)
 
     # ----------------------------------------------------------------- questions
@@ -489,19 +491,46 @@ class Redactor:
             text = _ID_TOKEN.sub(lambda m: self.id_map.get(m.group(0), m.group(0)), text)
         return text
 
-    def mask(self, text: str) -> str:
+    def mask(self, text: str, pseudonyms: bool = True) -> str:
         """``text`` with protected ids, names and name words replaced (memoised: answers
-        repeat the same names, titles and quotes)."""
+        repeat the same names, titles and quotes). A protected person's full name becomes
+        their pseudonym, or ``[withheld]`` when not ``pseudonyms`` (in what is said of a
+        public namesake: :meth:`is_namesake`)."""
         if not self.active or not text:
             return text
-        done = self._masked.get(text)
+        memo = self._masked if pseudonyms else self._masked_withheld
+        done = memo.get(text)
         if done is None:
-            if len(self._masked) > 100_000:
-                self._masked.clear()
-            done = self._masked[text] = self._mask(text)
+            if len(memo) > 100_000:
+                memo.clear()
+            done = memo[text] = self._mask(text, pseudonyms)
         return done
 
-    def _mask(self, text: str) -> str:
+    def names_a_protected_person(self, text: str | None) -> bool:
+        """``text`` holds a protected person's whole name (or alias), folded."""
+        if not self.active or not text:
+            return False
+        found = self._names_person.get(text)
+        if found is None:
+            if len(self._names_person) > 100_000:
+                self._names_person.clear()
+            folded = [_fold_word(w) for w in _WORD.findall(text)]
+            found = self._names_person[text] = any(
+                pid in self.persons and tuple(folded[k:k + len(words)]) == words
+                for k, w in enumerate(folded) for words, pid in self.sequences.get(w, ()))
+        return found
+
+    def is_namesake(self, m: BaseModel) -> bool:
+        """``m`` stands for a person the caller may see whose own name or alias is a protected
+        person's name: shown with that person's pseudonym, the public record (its id, dates,
+        citations) would be linked to the protected person wherever the pseudonym appears."""
+        d = m.__dict__
+        if d.get("label") != "Person":
+            return False
+        names = [d.get("name"), *(a if isinstance(a, str) else getattr(a, "name", None) for a in d.get("aliases") or ())]
+        return any(self.names_a_protected_person(n) for n in names)
+
+    def _mask(self, text: str, pseudonyms: bool = True) -> str:
         text = self.mask_ids(text)
         if text in self.issued:
             return text
@@ -523,7 +552,7 @@ class Redactor:
                 size = len(words)
                 if tuple(folded[k:k + size]) == words:
                     out.append(text[pos:matches[k].start()])
-                    out.append(self._name_for(pid))
+                    out.append(self._name_for(pid) if pseudonyms else WITHHELD)
                     pos = matches[k + size - 1].end()
                     k += size
                     replaced = True
@@ -568,28 +597,28 @@ class Redactor:
         ids of protected elements shown are added to ``shown``."""
         return self._walk(value, shown, None)
 
-    def _walk(self, value: Any, shown: set[str], name: str | None) -> Any:
+    def _walk(self, value: Any, shown: set[str], name: str | None, pseudonyms: bool = True) -> Any:
         kind = type(value)
         if kind in _SCALARS:
             return value
         if kind is str or isinstance(value, str):
             if name in UNMASKED_FIELDS or not self.active:
                 return value
-            r = self.mask_ids(value, True) if name in ID_FIELDS else self.mask(value)
+            r = self.mask_ids(value, True) if name in ID_FIELDS else self.mask(value, pseudonyms)
             return value if r == value else r
         if isinstance(value, BaseModel):
-            return self._model(value, shown)
+            return self._model(value, shown, pseudonyms)
         if isinstance(value, list):
             out = []
             same = True
             for v in value:
-                r = self._walk(v, shown, name)
+                r = self._walk(v, shown, name, pseudonyms)
                 if r is not _HIDE:
                     out.append(r)
                 same = same and r is v
             return value if same else out  # unchanged: the same list (no copy)
         if isinstance(value, tuple):
-            return tuple(r for r in (self._walk(v, shown, name) for v in value) if r is not _HIDE)
+            return tuple(r for r in (self._walk(v, shown, name, pseudonyms) for v in value) if r is not _HIDE)
         if isinstance(value, dict):
             out_d = {}
             same = True
@@ -597,15 +626,15 @@ class Redactor:
             # names (masked like any name), never the property's own value ("type" is unmasked)
             keyed = name not in KEY_IS_NOT_FIELD
             for k, v in value.items():
-                r = self._walk(v, shown, k if keyed else None)
-                key = k if not isinstance(k, str) or self.mask(k) == k else self.mask(k)
+                r = self._walk(v, shown, k if keyed else None, pseudonyms)
+                key = k if not isinstance(k, str) or self.mask(k, pseudonyms) == k else self.mask(k, pseudonyms)
                 if r is not _HIDE:
                     out_d[key] = r
                 same = same and r is v and key is k
             return value if same else out_d
         return value
 
-    def _model(self, m: BaseModel, shown: set[str]) -> Any:
+    def _model(self, m: BaseModel, shown: set[str], pseudonyms: bool = True) -> Any:
         cls = type(m)
         kind, has_link, has_level, names, ends = _model_kind(cls)
         fields = cls.model_fields
@@ -626,6 +655,8 @@ class Redactor:
                 return _HIDE
             if level:
                 shown.add(ident)
+            if pseudonyms and self.active and self.is_namesake(m):
+                pseudonyms = False  # nothing said of a public namesake carries the protected person's pseudonym
         elif kind is _RELATIONSHIP:
             rel_id = d.get("id")
             level = self.level_of(rel_id, d.get("confidentiality") if has_level else None)
@@ -642,7 +673,7 @@ class Redactor:
         same = True
         for fname in names:
             v = getattr(m, fname)
-            r = self._walk(v, shown, fname)
+            r = self._walk(v, shown, fname, pseudonyms)
             if r is _HIDE:
                 return _HIDE  # a required part cannot be shown: neither can the whole
             values[fname] = r

@@ -579,7 +579,8 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
                                                      entity=EntityRef(id=h["id"], label="Person", name=h["name"],
                                                                       confidentiality=h.get("confidentiality")),
                                                      role="held", below=s["id"], valid_from=h.get("validFrom"), valid_to=h.get("validTo"),
-                                                     certainty=_held(h, dates), confidentiality=h.get("linkConfidentiality") or "public"),
+                                                     certainty=_held(h, dates), confidentiality=h.get("linkConfidentiality") or "public",
+                                                     relationship_id=h.get("relationshipId")),
                                            h.get("citations")))
                     if s["label"] == "Organization":
                         for head in heads.get(s["id"], []):
@@ -627,7 +628,8 @@ def _head_link(level: int, head: dict, below: str, dates: dict) -> ChainLink:
                      entity=EntityRef(id=head["personId"], label="Person", name=head["person"],
                                       confidentiality=head["personConfidentiality"]),
                      role="command", below=below, valid_from=head["validFrom"], valid_to=head["validTo"],
-                     certainty=_held(head, dates), confidentiality=head["linkConfidentiality"] or "public")
+                     certainty=_held(head, dates), confidentiality=head["linkConfidentiality"] or "public",
+                     relationship_id=head.get("relationshipId"))
 
 
 def exile_flows(store: GraphStore, by: Literal["country", "period", "route"] = "country",
