@@ -564,7 +564,8 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
                                                  entity=EntityRef(id=ident, label="Position", name=head["position"]),
                                                  role="head_post", below=head["personId"], valid_from=head["validFrom"],
                                                  valid_to=head["validTo"], certainty=_held(head, dates),
-                                                 confidentiality=head["linkConfidentiality"] or "public"),
+                                                 confidentiality=head["linkConfidentiality"] or "public",
+                                                 relationship_id=head.get("relationshipId")),
                                        head["citations"]))
                 for s in superiors.get(ident, []):
                     links.append(cited(ChainLink(level=level, kind="position" if s["label"] == "Position" else "organization",

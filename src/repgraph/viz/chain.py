@@ -55,7 +55,10 @@ def build_chain(store: GraphStore, incident_id: str, viewer: Viewer = DEFAULT_VI
         if link.certainty == "may_have_held":
             edge.caption = "may have held"  # the sources do not date the post over the incident
         edge.citations = cites
-        edge.id = link.relationship_id
+        # a drawn COMMANDS link stands for the head's HOLDS, which may be drawn too (the head
+        # post, a superior post's holder): the view keeps one edge per id, so the drawn link
+        # takes none and the HOLDS edge keeps the stored id
+        edge.id = None if link.role == "command" else link.relationship_id
         view.add_edge(edge)
     _settle_levels(view, chain.links)
     if not any(link.kind == "perpetrator" for link in chain.links):
