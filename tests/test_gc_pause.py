@@ -152,3 +152,77 @@ def test_overlapping_pauses_still_collect_cyclic_garbage(collector, monkeypatch)
     t.join(10)
     assert seen == {"cycle freed by the pause's end": True, "paused while it ran": True}
     assert gc.isenabled()
+
+
+def test_many_threads_of_answers_failing_or_not_leave_the_collector_running(synthetic_store, collector, monkeypatch):
+    """The API answers in a pool of worker threads: overlapping answers that end in
+    NotFound (404), a spent budget (503, raised inside the pause by budget.check) or a
+    right answer, for a while without a moment when none is being built. Meanwhile cyclic
+    garbage made outside any answer (another route's work) is still freed, at least every
+    MAX_HELD_SECONDS; once every answer has ended the collector runs again, with no pause
+    left counted, and each answer was the right one."""
+    import weakref
+
+    import repgraph.gc_pause as G
+    from repgraph.budget import Budget, BudgetExceeded
+    from repgraph.budget import current as current_budget
+
+    monkeypatch.setattr(G, "MAX_HELD_SECONDS", 0.1)
+    want_ego = S.ego_graph(synthetic_store, "p-defender-alpha", depth=2)
+    want_entity = S.entity(synthetic_store, "p-defender-alpha")
+    outcomes: dict[str, int] = {}
+    wrong: list[str] = []
+    stop = threading.Event()
+    lock = threading.Lock()
+
+    def worker(i: int) -> None:
+        while not stop.is_set():
+            kind = ("ego", "entity", "unknown", "spent")[i % 4]
+            try:
+                if kind == "ego" and S.ego_graph(synthetic_store, "p-defender-alpha", depth=2) != want_ego:
+                    wrong.append(kind)
+                elif kind == "entity" and S.entity(synthetic_store, "p-defender-alpha") != want_entity:
+                    wrong.append(kind)
+                elif kind == "unknown":
+                    S.ego_graph(synthetic_store, "p-nobody-such")
+                elif kind == "spent":
+                    token = current_budget.set(Budget(-1.0))  # spent before it starts
+                    try:
+                        S.ego_graph(synthetic_store, "p-defender-alpha", depth=2)
+                    finally:
+                        current_budget.reset(token)
+                outcome = "answered"
+            except S.NotFound:
+                outcome = "NotFound"
+            except BudgetExceeded:
+                outcome = "BudgetExceeded"
+            with lock:
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+
+    class Cycle:
+        pass
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    refs = []
+    held = []
+    try:
+        for _ in range(40):  # 2 s of another route's cyclic garbage
+            c = Cycle()
+            c.me = c
+            refs.append(weakref.ref(c))
+            del c
+            held.append(G._depth > 0)
+            time.sleep(0.05)
+        time.sleep(0.3)  # > MAX_HELD_SECONDS: some pause ended since the last cycle was made
+        alive = sum(r() is not None for r in refs)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(30)
+    assert wrong == []
+    assert set(outcomes) == {"answered", "NotFound", "BudgetExceeded"}, outcomes
+    assert sum(held) > 30, "the answers overlapped: the collector was held most of the time"
+    assert alive == 0, f"{alive} of 40 cycles outlived MAX_HELD_SECONDS"
+    assert gc.isenabled() and G._depth == 0

@@ -11,6 +11,7 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,99 @@ def test_helpers(tmp_path, umask_022):
     (tmp_path / "wide.txt").write_text("old")
     write_private_text(tmp_path / "wide.txt", "Núñez\n")  # an export replacing a file narrows it
     assert (tmp_path / "wide.txt").read_text(encoding="utf-8") == "Núñez\n" and mode(tmp_path / "wide.txt") == 0o600
+
+
+def cli_failing(*args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "REPGRAPH_"))}
+    env.update(COLUMNS="250")
+    return subprocess.run([sys.executable, "-m", "repgraph", *map(str, args)], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_a_store_behind_a_dangling_symlink_is_created_owner_only(tmp_path, umask_022):
+    """Regression: O_EXCL does not follow a symbolic link, so a link to a store not made yet
+    (``cases.db -> /data/cases.db``) counted as an existing file and SQLite created the
+    target with the umask's 0644: every name readable by every account."""
+    target = tmp_path / "data" / "cases.db"
+    target.parent.mkdir()
+    link = tmp_path / "cases.db"
+    link.symlink_to(target)
+    cli("ingest", SYNTHETIC, "--db", link)
+    assert link.is_symlink()  # the link stays a link; its target was created
+    made = sorted(p.name for p in target.parent.iterdir())
+    assert "cases.db" in made
+    assert {name: mode(target.parent / name) for name in made} == {name: 0o600 for name in made}
+    store = EmbeddedStore(link, create=False)
+    try:
+        assert store.read("MATCH (p:Person {id: 'p-defender-alpha'}) RETURN p.name AS name") == [{"name": "Alfa Testdefender"}]
+    finally:
+        store.close()
+    # a link loop is not followed forever: nothing created, an error about the store
+    loop = tmp_path / "loop.db"
+    loop.symlink_to(loop)
+    assert not create_private(loop)
+
+
+def test_writing_to_something_else_than_a_file_keeps_its_mode(tmp_path, umask_022):
+    """Regression: ``-o /dev/null`` (or /dev/stdout, a pipe) was fchmod-ed to 0600: as root
+    that made /dev/null unusable for every other account, as anyone else it failed with
+    'Operation not permitted'. Only regular files are narrowed; a named pipe shows it."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo, 0o644)
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    write_private_text(fifo, "Pedro Ejemplo Núñez\n")
+    reader.join(10)
+    assert got == ["Pedro Ejemplo Núñez\n"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and mode(fifo) == 0o644
+
+
+def test_an_unwritable_output_is_one_error_line_naming_the_file(tmp_path):
+    """Regression: dossier -o and viz -o into a folder that does not exist ended in a
+    traceback (exit 0 for the dossier's), export-ftm --judgements named -o's file instead."""
+    db = tmp_path / "cases.db"
+    cli("ingest", SYNTHETIC, "--db", db)
+    missing = tmp_path / "missing"
+    runs = {
+        "dossier": (["dossier", "p-defender-alpha", "-o", missing / "d.md"], missing / "d.md"),
+        "judgements": (["export-ftm", "-o", tmp_path / "e.json", "--judgements", missing / "j.json"], missing / "j.json"),
+        "export": (["export-ftm", "-o", missing / "e.json"], missing / "e.json"),
+        "viz": (["viz", "ego", "p-defender-alpha", "-o", tmp_path / "cases.db" / "v.html"], tmp_path / "cases.db"),
+    }
+    for name, (args, named) in runs.items():
+        proc = cli_failing(*args, "--db", db)
+        assert (name, proc.returncode) == (name, 1)
+        assert "Traceback" not in proc.stderr
+        assert proc.stderr.strip().splitlines() == [f"error: {named}: " + ("File exists" if name == "viz" else "No such file or directory")]
+    assert not missing.exists()
+
+
+def test_an_output_given_the_store_by_mistake_does_not_overwrite_it(tmp_path):
+    """Regression: ``-o cases.db`` (the store, or its access file, typed where --db was meant)
+    truncated it and wrote the export in its place: every case of the store lost. An
+    export refuses to overwrite an SQLite database and the store reads as before."""
+    db = tmp_path / "cases.db"
+    cli("ingest", SYNTHETIC, "--db", db)
+    cli("users", "add", "ana-ficticia", "--role", "analyst", "--db", db)
+    files = (db, tmp_path / "cases.access.db")
+    for target in files:
+        for args in (["dossier", "p-defender-alpha", "-o", target], ["export-ftm", "-o", target],
+                     ["export-ftm", "-o", tmp_path / "e.json", "--judgements", target],
+                     ["viz", "ego", "p-defender-alpha", "-o", target]):
+            proc = cli_failing(*args, "--db", db)
+            assert (args[0], proc.returncode) == (args[0], 1)
+            assert proc.stderr.strip().splitlines() == [
+                f"error: {target}: is an SQLite database (a store or an access file?): not overwritten"]
+    # the demo's view too (its own store is another file)
+    proc = cli_failing("demo", "--view", db, "--db", tmp_path / "demo.db")
+    assert (proc.returncode, proc.stderr.strip().splitlines()[-1]) == (
+        1, f"error: {db}: is an SQLite database (a store or an access file?): not overwritten")
+    assert "Traceback" not in proc.stderr
+    assert [p.read_bytes()[:16] for p in files] == [b"SQLite format 3\x00"] * 2
+    assert "ana-ficticia" in cli("users", "list", "--db", db).stdout
+    store = EmbeddedStore(db, create=False)
+    try:
+        assert store.read("MATCH (p:Person {id: 'p-defender-alpha'}) RETURN p.name AS name") == [{"name": "Alfa Testdefender"}]
+    finally:
+        store.close()

@@ -87,6 +87,12 @@ def print_error(problem: object) -> None:
     err_console.print(f"[red]error:[/] {escape(str(problem))}")
 
 
+def print_file_error(exc: OSError, path: object) -> None:
+    """One ``error:`` line naming the file (or folder) that could not be written: the
+    OSError's own when it names one (a missing folder, --judgements' file), else ``path``."""
+    print_error(f"{exc.filename or path}: {exc.strerror or exc}")
+
+
 def command_target() -> str:
     """The running command as the audit log names it: ``repgraph`` and the command path
     with its arguments (``repgraph show p-x``, ``repgraph query guilt-by-association``);

@@ -21,7 +21,7 @@ from ..store import StoreError
 from ..store.embedded import EmbeddedStore
 from . import app
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
-from .common import answer, console, current_viewer, err_console, print_error
+from .common import answer, console, current_viewer, err_console, print_error, print_file_error
 from .render import render_exile, render_with_incidents
 from ..wording import counted
 
@@ -145,7 +145,12 @@ def demo(
             console.print("officials-cases: no source in the dataset names the perpetrator of a documented incident.")
 
         console.print()
-        for out in write_demo_views(store, view, "repgraph demo: " + ", ".join(f.stem for f in files), current_viewer()):
+        try:
+            written = write_demo_views(store, view, "repgraph demo: " + ", ".join(f.stem for f in files), current_viewer())
+        except OSError as exc:
+            print_file_error(exc, view)
+            raise typer.Exit(1) from None
+        for out in written:
             console.print(Text(f"interactive graph: {out}"), soft_wrap=True)
         exe = _command_name()
         # commands are printed whole (soft wrap): a line broken mid-command cannot be pasted

@@ -13,7 +13,7 @@ from ..disclosure import Role, Viewer, disclose
 from ..private_files import write_private_text
 from ..redaction import require_visible
 from . import app
-from .common import DbOption, console, current_viewer, print_error, store_for
+from .common import DbOption, console, current_viewer, print_error, print_file_error, store_for
 
 FormatChoice = Annotated[str, typer.Option("--format", "-f", help="md, html or json")]
 OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")]
@@ -50,7 +50,11 @@ def dossier(
             raise typer.Exit(2) from None
     text = render(built, fmt, full_clearance=Role(viewer.role) is Role.admin)
     if output:
-        write_private_text(output, text)  # protected names for an admin: owner-only
+        try:
+            write_private_text(output, text)  # protected names for an admin: owner-only
+        except OSError as exc:
+            print_file_error(exc, output)
+            raise typer.Exit(1) from None
         console.print(f"wrote {output} ({fmt})")
     else:
         typer.echo(text, nl=False)

@@ -11,7 +11,7 @@ from ..disclosure import Role, Viewer
 from ..ingest import CaseFileError
 from ..ontology import Confidentiality
 from . import app
-from .common import DbOption, console, current_viewer, err_console, print_error, store_for
+from .common import DbOption, console, current_viewer, err_console, print_error, print_file_error, store_for
 from ..wording import counted
 
 
@@ -79,7 +79,7 @@ def export_ftm_command(
             viewer = Viewer(name="cli", role=role) if role is not None else current_viewer()
             result = export_ftm(store, str(output), viewer, dataset, judgements)
         except OSError as exc:
-            print_error(f"{output}: {exc.strerror or exc}")
+            print_file_error(exc, output)
             raise typer.Exit(1) from None
     target = err_console if str(output) == "-" else console
     written = ", ".join(f"{schema} {n}" for schema, n in result.entities.items()) or "nothing"

@@ -15,7 +15,8 @@ from ..limits import MAX_VIEW_NODES
 from . import app
 from .render import print_table
 from .common import (
-    DbOption, FormatOption, OutputFormat, answer, console, current_viewer, err_console, print_error, print_json, store_for,
+    DbOption, FormatOption, OutputFormat, answer, console, current_viewer, err_console, print_error, print_file_error, print_json,
+    store_for,
 )
 from ..wording import counted
 
@@ -70,7 +71,12 @@ def _write(view, output: Path | None, default_name: str, size_by: SizeBy | None,
     from ..viz.render import cap
 
     apply_metrics(view, size_by.value if size_by else None, color_by.value if color_by else None)
-    path = write_view(view, output or Path("visualizations") / f"{default_name}.html")
+    path = output or Path("visualizations") / f"{default_name}.html"
+    try:
+        write_view(view, path)
+    except OSError as exc:
+        print_file_error(exc, path)
+        raise typer.Exit(1) from None
     nodes, edges, cap_notices = cap(view)  # what the page draws, the same cut the renderer makes
     console.print(f"wrote {esc(str(path))} ({counted(len(nodes), 'node')}, {counted(len(edges), 'link')} drawn)", soft_wrap=True)
     for notice in [*view.notices, *cap_notices]:
