@@ -58,12 +58,14 @@ def test_responsibility_chain_uses_positions_held_at_the_incident_date(synthetic
         (0, "perpetrator", "p-agent-gamma", "inc-alpha-detention"),
         (1, "holder", "p-chief-delta", "org-fake-police"),
         (1, "position", "pos-fpp-agent", "p-agent-gamma"),
+        # the police's head post, climbed too (round newc5): it reports to the minister's post
+        (1, "position", "pos-fpp-director", "p-chief-delta"),
         (2, "holder", "p-minister-eps", "org-fake-ministry"),
         (2, "holder", "p-chief-delta", "pos-fpp-director"),
+        (2, "holder", "p-minister-eps", "pos-minister"),
         (2, "organization", "org-fake-ministry", "org-fake-police"),
         (2, "position", "pos-fpp-director", "pos-fpp-agent"),
-        (3, "holder", "p-minister-eps", "pos-minister"),
-        (3, "position", "pos-minister", "pos-fpp-director"),
+        (2, "position", "pos-minister", "pos-fpp-director"),
     ]
     # Oldchief's term ended 2024-06: never in this chain
     assert "p-chief-old" not in {l.entity.id for l in chain.links}

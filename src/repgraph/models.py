@@ -152,7 +152,10 @@ class ChainLink(BaseModel):
 
     ``level`` 0 are the incident's perpetrators; level n+1 is what level n reports to.
     ``kind``: perpetrator | position | organization | holder (a person holding the
-    position, or heading the organization, at the incident's date).
+    position, or heading the organization, at the incident's date). ``role``: a
+    perpetrator's role; ``held`` (a perpetrator's post, a superior post's holder),
+    ``command`` (an organization's head), ``reports_to`` (a superior), ``head_post`` (the post
+    an organization's head holds, shown when the chain climbs above it).
     """
 
     level: int

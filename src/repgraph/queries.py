@@ -965,17 +965,17 @@ RETURN a.id AS fromId, s.id AS id, labels(s) AS labels, s.name AS name,
 #: ``$id``. Places, laws and operations are separate anchored reads (below).
 INCIDENT_PLACES = """
 MATCH (i:Incident {id: $id})-[r:OCCURRED_IN]->(p:Entity)
-RETURN i.id AS incidentId, p.id AS id, p.name AS name, r.citations AS citations
+RETURN i.id AS incidentId, p.id AS id, p.name AS name, r.citations AS citations, r.confidentiality AS linkConfidentiality
 """
 
 INCIDENT_LAWS = """
 MATCH (i:Incident {id: $id})-[r:APPLIED_LAW]->(l:Law)
-RETURN i.id AS incidentId, l.id AS id, l.name AS name, r.citations AS citations
+RETURN i.id AS incidentId, l.id AS id, l.name AS name, r.citations AS citations, r.confidentiality AS linkConfidentiality
 """
 
 INCIDENT_OPERATIONS = """
 MATCH (i:Incident {id: $id})-[r:PART_OF]->(o:Operation)
-RETURN i.id AS incidentId, o.id AS id, o.name AS name, r.citations AS citations
+RETURN i.id AS incidentId, o.id AS id, o.name AS name, r.citations AS citations, r.confidentiality AS linkConfidentiality
 """
 
 #: Exculpatory information and proceedings that weaken one element (an incident, a

@@ -523,6 +523,7 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
         # one climb per perpetrator, however many links (ordered, direct) name them; each
         # level is one read_many per statement (one round trip on Neo4j)
         climbers = list({p["id"]: p for p in perps}.values())
+        head_posts: dict[str, tuple[int, dict]] = {}  # head post of a climbed organization -> (level, head row)
         persons = [p["id"] for p in climbers if p["label"] == "Person"]
         posts = _grouped_by(each(store, Q.POSITIONS_HELD, persons, **dates), "personId")
         heads = _grouped_by(each(store, Q.ORGANIZATION_HEADS, [p["id"] for p in climbers if p["label"] != "Person"], **dates),
@@ -540,7 +541,11 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
             else:
                 for head in heads.get(p["id"], []):
                     links.append(cited(_head_link(1, head, p["id"], dates), head["citations"]))
+                    head_posts.setdefault(head["positionId"], (1, head))
                 frontier.append((p["id"], "Organization"))
+        # a perpetrating unit's head post may itself report to a post above it: climb from it
+        # too (a person perpetrator's posts are climbed the same way)
+        frontier += [(pos, "Position") for pos in head_posts if pos not in {i for i, _ in frontier}]
         seen = {i for i, _ in frontier}
         level = 1
         while frontier and level <= MAX_CHAIN_DEPTH:
@@ -550,6 +555,18 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
             organizations = {s["id"] for i, _ in frontier for s in superiors.get(i, []) if s["label"] == "Organization"}
             heads = _grouped_by(each(store, Q.ORGANIZATION_HEADS, sorted(organizations), **dates), "organizationId")
             for ident, _ in frontier:
+                if superiors.get(ident) and ident in head_posts:
+                    # the head post reports upward: show it, held by the head, so the link
+                    # above it has something to hang from (a head post without superiors is
+                    # not repeated: the head's own link says they headed the unit)
+                    head_level, head = head_posts[ident]
+                    links.append(cited(ChainLink(level=head_level, kind="position",
+                                                 entity=EntityRef(id=ident, label="Position", name=head["position"]),
+                                                 role="head_post", below=head["personId"], valid_from=head["validFrom"],
+                                                 valid_to=head["validTo"], certainty=_held(head, dates),
+                                                 confidentiality=head["linkConfidentiality"] or "public",
+                                                 relationship_id=head.get("relationshipId")),
+                                       head["citations"]))
                 for s in superiors.get(ident, []):
                     links.append(cited(ChainLink(level=level, kind="position" if s["label"] == "Position" else "organization",
                                                  entity=EntityRef(id=s["id"], label=s["label"], name=s["name"], confidentiality=s["confidentiality"]),
@@ -569,6 +586,10 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
                     if s["label"] == "Organization":
                         for head in heads.get(s["id"], []):
                             links.append(cited(_head_link(level, head, s["id"], dates), head["citations"]))
+                            if head["positionId"] not in seen and head["positionId"] not in head_posts:
+                                head_posts[head["positionId"]] = (level, head)
+                                seen.add(head["positionId"])
+                                nxt.append((head["positionId"], "Position"))
                     if s["id"] not in seen:
                         seen.add(s["id"])
                         nxt.append((s["id"], s["label"]))

@@ -48,7 +48,7 @@ def dossier(
         except (NotFound, ValueError) as exc:
             print_error(exc)
             raise typer.Exit(2) from None
-    text = render(built, fmt)
+    text = render(built, fmt, full_clearance=Role(viewer.role) is Role.admin)
     if output:
         try:
             write_private_text(output, text)  # protected names for an admin: owner-only

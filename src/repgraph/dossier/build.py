@@ -26,7 +26,7 @@ from ..statements import BOOKKEEPING
 from ..store import GraphStore
 from .model import (
     AffiliationOut, AllegationDetail, ChainEntry, ChainFigure, CommandAllegation, DirectAllegation, Dossier,
-    FigureEdge, FigureNode, Identity, NameEntry, PostEntry, ProceedingOut, SanctionGapOut,
+    FigureEdge, FigureNode, Identity, LinkedRef, NameEntry, PostEntry, ProceedingOut, SanctionGapOut,
 )
 
 #: Stored person properties the identity section shows by name (the rest go to ``other``).
@@ -179,9 +179,12 @@ def _details(store: GraphStore, incident_ids: list[str], citer: Citer) -> dict[s
         details[r["id"]]["description"] = r["props"].get("description")
     for key, query in (("places", Q.INCIDENT_PLACES), ("laws", Q.INCIDENT_LAWS), ("operations", Q.INCIDENT_OPERATIONS)):
         for r in each(store, query, incident_ids):
-            details[r["incidentId"]][key].append(EntityRef(id=r["id"], name=r["name"]))
+            details[r["incidentId"]][key].append(LinkedRef(id=r["id"], name=r["name"],
+                                                           link_confidentiality=r["linkConfidentiality"] or "public"))
     for r in each(store, Q.INCIDENT_VICTIMS, incident_ids):
-        details[r["incidentId"]]["victims"].append(EntityRef(id=r["id"], label="Person", name=r["name"], confidentiality=r["confidentiality"]))
+        # the targeting's own level: a relative targeted because of a defender is restricted
+        details[r["incidentId"]]["victims"].append(LinkedRef(id=r["id"], label="Person", name=r["name"], confidentiality=r["confidentiality"],
+                                                             link_confidentiality=r["linkConfidentiality"] or "public"))
     procs = _proceedings(store, incident_ids, citer)
     for i, d in details.items():
         for key in ("places", "victims", "laws", "operations"):

@@ -77,8 +77,10 @@ def _span(lo: str | None, hi: str | None) -> str:
     return f"{lo or '?'} – {hi or '?'}"
 
 
-def build_document(d: Dossier) -> Document:
-    """The blocks of a dossier, in the issue's section order."""
+def build_document(d: Dossier, full_clearance: bool = True) -> Document:
+    """The blocks of a dossier, in the issue's section order. ``full_clearance``: the reader
+    sees everything; below it an incident without a victim the reader may see says so
+    ("none you may see"), not that the sources name none."""
     doc = Document(title=f"Dossier: {_name(d.person)}",
                    subtitle=f"repgraph dossier on {d.person.id}, generated {d.generated_at}; sanctions gap as of {d.sanctions_gap.date}")
     idt = d.identity
@@ -129,7 +131,7 @@ def build_document(d: Dossier) -> Document:
     for a in d.allegations_direct:
         doc.add("p", lines=[[Strong(f"{a.incident.date or 'undated'} — {a.incident.name or a.incident.id}"),
                              f" ({a.incident.type}); role: {', '.join(a.roles)}", *doc.cite(a.incident.citations)]])
-        doc.add("ul", lines=_incident_lines(doc, a) + _evidence_lines(doc, a.evidence))
+        doc.add("ul", lines=_incident_lines(doc, a, full_clearance) + _evidence_lines(doc, a.evidence))
     doc.add("h3", "4.2 By command (commanded the perpetrating unit at the incident's date)")
     if not d.allegations_by_command:
         doc.add("p", lines=[["None recorded."]])
@@ -137,7 +139,7 @@ def build_document(d: Dossier) -> Document:
         doc.add("p", lines=[[Strong(f"{a.incident.date or 'undated'} — {a.incident.name or a.incident.id}"),
                              f" ({a.incident.type}); {a.statement}", *doc.cite(a.incident.citations)]])
         doc.add("ul", lines=[[f"perpetrating unit: {_name(a.organization)}; post: {_name(a.position)}; "
-                              f"certainty: {a.certainty.replace('_', ' ')}"]] + _incident_lines(doc, a) + _evidence_lines(doc, a.evidence))
+                              f"certainty: {a.certainty.replace('_', ' ')}"]] + _incident_lines(doc, a, full_clearance) + _evidence_lines(doc, a.evidence))
     for note in d.notes:
         doc.add("p", lines=[[f"Note: {note}"]])
 
@@ -206,12 +208,12 @@ def build_document(d: Dossier) -> Document:
     return doc
 
 
-def _incident_lines(doc: Document, a) -> list[Line]:
+def _incident_lines(doc: Document, a, full_clearance: bool = True) -> list[Line]:
     lines: list[Line] = []
     if a.description:
         lines.append([f"what: {a.description}"])
     lines.append([f"where: {', '.join(_name(p) for p in a.places) or 'not stated'}"])
-    lines.append([f"victims: {', '.join(_name(v) for v in a.victims) or 'not named'}"])
+    lines.append([f"victims: {', '.join(_name(v) for v in a.victims) or ('not named' if full_clearance else 'none you may see')}"])
     if a.laws:
         lines.append([f"laws invoked: {', '.join(_name(x) for x in a.laws)}"])
     if a.operations:

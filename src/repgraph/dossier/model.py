@@ -90,15 +90,23 @@ class ProceedingOut(BaseModel):
     citations: list[CitationOut] = Field(default_factory=list)
 
 
+class LinkedRef(EntityRef):
+    """An element an incident reaches through a link that has its own confidentiality (the
+    victim's TARGETED, the APPLIED_LAW, OCCURRED_IN, PART_OF): a caller below the link's
+    level does not see the element here, as in every other answer."""
+
+    link_confidentiality: str | None = Field(default=None, description="public | restricted | confidential (of the link)")
+
+
 class AllegationDetail(BaseModel):
     """An incident with what a dossier shows of it."""
 
     incident: IncidentRef
     description: str | None = None
-    places: list[EntityRef] = Field(default_factory=list)
-    victims: list[EntityRef] = Field(default_factory=list)
-    laws: list[EntityRef] = Field(default_factory=list)
-    operations: list[EntityRef] = Field(default_factory=list)
+    places: list[LinkedRef] = Field(default_factory=list)
+    victims: list[LinkedRef] = Field(default_factory=list)
+    laws: list[LinkedRef] = Field(default_factory=list)
+    operations: list[LinkedRef] = Field(default_factory=list)
     proceedings: list[ProceedingOut] = Field(default_factory=list)
 
 

@@ -44,6 +44,8 @@ def build_chain(store: GraphStore, incident_id: str, viewer: Viewer = DEFAULT_VI
                             caption=link.role)  # ordered / direct / participated, under the type
         elif link.role == "reports_to":
             edge = ViewEdge(link.below, link.entity.id, "REPORTS_TO", properties=props)
+        elif link.role == "head_post":  # the post a unit's head holds, climbed when it reports upward
+            edge = ViewEdge(link.below, link.entity.id, "HOLDS", properties=props)
         elif link.kind == "position":  # the perpetrator's own post
             edge = ViewEdge(link.below, link.entity.id, "HOLDS", properties=props)
         elif link.role == "command":  # head of a perpetrating or superior organization
@@ -53,10 +55,12 @@ def build_chain(store: GraphStore, incident_id: str, viewer: Viewer = DEFAULT_VI
         if link.certainty == "may_have_held":
             edge.caption = "may have held"  # the sources do not date the post over the incident
         edge.citations = cites
-        # a drawn COMMANDS link is derived: its relationship id is the head post's HOLDS,
-        # drawn apart when that post is in the chain too (one stored id, one edge)
-        edge.id = None if edge.type == "COMMANDS" else link.relationship_id
+        # a drawn COMMANDS link stands for the head's HOLDS, which may be drawn too (the head
+        # post, a superior post's holder): the view keeps one edge per id, so the drawn link
+        # takes none and the HOLDS edge keeps the stored id
+        edge.id = None if link.role == "command" else link.relationship_id
         view.add_edge(edge)
+    _settle_levels(view, chain.links)
     if not any(link.kind == "perpetrator" for link in chain.links):
         view.notices.append(_sentence(no_perpetrator_note(viewer)) + " There is no chain of command to draw.")
     if chain.note:
@@ -64,3 +68,31 @@ def build_chain(store: GraphStore, incident_id: str, viewer: Viewer = DEFAULT_VI
     if not chain.victims:
         view.notices.append(_sentence(no_victim_note(viewer)))
     return enrich(store, view, viewer)
+
+
+def _settle_levels(view: View, links) -> None:
+    """Draw every superior above what it commands when an element is reached by two paths
+    (a unit's head post is also the post above an agent's post): each node's level is
+    raised until a superior, a perpetrator's own post and the head of a perpetrating unit
+    are one level above what they stand over, and a holder or head post beside what it
+    holds (levels only rise, so this ends)."""
+    perpetrators = {link.entity.id for link in links if link.kind == "perpetrator"}
+    rules = []
+    for link in links:
+        if link.kind == "perpetrator" or link.role == "reports_to" or (link.kind == "position" and link.role == "held"):
+            rules.append((link.entity.id, link.below, 1))
+        elif link.role == "command":
+            rules.append((link.entity.id, link.below, 1 if link.below in perpetrators else 0))
+        else:  # a holder of a superior post, a head post: beside it
+            rules.append((link.entity.id, link.below, 0))
+    nodes = {n.id: n for n in view.nodes}
+    for _ in range(len(rules) + 1):
+        changed = False
+        for upper, lower, gap in rules:
+            up, low = nodes.get(upper), nodes.get(lower)
+            if up is not None and low is not None and up.level is not None and low.level is not None \
+                    and up.level < low.level + gap:
+                up.level = low.level + gap
+                changed = True
+        if not changed:
+            break

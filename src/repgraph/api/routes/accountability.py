@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from ... import accountability as A
 from ...accountability.models import CommandResponsibility, EvidenceStrength, RelativeOrAssociate, SanctionedAsOf, SanctionsGap
-from ...disclosure import disclose
+from ...disclosure import Role, disclose
 from ...dossier import FORMATS, Dossier, build_dossier, render
 from ...ontology import SanctionAuthority
 from ...paging import visible_items
@@ -108,4 +108,4 @@ def dossier(request: Request, store: StoreDep, viewer: ViewerDep, person_id: Ent
         fmt = next((f for f, media in _MEDIA.items() if media in accept and f != "json"), "json")
     if fmt == "json":
         return built  # disclosed by the route class
-    return Response(render(disclose(built, viewer, store), fmt), media_type=FORMATS[fmt])
+    return Response(render(disclose(built, viewer, store), fmt, full_clearance=Role(viewer.role) is Role.admin), media_type=FORMATS[fmt])
