@@ -552,6 +552,8 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
             level += 1
             nxt = []
             superiors = _grouped_by(each(store, Q.SUPERIORS, list(dict.fromkeys(i for i, _ in frontier)), **dates), "fromId")
+            holders = _holders(store, sorted({s["id"] for i, _ in frontier for s in superiors.get(i, []) if s["label"] == "Position"}),
+                               dates)
             organizations = {s["id"] for i, _ in frontier for s in superiors.get(i, []) if s["label"] == "Organization"}
             heads = _grouped_by(each(store, Q.ORGANIZATION_HEADS, sorted(organizations), **dates), "organizationId")
             for ident, _ in frontier:
@@ -573,9 +575,7 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
                                                  role="reports_to", below=ident, valid_from=s["validFrom"], valid_to=s["validTo"],
                                                  confidentiality=s["linkConfidentiality"] or "public",
                                                  relationship_id=s.get("relationshipId")), s["citations"]))
-                    for h in s["holders"]:
-                        if h.get("id") is None:
-                            continue
+                    for h in holders.get(s["id"], []):
                         links.append(cited(ChainLink(level=level, kind="holder",
                                                      entity=EntityRef(id=h["id"], label="Person", name=h["name"],
                                                                       confidentiality=h.get("confidentiality")),
@@ -603,6 +603,31 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
                                  tuple(c.quote for c in link.citations)))
     return ResponsibilityChain(incident=incident, date_from=inc["dateFrom"], date_to=inc["dateTo"],
                                victims=victims, links=links, note=note)
+
+
+def _holders(store: GraphStore, post_ids: list[str], dates: dict) -> dict[str, list[dict]]:
+    """Post id -> the persons holding it over the incident's whole date range ([``from``,
+    ``to``]: a HOLDS whose validFrom/validTo, when known, enclose it), each a dict of the
+    holder (``id``, ``name``, ``confidentiality``) and the HOLDS (``validFrom``,
+    ``validTo``, ``citations``, tenure fields, ``linkConfidentiality``, ``relationshipId``).
+    One relationship read for every post (SQL on the embedded store, one round trip on
+    Neo4j): anchored on each post in GraphQLite it took 0.75 ms a post at 100k persons."""
+    if not post_ids or dates["from"] is None or dates["to"] is None:
+        return {}
+    out: dict[str, list[dict]] = {}
+    for r in store.relationships_of(post_ids):
+        p = r["props"]
+        if r["type"] != "HOLDS" or r["outgoing"] or "Person" not in (r["otherLabels"] or []):
+            continue
+        if (p.get("validFrom") or "0000-01-01") > dates["from"] or (p.get("validTo") or "9999-12-31") < dates["to"]:
+            continue
+        out.setdefault(r["nodeId"], []).append({
+            "id": r["otherId"], "name": r["otherName"], "confidentiality": r["otherConfidentiality"],
+            **{k: p.get(k) for k in ("validFrom", "validTo", "citations", "tenure", "asOfDate", "startQualifier",
+                                     "startDate", "endDate")},
+            "linkConfidentiality": p.get("confidentiality"), "relationshipId": p.get("id"),
+        })
+    return out
 
 
 def _grouped_by(rows: list[dict], key: str) -> dict[str, list[dict]]:
