@@ -468,7 +468,7 @@ def _official_rows_here(store: GraphStore, official_id: str | None, incident_typ
         if p["perpetratorLabel"] != "Organization" or p["dateFrom"] is None:
             continue
         for h in heads_of.get(p["perpetratorId"], []):
-            if (h["validFrom"] or "0000-01-01") <= p["dateFrom"] and (h["validTo"] or "9999-12-31") >= p["dateTo"]:
+            if _spans(h["validFrom"], h["validTo"], p["dateFrom"], p["dateTo"]):
                 rows.append({**p, "perpetratorId": h["personId"], "perpetrator": h["person"], "perpetratorLabel": "Person",
                              "perpetratorConfidentiality": h["confidentiality"], "role": "command", "citations": h["citations"],
                              "confidence": h["confidence"], "linkId": h["holdsId"], "linkConfidentiality": h["linkConfidentiality"],
@@ -605,6 +605,13 @@ def responsibility_chain(store: GraphStore, incident_id: str) -> ResponsibilityC
                                victims=victims, links=links, note=note)
 
 
+def _spans(valid_from: str | None, valid_to: str | None, date_from: str, date_to: str) -> bool:
+    """A link valid from ``valid_from`` to ``valid_to`` (ISO dates; None: open) holds over
+    the whole of [``date_from``, ``date_to``]: the statements' ``coalesce(validFrom,
+    '0000-01-01') <= $from AND coalesce(validTo, '9999-12-31') >= $to``, in Python."""
+    return (valid_from or "0000-01-01") <= date_from and (valid_to or "9999-12-31") >= date_to
+
+
 def _holders(store: GraphStore, post_ids: list[str], dates: dict) -> dict[str, list[dict]]:
     """Post id -> the persons holding it over the incident's whole date range ([``from``,
     ``to``]: a HOLDS whose validFrom/validTo, when known, enclose it), each a dict of the
@@ -619,7 +626,7 @@ def _holders(store: GraphStore, post_ids: list[str], dates: dict) -> dict[str, l
         p = r["props"]
         if r["type"] != "HOLDS" or r["outgoing"] or "Person" not in (r["otherLabels"] or []):
             continue
-        if (p.get("validFrom") or "0000-01-01") > dates["from"] or (p.get("validTo") or "9999-12-31") < dates["to"]:
+        if not _spans(p.get("validFrom"), p.get("validTo"), dates["from"], dates["to"]):
             continue
         out.setdefault(r["nodeId"], []).append({
             "id": r["otherId"], "name": r["otherName"], "confidentiality": r["otherConfidentiality"],
