@@ -342,9 +342,11 @@ VIEWER_HEADERS: dict[str, str] = {}
 
 def serve(env: dict[str, str]):
     """A uvicorn server (separate process) over the configured store, with an admin and a
-    viewer key in a fresh access file; (process, base url, the admin's auth headers)."""
+    viewer key in a fresh access file (in a temporary folder, removed by :func:`stop`);
+    (process, base url, the admin's auth headers)."""
     port = free_port()
     access_path = Path(tempfile.mkdtemp(prefix="repgraph-bench-access-")) / "bench.access.db"
+    ACCESS_FOLDERS[port] = access_path.parent
     env = {**env, "REPGRAPH_ACCESS_DB": str(access_path)}
     headers = {"Authorization": f"Bearer {bench_key(access_path)}"}
     VIEWER_HEADERS.update({"Authorization": f"Bearer {bench_key(access_path, 'viewer')}"})
@@ -363,8 +365,25 @@ def serve(env: dict[str, str]):
                 return proc, url, headers
         except httpx.HTTPError:
             time.sleep(0.2)
-    proc.kill()
+    stop(proc, url)
     raise RuntimeError("uvicorn did not answer within 60 s")
+
+
+#: The access file's folder of each running :func:`serve` server, by port.
+ACCESS_FOLDERS: dict[int, Path] = {}
+
+
+def stop(proc: subprocess.Popen, url: str) -> None:
+    """Stop a :func:`serve` server and remove its access folder."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    folder = ACCESS_FOLDERS.pop(int(url.rsplit(":", 1)[1]), None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 #: Ids the server warm-up calls the anchored questions with: indexes into the 200 drawn
@@ -426,8 +445,7 @@ def measure(store, files, ids, runs: int, samples: int, api_env: dict[str, str],
         out["api_peak_rss_mib"] = peak_rss_mib(proc.pid)
         log(f"  API server peak RSS {out['api_peak_rss_mib']:.0f} MiB")
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop(proc, url)
     return out
 
 
