@@ -120,3 +120,25 @@ def test_open_store_creates_only_when_asked(tmp_path):
     open_store(get_settings(db=db), create=True).close()
     assert db.is_file()
     open_store(get_settings(db=db)).close()  # an existing store opens for reading
+
+
+def test_an_ingest_whose_first_file_is_bad_creates_no_store(tmp_path):
+    """Regression: ``repgraph ingest bad.yaml --db new.db`` created new.db (and its access
+    file) before reading the file, and left them behind, empty, when the file was refused.
+    A file that does not exist is refused the same way. A second bad file still leaves the
+    first file's data (all-or-nothing per file)."""
+    bad = tmp_path / "cases" / "bad.yaml"
+    bad.parent.mkdir()
+    bad.write_text("dataset: fake-dataset\nnodes:\n  - {id: p-x, label: Person}\nrelationships: []\n")
+    for given in (bad, tmp_path / "cases" / "missing.yaml"):
+        proc = subprocess.run([sys.executable, "-m", "repgraph", "ingest", str(given), "--db", "new.db"],
+                              cwd=tmp_path, env=_clean_env(), capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert proc.stderr.splitlines()[0].startswith(f"error: {given}")
+        assert proc.stderr.splitlines()[-1] == "nothing was written from that file"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["cases"]
+    proc = subprocess.run([sys.executable, "-m", "repgraph", "ingest", str(SYNTHETIC), str(bad), "--db", "new.db"],
+                          cwd=tmp_path, env=_clean_env(), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and f"ok {SYNTHETIC}" in proc.stdout.replace("\n", "")
+    result = CliRunner().invoke(app, ["query", "search", "-p", "q=testdefender", "--db", str(tmp_path / "new.db"), "-f", "json"])
+    assert result.exit_code == 0 and '"p-defender-alpha"' in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Annotated
@@ -49,13 +50,21 @@ def ingest(
     from ..ingest.writer import stated_ids
     from .users import access_for, record_ingest
 
+    files = expand_paths(paths)
+    try:  # read before the store is opened: a bad first file creates no store, no access file
+        first = load_case_file(files[0]) if files else None
+    except CaseFileError as exc:
+        print_error(exc)
+        err_console.print("nothing was written from that file")
+        raise typer.Exit(2) from None
     with store_for(db, create=True) as store, access_for(db, store_must_exist=False) as access:
         store.apply_schema(schema_statements())
         written: set[str] = set()
         added_nodes = added_relationships = 0
-        files = expand_paths(paths)
         bulk_mode = bulk and store.backend == "neo4j"
-        parsed = parsed_ahead(files) if bulk_mode else ((p, None) for p in files)
+        head = [(files[0], first)] if files else []
+        rest = parsed_ahead(files[1:]) if bulk_mode else ((p, None) for p in files[1:])
+        parsed = itertools.chain(head, rest)
         writer = BulkNeo4j(store) if bulk_mode else store
         for path, case in parsed:
             try:
