@@ -200,3 +200,105 @@ def test_an_output_given_the_store_by_mistake_does_not_overwrite_it(tmp_path):
         assert store.read("MATCH (p:Person {id: 'p-defender-alpha'}) RETURN p.name AS name") == [{"name": "Alfa Testdefender"}]
     finally:
         store.close()
+
+
+def test_an_export_with_two_outputs_writes_both_or_neither(tmp_path):
+    """Regression: ``export-ftm -o missing/e.json --judgements j.json`` wrote j.json (every
+    judgement, protected ids included) and then failed on -o. Both files are now opened
+    before either is written: a failure leaves both as they were, a new one is removed."""
+    db = tmp_path / "cases.db"
+    cli("ingest", SYNTHETIC, "--db", db)
+    missing = tmp_path / "missing"
+    judgements, export = tmp_path / "j.json", tmp_path / "e.json"
+    proc = cli_failing("export-ftm", "-o", missing / "e.json", "--judgements", judgements, "--db", db)
+    assert (proc.returncode, proc.stderr.strip().splitlines()) == (1, [f"error: {missing / 'e.json'}: No such file or directory"])
+    assert not judgements.exists()
+    # files already there keep what they held, and their mode
+    export.write_text("an earlier export\n")
+    judgements.write_text("earlier judgements\n")
+    os.chmod(judgements, 0o640)
+    proc = cli_failing("export-ftm", "-o", export, "--judgements", missing / "j.json", "--db", db)
+    assert (proc.returncode, proc.stderr.strip().splitlines()) == (1, [f"error: {missing / 'j.json'}: No such file or directory"])
+    proc = cli_failing("export-ftm", "-o", judgements, "--judgements", missing / "j.json", "--db", db)
+    assert proc.returncode == 1
+    assert (export.read_text(), judgements.read_text(), mode(judgements)) == ("an earlier export\n", "earlier judgements\n", 0o640)
+    # one file given for both would interleave them: refused, nothing written
+    proc = cli_failing("export-ftm", "-o", export, "--judgements", export, "--db", db)
+    assert (proc.returncode, proc.stderr.strip().splitlines()) == (
+        1, [f"error: {export}: is the same file as {export}: give each output its own file"])
+    assert export.read_text() == "an earlier export\n"
+    # and both written when both can be
+    cli("export-ftm", "-o", export, "--judgements", judgements, "--db", db)
+    assert '"id": "p-defender-alpha"' in export.read_text(encoding="utf-8")
+    assert (mode(export), mode(judgements), judgements.read_text()) == (0o600, 0o600, "")  # no judgement recorded
+
+
+@pytest.fixture
+def open_folder():
+    """A folder every account may enter (0755), as a user's shared data folder often is:
+    pytest's own tmp_path sits in a 0700 folder, where no file is readable by others."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="repgraph-test-open-"))
+    folder.chmod(0o755)
+    try:
+        if not all(os.stat(p).st_mode & stat.S_IXOTH for p in folder.parents):
+            pytest.skip(f"a parent of {folder} is closed to other accounts")
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_store_every_account_can_read_is_warned_about(open_folder, tmp_path, umask_022):
+    """A store made before files were created owner-only is 0644: every CLI command and the
+    API say so on stderr (or the log), naming each file and the chmod that mends it; the
+    answer itself is unchanged. Owner-only or group-shared (0640) files, and files in a
+    folder others cannot enter, are not warned about."""
+    from repgraph.private_files import exposure_warnings, readable_by_others
+
+    db = open_folder / "old.db"
+    cli("ingest", SYNTHETIC, "--db", db)
+    cli("users", "add", "ana-ficticia", "--db", db)
+    access = open_folder / "old.access.db"
+    assert cli("stats", "--db", db).stderr == ""  # new files: owner-only, no warning
+    os.chmod(db, 0o644)
+    os.chmod(access, 0o604)
+    proc = cli("show", "p-defender-alpha", "--db", db)
+    assert "Alfa Testdefender" in proc.stdout
+    # the store is open when the warning is printed: SQLite made its -wal and -shm with the store's mode
+    wal = [Path(f"{db}-wal"), Path(f"{db}-shm")]
+    assert proc.stderr.splitlines() == [
+        f"warning: the embedded store {db} can be read by every account of this machine ("
+        + ", ".join(f"{p.name} 0644" for p in [db, *wal]) + "), and it holds every name, protected persons' "
+        f"included: `chmod 600 {' '.join(map(str, [db, *wal]))}` makes it owner-only (README, \"Who can read the files\")",
+        f"warning: the access file {access} can be read by every account of this machine (old.access.db 0604), and "
+        f"it holds key hashes and the audit log of who read whom: `chmod 600 {access}` makes it owner-only (README, "
+        "\"Who can read the files\")",
+    ]
+    assert readable_by_others([db, access, open_folder / "none.db"]) == [(db, 0o644), (access, 0o604)]
+    os.chmod(db, 0o640)
+    assert readable_by_others([db]) == []
+    # the same mode in a folder no other account can enter: not reachable, no warning
+    (tmp_path / "closed").mkdir(mode=0o700)
+    closed = tmp_path / "closed" / "x.db"
+    closed.write_text("")
+    os.chmod(closed, 0o644)
+    assert exposure_warnings(closed, None) == []
+    assert exposure_warnings(":memory:", None) == [] and exposure_warnings(None, None) == []
+
+
+def test_the_api_warns_about_a_store_every_account_can_read(open_folder, caplog):
+    import logging
+
+    from repgraph.api import create_app
+    from repgraph.config import get_settings
+
+    db = open_folder / "old.db"
+    cli("ingest", SYNTHETIC, "--db", db)
+    os.chmod(db, 0o644)
+    with caplog.at_level(logging.WARNING, logger="repgraph.api"):
+        create_app(get_settings(db=db), access=open_folder / "keys.access.db")
+    assert [r.getMessage() for r in caplog.records if r.name == "repgraph.api"] == [
+        f"the embedded store {db} can be read by every account of this machine (old.db 0644), and it holds every "
+        f"name, protected persons' included: `chmod 600 {db}` makes it owner-only (README, \"Who can read the files\")"]

@@ -17,6 +17,8 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -81,6 +83,111 @@ def open_private(path: str | Path) -> TextIO:
         os.close(fd)
         raise
     return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
+@contextmanager
+def open_private_all(paths: list[str | Path]) -> Iterator[list[TextIO]]:
+    """Every file of ``paths`` opened as :func:`open_private` opens one, or none: a command
+    with several outputs (``export-ftm -o FILE --judgements FILE``) writes nothing unless
+    it can write them all. Each path is checked (not an SQLite database) and opened before
+    any is truncated; when one cannot be opened, the files this call created are removed
+    and the others are left as they were. One file named twice (``-o x --judgements x``)
+    is refused. Yields the open files in the order of ``paths`` and closes them after.
+    Raises OSError (naming the file)."""
+    for path in paths:
+        if _is_database(path):
+            raise OSError(errno.EEXIST, "is an SQLite database (a store or an access file?): not overwritten", str(path))
+    fds: list[int] = []
+    created: list[str | Path] = []
+    try:
+        seen: dict[tuple[int, int], str | Path] = {}
+        for path in paths:
+            existed = os.path.lexists(path)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE)
+            fds.append(fd)
+            if not existed:
+                created.append(path)
+            st = os.fstat(fd)
+            if stat.S_ISREG(st.st_mode):
+                if (st.st_dev, st.st_ino) in seen:
+                    raise OSError(errno.EINVAL, f"is the same file as {seen[st.st_dev, st.st_ino]}: "
+                                                "give each output its own file", str(path))
+                seen[st.st_dev, st.st_ino] = path
+    except OSError:
+        for fd in fds:
+            os.close(fd)
+        for path in created:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        raise
+    files: list[TextIO] = []
+    try:
+        for fd in fds:
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                os.fchmod(fd, FILE_MODE)  # O_CREAT leaves an existing file's mode as it was
+                os.ftruncate(fd, 0)
+            files.append(os.fdopen(fd, "w", encoding="utf-8", newline=""))
+    except OSError:
+        for f in files:
+            f.close()
+        for fd in fds[len(files):]:
+            os.close(fd)
+        raise
+    try:
+        yield files
+    finally:
+        for f in files:
+            f.close()
+
+
+def readable_by_others(paths: Iterable[str | Path]) -> list[tuple[Path, int]]:
+    """The files of ``paths`` that every account of this machine can read: (path, mode)
+    for each that exists, grants read to others, and sits in folders others can enter
+    (a file in a ``0700`` home is not reachable, whatever its own mode). Missing files
+    and ``:memory:`` are skipped. A store made before this version was created with the
+    umask's mode (usually ``0644``): the CLI and the API warn about it (README, "Who can
+    read the files")."""
+    out: list[tuple[Path, int]] = []
+    for path in paths:
+        path = Path(path).expanduser()
+        try:
+            mode = os.stat(path).st_mode
+        except (OSError, ValueError):
+            continue
+        if not stat.S_ISREG(mode) or not mode & stat.S_IROTH:
+            continue
+        if all(_enterable_by_others(folder) for folder in path.resolve().parents):
+            out.append((path, stat.S_IMODE(mode)))
+    return out
+
+
+def _enterable_by_others(folder: Path) -> bool:
+    try:
+        return bool(os.stat(folder).st_mode & stat.S_IXOTH)
+    except OSError:
+        return False
+
+
+def exposure_warnings(store_path: str | Path | None, access_path: str | Path | None) -> list[str]:
+    """One line per file of an embedded store (with its ``-wal`` and ``-shm``) or access
+    file that every account of this machine can read, saying what it holds and the
+    ``chmod`` that makes it owner-only; empty when none is. ``None``: no such file
+    (a Neo4j store)."""
+    lines = []
+    for base, what, holds in ((store_path, "the embedded store", "every name, protected persons' included"),
+                              (access_path, "the access file", "key hashes and the audit log of who read whom")):
+        if base is None or str(base) == ":memory:":
+            continue
+        files = [Path(f"{base}{suffix}").expanduser() for suffix in ("", "-wal", "-shm")]
+        exposed = readable_by_others(files)
+        if exposed:
+            names = " ".join(str(p) for p, _ in exposed)
+            modes = ", ".join(f"{p.name} {m:04o}" for p, m in exposed)
+            lines.append(f"{what} {base} can be read by every account of this machine ({modes}), and it holds "
+                         f"{holds}: `chmod 600 {names}` makes it owner-only (README, \"Who can read the files\")")
+    return lines
 
 
 def _is_database(path: str | Path) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from .. import __version__
 from ..access import AccessDB, access_db_path
 from ..config import Settings, get_settings
+from ..private_files import exposure_warnings
 from ..store import GraphStore
 from . import bounded, errors
 from .deps import StoreProvider
@@ -22,6 +24,7 @@ from .routes import accountability, analytics, audit, entities, graph, health, i
 from .security import AccessMiddleware, SecurityHeadersMiddleware, document_security
 
 STATIC = Path(__file__).parent / "static"
+log = logging.getLogger("repgraph.api")
 
 DESCRIPTION = """
 Sourced facts on state repression networks: who was targeted, by whom, under which law,
@@ -45,7 +48,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     ``access``: the users-and-audit file (default: :func:`repgraph.access.access_db_path`
     of the settings; required with an explicit ``store``). ``open_access``: requests
-    without a key are the local ``viewer`` (``repgraph serve --open``).
+    without a key are the local ``viewer`` (``repgraph serve --open``). An embedded store
+    or access file that every account of the machine can read is logged as a warning
+    (``repgraph.api``; :func:`repgraph.private_files.exposure_warnings`).
     """
     if settings is None:
         try:
@@ -60,6 +65,13 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             raise ValueError("create_app(store=...) needs access= (the users-and-audit file)")
         access = access_db_path(settings)
     access_db = access if isinstance(access, AccessDB) else AccessDB(access)
+    store_path = None
+    if store is not None:
+        store_path = store.location if store.backend == "embedded" else None
+    elif settings.backend == "embedded":
+        store_path = settings.db
+    for line in exposure_warnings(store_path, access_db.path):
+        log.warning("%s", line)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

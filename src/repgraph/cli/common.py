@@ -121,6 +121,18 @@ def command_target() -> str:
     return " ".join(w for w in words if w)
 
 
+def warn_exposed(settings) -> None:
+    """A ``warning:`` line on stderr for each file of the configured embedded store and
+    access file that every account of the machine can read (a store made before files
+    were created owner-only); see :func:`repgraph.private_files.exposure_warnings`."""
+    from ..access import access_db_path
+    from ..private_files import exposure_warnings
+
+    store_path = settings.db if settings.backend == "embedded" else None
+    for line in exposure_warnings(store_path, access_db_path(settings)):
+        err_console.print(f"[yellow]warning:[/] {escape(line)}")
+
+
 @contextmanager
 def audited_reads(settings) -> Iterator[None]:
     """Within the block, every disclosure that shows the command's viewer restricted or
@@ -162,6 +174,7 @@ def store_for(db: Path | None, create: bool = False) -> Iterator[GraphStore]:
     except (StoreError, ValueError) as exc:
         print_error(exc)
         raise typer.Exit(1) from None
+    warn_exposed(settings)
     try:
         with audited_reads(settings):
             yield store

@@ -38,7 +38,7 @@ from .. import queries as Q
 from .. import service as S
 from ..disclosure import DEFAULT_VIEWER, Viewer, disclose
 from ..models import GraphEdge, GraphNode, Subgraph
-from ..private_files import write_private_text
+from ..private_files import open_private_all
 from ..store import GraphStore
 from . import mapping as M
 
@@ -268,25 +268,33 @@ def export_ftm(store: GraphStore, output: str | Path | IO[str], viewer: Viewer =
     ``judgements``: a file to write the recorded judgements to, in nomenklatura's
     resolver format (:mod:`repgraph.ftm.judgements`; ``import-ftm --judgements`` reads it).
     Returns the tally (:class:`FtmExportResult`; ``judgements``: lines written). Raises
-    StoreError when the store cannot be read, OSError when a file cannot be written.
+    StoreError when the store cannot be read, OSError when a file cannot be written (then
+    neither file is written: :func:`repgraph.private_files.open_private_all`).
     """
     from .judgements import judgement_lines
 
     graph = disclose(S.whole_graph(store, max_nodes=sys.maxsize, viewer=viewer), viewer, store)
     entities, result = to_ftm(graph, dataset, store)
+    text = "".join(entity_line(e) + "\n" for e in entities)
+    # every file named is opened (owner-only: protected names for an admin) before any is
+    # written: one that cannot be leaves the others as they were
+    files: list[str | Path] = [] if hasattr(output, "write") or str(output) == "-" else [output]
+    lines: list[str] = []
     if judgements is not None:
         lines = judgement_lines(store, viewer, {n.id for n in graph.nodes})
-        write_private_text(judgements, "".join(lines))
+        files.append(judgements)
         result.judgements = len(lines)
-    text = "".join(entity_line(e) + "\n" for e in entities)
-    if hasattr(output, "write"):
-        output.write(text)  # type: ignore[union-attr]
-    elif str(output) == "-":
-        # FtM JSON is UTF-8 whatever the terminal's locale: under LANG=C a text write
-        # would turn "Núñez" into "N??ez"
-        sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.buffer.flush()
-    else:
-        write_private_text(output, text)  # protected names for an admin: owner-only
+    with open_private_all(files) as opened:
+        if judgements is not None:
+            opened[-1].write("".join(lines))
+        if hasattr(output, "write"):
+            output.write(text)  # type: ignore[union-attr]
+        elif str(output) == "-":
+            # FtM JSON is UTF-8 whatever the terminal's locale: under LANG=C a text write
+            # would turn "Núñez" into "N??ez"
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text.encode("utf-8"))
+            sys.stdout.buffer.flush()
+        else:
+            opened[0].write(text)
     return result
