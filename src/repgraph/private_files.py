@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shlex
 import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -173,7 +174,8 @@ def _enterable_by_others(folder: Path) -> bool:
 def exposure_warnings(store_path: str | Path | None, access_path: str | Path | None) -> list[str]:
     """One line per file of an embedded store (with its ``-wal`` and ``-shm``) or access
     file that every account of this machine can read, saying what it holds and the
-    ``chmod`` that makes it owner-only; empty when none is. ``None``: no such file
+    ``chmod`` that makes it owner-only (each file quoted for the shell, as it is to be
+    pasted there); empty when none is. ``None``: no such file
     (a Neo4j store)."""
     lines = []
     for base, what, holds in ((store_path, "the embedded store", "every name, protected persons' included"),
@@ -183,11 +185,18 @@ def exposure_warnings(store_path: str | Path | None, access_path: str | Path | N
         files = [Path(f"{base}{suffix}").expanduser() for suffix in ("", "-wal", "-shm")]
         exposed = readable_by_others(files)
         if exposed:
-            names = " ".join(str(p) for p, _ in exposed)
+            names = " ".join(_shell_word(p) for p, _ in exposed)
             modes = ", ".join(f"{p.name} {m:04o}" for p, m in exposed)
             lines.append(f"{what} {base} can be read by every account of this machine ({modes}), and it holds "
                          f"{holds}: `chmod 600 {names}` makes it owner-only (README, \"Who can read the files\")")
     return lines
+
+
+def _shell_word(path: Path) -> str:
+    """``path`` as one word of a shell command (``my cases.db`` is one file, not two; a
+    name starting with ``-`` is not taken for an option)."""
+    text = str(path)
+    return shlex.quote(f"./{text}" if text.startswith("-") else text)
 
 
 def _is_database(path: str | Path) -> bool:

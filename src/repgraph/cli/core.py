@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -50,8 +51,8 @@ def ingest(
     from ..ingest.writer import stated_ids
     from .users import access_for, record_ingest
 
-    files = expand_paths(paths)
-    try:  # read before the store is opened: a bad first file creates no store, no access file
+    try:  # read before the store is opened: a bad first file (or an empty folder) creates no store, no access file
+        files = expand_paths(paths)
         first = load_case_file(files[0]) if files else None
     except CaseFileError as exc:
         print_error(exc)
@@ -84,7 +85,8 @@ def ingest(
                 err_console.print("nothing was written from that file")
                 raise typer.Exit(2) from None
             record_ingest(access, path, stated_ids(case), result)
-            console.print(f"[green]ok[/] {path}: {counted(result.nodes, 'node')}, {counted(result.relationships, 'relationship')} ({result.dataset})")
+            console.print(f"[green]ok[/] {escape(str(path))}: {counted(result.nodes, 'node')}, "
+                          f"{counted(result.relationships, 'relationship')} ({escape(result.dataset)})")
             added_nodes += result.nodes_created
             added_relationships += result.relationships_created
             written.update(n.id for n in case.nodes if n.label in ("Person", "Organization"))
@@ -96,7 +98,7 @@ def ingest(
         # "+N": what this run created (counted in its own transactions), not the change in
         # the totals, which includes what concurrent ingests wrote meanwhile.
         console.print(
-            f"store {after.location} ({after.backend}): {counted(after.node_total, 'node')} ({added_nodes:+d}), "
+            f"store {escape(str(after.location))} ({after.backend}): {counted(after.node_total, 'node')} ({added_nodes:+d}), "
             f"{counted(after.relationship_total, 'relationship')} ({added_relationships:+d})"
         )
 
@@ -109,7 +111,7 @@ def schema(
     text = json.dumps(case_file_json_schema(), indent=2, ensure_ascii=False)
     if output:
         output.write_text(text + "\n", encoding="utf-8")
-        console.print(f"wrote {output}")
+        console.print(f"wrote {escape(str(output))}")
     else:
         typer.echo(text)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
@@ -112,11 +113,11 @@ def demo(
             except CaseFileError as exc:
                 print_error(exc)
                 raise typer.Exit(2) from None
-            console.print(f"loaded {f.name}: {counted(r.nodes, 'node')}, {counted(r.relationships, 'relationship')}")
+            console.print(f"loaded {escape(f.name)}: {counted(r.nodes, 'node')}, {counted(r.relationships, 'relationship')}")
             with access_for(db, store_must_exist=False) as access:
                 record_write(access, "demo", detail=f"{f}: {counted(r.nodes, 'node')}, {counted(r.relationships, 'relationship')}")
         st = S.stats(store)
-        console.print(f"store {db}: {counted(st.node_total, 'node')}, {counted(st.relationship_total, 'relationship')}\n")
+        console.print(f"store {escape(str(db))}: {counted(st.node_total, 'node')}, {counted(st.relationship_total, 'relationship')}\n")
 
         console.rule("Exile: where the named defenders went")
         flows = answer(S.exile_flows(store, "country", current_viewer()), store)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from ..disclosure import Role, Viewer, disclose
 from ..private_files import write_private_text
@@ -55,7 +56,7 @@ def dossier(
         except OSError as exc:
             print_file_error(exc, output)
             raise typer.Exit(1) from None
-        console.print(f"wrote {output} ({fmt})")
+        console.print(f"wrote {escape(str(output))} ({fmt})")
     else:
         typer.echo(text, nl=False)
 
@@ -68,6 +69,6 @@ def dossier_schema(output: OutputOption = None) -> None:
     text = json.dumps(dossier_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output:
         output.write_text(text, encoding="utf-8")
-        console.print(f"wrote {output}")
+        console.print(f"wrote {escape(str(output))}")
     else:
         typer.echo(text, nl=False)

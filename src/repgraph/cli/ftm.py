@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from ..disclosure import Role, Viewer
 from ..ingest import CaseFileError
@@ -50,11 +51,11 @@ def import_ftm_command(
                                                   f"{counted(result.ingest.relationships, 'relationship')}")
     skipped = ", ".join(f"{schema} {n}" for schema, n in result.skipped.items())
     ingest = result.ingest
-    console.print(f"[green]ok[/] {path}: {counted(result.entities, 'FtM entity', 'FtM entities')} -> {counted(ingest.nodes, 'node')}, "
-                  f"{counted(ingest.relationships, 'relationship')} ({ingest.dataset}; created "
+    console.print(f"[green]ok[/] {escape(str(path))}: {counted(result.entities, 'FtM entity', 'FtM entities')} -> {counted(ingest.nodes, 'node')}, "
+                  f"{counted(ingest.relationships, 'relationship')} ({escape(ingest.dataset)}; created "
                   f"+{counted(ingest.nodes_created, 'node')}, +{counted(ingest.relationships_created, 'relationship')})")
     if result.judgements:
-        console.print(f"recorded {counted(result.judgements, 'judgement')} from {judgements}")
+        console.print(f"recorded {counted(result.judgements, 'judgement')} from {escape(str(judgements))}")
     if skipped or result.skipped_links:
         console.print(f"left out (no repgraph counterpart): {skipped or 'none'}; links to them: {result.skipped_links}")
 
@@ -83,11 +84,11 @@ def export_ftm_command(
             raise typer.Exit(1) from None
     target = err_console if str(output) == "-" else console
     written = ", ".join(f"{schema} {n}" for schema, n in result.entities.items()) or "nothing"
-    target.print(f"[green]wrote[/] {output}: {counted(result.total, 'FtM entity', 'FtM entities')} ({written})")
+    target.print(f"[green]wrote[/] {escape(str(output))}: {counted(result.total, 'FtM entity', 'FtM entities')} ({written})")
     if judgements is not None:
-        target.print(f"[green]wrote[/] {judgements}: {counted(result.judgements, 'judgement')}")
+        target.print(f"[green]wrote[/] {escape(str(judgements))}: {counted(result.judgements, 'judgement')}")
     if result.left_out:
         target.print("left out (no FtM counterpart or an end not exported): "
                      + ", ".join(f"{k} {n}" for k, n in result.left_out.items()))
     for ident, prop, value in result.refused_values:
-        target.print(f"[yellow]not expressible in FtM:[/] {ident} {prop} {value!r}")
+        target.print(f"[yellow]not expressible in FtM:[/] {escape(f'{ident} {prop} {value!r}')}")

@@ -14,6 +14,7 @@ import socket
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from . import app
 from .common import DbOption, err_console, print_error
@@ -75,9 +76,9 @@ def serve(
     os.environ[OPEN_ENV] = "1" if open_ else "0"
     where = settings.neo4j_uri if settings.backend == "neo4j" else settings.db
     bound = sock.getsockname()[1]
-    err_console.print(f"repgraph API on http://{host}:{bound} ({settings.backend}: {where}); docs at /docs; "
+    err_console.print(f"repgraph API on http://{host}:{bound} ({settings.backend}: {escape(str(where))}); docs at /docs; "
                       f"{workers} worker process{'es' if workers > 1 else ''}")
-    err_console.print(f"users and audit log: {access_db_path(settings)}; answering Host: {settings.allowed_hosts}")
+    err_console.print(f"users and audit log: {escape(str(access_db_path(settings)))}; answering Host: {escape(str(settings.allowed_hosts))}")
     if open_:
         err_console.print("[yellow]--open: requests without a key are served as 'viewer' (public data only); "
                           "restricted and confidential data still need a key. For one person on their own machine.[/]")

@@ -6,6 +6,7 @@ import json
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -158,6 +159,6 @@ def retract(
             raise typer.Exit(2) from None
         record_write(access, "retract", [*change.nodes_removed, *change.relationships_removed], f"dataset {dataset}")
     console.print(
-        f"retracted {dataset}: {counted(len(change.nodes_removed), 'node')} and {counted(len(change.relationships_removed), 'relationship')} removed, "
+        f"retracted {escape(dataset)}: {counted(len(change.nodes_removed), 'node')} and {counted(len(change.relationships_removed), 'relationship')} removed, "
         f"{counted(change.nodes_written, 'node')} and {counted(change.relationships_written, 'relationship')} re-projected"
     )

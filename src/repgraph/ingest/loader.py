@@ -17,13 +17,16 @@ SUFFIXES = {".yaml", ".yml", ".json"}
 
 def read_text(path: Path) -> str:
     """The UTF-8 text of an input file. Raises :class:`CaseFileError` naming the file when
-    it is missing or not UTF-8 (case files and FtM files alike)."""
+    it is missing, unreadable (a folder, no permission) or not UTF-8 (case files and FtM
+    files alike)."""
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CaseFileError(path, "no such file") from None
     except UnicodeDecodeError as exc:
         raise CaseFileError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:  # a folder, a file this account may not read
+        raise CaseFileError(path, f"cannot be read: {exc.strerror or exc}") from None
 
 
 class _CaseFileLoader(yaml.SafeLoader):

@@ -17,7 +17,7 @@ from ..wording import article
 from ..statements import STRICTNESS  # noqa: F401  (re-exported: the FtM importer uses it)
 from .datasets import DatasetError, apply_dataset
 from .errors import CaseFileError
-from .loader import load_case_file
+from .loader import SUFFIXES, load_case_file
 
 #: Labels whose citations also become DOCUMENTED_IN relationships to their sources.
 DOCUMENTED_LABELS = set(DocumentedIn.sources)
@@ -201,11 +201,22 @@ def ingest_case_file(store: GraphStore, path: str | Path, progress: Progress | N
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, plus the case files (sorted) inside folders named."""
+    """Files named, plus the case files (sorted) inside folders named (a subfolder is not
+    one, whatever its name ends with).
+
+    Raises :class:`CaseFileError` naming a folder that holds no case file (``.yaml``,
+    ``.yml``, ``.json``) or cannot be listed: a mistyped or empty folder is bad input, not
+    an ingest of nothing (which created an empty store)."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.iterdir() if f.suffix.lower() in {".yaml", ".yml", ".json"}))
+            try:
+                found = sorted(f for f in p.iterdir() if f.suffix.lower() in SUFFIXES and not f.is_dir())
+            except OSError as exc:
+                raise CaseFileError(p, f"cannot list the folder: {exc.strerror or exc}") from None
+            if not found:
+                raise CaseFileError(p, f"no case file ({', '.join(sorted(SUFFIXES))}) in this folder")
+            out.extend(found)
         else:
             out.append(p)
     return out

@@ -1,0 +1,149 @@
+"""File and folder names are data: printed as given, quoted where they are pasted into a
+shell, and a folder named for ingest must hold case files.
+
+Regressions found by trying paths an investigator may well have (``cases [2024]/``,
+``my cases.db``) on the real CLI, with a real store of each backend:
+
+- ``repgraph ingest 'q[/b]/c.yaml'`` wrote the file, then ended in a rich MarkupError
+  traceback (the path was read as markup) before the next file and the summary; a path
+  with ``[bold]`` was printed without it, naming a file that does not exist. The same for
+  export-ftm's, dossier's and import-ftm's "wrote"/"ok" lines, the demo and serve.
+- the warning about a store every account can read suggested ``chmod 600 my cases.db``:
+  pasted, that changes the mode of ``my`` and ``cases.db``, not of the store.
+- ``repgraph ingest empty-folder/`` created an empty store and exited 0; a subfolder
+  named ``old.json`` inside a folder ended in an IsADirectoryError traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SYNTHETIC
+from test_private_files import open_folder  # noqa: F401  (a fixture)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(*args, cwd: Path = REPO, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "REPGRAPH_"))}
+    env.update(env_extra or {}, COLUMNS="300")
+    return subprocess.run([sys.executable, "-m", "repgraph", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=180)
+
+
+def target(store, tmp_path: Path) -> tuple[list[str], dict[str, str]]:
+    """(--db arguments, environment) that point the CLI at ``store`` (either backend),
+    with an access file under ``tmp_path`` (never the user's)."""
+    env = {"REPGRAPH_ACCESS_DB": str(tmp_path / "test.access.db")}
+    if store.backend == "embedded":
+        return ["--db", str(store.location)], env
+    from conftest import _settings_from_environment
+
+    s = _settings_from_environment()
+    env.update(NEO4J_URI=s["uri"], NEO4J_USER=s["user"], NEO4J_PASSWORD=s["password"] or "", NEO4J_DATABASE=s["database"])
+    return [], env
+
+
+def test_paths_that_look_like_markup_are_printed_as_given(empty_store, tmp_path):
+    closing = tmp_path / "q[" / "b]"  # the path's text holds "[/b]": a closing tag to rich
+    bold = tmp_path / "[bold]cases"
+    for folder in (closing, bold):
+        folder.mkdir(parents=True)
+        shutil.copy(SYNTHETIC, folder / "c.yaml")
+    db, env = target(empty_store, tmp_path)
+    proc = run("ingest", closing / "c.yaml", bold / "c.yaml", *db, env_extra=env)
+    assert (proc.returncode, "Traceback" in proc.stderr) == (0, False), proc.stderr
+    assert [line for line in proc.stdout.splitlines() if line.startswith("ok ")] == [
+        f"ok {closing / 'c.yaml'}: 28 nodes, 34 relationships (synthetic-fixture)",
+        f"ok {bold / 'c.yaml'}: 28 nodes, 34 relationships (synthetic-fixture)"]
+    assert re.search(r"^store .*: 28 nodes \(\+28\), 34 relationships \(\+34\)$", proc.stdout, re.M)
+
+    export, judgements, dossier = closing / "[red]e.json", bold / "[i]j.json", closing / "[i]d.md"
+    proc = run("export-ftm", "-o", export, "--judgements", judgements, *db, env_extra=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[:2] == [
+        f"wrote {export}: 28 FtM entities (Article 2, Event 4, Family 2, Membership 1, Occupancy 4, Organization 1, "
+        "Person 9, Position 3, PublicBody 2)", f"wrote {judgements}: 0 judgements"]
+    assert '"Alfa Testdefender"' in export.read_text(encoding="utf-8")
+    proc = run("dossier", "p-defender-alpha", "-o", dossier, *db, env_extra=env)
+    assert (proc.returncode, proc.stdout.strip()) == (0, f"wrote {dossier} (md)"), proc.stderr
+    proc = run("import-ftm", export, *db, env_extra=env)
+    assert proc.returncode == 0 and proc.stdout.startswith(f"ok {export}: 28 FtM entities"), proc.stdout + proc.stderr
+
+
+def test_an_embedded_store_named_like_markup_is_named_as_given(tmp_path):
+    db = tmp_path / "q[" / "b]" / "[red]cases.db"
+    db.parent.mkdir(parents=True)
+    env = {"REPGRAPH_ACCESS_DB": str(tmp_path / "test.access.db")}
+    proc = run("ingest", SYNTHETIC, "--db", db, env_extra=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == f"store {db} (embedded): 28 nodes (+28), 34 relationships (+34)"
+    proc = run("demo", "--db", tmp_path / "[b]demo.db", env_extra=env)
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(rf"^store {re.escape(str(tmp_path / '[b]demo.db'))}: \d+ nodes, \d+ relationships$", proc.stdout, re.M)
+
+
+@pytest.mark.parametrize("name", ["my cases [2024]", "-cases"])
+def test_the_warnings_chmod_pasted_in_a_shell_mends_exactly_the_store(open_folder, name):  # noqa: F811
+    """The store is a relative path in the working folder (``--db=NAME.db``), as a user types
+    it, and open in another process (a server: its -wal and -shm stay while it runs)."""
+    from repgraph.store.embedded import EmbeddedStore
+
+    env = {"REPGRAPH_ACCESS_DB": str(open_folder / "keys.access.db")}
+    proc = run("ingest", SYNTHETIC, f"--db={name}.db", cwd=open_folder, env_extra=env)
+    assert proc.returncode == 0, proc.stderr
+    os.chmod(open_folder / f"{name}.db", 0o644)  # a store made before files were owner-only
+    with EmbeddedStore(open_folder / f"{name}.db", create=False) as server:
+        assert server.read("MATCH (p:Person {id: 'p-defender-alpha'}) RETURN p.name AS name") == [{"name": "Alfa Testdefender"}]
+        store_files = sorted(p for p in open_folder.iterdir() if p.name.startswith(name))
+        assert [(p.name, p.stat().st_mode & 0o777) for p in store_files] == [
+            (f"{name}.db", 0o644), (f"{name}.db-shm", 0o644), (f"{name}.db-wal", 0o644)]
+        before = sorted(p.name for p in open_folder.iterdir())
+        proc = run("stats", f"--db={name}.db", cwd=open_folder, env_extra=env)
+        assert proc.returncode == 0 and "28" in proc.stdout
+        [warning] = proc.stderr.splitlines()
+        command = re.search(r"`(chmod 600 [^`]+)`", warning).group(1)
+        done = subprocess.run(["sh", "-c", command], cwd=open_folder, capture_output=True, text=True)
+        assert (done.returncode, done.stderr) == (0, "")
+        assert sorted(p.name for p in open_folder.iterdir()) == before  # no other file made or touched
+        assert {p.name: p.stat().st_mode & 0o777 for p in store_files} == {p.name: 0o600 for p in store_files}
+        assert run("stats", f"--db={name}.db", cwd=open_folder, env_extra=env).stderr == ""
+
+
+def test_an_ingest_of_a_folder_without_case_files_writes_nothing(empty_store, tmp_path):
+    """An empty folder, or one holding only other files and a subfolder named like a case
+    file, is refused naming it (exit 2): nothing is written, no store or access file made."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    other = tmp_path / "other"
+    (other / "old.json").mkdir(parents=True)
+    (other / "notes.txt").write_text("not a case file\n")
+    db, env = target(empty_store, tmp_path)
+    new_db = tmp_path / "new.db"
+    if db:
+        db = ["--db", str(new_db)]
+    for folder in (empty, other):
+        proc = run("ingest", folder, *db, env_extra=env)
+        assert (proc.returncode, proc.stderr.splitlines()) == (
+            2, [f"error: {folder}: no case file (.json, .yaml, .yml) in this folder", "nothing was written from that file"])
+    # a good file first does not make a later empty folder pass: nothing written either
+    proc = run("ingest", SYNTHETIC, empty, *db, env_extra=env)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert not new_db.exists() and not (tmp_path / "test.access.db").exists()
+    assert empty_store.read("MATCH (n) RETURN count(n) AS n")[0]["n"] == 0
+    # a subfolder named like a case file is not one: the folder's real case file is read
+    shutil.copy(SYNTHETIC, other / "synthetic.yaml")
+    proc = run("ingest", other, *db, env_extra=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == f"ok {other / 'synthetic.yaml'}: 28 nodes, 34 relationships (synthetic-fixture)"
+    # and one given by name is refused as a folder without case files, not a traceback
+    proc = run("ingest", other / "old.json", *db, env_extra=env)
+    assert (proc.returncode, proc.stderr.splitlines()[0]) == (
+        2, f"error: {other / 'old.json'}: no case file (.json, .yaml, .yml) in this folder")
