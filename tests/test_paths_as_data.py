@@ -16,6 +16,7 @@ Regressions found by trying paths an investigator may well have (``cases [2024]/
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -147,3 +148,38 @@ def test_an_ingest_of_a_folder_without_case_files_writes_nothing(empty_store, tm
     proc = run("ingest", other / "old.json", *db, env_extra=env)
     assert (proc.returncode, proc.stderr.splitlines()[0]) == (
         2, f"error: {other / 'old.json'}: no case file (.json, .yaml, .yml) in this folder")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (a device whose writes fail: a full disk)")
+def test_an_export_whose_write_fails_leaves_every_file_as_it_was(empty_store, tmp_path):
+    """Regression: ``export-ftm -o e.json --judgements j.json`` opened both files, truncated
+    both, then wrote: when a write failed (a full disk; /dev/full here) the other file was
+    already emptied or half-written, and the error named -o's file whichever failed. Now
+    the text is written to part files that replace the files only when every write
+    succeeded; the error names the file that failed."""
+    db, env = target(empty_store, tmp_path)
+    assert run("ingest", SYNTHETIC, *db, env_extra=env).returncode == 0
+    proc = run("merge", "p-defender-alpha", "p-defender-beta", "--reason", "test: one person", *db, env_extra=env)
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "out"
+    out.mkdir()
+    export, judgements = out / "e.json", out / "j.json"
+    export.write_text("an earlier export\n")
+    judgements.write_text("earlier judgements\n")
+    for args, failing in ((["-o", export, "--judgements", "/dev/full"], "/dev/full"),
+                          (["-o", "/dev/full", "--judgements", judgements], "/dev/full")):
+        proc = run("export-ftm", *args, *db, env_extra=env)
+        assert (proc.returncode, proc.stderr.strip().splitlines()) == (1, [f"error: {failing}: No space left on device"])
+        assert (export.read_text(), judgements.read_text()) == ("an earlier export\n", "earlier judgements\n")
+        assert sorted(p.name for p in out.iterdir()) == ["e.json", "j.json"]  # no part file left behind
+    proc = run("export-ftm", "-o", out / "new.json", "--judgements", "/dev/full", *db, env_extra=env)
+    assert proc.returncode == 1 and sorted(p.name for p in out.iterdir()) == ["e.json", "j.json"]  # none created
+    # both written when both can be: the merge's judgement, and the merged person once
+    proc = run("export-ftm", "-o", export, "--judgements", judgements, *db, env_extra=env)
+    assert proc.returncode == 0, proc.stderr
+    assert [json.loads(line)[:3] for line in judgements.read_text().splitlines()] == [
+        ["p-defender-beta", "p-defender-alpha", "positive"]]
+    people = [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()]
+    assert [p["id"] for p in people if p["id"] in ("p-defender-alpha", "p-defender-beta")] == ["p-defender-alpha"]
+    assert {p.name: p.stat().st_mode & 0o777 for p in out.iterdir()} == {"e.json": 0o600, "j.json": 0o600}
+    assert sorted(p.name for p in out.iterdir()) == ["e.json", "j.json"]

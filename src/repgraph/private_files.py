@@ -88,59 +88,85 @@ def open_private(path: str | Path) -> TextIO:
 
 @contextmanager
 def open_private_all(paths: list[str | Path]) -> Iterator[list[TextIO]]:
-    """Every file of ``paths`` opened as :func:`open_private` opens one, or none: a command
-    with several outputs (``export-ftm -o FILE --judgements FILE``) writes nothing unless
-    it can write them all. Each path is checked (not an SQLite database) and opened before
-    any is truncated; when one cannot be opened, the files this call created are removed
-    and the others are left as they were. One file named twice (``-o x --judgements x``)
-    is refused. Yields the open files in the order of ``paths`` and closes them after.
-    Raises OSError (naming the file)."""
+    """Every file of ``paths`` written as :func:`open_private` writes one, or none: a
+    command with several outputs (``export-ftm -o FILE --judgements FILE``) changes no file
+    unless it can write them all, also when a write itself fails (a full disk, a quota,
+    ``/dev/full``). Yields one text buffer per path, in the order of ``paths``; when the
+    block ends without an exception, each regular file (new or existing) is written to a
+    new owner-only file in its folder, and only once all of them (and any device or pipe,
+    ``/dev/stdout``) are written are they renamed over their paths (a symbolic link's
+    target is replaced, the link kept). A failure removes the new files and leaves every
+    regular file as it was. Refused before anything is written: an SQLite database (a store
+    or an access file given by mistake), a folder, an existing file that cannot be written,
+    and one file named twice (``-o x --judgements x``). A file whose folder takes no new
+    file is written in place. Raises OSError naming the file."""
+    import io
+    import tempfile
+
+    seen: dict[tuple[int, int], str | Path] = {}
     for path in paths:
         if _is_database(path):
             raise OSError(errno.EEXIST, "is an SQLite database (a store or an access file?): not overwritten", str(path))
-    fds: list[int] = []
-    created: list[str | Path] = []
+        if os.path.isdir(path):
+            raise OSError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            folder = os.path.dirname(os.path.realpath(path)) or "."
+            if not os.path.isdir(folder):
+                raise OSError(errno.ENOENT, os.strerror(errno.ENOENT), str(path)) from None
+            continue
+        if stat.S_ISREG(st.st_mode):
+            if not os.access(path, os.W_OK):
+                raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+            if (st.st_dev, st.st_ino) in seen:
+                raise OSError(errno.EINVAL, f"is the same file as {seen[st.st_dev, st.st_ino]}: "
+                                            "give each output its own file", str(path))
+            seen[st.st_dev, st.st_ino] = path
+    buffers = [io.StringIO(newline="") for _ in paths]
+    yield buffers  # an exception in the block: nothing is written
+    texts = [b.getvalue() for b in buffers]
+    staged: list[tuple[str, str | Path]] = []  # (new file, the path it replaces)
+    direct: list[tuple[str | Path, str]] = []  # devices, pipes, folders that take no new file
     try:
-        seen: dict[tuple[int, int], str | Path] = {}
-        for path in paths:
-            existed = os.path.lexists(path)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE)
-            fds.append(fd)
-            if not existed:
-                created.append(path)
-            st = os.fstat(fd)
-            if stat.S_ISREG(st.st_mode):
-                if (st.st_dev, st.st_ino) in seen:
-                    raise OSError(errno.EINVAL, f"is the same file as {seen[st.st_dev, st.st_ino]}: "
-                                                "give each output its own file", str(path))
-                seen[st.st_dev, st.st_ino] = path
-    except OSError:
-        for fd in fds:
-            os.close(fd)
-        for path in created:
+        for path, text in zip(paths, texts):
             try:
-                os.unlink(path)
+                if not stat.S_ISREG(os.stat(path).st_mode):
+                    direct.append((path, text))
+                    continue
+            except FileNotFoundError:
+                pass
+            target = os.path.realpath(path)
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".part",
+                                           dir=os.path.dirname(target) or ".")
+            except PermissionError:
+                direct.append((path, text))
+                continue
+            staged.append((tmp, target))
+            try:
+                os.fchmod(fd, FILE_MODE)
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                    f.write(text)
+                    f.flush()
+                    os.fsync(f.fileno())
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror, str(path)) from None
+        for path, text in direct:
+            try:
+                with open_private(path) as f:
+                    f.write(text)
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror, str(path)) from None
+    except BaseException:
+        for tmp, _ in staged:
+            try:
+                os.unlink(tmp)
             except OSError:
                 pass
         raise
-    files: list[TextIO] = []
-    try:
-        for fd in fds:
-            if stat.S_ISREG(os.fstat(fd).st_mode):
-                os.fchmod(fd, FILE_MODE)  # O_CREAT leaves an existing file's mode as it was
-                os.ftruncate(fd, 0)
-            files.append(os.fdopen(fd, "w", encoding="utf-8", newline=""))
-    except OSError:
-        for f in files:
-            f.close()
-        for fd in fds[len(files):]:
-            os.close(fd)
-        raise
-    try:
-        yield files
-    finally:
-        for f in files:
-            f.close()
+    for tmp, target in staged:
+        os.replace(tmp, target)
 
 
 def readable_by_others(paths: Iterable[str | Path]) -> list[tuple[Path, int]]:
