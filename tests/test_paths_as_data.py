@@ -183,3 +183,25 @@ def test_an_export_whose_write_fails_leaves_every_file_as_it_was(empty_store, tm
     assert [p["id"] for p in people if p["id"] in ("p-defender-alpha", "p-defender-beta")] == ["p-defender-alpha"]
     assert {p.name: p.stat().st_mode & 0o777 for p in out.iterdir()} == {"e.json": 0o600, "j.json": 0o600}
     assert sorted(p.name for p in out.iterdir()) == ["e.json", "j.json"]
+
+
+def test_every_command_that_opens_the_access_file_warns_when_everyone_can_read_it(empty_store, open_folder, tmp_path):  # noqa: F811
+    """Regression: only commands through store_for warned. ``users add/list/revoke`` and
+    ``audit`` open nothing but the access file (key hashes, the audit log of who read whom)
+    and said nothing about it being 0644; each now warns, once per command (``merge``
+    opens it twice)."""
+    db, env = target(empty_store, tmp_path)
+    access = open_folder / "team.access.db"
+    env["REPGRAPH_ACCESS_DB"] = str(access)
+    assert run("ingest", SYNTHETIC, *db, env_extra=env).returncode == 0
+    assert "warning" not in run("users", "add", "ana-ficticia", *db, env_extra=env).stderr  # owner-only: no warning
+    os.chmod(access, 0o644)
+    warning = (f"warning: the access file {access} can be read by every account of this machine (team.access.db 0644), "
+               f"and it holds key hashes and the audit log of who read whom: `chmod 600 {access}` makes it owner-only "
+               "(README, \"Who can read the files\")")
+    for args in (["users", "list"], ["audit"], ["users", "add", "pedro-ejemplo"], ["users", "revoke", "pedro-ejemplo"],
+                 ["merge", "--not", "p-chief-old", "p-agent-gamma"], ["stats"]):
+        proc = run(*args, *db, env_extra=env)
+        assert proc.returncode == 0, proc.stderr
+        assert [line for line in proc.stderr.splitlines() if line.startswith("warning:")] == [warning], args
+    assert "ana-ficticia" in run("users", "list", *db, env_extra=env).stdout

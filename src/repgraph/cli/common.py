@@ -126,11 +126,32 @@ def warn_exposed(settings) -> None:
     access file that every account of the machine can read (a store made before files
     were created owner-only); see :func:`repgraph.private_files.exposure_warnings`."""
     from ..access import access_db_path
+
+    warn_exposed_files(settings.db if settings.backend == "embedded" else None, access_db_path(settings))
+
+
+def warn_exposed_files(store_path: Path | str | None, access_path: Path | str | None) -> None:
+    """:func:`warn_exposed` for these files (``None``: none): every command that opens a
+    store (:func:`store_for`) or an access file (``users``, ``audit``:
+    :func:`repgraph.cli.users.access_for`) calls it; each warning is printed once per
+    command."""
     from ..private_files import exposure_warnings
 
-    store_path = settings.db if settings.backend == "embedded" else None
-    for line in exposure_warnings(store_path, access_db_path(settings)):
-        err_console.print(f"[yellow]warning:[/] {escape(line)}")
+    ctx = _click_context()
+    shown: set[str] = ctx.meta.setdefault("repgraph.exposure_warnings", set()) if ctx is not None else set()
+    for line in exposure_warnings(store_path, access_path):
+        if line not in shown:
+            shown.add(line)
+            err_console.print(f"[yellow]warning:[/] {escape(line)}")
+
+
+def _click_context():
+    try:  # typer >= 0.2x carries its own copy of click
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover - older typer: click itself
+        from click import get_current_context
+
+    return get_current_context(silent=True)
 
 
 @contextmanager

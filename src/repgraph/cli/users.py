@@ -22,7 +22,7 @@ from ..access import AccessDB, AccessError, UserError, Users, access_db_path, au
 from ..config import get_settings
 from ..disclosure import Role
 from . import app
-from .common import DbOption, FormatOption, OutputFormat, console, err_console, print_error
+from .common import DbOption, FormatOption, OutputFormat, console, err_console, print_error, warn_exposed_files
 from .render import print_table
 from ..wording import counted
 
@@ -65,6 +65,7 @@ def access_for(db: Path | None, create: bool = True, store_must_exist: bool = Tr
         err_console.print(f"no access file at {escape(str(path))} yet: no users, nothing audited")
         yield None
         return
+    warn_exposed_files(None, path)  # key hashes and who read whom: every command that opens it says so
     access = AccessDB(path)
     try:
         yield access
