@@ -174,6 +174,11 @@ def test_an_export_whose_write_fails_leaves_every_file_as_it_was(empty_store, tm
         assert sorted(p.name for p in out.iterdir()) == ["e.json", "j.json"]  # no part file left behind
     proc = run("export-ftm", "-o", out / "new.json", "--judgements", "/dev/full", *db, env_extra=env)
     assert proc.returncode == 1 and sorted(p.name for p in out.iterdir()) == ["e.json", "j.json"]  # none created
+    # one new file named twice (two spellings): refused, not the export silently replaced by the judgements
+    proc = run("export-ftm", "-o", out / "new.json", "--judgements", out / "." / "new.json", *db, env_extra=env)
+    assert (proc.returncode, proc.stderr.strip().splitlines()) == (
+        1, [f"error: {out / '.' / 'new.json'}: is the same file as {out / 'new.json'}: give each output its own file"])
+    assert sorted(p.name for p in out.iterdir()) == ["e.json", "j.json"]
     # both written when both can be: the merge's judgement, and the merged person once
     proc = run("export-ftm", "-o", export, "--judgements", judgements, *db, env_extra=env)
     assert proc.returncode == 0, proc.stderr
@@ -205,3 +210,28 @@ def test_every_command_that_opens_the_access_file_warns_when_everyone_can_read_i
         assert proc.returncode == 0, proc.stderr
         assert [line for line in proc.stderr.splitlines() if line.startswith("warning:")] == [warning], args
     assert "ana-ficticia" in run("users", "list", *db, env_extra=env).stdout
+
+
+def test_an_output_given_a_stores_wal_or_shm_file_is_refused(empty_store, tmp_path):
+    """Regression: ``export-ftm -o cases.db-wal`` (tab completion offers it next to the
+    store) said "wrote cases.db-wal", exit 0, and SQLite removed the file when the store
+    closed: the export was gone, and a store another process held open had its write-ahead
+    log replaced. A store's or an access file's -wal, -shm and -journal are refused like
+    the database itself, for every output; nothing is written."""
+    db, env = target(empty_store, tmp_path)
+    assert run("ingest", SYNTHETIC, *db, env_extra=env).returncode == 0
+    assert run("users", "add", "ana-ficticia", *db, env_extra=env).returncode == 0
+    access = tmp_path / "test.access.db"
+    databases = [access] + ([Path(db[1])] if db else [])
+    for database in databases:
+        for suffix in ("-wal", "-shm", "-journal"):
+            output = Path(f"{database}{suffix}")
+            for args in (["export-ftm", "-o", output], ["export-ftm", "-o", tmp_path / "e.json", "--judgements", output],
+                         ["dossier", "p-defender-alpha", "-o", output], ["viz", "ego", "p-defender-alpha", "-o", output]):
+                proc = run(*args, *db, env_extra=env)
+                assert (args[0], proc.returncode, proc.stderr.strip().splitlines()) == (args[0], 1, [
+                    f"error: {output}: is the {suffix[1:]} file of the SQLite database {database} (a store or an "
+                    "access file?): not written"])
+    assert not (tmp_path / "e.json").exists()
+    assert "ana-ficticia" in run("users", "list", *db, env_extra=env).stdout
+    assert '"p-defender-alpha"' in run("query", "search", "-p", "q=testdefender", "-f", "json", *db, env_extra=env).stdout

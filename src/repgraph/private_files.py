@@ -15,9 +15,11 @@ store owner-only (README, "Who can read the files").
 from __future__ import annotations
 
 import errno
+import io
 import os
 import shlex
 import stat
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -74,8 +76,7 @@ def open_private(path: str | Path) -> TextIO:
     ``/dev/null`` as root would break every other account's programs. An SQLite database
     (a store or an access file given as ``-o`` by mistake) is not overwritten: OSError
     (EEXIST) naming it. Raises OSError."""
-    if _is_database(path):
-        raise OSError(errno.EEXIST, "is an SQLite database (a store or an access file?): not overwritten", str(path))
+    _refuse_database(path)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
         if stat.S_ISREG(os.fstat(fd).st_mode):
@@ -91,82 +92,90 @@ def open_private_all(paths: list[str | Path]) -> Iterator[list[TextIO]]:
     """Every file of ``paths`` written as :func:`open_private` writes one, or none: a
     command with several outputs (``export-ftm -o FILE --judgements FILE``) changes no file
     unless it can write them all, also when a write itself fails (a full disk, a quota,
-    ``/dev/full``). Yields one text buffer per path, in the order of ``paths``; when the
-    block ends without an exception, each regular file (new or existing) is written to a
-    new owner-only file in its folder, and only once all of them (and any device or pipe,
-    ``/dev/stdout``) are written are they renamed over their paths (a symbolic link's
-    target is replaced, the link kept). A failure removes the new files and leaves every
-    regular file as it was. Refused before anything is written: an SQLite database (a store
-    or an access file given by mistake), a folder, an existing file that cannot be written,
-    and one file named twice (``-o x --judgements x``). A file whose folder takes no new
-    file is written in place. Raises OSError naming the file."""
-    import io
-    import tempfile
+    ``/dev/full``).
 
-    seen: dict[tuple[int, int], str | Path] = {}
+    Yields one text buffer per path, in the order of ``paths``. Every output is checked and
+    opened before the block runs: a regular file (new or existing) as a new owner-only
+    ``.NAME.XXXX.part`` file in its folder (a symbolic link's target's folder), a device or
+    pipe (``/dev/stdout``) as itself. When the block ends, the texts are written and
+    flushed to disk, and only then do the part files replace the paths (a link is kept).
+    On any failure, or an exception in the block, the part files are removed and every
+    regular file is left as it was (none is created). Refused before anything is written:
+    an SQLite database (a store or an access file given by mistake) or its ``-wal``,
+    ``-shm`` or ``-journal`` file, a folder, and one file named twice (``-o x --judgements
+    x``, also when ``x`` does not exist yet, or a hard link to it). An existing file in a
+    folder this account may not add files to is rewritten in place. Raises OSError naming
+    the file."""
     for path in paths:
-        if _is_database(path):
-            raise OSError(errno.EEXIST, "is an SQLite database (a store or an access file?): not overwritten", str(path))
-        if os.path.isdir(path):
-            raise OSError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-        try:
-            st = os.stat(path)
-        except FileNotFoundError:
-            folder = os.path.dirname(os.path.realpath(path)) or "."
-            if not os.path.isdir(folder):
-                raise OSError(errno.ENOENT, os.strerror(errno.ENOENT), str(path)) from None
-            continue
-        if stat.S_ISREG(st.st_mode):
-            if not os.access(path, os.W_OK):
-                raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(path))
-            if (st.st_dev, st.st_ino) in seen:
-                raise OSError(errno.EINVAL, f"is the same file as {seen[st.st_dev, st.st_ino]}: "
-                                            "give each output its own file", str(path))
-            seen[st.st_dev, st.st_ino] = path
-    buffers = [io.StringIO(newline="") for _ in paths]
-    yield buffers  # an exception in the block: nothing is written
-    texts = [b.getvalue() for b in buffers]
-    staged: list[tuple[str, str | Path]] = []  # (new file, the path it replaces)
-    direct: list[tuple[str | Path, str]] = []  # devices, pipes, folders that take no new file
-    try:
-        for path, text in zip(paths, texts):
+        _refuse_database(path)
+    # (path, fd, part file or None, the file the part file replaces or None)
+    outputs: list[tuple[str | Path, int, str | None, str | None]] = []
+
+    def discard() -> None:
+        for _, fd, part, _ in outputs:
             try:
-                if not stat.S_ISREG(os.stat(path).st_mode):
-                    direct.append((path, text))
-                    continue
-            except FileNotFoundError:
+                os.close(fd)
+            except OSError:
                 pass
-            target = os.path.realpath(path)
+            if part is not None:
+                try:
+                    os.unlink(part)
+                except OSError:
+                    pass
+
+    try:
+        seen: dict[object, str | Path] = {}
+        for path in paths:
+            real = os.path.realpath(path)
             try:
-                fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".part",
-                                           dir=os.path.dirname(target) or ".")
-            except PermissionError:
-                direct.append((path, text))
+                st: os.stat_result | None = os.stat(path)
+            except FileNotFoundError:
+                st = None
+            if st is not None and stat.S_ISDIR(st.st_mode):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+            if st is not None and not stat.S_ISREG(st.st_mode):
+                outputs.append((path, os.open(path, os.O_WRONLY), None, None))  # a device or pipe: in place
                 continue
-            staged.append((tmp, target))
+            key = (st.st_dev, st.st_ino) if st is not None else real  # a file not made yet: by its real path
+            if key in seen:
+                raise OSError(errno.EINVAL, f"is the same file as {seen[key]}: give each output its own file", str(path))
+            seen[key] = path
+            folder, name = os.path.split(real)
             try:
-                os.fchmod(fd, FILE_MODE)
-                with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-                    f.write(text)
-                    f.flush()
-                    os.fsync(f.fileno())
-            except OSError as exc:
+                fd, part = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
+            except PermissionError:
+                if st is None:
+                    raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path)) from None
+                # a folder that takes no new file: the existing file is rewritten in place
+                outputs.append((path, os.open(path, os.O_WRONLY), None, None))
+                continue
+            except OSError as exc:  # name the file asked for, not the part file
                 raise OSError(exc.errno, exc.strerror, str(path)) from None
-        for path, text in direct:
+            outputs.append((path, fd, part, real))
+            os.fchmod(fd, FILE_MODE)  # owner-only whatever the umask: said, not assumed
+        buffers = [io.StringIO(newline="") for _ in outputs]
+        yield buffers  # type: ignore[misc]
+        for (path, fd, part, _), buffer in zip(outputs, buffers):
+            data = buffer.getvalue().encode("utf-8")
             try:
-                with open_private(path) as f:
-                    f.write(text)
+                if part is None and stat.S_ISREG(os.fstat(fd).st_mode):  # in place
+                    os.fchmod(fd, FILE_MODE)
+                    os.ftruncate(fd, 0)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                if part is not None:
+                    os.fsync(fd)
             except OSError as exc:
                 raise OSError(exc.errno, exc.strerror, str(path)) from None
     except BaseException:
-        for tmp, _ in staged:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+        discard()
         raise
-    for tmp, target in staged:
-        os.replace(tmp, target)
+    for _, fd, _, _ in outputs:
+        os.close(fd)
+    for _, _, part, real in outputs:
+        if part is not None:
+            os.replace(part, real)
 
 
 def readable_by_others(paths: Iterable[str | Path]) -> list[tuple[Path, int]]:
@@ -225,6 +234,24 @@ def _shell_word(path: Path) -> str:
     return shlex.quote(f"./{text}" if text.startswith("-") else text)
 
 
+#: The files SQLite keeps next to a database while it is open (or after a crash).
+COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
+def _refuse_database(path: str | Path) -> None:
+    """Raise OSError (EEXIST, naming ``path``) when it is an SQLite database (a store or an
+    access file given as an output by mistake) or one of its ``-wal``, ``-shm`` or
+    ``-journal`` files (tab completion offers them next to the store): writing there
+    would lose the output when SQLite removes the file, or the store's last writes."""
+    if _is_database(path):
+        raise OSError(errno.EEXIST, "is an SQLite database (a store or an access file?): not overwritten", str(path))
+    text = str(path)
+    for suffix in COMPANION_SUFFIXES:
+        if text.endswith(suffix) and _is_database(text[: -len(suffix)]):
+            raise OSError(errno.EEXIST, f"is the {suffix[1:]} file of the SQLite database {text[: -len(suffix)]} "
+                                        "(a store or an access file?): not written", text)
+
+
 def _is_database(path: str | Path) -> bool:
     """Whether ``path`` is a regular file that starts as an SQLite database does (a named
     pipe is not opened: reading it would wait for a writer)."""
@@ -238,6 +265,7 @@ def _is_database(path: str | Path) -> bool:
 
 
 def write_private_text(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` as :func:`open_private` opens it. Raises OSError."""
-    with open_private(path) as f:
+    """Write ``text`` to ``path``, owner-only, whole or not at all: a write that fails (a
+    full disk) leaves the file as it was (:func:`open_private_all`). Raises OSError."""
+    with open_private_all([path]) as (f,):
         f.write(text)
