@@ -235,3 +235,36 @@ def test_an_output_given_a_stores_wal_or_shm_file_is_refused(empty_store, tmp_pa
     assert not (tmp_path / "e.json").exists()
     assert "ana-ficticia" in run("users", "list", *db, env_extra=env).stdout
     assert '"p-defender-alpha"' in run("query", "search", "-p", "q=testdefender", "-f", "json", *db, env_extra=env).stdout
+
+
+def test_serve_names_a_store_that_looks_like_markup_and_answers(tmp_path):
+    """Regression: ``repgraph serve --db 'q[/b]/cases.db'`` ended in a MarkupError traceback
+    before listening (its announcement read the path as markup); ``[red]`` vanished."""
+    import httpx
+    import time
+
+    db = tmp_path / "q[" / "b]" / "[red]cases.db"
+    db.parent.mkdir(parents=True)
+    env = {"REPGRAPH_ACCESS_DB": str(tmp_path / "keys" / "[i]team.access.db")}
+    assert run("ingest", SYNTHETIC, "--db", db, env_extra=env).returncode == 0
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "REPGRAPH_"))}
+    proc = subprocess.Popen([sys.executable, "-m", "repgraph", "serve", "--port", "0", "--db", str(db)], cwd=REPO,
+                            env={**base, **env, "COLUMNS": "300"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first, second = proc.stderr.readline(), proc.stderr.readline()
+        m = re.fullmatch(rf"repgraph API on http://127\.0\.0\.1:(\d+) \(embedded: {re.escape(str(db))}\); docs at /docs; "
+                         r"1 worker process\n", first)
+        assert m, first + second + (proc.stderr.read() if proc.poll() is not None else "")
+        assert second.startswith(f"users and audit log: {env['REPGRAPH_ACCESS_DB']}; answering Host: ")
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{m.group(1)}/health", timeout=5)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline, "serve did not come up"
+                time.sleep(0.2)
+        assert r.status_code == 200 and r.json()["backend"] == "embedded"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
