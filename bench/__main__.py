@@ -347,40 +347,45 @@ def serve(env: dict[str, str]):
     port = free_port()
     access_path = Path(tempfile.mkdtemp(prefix="repgraph-bench-access-")) / "bench.access.db"
     ACCESS_FOLDERS[port] = access_path.parent
-    env = {**env, "REPGRAPH_ACCESS_DB": str(access_path)}
-    headers = {"Authorization": f"Bearer {bench_key(access_path)}"}
-    VIEWER_HEADERS.update({"Authorization": f"Bearer {bench_key(access_path, 'viewer')}"})
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "repgraph.api:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--no-access-log"],
-        env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"uvicorn exited: {proc.stderr.read()[-2000:]}")
-        try:
-            if httpx.get(url + "/health", timeout=5).status_code == 200:
-                return proc, url, headers
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    stop(proc, url)
-    raise RuntimeError("uvicorn did not answer within 60 s")
+    proc = None
+    try:  # whatever fails (a key, a server that exits or never answers), the keys' folder goes
+        env = {**env, "REPGRAPH_ACCESS_DB": str(access_path)}
+        headers = {"Authorization": f"Bearer {bench_key(access_path)}"}
+        VIEWER_HEADERS.update({"Authorization": f"Bearer {bench_key(access_path, 'viewer')}"})
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "repgraph.api:create_app", "--factory", "--host", "127.0.0.1",
+             "--port", str(port), "--log-level", "warning", "--no-access-log"],
+            env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"uvicorn exited: {proc.stderr.read()[-2000:]}")
+            try:
+                if httpx.get(url + "/health", timeout=5).status_code == 200:
+                    return proc, url, headers
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError("uvicorn did not answer within 60 s")
+    except BaseException:
+        stop(proc, url)
+        raise
 
 
 #: The access file's folder of each running :func:`serve` server, by port.
 ACCESS_FOLDERS: dict[int, Path] = {}
 
 
-def stop(proc: subprocess.Popen, url: str) -> None:
-    """Stop a :func:`serve` server and remove its access folder."""
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+def stop(proc: subprocess.Popen | None, url: str) -> None:
+    """Stop a :func:`serve` server (``None``: none was started) and remove its access folder."""
+    if proc is not None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
     folder = ACCESS_FOLDERS.pop(int(url.rsplit(":", 1)[1]), None)
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,58 @@
+"""The benchmark's API servers leave no access folder (with their keys) behind.
+
+Regression: bench.serve removed its temporary access folder (an admin and a viewer key)
+only through a clean stop; a server that exited at start, never answered, or a key that
+could not be made left the folder in the temporary directory, as the 110 folders that
+had piled up before. Real uvicorn processes, a real access file."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from conftest import SYNTHETIC
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def bench(monkeypatch):
+    """The benchmark's module (``python -m bench`` from the checkout)."""
+    import importlib
+
+    monkeypatch.syspath_prepend(str(REPO))
+    return importlib.import_module("bench.__main__")
+
+
+def test_a_bench_server_that_fails_to_start_leaves_no_keys(bench, tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # mkdtemp's folder: this test's
+    # a setting the API refuses: uvicorn's factory raises and the process exits at once
+    with pytest.raises(RuntimeError, match="(?s)uvicorn exited.*Input should be 'embedded' or 'neo4j'"):
+        bench.serve({"REPGRAPH_BACKEND": "bogus"})
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("repgraph-bench-access-")] == []
+    assert bench.ACCESS_FOLDERS == {}
+
+
+def test_a_bench_server_that_answers_leaves_no_keys_after_stop(bench, tmp_path, monkeypatch):
+    from repgraph.ingest import ingest_case_file
+    from repgraph.schema import schema_statements
+    from repgraph.store.embedded import EmbeddedStore
+
+    db = tmp_path / "b.db"
+    with EmbeddedStore(db) as store:
+        store.apply_schema(schema_statements())
+        ingest_case_file(store, SYNTHETIC)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    proc, url, headers = bench.serve({"REPGRAPH_BACKEND": "embedded", "REPGRAPH_DB": str(db)})
+    try:
+        [folder] = [p for p in tmp_path.iterdir() if p.name.startswith("repgraph-bench-access-")]
+        assert (folder / "bench.access.db").is_file()
+        import httpx
+
+        r = httpx.get(f"{url}/entities/p-defender-alpha", headers=headers, timeout=10)
+        assert r.status_code == 200 and r.json()["name"] == "Alfa Testdefender"
+    finally:
+        bench.stop(proc, url)
+    assert not Path(folder).exists() and proc.poll() is not None
