@@ -15,8 +15,10 @@ store owner-only (README, "Who can read the files").
 from __future__ import annotations
 
 import errno
+import io
 import os
 import stat
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,59 +89,82 @@ def open_private(path: str | Path) -> TextIO:
 
 @contextmanager
 def open_private_all(paths: list[str | Path]) -> Iterator[list[TextIO]]:
-    """Every file of ``paths`` opened as :func:`open_private` opens one, or none: a command
-    with several outputs (``export-ftm -o FILE --judgements FILE``) writes nothing unless
-    it can write them all. Each path is checked (not an SQLite database) and opened before
-    any is truncated; when one cannot be opened, the files this call created are removed
-    and the others are left as they were. One file named twice (``-o x --judgements x``)
-    is refused. Yields the open files in the order of ``paths`` and closes them after.
-    Raises OSError (naming the file)."""
+    """Every file of ``paths`` written as :func:`open_private` writes one, or none: a
+    command with several outputs (``export-ftm -o FILE --judgements FILE``) changes no file
+    unless it can write them all, and a write that fails half-way (a full disk) leaves no
+    file half-written.
+
+    Each file is written to a new owner-only file next to it (``.NAME.XXXX.part``, in the
+    folder of the file a symbolic link points to), and those replace the files named only
+    once every one was written and flushed to disk; on any failure (or an exception in the
+    block) they are removed and the files named are left as they were, or not created. A
+    device or a pipe (``/dev/stdout``) is written in place and keeps its mode. An SQLite
+    database (a store or an access file given by mistake) is not overwritten, and one file
+    named twice (``-o x --judgements x``, or a hard link to it) is refused. Yields the open
+    files in the order of ``paths``. Raises OSError naming the file."""
     for path in paths:
         if _is_database(path):
             raise OSError(errno.EEXIST, "is an SQLite database (a store or an access file?): not overwritten", str(path))
-    fds: list[int] = []
-    created: list[str | Path] = []
-    try:
-        seen: dict[tuple[int, int], str | Path] = {}
-        for path in paths:
-            existed = os.path.lexists(path)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE)
-            fds.append(fd)
-            if not existed:
-                created.append(path)
-            st = os.fstat(fd)
-            if stat.S_ISREG(st.st_mode):
-                if (st.st_dev, st.st_ino) in seen:
-                    raise OSError(errno.EINVAL, f"is the same file as {seen[st.st_dev, st.st_ino]}: "
-                                                "give each output its own file", str(path))
-                seen[st.st_dev, st.st_ino] = path
-    except OSError:
-        for fd in fds:
-            os.close(fd)
-        for path in created:
+    outputs: list[tuple[str | Path, int, str | None, str | None]] = []  # (path, fd, part file, file it replaces)
+
+    def discard() -> None:
+        for _, fd, part, _ in outputs:
             try:
-                os.unlink(path)
+                os.close(fd)
             except OSError:
                 pass
-        raise
-    files: list[TextIO] = []
+            if part is not None:
+                try:
+                    os.unlink(part)
+                except OSError:
+                    pass
+
     try:
-        for fd in fds:
-            if stat.S_ISREG(os.fstat(fd).st_mode):
-                os.fchmod(fd, FILE_MODE)  # O_CREAT leaves an existing file's mode as it was
-                os.ftruncate(fd, 0)
-            files.append(os.fdopen(fd, "w", encoding="utf-8", newline=""))
-    except OSError:
-        for f in files:
-            f.close()
-        for fd in fds[len(files):]:
-            os.close(fd)
+        seen: dict[object, str | Path] = {}
+        for path in paths:
+            real = os.path.realpath(path)
+            try:
+                st: os.stat_result | None = os.stat(path)
+            except FileNotFoundError:
+                st = None
+            if st is not None and not stat.S_ISREG(st.st_mode):
+                if stat.S_ISDIR(st.st_mode):
+                    raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+                outputs.append((path, os.open(path, os.O_WRONLY), None, None))  # a device or pipe
+                continue
+            key = (st.st_dev, st.st_ino) if st is not None else real
+            if key in seen:
+                raise OSError(errno.EINVAL, f"is the same file as {seen[key]}: give each output its own file", str(path))
+            seen[key] = path
+            folder, name = os.path.split(real)
+            try:
+                fd, part = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
+            except OSError as exc:  # name the file asked for, not the part file
+                raise OSError(exc.errno, exc.strerror, str(path)) from None
+            outputs.append((path, fd, part, real))
+            os.fchmod(fd, FILE_MODE)  # mkstemp's 0600, whatever the umask: said, not assumed
+        # the text is gathered first and written after the block: a failing write then names
+        # its file, and nothing is written when the block fails
+        buffers = [io.StringIO(newline="") for _ in outputs]
+        yield buffers  # type: ignore[misc]
+        for (path, fd, part, _), buffer in zip(outputs, buffers):
+            data = buffer.getvalue().encode("utf-8")
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                if part is not None:
+                    os.fsync(fd)
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror, str(path)) from None
+    except BaseException:
+        discard()
         raise
-    try:
-        yield files
-    finally:
-        for f in files:
-            f.close()
+    for _, fd, _, _ in outputs:
+        os.close(fd)
+    for _, _, part, real in outputs:
+        if part is not None:
+            os.replace(part, real)
 
 
 def readable_by_others(paths: Iterable[str | Path]) -> list[tuple[Path, int]]:
@@ -203,6 +228,7 @@ def _is_database(path: str | Path) -> bool:
 
 
 def write_private_text(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` as :func:`open_private` opens it. Raises OSError."""
-    with open_private(path) as f:
+    """Write ``text`` to ``path``, owner-only, all or nothing: a write that fails (a full
+    disk) leaves the file as it was (:func:`open_private_all`). Raises OSError."""
+    with open_private_all([path]) as (f,):
         f.write(text)
