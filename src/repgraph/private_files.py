@@ -15,10 +15,9 @@ store owner-only (README, "Who can read the files").
 from __future__ import annotations
 
 import errno
-import io
 import os
+import shlex
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -91,80 +90,83 @@ def open_private(path: str | Path) -> TextIO:
 def open_private_all(paths: list[str | Path]) -> Iterator[list[TextIO]]:
     """Every file of ``paths`` written as :func:`open_private` writes one, or none: a
     command with several outputs (``export-ftm -o FILE --judgements FILE``) changes no file
-    unless it can write them all, and a write that fails half-way (a full disk) leaves no
-    file half-written.
+    unless it can write them all, also when a write itself fails (a full disk, a quota,
+    ``/dev/full``). Yields one text buffer per path, in the order of ``paths``; when the
+    block ends without an exception, each regular file (new or existing) is written to a
+    new owner-only file in its folder, and only once all of them (and any device or pipe,
+    ``/dev/stdout``) are written are they renamed over their paths (a symbolic link's
+    target is replaced, the link kept). A failure removes the new files and leaves every
+    regular file as it was. Refused before anything is written: an SQLite database (a store
+    or an access file given by mistake), a folder, an existing file that cannot be written,
+    and one file named twice (``-o x --judgements x``). A file whose folder takes no new
+    file is written in place. Raises OSError naming the file."""
+    import io
+    import tempfile
 
-    Each file is written to a new owner-only file next to it (``.NAME.XXXX.part``, in the
-    folder of the file a symbolic link points to), and those replace the files named only
-    once every one was written and flushed to disk; on any failure (or an exception in the
-    block) they are removed and the files named are left as they were, or not created. A
-    device or a pipe (``/dev/stdout``) is written in place and keeps its mode. An SQLite
-    database (a store or an access file given by mistake) is not overwritten, and one file
-    named twice (``-o x --judgements x``, or a hard link to it) is refused. Yields the open
-    files in the order of ``paths``. Raises OSError naming the file."""
+    seen: dict[tuple[int, int], str | Path] = {}
     for path in paths:
         if _is_database(path):
             raise OSError(errno.EEXIST, "is an SQLite database (a store or an access file?): not overwritten", str(path))
-    outputs: list[tuple[str | Path, int, str | None, str | None]] = []  # (path, fd, part file, file it replaces)
-
-    def discard() -> None:
-        for _, fd, part, _ in outputs:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-            if part is not None:
-                try:
-                    os.unlink(part)
-                except OSError:
-                    pass
-
+        if os.path.isdir(path):
+            raise OSError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            folder = os.path.dirname(os.path.realpath(path)) or "."
+            if not os.path.isdir(folder):
+                raise OSError(errno.ENOENT, os.strerror(errno.ENOENT), str(path)) from None
+            continue
+        if stat.S_ISREG(st.st_mode):
+            if not os.access(path, os.W_OK):
+                raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+            if (st.st_dev, st.st_ino) in seen:
+                raise OSError(errno.EINVAL, f"is the same file as {seen[st.st_dev, st.st_ino]}: "
+                                            "give each output its own file", str(path))
+            seen[st.st_dev, st.st_ino] = path
+    buffers = [io.StringIO(newline="") for _ in paths]
+    yield buffers  # an exception in the block: nothing is written
+    texts = [b.getvalue() for b in buffers]
+    staged: list[tuple[str, str | Path]] = []  # (new file, the path it replaces)
+    direct: list[tuple[str | Path, str]] = []  # devices, pipes, folders that take no new file
     try:
-        seen: dict[object, str | Path] = {}
-        for path in paths:
-            real = os.path.realpath(path)
+        for path, text in zip(paths, texts):
             try:
-                st: os.stat_result | None = os.stat(path)
+                if not stat.S_ISREG(os.stat(path).st_mode):
+                    direct.append((path, text))
+                    continue
             except FileNotFoundError:
-                st = None
-            if st is not None and not stat.S_ISREG(st.st_mode):
-                if stat.S_ISDIR(st.st_mode):
-                    raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-                outputs.append((path, os.open(path, os.O_WRONLY), None, None))  # a device or pipe
+                pass
+            target = os.path.realpath(path)
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".part",
+                                           dir=os.path.dirname(target) or ".")
+            except PermissionError:
+                direct.append((path, text))
                 continue
-            key = (st.st_dev, st.st_ino) if st is not None else real
-            if key in seen:
-                raise OSError(errno.EINVAL, f"is the same file as {seen[key]}: give each output its own file", str(path))
-            seen[key] = path
-            folder, name = os.path.split(real)
+            staged.append((tmp, target))
             try:
-                fd, part = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
-            except OSError as exc:  # name the file asked for, not the part file
+                os.fchmod(fd, FILE_MODE)
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                    f.write(text)
+                    f.flush()
+                    os.fsync(f.fileno())
+            except OSError as exc:
                 raise OSError(exc.errno, exc.strerror, str(path)) from None
-            outputs.append((path, fd, part, real))
-            os.fchmod(fd, FILE_MODE)  # mkstemp's 0600, whatever the umask: said, not assumed
-        # the text is gathered first and written after the block: a failing write then names
-        # its file, and nothing is written when the block fails
-        buffers = [io.StringIO(newline="") for _ in outputs]
-        yield buffers  # type: ignore[misc]
-        for (path, fd, part, _), buffer in zip(outputs, buffers):
-            data = buffer.getvalue().encode("utf-8")
+        for path, text in direct:
             try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
-                if part is not None:
-                    os.fsync(fd)
+                with open_private(path) as f:
+                    f.write(text)
             except OSError as exc:
                 raise OSError(exc.errno, exc.strerror, str(path)) from None
     except BaseException:
-        discard()
+        for tmp, _ in staged:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
         raise
-    for _, fd, _, _ in outputs:
-        os.close(fd)
-    for _, _, part, real in outputs:
-        if part is not None:
-            os.replace(part, real)
+    for tmp, target in staged:
+        os.replace(tmp, target)
 
 
 def readable_by_others(paths: Iterable[str | Path]) -> list[tuple[Path, int]]:
@@ -198,7 +200,8 @@ def _enterable_by_others(folder: Path) -> bool:
 def exposure_warnings(store_path: str | Path | None, access_path: str | Path | None) -> list[str]:
     """One line per file of an embedded store (with its ``-wal`` and ``-shm``) or access
     file that every account of this machine can read, saying what it holds and the
-    ``chmod`` that makes it owner-only; empty when none is. ``None``: no such file
+    ``chmod`` that makes it owner-only (each file quoted for the shell, as it is to be
+    pasted there); empty when none is. ``None``: no such file
     (a Neo4j store)."""
     lines = []
     for base, what, holds in ((store_path, "the embedded store", "every name, protected persons' included"),
@@ -208,11 +211,18 @@ def exposure_warnings(store_path: str | Path | None, access_path: str | Path | N
         files = [Path(f"{base}{suffix}").expanduser() for suffix in ("", "-wal", "-shm")]
         exposed = readable_by_others(files)
         if exposed:
-            names = " ".join(str(p) for p, _ in exposed)
+            names = " ".join(_shell_word(p) for p, _ in exposed)
             modes = ", ".join(f"{p.name} {m:04o}" for p, m in exposed)
             lines.append(f"{what} {base} can be read by every account of this machine ({modes}), and it holds "
                          f"{holds}: `chmod 600 {names}` makes it owner-only (README, \"Who can read the files\")")
     return lines
+
+
+def _shell_word(path: Path) -> str:
+    """``path`` as one word of a shell command (``my cases.db`` is one file, not two; a
+    name starting with ``-`` is not taken for an option)."""
+    text = str(path)
+    return shlex.quote(f"./{text}" if text.startswith("-") else text)
 
 
 def _is_database(path: str | Path) -> bool:
@@ -228,7 +238,6 @@ def _is_database(path: str | Path) -> bool:
 
 
 def write_private_text(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path``, owner-only, all or nothing: a write that fails (a full
-    disk) leaves the file as it was (:func:`open_private_all`). Raises OSError."""
-    with open_private_all([path]) as (f,):
+    """Write ``text`` to ``path`` as :func:`open_private` opens it. Raises OSError."""
+    with open_private(path) as f:
         f.write(text)
