@@ -178,8 +178,10 @@ def test_synthetic_markdown_footnotes_every_statement(fixture_store):
     assert re.search(r"^\| \*\*eu\*\* \| — \| lifted \| 2020-01-15\[\^\d+\] \| 2022-06-30\[\^%d\] \|" % delisting, md, re.M)
     assert "may have held Chief of Ejército Inventado (Ejército Inventado) at the incident's date (the end is not known)" in md
     assert "evidence: 2 independent source(s) (ONG Ficticia, Diario Inventado); confidence 0.60–0.80; flags: derived" in md
-    assert ("**Gap as of 2023-01-01:** listed, no end recorded: us\\_ofac; no listing recorded: eu, uk, canada, un, "
-            "switzerland. Recorded means in the sources ingested here; check each authority's current list.") in md
+    # the EU listing was lifted (the table above shows it): not "no listing recorded"
+    assert ("**Gap as of 2023-01-01:** listed, no end recorded: us\\_ofac; listing recorded, not in force: eu; no "
+            "listing recorded: uk, canada, un, switzerland. Recorded means in the sources ingested here; check each "
+            "authority's current list.") in md
     # every footnote mark resolves, every footnote is used
     marks = {int(n) for n in re.findall(r"\[\^(\d+)\](?!:)", md)}
     notes = {int(n) for n in re.findall(r"^\[\^(\d+)\]:", md, re.M)}

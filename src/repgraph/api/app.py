@@ -42,7 +42,8 @@ def _split(value: str) -> list[str]:
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None, *,
-               access: AccessDB | Path | str | None = None, open_access: bool = False) -> FastAPI:
+               access: AccessDB | Path | str | None = None, open_access: bool = False,
+               warn_exposed: bool = True) -> FastAPI:
     """The API over ``store`` if given (left open for its owner), else over the store the
     ``settings`` (default: the environment) configure, opened on first use.
 
@@ -50,7 +51,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     of the settings; required with an explicit ``store``). ``open_access``: requests
     without a key are the local ``viewer`` (``repgraph serve --open``). An embedded store
     or access file that every account of the machine can read is logged as a warning
-    (``repgraph.api``; :func:`repgraph.private_files.exposure_warnings`).
+    (``repgraph.api``; :func:`repgraph.private_files.exposure_warnings`), unless
+    ``warn_exposed`` is False (``repgraph serve`` prints it once itself, as every command
+    does, rather than once per worker process).
     """
     if settings is None:
         try:
@@ -70,7 +73,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         store_path = store.location if store.backend == "embedded" else None
     elif settings.backend == "embedded":
         store_path = settings.db
-    for line in exposure_warnings(store_path, access_db.path):
+    for line in exposure_warnings(store_path, access_db.path) if warn_exposed else ():
         log.warning("%s", line)
 
     @asynccontextmanager

@@ -96,7 +96,7 @@ def import_neo4j_command(
     # the audit log opens first: an unwritable one stops the command before the database is
     # replaced; each file is audited as soon as neo4j-admin has replaced it, so a failure of
     # the start or the schema afterwards still leaves the record of what was loaded
-    with access_for(None, store_must_exist=False) as access:
+    with access_for(None, store_must_exist=False, warn=True) as access:
         def audit(ready):
             for result, ids in zip(ready.results, ready.ids):
                 record_ingest(access, Path(result.path), ids, result)

@@ -17,17 +17,18 @@ import typer
 from rich.markup import escape
 
 from . import app
-from .common import DbOption, err_console, print_error
+from .common import DbOption, err_console, print_error, warn_exposed
 
 #: Environment the workers read their options from (set by ``serve`` for its own children).
 OPEN_ENV = "REPGRAPH_SERVE_OPEN"
 
 
 def app_from_env():
-    """The factory uvicorn's workers call: settings from the environment ``serve`` set."""
+    """The factory uvicorn's workers call: settings from the environment ``serve`` set.
+    ``serve`` has already warned about a store or access file every account can read."""
     from ..api import create_app
 
-    return create_app(open_access=os.environ.get(OPEN_ENV) == "1")
+    return create_app(open_access=os.environ.get(OPEN_ENV) == "1", warn_exposed=False)
 
 
 @app.command()
@@ -84,13 +85,21 @@ def serve(
                           "restricted and confidential data still need a key. For one person on their own machine.[/]")
     else:
         err_console.print("every data route needs 'Authorization: Bearer KEY' (create keys with 'repgraph users add')")
+    # once, as every command warns (the app's own log line would come once per worker, unprefixed)
+    warn_exposed(settings)
     # An import string and a factory: worker processes build their own app from the environment.
     config = uvicorn.Config("repgraph.cli.serve:app_from_env", factory=True, host=host, port=bound, workers=workers)
     server = uvicorn.Server(config)
     if workers > 1:
         from uvicorn.supervisors import Multiprocess
 
-        Multiprocess(config, target=server.run, sockets=[sock]).run()
+        import inspect
+
+        # uvicorn before 0.30 took the worker's target; later ones run a Server of the config
+        if "target" in inspect.signature(Multiprocess.__init__).parameters:
+            Multiprocess(config, target=server.run, sockets=[sock]).run()
+        else:
+            Multiprocess(config, sockets=[sock]).run()
     else:
         server.run(sockets=[sock])
 

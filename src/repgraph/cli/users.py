@@ -22,7 +22,9 @@ from ..access import AccessDB, AccessError, UserError, Users, access_db_path, au
 from ..config import get_settings
 from ..disclosure import Role
 from . import app
-from .common import DbOption, FormatOption, OutputFormat, console, err_console, print_error, warn_exposed_files
+from .common import (
+    DbOption, FormatOption, OutputFormat, console, err_console, print_error, warn_exposed, warn_exposed_files,
+)
 from .render import print_table
 from ..wording import counted
 
@@ -39,10 +41,13 @@ def operator() -> str:
         return "cli"
 
 
-def access_file(db: Path | None, store_must_exist: bool = True) -> Path:
+def access_file(db: Path | None, store_must_exist: bool = True, warn: bool = False) -> Path:
     """The access file of the store ``--db`` or the environment configures (exit 1 on bad
     settings). Users and the audit log belong to a store: a missing embedded store is
-    refused (exit 2, naming it) as every read command does, and nothing is created."""
+    refused (exit 2, naming it) as every read command does, and nothing is created.
+    ``warn``: print a ``warning:`` for the store or access file if every account of the
+    machine can read it (:func:`repgraph.cli.common.warn_exposed`), for the commands that
+    open no store (``users``, ``audit``, ``import-neo4j``): the others warn when they open it."""
     try:
         settings = get_settings(db=db)
     except (ValidationError, ValueError) as exc:
@@ -52,15 +57,19 @@ def access_file(db: Path | None, store_must_exist: bool = True) -> Path:
         print_error(f"no embedded store at {settings.db}: check the path (--db or $REPGRAPH_DB); "
                     "`repgraph ingest FILES --db PATH` creates one")
         raise typer.Exit(2)
+    if warn:
+        warn_exposed(settings)
     return access_db_path(settings)
 
 
 @contextmanager
-def access_for(db: Path | None, create: bool = True, store_must_exist: bool = True) -> Iterator[AccessDB | None]:
+def access_for(db: Path | None, create: bool = True, store_must_exist: bool = True,
+               warn: bool = False) -> Iterator[AccessDB | None]:
     """The access file of the store; with ``create=False`` (commands that only read) None
     when it does not exist yet, so reading never leaves a file behind. Commands that create
-    the store (ingest, demo, import-ftm) pass ``store_must_exist=False``."""
-    path = access_file(db, store_must_exist)
+    the store (ingest, demo, import-ftm) pass ``store_must_exist=False``; commands that open
+    no store pass ``warn=True`` (see :func:`access_file`)."""
+    path = access_file(db, store_must_exist, warn)
     if not create and not path.exists():
         err_console.print(f"no access file at {escape(str(path))} yet: no users, nothing audited")
         yield None
@@ -95,7 +104,7 @@ def users_add(
     db: DbOption = None,
 ) -> None:
     """Create a user and print their API key once (it is stored only as a hash)."""
-    with access_for(db) as access:
+    with access_for(db, warn=True) as access:
         try:
             user, key = Users(access).add(name, role)
         except UserError as exc:
@@ -111,7 +120,7 @@ def users_add(
 @users_app.command("list")
 def users_list(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None:
     """Every user: name, role, public key id, created, revoked."""
-    with access_for(db, create=False) as access:
+    with access_for(db, create=False, warn=True) as access:
         users = Users(access).list() if access else []
     if fmt is OutputFormat.json:
         typer.echo(json.dumps([{"name": u.name, "role": u.role.value, "key_id": u.key_id, "created_at": u.created_at,
@@ -126,7 +135,7 @@ def users_list(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> N
 @users_app.command("revoke")
 def users_revoke(name: Annotated[str, typer.Argument(help="The user whose key stops working now.")], db: DbOption = None) -> None:
     """Revoke a user's key (also in a running server, from its next request)."""
-    with access_for(db) as access:
+    with access_for(db, warn=True) as access:
         try:
             user = Users(access).revoke(name)
         except UserError as exc:
@@ -155,7 +164,7 @@ def audit_show(
 ) -> None:
     """The audit log, oldest first: protected reads, writes, key changes, refusals."""
     moment = _since(since)
-    with access_for(db, create=False) as access:
+    with access_for(db, create=False, warn=True) as access:
         found = audit.entries(access, since=moment, user=user) if access else []
     if fmt is OutputFormat.json:
         typer.echo(json.dumps([vars(e) for e in found], ensure_ascii=False, indent=2))

@@ -79,8 +79,10 @@ def _span(lo: str | None, hi: str | None) -> str:
 
 def build_document(d: Dossier, full_clearance: bool = True) -> Document:
     """The blocks of a dossier, in the issue's section order. ``full_clearance``: the reader
-    sees everything; below it an incident without a victim the reader may see says so
-    ("none you may see"), not that the sources name none."""
+    sees everything; below it an incident without a victim the reader may see, and an
+    empty section, say so ("none you may see"), not that the sources name none (a viewer's
+    dossier said "None recorded." of direct allegations it hid)."""
+    none = "None recorded." if full_clearance else "None you may see."
     doc = Document(title=f"Dossier: {_name(d.person)}",
                    subtitle=f"repgraph dossier on {d.person.id}, generated {d.generated_at}; sanctions gap as of {d.sanctions_gap.date}")
     idt = d.identity
@@ -109,7 +111,7 @@ def build_document(d: Dossier, full_clearance: bool = True) -> Document:
             [[p.position.name or p.position.id, *([" (head)"] if p.is_head else []), *doc.cite(p.citations)],
              [_name(p.organization)], [p.dates], [_conf(p.confidence)]] for p in d.posts])
     else:
-        doc.add("p", lines=[["No post is recorded."]])
+        doc.add("p", lines=[["No post is recorded." if full_clearance else "No post you may see."]])
 
     # 3 chain of command
     doc.add("h2", "3. Chain of command during each post")
@@ -120,21 +122,22 @@ def build_document(d: Dossier, full_clearance: bool = True) -> Document:
              [_name(c.holder) if c.holder else "no holder recorded", *doc.cite(c.citations)],
              [_span(c.overlap_from, c.overlap_to) if c.holder else "—"]] for c in d.chain_of_command])
     else:
-        doc.add("p", lines=[["No superior or subordinate is recorded for these posts."]])
+        doc.add("p", lines=[["No superior or subordinate is recorded for these posts." if full_clearance
+                              else "No superior or subordinate you may see for these posts."]])
     doc.add("figure", svg=figure_svg(d.figure), text="Chain of command: superiors above, the person's posts, subordinates below.")
 
     # 4 + 5 allegations and evidence
     doc.add("h2", "4. Allegations")
     doc.add("h3", "4.1 Direct (perpetrated, ordered, took part)")
     if not d.allegations_direct:
-        doc.add("p", lines=[["None recorded."]])
+        doc.add("p", lines=[[none]])
     for a in d.allegations_direct:
         doc.add("p", lines=[[Strong(f"{a.incident.date or 'undated'} — {a.incident.name or a.incident.id}"),
                              f" ({a.incident.type}); role: {', '.join(a.roles)}", *doc.cite(a.incident.citations)]])
         doc.add("ul", lines=_incident_lines(doc, a, full_clearance) + _evidence_lines(doc, a.evidence))
     doc.add("h3", "4.2 By command (commanded the perpetrating unit at the incident's date)")
     if not d.allegations_by_command:
-        doc.add("p", lines=[["None recorded."]])
+        doc.add("p", lines=[[none]])
     for a in d.allegations_by_command:
         doc.add("p", lines=[[Strong(f"{a.incident.date or 'undated'} — {a.incident.name or a.incident.id}"),
                              f" ({a.incident.type}); {a.statement}", *doc.cite(a.incident.citations)]])
@@ -151,7 +154,7 @@ def build_document(d: Dossier, full_clearance: bool = True) -> Document:
                               *([" [derived by repgraph from the recorded dates]"] if e.derived else []),
                               *doc.cite(e.citations)] for e in d.exculpatory])
     else:
-        doc.add("p", lines=[["None recorded."]])
+        doc.add("p", lines=[[none]])
     if d.proceedings:
         doc.add("h3", "Proceedings concerning the person")
         doc.add("ul", lines=[[Strong(p.kind or "proceeding"), f" {p.date or 'undated'}: {p.name or p.id}",
@@ -175,14 +178,20 @@ def build_document(d: Dossier, full_clearance: bool = True) -> Document:
             ])
         doc.add("table", header=["authority", "programme / legal basis", "status", "listed", "ended", "reason"], rows=rows)
     else:
-        doc.add("p", lines=[["No sanction is recorded."]])
+        doc.add("p", lines=[["No sanction is recorded." if full_clearance else "No sanction you may see."]])
     gap = d.sanctions_gap
+    # an authority whose listing the table shows (lifted, expired, or not yet in force on
+    # the gap's date) is not one with "no listing recorded": a delisting is what an
+    # advocate asks to reverse
+    listed = [a for a in gap.not_by if any(s.authority == a for s in d.sanctions)]
+    never = [a for a in gap.not_by if a not in listed]
     # "not by" read as "this authority declined"; it only means no listing is recorded here,
     # and "in force" only that no end is recorded (the newest source may be years old)
     doc.add("p", lines=[[Strong(f"Gap as of {gap.date}:"),
                          f" listed, no end recorded: {', '.join(gap.in_force_by) or 'none'};"
                          + (f" dates cannot tell: {', '.join(gap.unknown_by)};" if gap.unknown_by else "")
-                         + f" no listing recorded: {', '.join(gap.not_by) or 'none'}."
+                         + (f" listing recorded, not in force: {', '.join(listed)};" if listed else "")
+                         + f" no listing recorded: {', '.join(never) or 'none'}."
                          + " Recorded means in the sources ingested here; check each authority's current list."]])
 
     # 8 relatives and associates
@@ -196,9 +205,10 @@ def build_document(d: Dossier, full_clearance: bool = True) -> Document:
     elif not (d.sanctions or d.allegations_direct or d.allegations_by_command or d.proceedings):
         # a defender's sister is on file and "None recorded" read as a fault: say what the list covers
         doc.add("p", lines=[["Not listed: this section covers the circle of sanctioned or accused persons only, "
-                             "and no sanction or allegation against this person is recorded."]])
+                             + ("and no sanction or allegation against this person is recorded." if full_clearance
+                                else "and you may see no sanction or allegation against this person.")]])
     else:
-        doc.add("p", lines=[["None recorded."]])
+        doc.add("p", lines=[[none]])
     if d.affiliations:
         doc.add("h3", "Affiliations (acting for, appointments, ownership, control, membership)")
         doc.add("ul", lines=[[f"{a.type} ({'from' if a.direction == 'out' else 'to'} the person): ", Strong(_name(a.other)),
