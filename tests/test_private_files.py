@@ -8,6 +8,7 @@ file is run through the real CLI under umask 022 and its files' modes asserted."
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -266,12 +267,16 @@ def test_a_store_every_account_can_read_is_warned_about(open_folder, tmp_path, u
     os.chmod(access, 0o604)
     proc = cli("show", "p-defender-alpha", "--db", db)
     assert "Alfa Testdefender" in proc.stdout
-    # the store is open when the warning is printed: SQLite made its -wal and -shm with the store's mode
-    wal = [Path(f"{db}-wal"), Path(f"{db}-shm")]
+    assert not Path(f"{db}-wal").exists() and not Path(f"{db}-shm").exists()
+    assert subprocess.run(["sh", "-c", re.search(r"`(chmod 600 [^`]+)`", proc.stderr).group(1)]).returncode == 0
+    assert mode(db) == 0o600
+    os.chmod(db, 0o644)
+    # checked before the store is opened: the -wal and -shm this command makes (with the
+    # store's mode) are gone when it ends, and a pasted chmod naming them failed (newcomer pass)
     assert proc.stderr.splitlines() == [
-        f"warning: the embedded store {db} can be read by every account of this machine ("
-        + ", ".join(f"{p.name} 0644" for p in [db, *wal]) + "), and it holds every name, protected persons' "
-        f"included: `chmod 600 {' '.join(map(str, [db, *wal]))}` makes it owner-only (README, \"Who can read the files\")",
+        f"warning: the embedded store {db} can be read by every account of this machine (old.db 0644), and it "
+        f"holds every name, protected persons' included: `chmod 600 {db}` makes it owner-only (README, \"Who can "
+        "read the files\")",
         f"warning: the access file {access} can be read by every account of this machine (old.access.db 0604), and "
         f"it holds key hashes and the audit log of who read whom: `chmod 600 {access}` makes it owner-only (README, "
         "\"Who can read the files\")",

@@ -207,10 +207,13 @@ def _enterable_by_others(folder: Path) -> bool:
 
 
 def exposure_warnings(store_path: str | Path | None, access_path: str | Path | None) -> list[str]:
-    """One line per file of an embedded store (with its ``-wal`` and ``-shm``) or access
-    file that every account of this machine can read, saying what it holds and the
-    ``chmod`` that makes it owner-only (each file quoted for the shell, as it is to be
-    pasted there); empty when none is. ``None``: no such file
+    """One line per embedded store (with its ``-wal`` and ``-shm``) or access file that
+    every account of this machine can read, saying what it holds and the ``chmod`` that
+    makes it owner-only (each file quoted for the shell, as it is to be pasted there);
+    empty when none is. Call it before opening the files: SQLite makes the ``-wal`` and
+    ``-shm`` of the connection it opens (with the database's mode) and removes them when
+    the last one closes, so only those that exist before (another process has the store
+    open: a server) outlive the command, and a pasted ``chmod`` naming others would fail. ``None``: no such file
     (a Neo4j store)."""
     lines = []
     for base, what, holds in ((store_path, "the embedded store", "every name, protected persons' included"),

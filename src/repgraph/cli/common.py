@@ -188,6 +188,7 @@ def store_for(db: Path | None, create: bool = False) -> Iterator[GraphStore]:
     """
     try:
         settings = get_settings(db=db)
+        warn_exposed(settings)  # before opening: the -wal and -shm this command makes are not named
         store = open_store(settings, create=create)
     except StoreMissing as exc:
         print_error(exc)
@@ -195,7 +196,6 @@ def store_for(db: Path | None, create: bool = False) -> Iterator[GraphStore]:
     except (StoreError, ValueError) as exc:
         print_error(exc)
         raise typer.Exit(1) from None
-    warn_exposed(settings)
     try:
         with audited_reads(settings):
             yield store
