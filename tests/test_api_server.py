@@ -16,6 +16,7 @@ import pytest
 import uvicorn
 
 from api_access import bearer, keyed_app
+from serving import wait_for_health
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -144,15 +145,7 @@ def test_repgraph_serve(seed_store, request, tmp_path):
     args = [sys.executable, "-m", "repgraph", "serve", "--port", str(port), *where]
     proc = subprocess.Popen(args, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                r = httpx.get(f"http://127.0.0.1:{port}/health", timeout=5)
-                break
-            except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"serve did not come up: {proc.communicate()}") from None
-                time.sleep(0.2)
+        r = wait_for_health(port, proc)
         assert r.status_code == 200 and r.json() == {"status": "ok", "backend": seed_store.backend}
         url = f"http://127.0.0.1:{port}/entities"
         assert httpx.get(url, params={"q": "peche"}).status_code == 401

@@ -28,6 +28,7 @@ import pytest
 
 from conftest import SYNTHETIC
 from test_private_files import open_folder  # noqa: F401  (a fixture)
+from serving import wait_for_health
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -240,9 +241,6 @@ def test_an_output_given_a_stores_wal_or_shm_file_is_refused(empty_store, tmp_pa
 def test_serve_names_a_store_that_looks_like_markup_and_answers(tmp_path):
     """Regression: ``repgraph serve --db 'q[/b]/cases.db'`` ended in a MarkupError traceback
     before listening (its announcement read the path as markup); ``[red]`` vanished."""
-    import httpx
-    import time
-
     db = tmp_path / "q[" / "b]" / "[red]cases.db"
     db.parent.mkdir(parents=True)
     env = {"REPGRAPH_ACCESS_DB": str(tmp_path / "keys" / "[i]team.access.db")}
@@ -256,14 +254,7 @@ def test_serve_names_a_store_that_looks_like_markup_and_answers(tmp_path):
                          r"1 worker process\n", first)
         assert m, first + second + (proc.stderr.read() if proc.poll() is not None else "")
         assert second.startswith(f"users and audit log: {env['REPGRAPH_ACCESS_DB']}; answering Host: ")
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                r = httpx.get(f"http://127.0.0.1:{m.group(1)}/health", timeout=5)
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None and time.monotonic() < deadline, "serve did not come up"
-                time.sleep(0.2)
+        r = wait_for_health(m.group(1), proc)
         assert r.status_code == 200 and r.json()["backend"] == "embedded"
     finally:
         proc.terminate()

@@ -12,12 +12,10 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
-
 from conftest import SYNTHETIC
+from serving import wait_for_health
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -55,14 +53,7 @@ def test_serve_announces_the_port_it_listens_on(tmp_path):
         line = proc.stderr.readline()  # the announcement comes first, once the port is bound
         m = re.search(r"repgraph API on http://127\.0\.0\.1:(\d+) ", line)
         assert m and int(m.group(1)) > 0, line
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                r = httpx.get(f"http://127.0.0.1:{m.group(1)}/health", timeout=5)
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None and time.monotonic() < deadline, "serve did not come up"
-                time.sleep(0.2)
+        r = wait_for_health(m.group(1), proc)
         assert r.status_code == 200 and r.json()["backend"] == "embedded"
     finally:
         proc.terminate()
