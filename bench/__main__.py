@@ -414,10 +414,15 @@ def server_warm_up(cases: dict[str, Callable[[int], Any]], seconds: float) -> in
 
 
 def measure(store, files, ids, runs: int, samples: int, api_env: dict[str, str],
-            only: set[str] | None = None, warm_up_s: float = 0.0) -> dict[str, Any]:
-    """Every query and API row (``only``: just these names) on ``store``. With
-    ``warm_up_s``, each question is first called once (its cold call, reported as
-    "first"), then :func:`server_warm_up` runs before any row is measured."""
+            only: set[str] | None = None, warm_up_s: float = 0.0,
+            global_samples: int | None = None) -> dict[str, Any]:
+    """Every query and API row (``only``: just these names) on ``store``. Anchored rows
+    (one id per call) make ``samples`` calls a run, global lists ``global_samples``
+    (default: a quarter of ``samples``, at least 3). With ``warm_up_s``, each question
+    is first called once (its cold call, reported as "first"), then
+    :func:`server_warm_up` runs before any row is measured."""
+    if global_samples is None:
+        global_samples = max(3, samples // 4)
     out: dict[str, Any] = {"queries": {}, "api": {}}
     cases = {k: v for k, v in query_cases(store, ids).items() if only is None or k in only}
     cold: dict[str, float] = {}
@@ -430,7 +435,7 @@ def measure(store, files, ids, runs: int, samples: int, api_env: dict[str, str],
         calls = server_warm_up(cases, warm_up_s)
         log(f"  server warm-up: {calls} calls in {time.perf_counter() - t0:.1f} s")
     for name, fn in cases.items():
-        n = samples if name in ANCHORED else max(3, samples // 4)
+        n = samples if name in ANCHORED else global_samples
         out["queries"][name] = m = _summary(fn, n, runs, cold=cold.get(name))
         log(f"  {name}: first {m['first']:.1f} ms, p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms")
     proc, url, headers = serve(api_env)
@@ -444,7 +449,7 @@ def measure(store, files, ids, runs: int, samples: int, api_env: dict[str, str],
                 def call(k, path=path, as_viewer=as_viewer):
                     r = client.get(path(k), headers=VIEWER_HEADERS if as_viewer else None)
                     r.raise_for_status()
-                n = samples if "{id}" in name or "q=" in name else max(3, samples // 4)
+                n = samples if "{id}" in name or "q=" in name else global_samples
                 out["api"][name] = m = _summary(call, n, runs, cpu_of=proc.pid)
                 log(f"  {name}: first {m['first']:.1f} ms, p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms")
         out["api_peak_rss_mib"] = peak_rss_mib(proc.pid)
@@ -520,6 +525,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="1000,10000", help="persons per network, comma-separated (default 1000,10000)")
     ap.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is reported")
     ap.add_argument("--samples", type=int, default=20, help="calls per run of an anchored query (global: a quarter)")
+    ap.add_argument("--global-samples", type=int, default=0, metavar="N",
+                    help="calls per run of a global list (default 0: a quarter of --samples, at least 3); "
+                         "e.g. --samples 200 --global-samples 5 steadies the anchored p95s without "
+                         "lengthening the slow global lists")
     ap.add_argument("--backends", default="embedded,neo4j")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--neo4j-ingest", default="both",
@@ -534,6 +543,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="", help="measure only these rows (comma-separated names; 'redaction': "
                                                "the viewer/admin pairs of the redaction's cost)")
     a = ap.parse_args(argv)
+    if a.samples < 1 or a.global_samples < 0:
+        ap.error("--samples must be at least 1 and --global-samples at least 0")
     sizes = [int(s) for s in a.sizes.split(",")]
     only = None
     if a.only:
@@ -596,7 +607,8 @@ def main(argv: list[str] | None = None) -> int:
                 ing["sample"] = use is not files
                 store = EmbeddedStore(db) if backend == "embedded" else neo.store()
                 ids = pick_ids(use, a.seed)
-                measured = measure(store, use, ids, a.runs, a.samples, env, only, a.server_warm_up)
+                measured = measure(store, use, ids, a.runs, a.samples, env, only, a.server_warm_up,
+                                   a.global_samples or None)
                 if only is not None and backend in res:  # a partial run updates its rows only
                     for section in ("queries", "api"):
                         res[backend].setdefault(section, {}).update(measured[section])
