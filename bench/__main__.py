@@ -216,9 +216,11 @@ def process_cpu_s(pid: int | None = None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def time_calls(fn: Callable[[int], Any], samples: int, cpu_of: int | None = None) -> tuple[float, list[float]]:
+def time_calls(fn: Callable[[int], Any], samples: int, cpu_of: int | None = None,
+               pool: int = 0) -> tuple[float, list[float]]:
     """(first call in ms, ``samples`` warm calls in ms); the CPU time of each warm call goes
-    to :data:`_cpu_ms` (of process ``cpu_of``, default this one)."""
+    to :data:`_cpu_ms` (of process ``cpu_of``, default this one). Call ``i`` asks about the
+    drawn id ``i + 1``; with ``pool``, about ids 1..pool in turn (the same ids, repeated)."""
     t0 = time.perf_counter()
     fn(0)
     first = (time.perf_counter() - t0) * 1000
@@ -233,23 +235,25 @@ def time_calls(fn: Callable[[int], Any], samples: int, cpu_of: int | None = None
     for i in range(samples):
         c0 = process_cpu_s(cpu_of)
         t0 = time.perf_counter()
-        fn(i + 1)
+        fn(i % pool + 1 if pool else i + 1)
         out.append((time.perf_counter() - t0) * 1000)
         _cpu_ms.append((process_cpu_s(cpu_of) - c0) * 1000)
     return first, out
 
 
 def _summary(fn: Callable[[int], Any], n: int, runs: int, cpu_of: int | None = None,
-             cold: float | None = None) -> dict[str, Any]:
-    """First call, p50 and p95 (ms, medians over ``runs``) of ``n`` calls of ``fn``;
-    ``cold``: the first call measured earlier (before the server warm-up) in ms."""
+             cold: float | None = None, pool: int = 0) -> dict[str, Any]:
+    """First call, p50 and p95 (ms, medians over ``runs``) of ``n`` calls of ``fn`` (on
+    ids 1..``pool`` in turn with ``pool``); ``cold``: the first call measured earlier
+    (before the server warm-up) in ms."""
     _cpu_ms.clear()
-    first, samples = time_calls(fn, n, cpu_of)
+    first, samples = time_calls(fn, n, cpu_of, pool)
     first = first if cold is None else cold
     per_run = [samples]
-    per_run += [time_calls(fn, n, cpu_of)[1] for _ in range(runs - 1) if max(samples) < SLOW * 1000]
+    per_run += [time_calls(fn, n, cpu_of, pool)[1] for _ in range(runs - 1) if max(samples) < SLOW * 1000]
     return {"first": first, "p50": statistics.median(pct(r, 50) for r in per_run),
             "p95": statistics.median(pct(r, 95) for r in per_run), "samples": len(per_run[0]), "runs": len(per_run),
+            "ids": min(pool, len(per_run[0])) if pool else len(per_run[0]),
             # CPU per call (ms): the server's for API rows (its ticks are 10 ms: a mean, not a median)
             "cpu_p50": statistics.median(_cpu_ms) if _cpu_ms else None,
             "cpu_mean": statistics.fmean(_cpu_ms) if _cpu_ms else None}
@@ -415,10 +419,11 @@ def server_warm_up(cases: dict[str, Callable[[int], Any]], seconds: float) -> in
 
 def measure(store, files, ids, runs: int, samples: int, api_env: dict[str, str],
             only: set[str] | None = None, warm_up_s: float = 0.0,
-            global_samples: int | None = None) -> dict[str, Any]:
+            global_samples: int | None = None, pool: int = 0) -> dict[str, Any]:
     """Every query and API row (``only``: just these names) on ``store``. Anchored rows
     (one id per call) make ``samples`` calls a run, global lists ``global_samples``
-    (default: a quarter of ``samples``, at least 3). With ``warm_up_s``, each question
+    (default: a quarter of ``samples``, at least 3); with ``pool``, anchored rows ask
+    about the first ``pool`` drawn ids in turn instead of ``samples`` different ones. With ``warm_up_s``, each question
     is first called once (its cold call, reported as "first"), then
     :func:`server_warm_up` runs before any row is measured."""
     if global_samples is None:
@@ -436,7 +441,7 @@ def measure(store, files, ids, runs: int, samples: int, api_env: dict[str, str],
         log(f"  server warm-up: {calls} calls in {time.perf_counter() - t0:.1f} s")
     for name, fn in cases.items():
         n = samples if name in ANCHORED else global_samples
-        out["queries"][name] = m = _summary(fn, n, runs, cold=cold.get(name))
+        out["queries"][name] = m = _summary(fn, n, runs, cold=cold.get(name), pool=pool)
         log(f"  {name}: first {m['first']:.1f} ms, p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms")
     proc, url, headers = serve(api_env)
     try:
@@ -450,7 +455,7 @@ def measure(store, files, ids, runs: int, samples: int, api_env: dict[str, str],
                     r = client.get(path(k), headers=VIEWER_HEADERS if as_viewer else None)
                     r.raise_for_status()
                 n = samples if "{id}" in name or "q=" in name else global_samples
-                out["api"][name] = m = _summary(call, n, runs, cpu_of=proc.pid)
+                out["api"][name] = m = _summary(call, n, runs, cpu_of=proc.pid, pool=pool)
                 log(f"  {name}: first {m['first']:.1f} ms, p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms")
         out["api_peak_rss_mib"] = peak_rss_mib(proc.pid)
         log(f"  API server peak RSS {out['api_peak_rss_mib']:.0f} MiB")
@@ -529,6 +534,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="calls per run of a global list (default 0: a quarter of --samples, at least 3); "
                          "e.g. --samples 200 --global-samples 5 steadies the anchored p95s without "
                          "lengthening the slow global lists")
+    ap.add_argument("--ids", type=int, default=0, metavar="N",
+                    help="anchored rows ask about the first N drawn ids in turn (default 0: a different id for each "
+                         "call, up to 200). --samples 200 --ids 20 repeats the 20 persons a 20-call run measures, "
+                         "10 times each: the same question on the same persons, with less noise in its p95")
     ap.add_argument("--backends", default="embedded,neo4j")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--neo4j-ingest", default="both",
@@ -543,8 +552,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="", help="measure only these rows (comma-separated names; 'redaction': "
                                                "the viewer/admin pairs of the redaction's cost)")
     a = ap.parse_args(argv)
-    if a.samples < 1 or a.global_samples < 0:
-        ap.error("--samples must be at least 1 and --global-samples at least 0")
+    if a.samples < 1 or a.global_samples < 0 or a.ids < 0:
+        ap.error("--samples must be at least 1, --global-samples and --ids at least 0")
     sizes = [int(s) for s in a.sizes.split(",")]
     only = None
     if a.only:
@@ -608,7 +617,7 @@ def main(argv: list[str] | None = None) -> int:
                 store = EmbeddedStore(db) if backend == "embedded" else neo.store()
                 ids = pick_ids(use, a.seed)
                 measured = measure(store, use, ids, a.runs, a.samples, env, only, a.server_warm_up,
-                                   a.global_samples or None)
+                                   a.global_samples or None, a.ids)
                 if only is not None and backend in res:  # a partial run updates its rows only
                     for section in ("queries", "api"):
                         res[backend].setdefault(section, {}).update(measured[section])
