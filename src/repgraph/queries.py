@@ -977,7 +977,7 @@ WEAKENED_BY = """
 MATCH (e:Entity)-[w:WEAKENS]->(t:Entity {id: $id})
 RETURN t.id AS targetId, e.id AS id, labels(e) AS labels, e.name AS name, e.kind AS kind, e.date AS date,
        e.description AS description, e.confidentiality AS confidentiality, e.citations AS citations,
-       w.perpetrator AS perpetrator, w.citations AS linkCitations
+       w.perpetrator AS perpetrator, w.citations AS linkCitations, w.confidentiality AS linkConfidentiality
 """
 
 #: Proceedings concerning one person, organization or incident; ``$id``.
@@ -985,7 +985,7 @@ PROCEEDINGS_ABOUT = """
 MATCH (pr:Proceeding)-[c:CONCERNS]->(t:Entity {id: $id})
 RETURN t.id AS targetId, pr.id AS id, pr.name AS name, pr.kind AS kind, pr.date AS date, pr.body AS body,
        pr.jurisdiction AS jurisdiction, pr.outcome AS outcome, pr.confidentiality AS confidentiality,
-       c.role AS role, pr.citations AS citations, c.citations AS linkCitations
+       c.role AS role, pr.citations AS citations, c.citations AS linkCitations, c.confidentiality AS linkConfidentiality
 """
 
 #: Every PERPETRATED_BY link with its id, confidence and citations (evidence strength

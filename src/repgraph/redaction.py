@@ -653,7 +653,7 @@ class Redactor:
                 if ident in self.persons:
                     return self._pseudonymised(m, fields)
                 return _HIDE
-            if level:
+            if level and ident:  # a derived item (a delisting of a protected listing) has no id of its own
                 shown.add(ident)
             if pseudonyms and self.active and self.is_namesake(m):
                 pseudonyms = False  # nothing said of a public namesake carries the protected person's pseudonym
@@ -669,6 +669,8 @@ class Redactor:
                 shown.add(rel_id)
         elif has_level and rank(d.get("confidentiality")) > self.clearance:
             return _HIDE  # any other fact with its own level above the clearance (a relative link, a sanction, an allegation)
+        elif has_link and rank(d.get("link_confidentiality")) > self.clearance:
+            return _HIDE  # a fact tied to what it concerns by a link above the clearance (a proceeding's CONCERNS)
         values = {}
         same = True
         for fname in names:

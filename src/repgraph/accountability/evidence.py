@@ -37,7 +37,7 @@ def exculpatory_for(store: GraphStore, target_ids: list[str], citer: Citer | Non
         out[r["targetId"]].append(ExculpatoryItem(
             kind=kind, id=r["id"], label=label, name=r["name"], date=r["date"], description=r["description"],
             weakens=ref(r["targetId"], None, None), perpetrator=r["perpetrator"], confidentiality=r["confidentiality"],
-            citations=cites,
+            link_confidentiality=r["linkConfidentiality"], citations=cites,
         ))
     for items in out.values():
         items.sort(key=lambda e: (e.date or "", e.id or ""))

@@ -99,6 +99,9 @@ class ExculpatoryItem(BaseModel):
     perpetrator: str | None = Field(default=None, description="with an incident: whose link it weakens (null: the whole allegation)")
     derived: bool = False
     confidentiality: str | None = None
+    link_confidentiality: str | None = Field(
+        default=None, description="the level of the WEAKENS link that ties a recorded item to what it weakens: "
+                                  "a caller below it does not see the item")
     citations: list[CitationOut] = Field(default_factory=list)
 
 

@@ -164,7 +164,8 @@ def _proceedings(store: GraphStore, ids: list[str], citer: Citer) -> dict[str, l
     for r in each(store, Q.PROCEEDINGS_ABOUT, ids):
         out.setdefault(r["targetId"], []).append(ProceedingOut(
             id=r["id"], name=r["name"], kind=r["kind"], date=r["date"], body=r["body"], jurisdiction=r["jurisdiction"],
-            outcome=r["outcome"], role=r["role"], concerns=r["targetId"],
+            outcome=r["outcome"], role=r["role"], concerns=r["targetId"], confidentiality=r["confidentiality"],
+            link_confidentiality=r["linkConfidentiality"],
             citations=citer(r["citations"]) + [c for c in citer(r["linkCitations"]) if c not in citer(r["citations"])],
         ))
     for items in out.values():

@@ -87,6 +87,9 @@ class ProceedingOut(BaseModel):
     outcome: str | None = None
     role: str | None = Field(default=None, description="the person's (or incident's) part in it, e.g. accused")
     concerns: str = Field(description="id of the person or incident it concerns")
+    confidentiality: str | None = Field(default=None, description="the proceeding's own level")
+    link_confidentiality: str | None = Field(default=None, description="the level of its CONCERNS link: a caller "
+                                                                       "below either level does not see it")
     citations: list[CitationOut] = Field(default_factory=list)
 
 

@@ -1,0 +1,225 @@
+"""Adversarial tests of the dossier's derived delistings and what each role reads of
+section 5 and the proceedings (adv7).
+
+Regressions, each shown through the real CLI (a subprocess, the audit log on, as every
+user's command runs) over a real store on both backends:
+
+1. A lifted listing the admin or an analyst may see but a viewer may not (restricted or
+   confidential) crashed ``repgraph dossier`` for the admin and the analyst: its derived
+   delisting has no id, and the audit log was told it had shown the id ``None``
+   (``TypeError`` sorting the shown ids). The admin could not print a dossier at all.
+2. A derived delisting read the listing's ``reason`` as the reason it was lifted: the
+   seed's reasons are why a person was listed ("involvement in torture ..."), so section
+   5 offered "involvement in torture" as exculpatory information.
+3. A lifted public listing whose recorded delisting Exculpation is above a viewer's
+   clearance gave the viewer no delisting at all (the hidden record suppressed the
+   derived item): the viewer's sanctions table said "lifted", section 5 "None you may see".
+4. A recorded Exculpation or Proceeding tied to the person (WEAKENS, CONCERNS) by a
+   relationship above the viewer's level was shown to the viewer with that
+   relationship's quotes; a confidential Proceeding was shown with its body, date, role
+   and quotes (only its name withheld).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import BACKENDS, case_store
+
+REPO = Path(__file__).resolve().parents[1]
+
+LISTING_REASON = "involvement in torture and other serious human rights violations"
+G = {"source": "src-dr-gazette", "quote": "Coronel Ejemplo Revocado is listed."}
+SECRET_END = "Informant says the EU lifted it after a fake bribe."
+UK_END = "The UK removes Coronel Ejemplo Revocado from its fake list."
+CA_END = "Canada removes Coronel Ejemplo Revocado from its fake list."
+CA_LINK = "The fake note links the Canadian removal to the colonel."
+CH_END = "The fake Swiss removal of a restricted listing."
+SECRET_PROC = "A fake secret court indicts the colonel."
+PROC_LINK = "The fake public tribunal's secret link to the colonel."
+
+CASE = {
+    "dataset": {"name": "delisting-roles", "title": "Fake delistings by role", "synthetic": True},
+    "nodes": [
+        {"label": "Source", "id": "src-dr-gazette", "name": "Fake Gazette DR", "type": "official_document",
+         "title": "Fake Gazette DR"},
+        {"label": "Source", "id": "src-dr-secret", "name": "Fake Informant DR", "type": "interview",
+         "title": "Fake Informant DR", "confidentiality": "confidential"},
+        {"label": "Person", "id": "p-dr-official", "name": "Coronel Ejemplo Revocado", "roles": ["official"]},
+        # lifted, the reason is why he was listed; no end date, no endCitations
+        {"label": "Sanction", "id": "sanc-dr-us", "name": "US listing DR", "authority": "us_ofac",
+         "listedDate": "2018-01-01", "status": "lifted", "reason": LISTING_REASON, "citations": [G]},
+        # lifted; the delisting's only source is confidential
+        {"label": "Sanction", "id": "sanc-dr-eu", "name": "EU listing DR", "authority": "eu", "listedDate": "2018-01-22",
+         "endDate": "2021-03", "status": "lifted", "citations": [G],
+         "endCitations": [{"source": "src-dr-secret", "quote": SECRET_END}]},
+        # lifted; its recorded delisting is confidential
+        {"label": "Sanction", "id": "sanc-dr-uk", "name": "UK listing DR", "authority": "uk", "listedDate": "2019-01-01",
+         "endDate": "2022-05", "status": "lifted", "citations": [G],
+         "endCitations": [{"source": "src-dr-gazette", "quote": UK_END}]},
+        {"label": "Exculpation", "id": "exc-dr-uk", "name": "Secret note on the UK removal", "kind": "delisting",
+         "date": "2022-05-02", "confidentiality": "confidential",
+         "citations": [{"source": "src-dr-secret", "quote": "The fake secret note."}]},
+        # lifted; its recorded delisting is public, its WEAKENS link confidential
+        {"label": "Sanction", "id": "sanc-dr-ca", "name": "Canadian listing DR", "authority": "canada",
+         "listedDate": "2019-01-01", "endDate": "2022-06", "status": "lifted", "citations": [G],
+         "endCitations": [{"source": "src-dr-gazette", "quote": CA_END}]},
+        {"label": "Exculpation", "id": "exc-dr-ca", "name": "Canada removal DR", "kind": "delisting", "date": "2022-06-02",
+         "citations": [{"source": "src-dr-gazette", "quote": CA_END}]},
+        # a restricted lifted listing: the analyst reads it, the viewer does not
+        {"label": "Sanction", "id": "sanc-dr-ch", "name": "Swiss listing DR", "authority": "switzerland",
+         "listedDate": "2019-01-01", "endDate": "2023-06", "status": "lifted", "confidentiality": "restricted",
+         "citations": [G], "endCitations": [{"source": "src-dr-gazette", "quote": CH_END}]},
+        # a confidential proceeding, and a public one concerning him by a confidential link
+        {"label": "Proceeding", "id": "proc-dr-secret", "name": "Secret fake case DR", "kind": "indictment",
+         "date": "2024-01", "body": "Fake Secret Court DR", "confidentiality": "confidential",
+         "citations": [{"source": "src-dr-gazette", "quote": SECRET_PROC}]},
+        {"label": "Proceeding", "id": "proc-dr-public", "name": "Public fake case DR", "kind": "indictment",
+         "date": "2024-02", "body": "Fake Public Tribunal DR",
+         "citations": [{"source": "src-dr-gazette", "quote": "The fake public tribunal's case."}]},
+    ],
+    "relationships": [
+        *({"type": "SANCTIONED", "from": f"sanc-dr-{a}", "to": "p-dr-official"} for a in ("us", "eu", "uk", "ca", "ch")),
+        {"type": "WEAKENS", "from": "exc-dr-uk", "to": "sanc-dr-uk",
+         "citations": [{"source": "src-dr-gazette", "quote": UK_END}]},
+        {"type": "WEAKENS", "from": "exc-dr-ca", "to": "sanc-dr-ca", "confidentiality": "confidential",
+         "citations": [{"source": "src-dr-gazette", "quote": CA_LINK}]},
+        {"type": "CONCERNS", "from": "proc-dr-secret", "to": "p-dr-official", "role": "accused",
+         "citations": [{"source": "src-dr-gazette", "quote": SECRET_PROC}]},
+        {"type": "CONCERNS", "from": "proc-dr-public", "to": "p-dr-official", "role": "accused",
+         "confidentiality": "confidential", "citations": [{"source": "src-dr-gazette", "quote": PROC_LINK}]},
+    ],
+}
+
+
+@pytest.fixture(params=BACKENDS)
+def dr(request, tmp_path):
+    """``run(role, fmt) -> str``: ``repgraph --as ROLE dossier p-dr-official`` in a new
+    process over the case's store (both backends), audited to an access file in tmp_path."""
+    store = case_store(CASE, request.param, tmp_path, request)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "REPGRAPH_"))}
+    env.update(PYTHONPATH=str(REPO / "src"), COLUMNS="250", REPGRAPH_ACCESS_DB=str(tmp_path / "dr.access.db"))
+    where = ["--db", str(store.location)] if store.backend == "embedded" else []
+    if store.backend != "embedded":
+        s = request.getfixturevalue("neo4j_settings")
+        env.update(NEO4J_URI=s["uri"], NEO4J_USER=s["user"], NEO4J_PASSWORD=s["password"] or "",
+                   NEO4J_DATABASE=s["database"])
+
+    def run(role: str, fmt: str = "md") -> str:
+        proc = subprocess.run([sys.executable, "-m", "repgraph", "--as", role, "dossier", "p-dr-official",
+                               "--on", "2026-01-01", "--format", fmt, *where],
+                              cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, (role, fmt, proc.stderr[-2000:])
+        return proc.stdout
+
+    yield run
+    store.close()
+
+
+def _exculpatory(js: str) -> list[tuple]:
+    return [(e["kind"], e["weakens"]["id"], e["derived"], e["description"]) for e in json.loads(js)["exculpatory"]]
+
+
+def _section(md: str, heading: str) -> str:
+    return md.split(heading, 1)[1].split("\n#", 1)[0].strip()
+
+
+def test_every_role_gets_a_dossier_with_protected_lifted_listings(dr):
+    """1 and 2: the admin and the analyst read the restricted Swiss delisting (the run
+    crashed before); no derived delisting repeats the listing's reason."""
+    admin = _exculpatory(dr("admin", "json"))
+    assert admin == [
+        ("delisting", "sanc-dr-us", True, "us_ofac: listing lifted"),  # undated first
+        ("delisting", "sanc-dr-eu", True, "eu: listing lifted"),
+        ("delisting", "sanc-dr-uk", True, "uk: listing lifted"),  # the public record's own, beside the secret note
+        ("delisting", "sanc-dr-uk", False, None),
+        ("delisting", "sanc-dr-ca", True, "canada: listing lifted"),  # its record's link is confidential: the same
+        ("delisting", "sanc-dr-ca", False, None),
+        ("delisting", "sanc-dr-ch", True, "switzerland: listing lifted"),
+    ]
+    analyst = _exculpatory(dr("analyst", "json"))
+    assert [(k, w, d) for k, w, d, _ in analyst] == [
+        ("delisting", "sanc-dr-us", True), ("delisting", "sanc-dr-eu", True), ("delisting", "sanc-dr-uk", True),
+        ("delisting", "sanc-dr-ca", True), ("delisting", "sanc-dr-ch", True)]
+    for role in ("admin", "analyst"):
+        md = dr(role, "md")
+        section = _section(md, "## 5. Exculpatory information")
+        assert "switzerland: listing lifted — weakens Swiss listing DR" in section, role
+        assert LISTING_REASON not in section, role
+        # the reason stays where it belongs: the sanctions table
+        assert LISTING_REASON in _section(md, "## 6. Sanctions by authority"), role
+
+
+def test_a_viewer_reads_every_public_delisting_and_nothing_above_their_level(dr):
+    """3 and 4: the viewer reads a delisting for each public lifted listing (UK: its
+    recorded note is confidential; Canada: its recorded note is tied to the listing by a
+    confidential link, so the viewer gets the derived item and never that link's quote);
+    never the confidential proceeding, nor the public one tied by a confidential link."""
+    viewer = _exculpatory(dr("viewer", "json"))
+    assert viewer == [
+        ("delisting", "sanc-dr-us", True, "us_ofac: listing lifted"),
+        ("delisting", "sanc-dr-eu", True, "eu: listing lifted"),
+        ("delisting", "sanc-dr-uk", True, "uk: listing lifted"),
+        ("delisting", "sanc-dr-ca", True, "canada: listing lifted"),
+    ]
+    for fmt in ("md", "html", "json"):
+        text = dr("viewer", fmt)
+        for secret in ("Swiss listing DR", CH_END, SECRET_END, "Secret note on the UK removal", CA_LINK,
+                       "Canada removal DR", SECRET_PROC, "Fake Secret Court DR", PROC_LINK, "Public fake case DR",
+                       "proc-dr-", "exc-dr-"):
+            assert secret not in text, (fmt, secret)
+        assert UK_END in text and CA_END in text, fmt
+    md = dr("viewer", "md")
+    assert "Proceedings concerning the person" not in md
+    admin = dr("admin", "md")
+    proceedings = _section(admin, "### Proceedings concerning the person")
+    assert "Fake Secret Court DR" in proceedings and "Fake Public Tribunal DR" in proceedings
+
+
+DENIAL_LINK = "The fake informant ties the denial to the raid."
+EVIDENCE_CASE = {
+    "dataset": {"name": "weakens-link-level", "title": "A recorded denial tied by a confidential link",
+                "synthetic": True},
+    "nodes": [
+        {"label": "Source", "id": "src-wl-press", "name": "Fake Press WL", "type": "media", "title": "Fake Press WL"},
+        {"label": "Person", "id": "p-wl-official", "name": "Mayor Ejemplo Negador", "roles": ["official"]},
+        {"label": "Incident", "id": "inc-wl-raid", "name": "Fake raid WL", "type": "raid", "date": "2020-01-05",
+         "citations": [{"source": "src-wl-press", "quote": "A fake raid took place."}]},
+        {"label": "Exculpation", "id": "exc-wl-denial", "name": "Mayor's fake denial", "kind": "denial",
+         "date": "2020-02-01", "citations": [{"source": "src-wl-press", "quote": "The mayor denies the fake raid."}]},
+    ],
+    "relationships": [
+        {"type": "PERPETRATED_BY", "from": "inc-wl-raid", "to": "p-wl-official",
+         "citations": [{"source": "src-wl-press", "quote": "Witnesses blame the fake mayor."}]},
+        {"type": "WEAKENS", "from": "exc-wl-denial", "to": "inc-wl-raid", "perpetrator": "p-wl-official",
+         "confidentiality": "confidential", "citations": [{"source": "src-wl-press", "quote": DENIAL_LINK}]},
+    ],
+}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_api_shows_no_exculpation_through_a_link_above_the_callers_level(backend, tmp_path, request):
+    """4, at the API: GET /queries/evidence-strength gave a viewer and an analyst the
+    recorded denial and the quote of its confidential WEAKENS link; the admin reads both."""
+    from api_access import client_for
+
+    store = case_store(EVIDENCE_CASE, backend, tmp_path, request)
+    try:
+        seen = {}
+        for role in ("viewer", "analyst", "admin"):
+            r = client_for(store, role).get("/queries/evidence-strength", params={"incident_id": "inc-wl-raid"})
+            assert r.status_code == 200, (role, r.text)
+            [allegation] = r.json()["items"]
+            seen[role] = [(e["id"], [c["quote"] for c in e["citations"]]) for e in allegation["exculpatory"]]
+            if role != "admin":
+                assert DENIAL_LINK not in r.text and "exc-wl-denial" not in r.text, role
+        assert seen == {"viewer": [], "analyst": [],
+                        "admin": [("exc-wl-denial", ["The mayor denies the fake raid.", DENIAL_LINK])]}
+    finally:
+        store.close()
