@@ -223,3 +223,106 @@ def test_the_api_shows_no_exculpation_through_a_link_above_the_callers_level(bac
                         "admin": [("exc-wl-denial", ["The mayor denies the fake raid.", DENIAL_LINK])]}
     finally:
         store.close()
+
+
+HOLDS_SECRET = "The fake informant: the general commanded Unidad Ficticia CH from 2015 to 2017."
+MINISTER_SECRET = "The fake informant: the minister held the post from 2018."
+REPORTS_SECRET = "The fake informant: the chief reported to the secretary."
+CHAIN_CASE = {
+    "dataset": {"name": "post-link-levels", "title": "Posts and chain links above a viewer's level", "synthetic": True},
+    "nodes": [
+        {"label": "Source", "id": "src-ch-press", "name": "Fake Press CH", "type": "media", "title": "Fake Press CH"},
+        {"label": "Person", "id": "p-ch-gen", "name": "General Ejemplo Cadena", "roles": ["official"]},
+        {"label": "Person", "id": "p-ch-minister", "name": "Ministra Ejemplo Cadena", "roles": ["official"]},
+        {"label": "Organization", "id": "org-ch-unit", "name": "Unidad Ficticia CH", "kind": "military"},
+        {"label": "Organization", "id": "org-ch-army", "name": "Ejercito Ficticio CH", "kind": "military"},
+        {"label": "Position", "id": "pos-ch-cmdr", "name": "Commander of Unidad Ficticia CH", "isHead": True},
+        {"label": "Position", "id": "pos-ch-chief", "name": "Chief of Ejercito Ficticio CH", "isHead": True},
+        {"label": "Position", "id": "pos-ch-minister", "name": "Fake Minister of Defence CH"},
+        {"label": "Position", "id": "pos-ch-secretary", "name": "Fake Secretary of Security CH"},
+        {"label": "Incident", "id": "inc-ch-raid", "name": "Fake raid CH", "type": "raid", "date": "2021-03-10",
+         "citations": [{"source": "src-ch-press", "quote": "A fake raid CH took place."}]},
+    ],
+    "relationships": [
+        {"type": "IN", "from": "pos-ch-cmdr", "to": "org-ch-unit"},
+        {"type": "IN", "from": "pos-ch-chief", "to": "org-ch-army"},
+        # the general's command of the unit is known only from a confidential source
+        {"type": "HOLDS", "from": "p-ch-gen", "to": "pos-ch-cmdr", "startDate": "2015-01-01", "endDate": "2017-01-01",
+         "confidentiality": "confidential", "citations": [{"source": "src-ch-press", "quote": HOLDS_SECRET}]},
+        {"type": "HOLDS", "from": "p-ch-gen", "to": "pos-ch-chief", "startDate": "2019-01-01", "endDate": "2023-01-01",
+         "citations": [{"source": "src-ch-press", "quote": "The general was the fake army's chief, 2019 to 2023."}]},
+        {"type": "REPORTS_TO", "from": "pos-ch-chief", "to": "pos-ch-minister",
+         "citations": [{"source": "src-ch-press", "quote": "The chief reports to the fake minister."}]},
+        {"type": "HOLDS", "from": "p-ch-minister", "to": "pos-ch-minister", "startDate": "2018-01-01",
+         "confidentiality": "confidential", "citations": [{"source": "src-ch-press", "quote": MINISTER_SECRET}]},
+        {"type": "REPORTS_TO", "from": "pos-ch-chief", "to": "pos-ch-secretary", "confidentiality": "confidential",
+         "citations": [{"source": "src-ch-press", "quote": REPORTS_SECRET}]},
+        {"type": "PERPETRATED_BY", "from": "inc-ch-raid", "to": "org-ch-unit",
+         "citations": [{"source": "src-ch-press", "quote": "The fake unit CH raided the village."}]},
+    ],
+}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_post_or_chain_link_above_the_callers_level_is_not_in_their_dossier(backend, tmp_path, request):
+    """5: the level of a HOLDS or REPORTS_TO relationship was ignored by the dossier and
+    by command responsibility: a viewer read the general's confidential command of the
+    unit (section 2, the figure, and as a derived 'post ended before incident' in section
+    5, with the informant's quote), the minister holding the superior post by a
+    confidential HOLDS, and a confidential REPORTS_TO superior. Real CLI and real API."""
+    from api_access import client_for
+
+    store = case_store(CHAIN_CASE, backend, tmp_path, request)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "REPGRAPH_"))}
+    env.update(PYTHONPATH=str(REPO / "src"), COLUMNS="250", REPGRAPH_ACCESS_DB=str(tmp_path / "ch.access.db"))
+    where = ["--db", str(store.location)] if backend == "embedded" else []
+    if backend != "embedded":
+        s = request.getfixturevalue("neo4j_settings")
+        env.update(NEO4J_URI=s["uri"], NEO4J_USER=s["user"], NEO4J_PASSWORD=s["password"] or "",
+                   NEO4J_DATABASE=s["database"])
+
+    def dossier(role: str, fmt: str) -> str:
+        proc = subprocess.run([sys.executable, "-m", "repgraph", "--as", role, "dossier", "p-ch-gen", "--on",
+                               "2026-01-01", "--format", fmt, *where],
+                              cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, (role, fmt, proc.stderr[-2000:])
+        return proc.stdout
+
+    try:
+        def shape(js: str) -> dict:
+            d = json.loads(js)
+            return {"posts": [p["position"]["id"] for p in d["posts"]],
+                    "chain": [(c["unit"]["id"], (c["holder"] or {}).get("id")) for c in d["chain_of_command"]],
+                    "exculpatory": [(e["kind"], e["weakens"]["id"]) for e in d["exculpatory"]],
+                    "figure": sorted(n["id"] for n in d["figure"]["nodes"]),
+                    "edges": sorted((e["source"], e["target"]) for e in d["figure"]["edges"])}
+
+        assert shape(dossier("admin", "json")) == {
+            "posts": ["pos-ch-cmdr", "pos-ch-chief"],
+            "chain": [("pos-ch-minister", "p-ch-minister"), ("pos-ch-secretary", None)],
+            "exculpatory": [("post_ended_before_incident", "inc-ch-raid")],
+            "figure": ["p-ch-gen", "p-ch-minister", "pos-ch-chief", "pos-ch-cmdr", "pos-ch-minister", "pos-ch-secretary"],
+            "edges": [("p-ch-gen", "pos-ch-chief"), ("p-ch-gen", "pos-ch-cmdr"), ("p-ch-minister", "pos-ch-minister"),
+                      ("pos-ch-chief", "pos-ch-minister"), ("pos-ch-chief", "pos-ch-secretary")]}
+        # the viewer: the public post only. The superior entry names its holder by a
+        # confidential HOLDS, so the whole entry is withheld (fail closed: the entry's
+        # dates and citations are the holder's term); the confidential superior too
+        assert shape(dossier("viewer", "json")) == {
+            "posts": ["pos-ch-chief"], "chain": [], "exculpatory": [],
+            "figure": ["p-ch-gen", "pos-ch-chief"], "edges": [("p-ch-gen", "pos-ch-chief")]}
+        for fmt in ("md", "html", "json"):
+            text = dossier("viewer", fmt)
+            for secret in (HOLDS_SECRET, MINISTER_SECRET, REPORTS_SECRET, "Commander of Unidad Ficticia CH",
+                           "Ministra Ejemplo Cadena", "Fake Secretary of Security CH", "2015-01-01", "2017-01-01"):
+                assert secret not in text, (fmt, secret)
+        posts = {}
+        for role in ("viewer", "admin"):
+            r = client_for(store, role).get("/persons/p-ch-gen/command-responsibility")
+            assert r.status_code == 200, r.text
+            posts[role] = [(p["position"]["id"], [e["kind"] for e in p["excluded"]]) for p in r.json()["posts"]]
+            if role == "viewer":
+                assert HOLDS_SECRET not in r.text and "2015-01-01" not in r.text
+        assert posts == {"viewer": [("pos-ch-chief", [])],
+                         "admin": [("pos-ch-cmdr", ["post_ended_before_incident"]), ("pos-ch-chief", [])]}
+    finally:
+        store.close()
