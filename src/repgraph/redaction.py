@@ -51,6 +51,7 @@ import re
 import threading
 import time
 import weakref
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -83,6 +84,17 @@ _ID_SEPARATORS = re.compile(r"[^0-9a-z]+")
 _registries: "weakref.WeakKeyDictionary[Any, Pseudonyms]" = weakref.WeakKeyDictionary()
 #: real ids the current request named by their opaque ids (set by the API's routing)
 _resolved: ContextVar[frozenset[str]] = ContextVar("repgraph_resolved_ids", default=frozenset())
+
+
+@contextmanager
+def own_ids_scope():
+    """Within the block, the ids :func:`resolved_ids` marks are forgotten again at its end
+    (one CLI command: a later command in the same process must not accept them)."""
+    token = _resolved.set(frozenset())
+    try:
+        yield
+    finally:
+        _resolved.reset(token)
 
 
 def resolved_ids(ids: frozenset[str]):

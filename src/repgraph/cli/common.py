@@ -54,6 +54,23 @@ def current_viewer() -> Viewer:
     return _viewer[0]
 
 
+def input_id(store: GraphStore, value: str | None, viewer: Viewer | None = None) -> str | None:
+    """An id the command's viewer (or ``viewer``) typed, as the store knows it: an opaque
+    id they were shown for an element whose id names a protected person (by this or any
+    other command or server over the store's access file) becomes the real id, accepted
+    by this command's checks (:func:`repgraph.redaction.require_visible`); any other id,
+    and every id for an admin, unchanged."""
+    viewer = viewer or current_viewer()
+    if value is None or Role(viewer.role) is Role.admin:
+        return value
+    from ..redaction import redactor, resolved_ids
+
+    real = redactor(store, viewer).resolve(value)
+    if real != value:
+        resolved_ids(frozenset({real}))
+    return real
+
+
 def answer(value: Any, store: GraphStore) -> Any:
     """``value`` as the command's viewer may see it (the one exit of every CLI answer:
     call it while ``store`` is open)."""
@@ -204,12 +221,12 @@ def store_for(db: Path | None, create: bool = False) -> Iterator[GraphStore]:
         print_error(exc)
         raise typer.Exit(1) from None
     from ..access import AccessDB, Pseudonyms, access_db_path
-    from ..redaction import attach
+    from ..redaction import attach, own_ids_scope
 
     access = AccessDB(access_db_path(settings))  # lazy: no file until a statement runs
     attach(store, Pseudonyms(access))
     try:
-        with audited_reads(settings, access):
+        with audited_reads(settings, access), own_ids_scope():
             yield store
     except StoreError as exc:
         print_error(exc)
