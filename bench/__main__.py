@@ -36,6 +36,7 @@ import os
 import platform
 import random
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -100,8 +101,12 @@ class Neo4jServer:
         self.home = Path(tempfile.mkdtemp(prefix="repgraph-bench-neo4j-"))
         env = dict(os.environ, REPGRAPH_NEO4J_HEAP=os.environ.get("REPGRAPH_NEO4J_HEAP", "1g"),
                    REPGRAPH_NEO4J_PAGECACHE=os.environ.get("REPGRAPH_NEO4J_PAGECACHE", "512m"))
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "neo4j-test-server"), "start", "--dir", str(self.home)],
-                       check=True, env=env, stdout=subprocess.DEVNULL)
+        try:
+            subprocess.run([sys.executable, str(ROOT / "scripts" / "neo4j-test-server"), "start", "--dir", str(self.home)],
+                           check=True, env=env, stdout=subprocess.DEVNULL)
+        except BaseException:  # a failed or interrupted start: stop what may have started, drop the home
+            self.stop()
+            raise
         written = dict(l.split("=", 1) for l in (self.home / "neo4j.env").read_text().splitlines() if "=" in l)
         self.settings = {k: written.get(f"REPGRAPH_TEST_{k}") for k in names}
 
@@ -525,6 +530,13 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _terminate(signum: int, frame: Any) -> None:
+    """SIGTERM unwinds like Ctrl-C: the ``finally`` blocks stop the Neo4j server, the API
+    server and the ingest child this run started, and remove their folders (a ``kill``
+    or a CI timeout left a 1 GiB Neo4j running, holding its temporary home)."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="1000,10000", help="persons per network, comma-separated (default 1000,10000)")
@@ -562,6 +574,7 @@ def main(argv: list[str] | None = None) -> int:
             only |= {n for pair in REDACTION_PAIRS for n in pair} if name == "redaction" else {name}
     backends = a.backends.split(",")
 
+    signal.signal(signal.SIGTERM, _terminate)
     results = json.loads(a.out.read_text()) if a.out.exists() else {}
     results.setdefault("sizes", {})
     results["machine"] = machine()

@@ -56,3 +56,55 @@ def test_a_bench_server_that_answers_leaves_no_keys_after_stop(bench, tmp_path, 
     finally:
         bench.stop(proc, url)
     assert not Path(folder).exists() and proc.poll() is not None
+
+
+def _pids_with_env(needle: str) -> set[int]:
+    """The pids of this account's processes whose environment holds ``needle``."""
+    pids = set()
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if needle.encode() in (d / "environ").read_bytes():
+                    pids.add(int(d.name))
+            except OSError:
+                continue
+    return pids
+
+
+def test_a_terminated_bench_stops_its_servers_and_removes_their_folders(tmp_path):
+    """Regression: ``kill`` (SIGTERM) of a running ``python -m bench`` skipped its
+    ``finally`` blocks: its Neo4j server (1 GiB heap), API server and their temporary
+    folders stayed. Now SIGTERM unwinds as Ctrl-C does. Shown on the embedded backend's
+    API server (the Neo4j server is stopped by the same ``finally``)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REPGRAPH_", "NEO4J_"))}
+    env.update(TMPDIR=str(tmp_path), PYTHONPATH=str(REPO / "src"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench", "--sizes", "60", "--backends", "embedded", "--runs", "1",
+         "--samples", "1000000", "--server-warm-up", "0", "--only", "GET /entities/{id}",
+         "--work", str(tmp_path / "work"), "--out", str(tmp_path / "results.json")],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline, folder, server = time.monotonic() + 120, None, set()
+        while time.monotonic() < deadline and not server:
+            assert proc.poll() is None, proc.stderr.read()
+            folders = [p for p in tmp_path.iterdir() if p.name.startswith("repgraph-bench-access-")]
+            if folders:
+                folder = folders[0]
+                server = _pids_with_env(str(folder / "bench.access.db"))
+            time.sleep(0.2)
+        assert folder is not None and server, "the bench's API server never started"
+        time.sleep(1)  # the server answers the measured calls
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 128 + signal.SIGTERM
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert not folder.exists()
+    assert not {p for p in server if Path(f"/proc/{p}").exists()}, "the API server outlived the bench"
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith("repgraph-bench-")]

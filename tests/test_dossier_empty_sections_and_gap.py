@@ -70,13 +70,15 @@ def test_a_viewer_dossier_says_none_you_may_see_of_a_hidden_allegation(n6_store)
         assert "None recorded" not in text and "Threat against" not in text and "Ana Ficticia" not in text, fmt
     md = render(viewer, "md", full_clearance=False)
     assert _section(md, "### 4.1 Direct (perpetrated, ordered, took part)") == "None you may see."
-    assert _section(md, "## 5. Exculpatory information") == "None you may see."
+    # the EU delisting is public: a viewer reads it (tests/test_dossier_delisting.py)
+    assert _section(md, "## 5. Exculpatory information").startswith(
+        "- **delisting** (2021-03): eu: listing lifted — weakens EU listing of Comandante Ejemplo Falso")
     assert _section(md, "## 2. Posts over time") == "No post you may see."
     # the admin, who sees everything, reads the allegation; an empty section is "None recorded."
     admin = build_dossier(n6_store, "p-n6-official", "2026-01-01")
     md = render(admin, "md", full_clearance=True)
     assert _section(md, "### 4.1 Direct (perpetrated, ordered, took part)").startswith("**2024-10 — Threat against a witness**")
-    assert _section(md, "## 5. Exculpatory information") == "None recorded."
+    assert _section(md, "## 5. Exculpatory information").count("**delisting**") == 1
     assert _section(md, "## 2. Posts over time") == "No post is recorded."
 
 

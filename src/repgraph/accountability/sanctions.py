@@ -9,7 +9,7 @@ from ..models import EntityRef
 from ..ontology import SanctionAuthority, date_bounds
 from ..store import GraphStore
 from .common import Citer, iso_day, ref
-from .models import SanctionedAsOf, SanctionedEntity, SanctionOut, SanctionsGap
+from .models import ExculpatoryItem, SanctionedAsOf, SanctionedEntity, SanctionOut, SanctionsGap
 
 #: Order of authorities in answers (then by listed date).
 AUTHORITY_ORDER = {a.value: i for i, a in enumerate(SanctionAuthority)}
@@ -40,6 +40,26 @@ def sanctions_of(store: GraphStore, entity_id: str, citer: Citer | None = None) 
         for r in rows
     ]
     return sorted(out, key=lambda s: (AUTHORITY_ORDER.get(s.authority, 99), s.listed_date or "", s.id))
+
+
+def delistings(sanctions: list[SanctionOut], recorded: list[ExculpatoryItem]) -> list[ExculpatoryItem]:
+    """Exculpatory items (kind ``delisting``, ``derived``) for the ``sanctions`` whose
+    status is ``lifted``: an authority removed the person from its list, which a dossier
+    must disclose beside the allegations, not only in its sanctions table. Each item
+    weakens its sanction, dates from its end date (None: unknown), describes the recorded
+    reason (else "AUTHORITY: listing lifted"), keeps the sanction's confidentiality, and
+    cites the delisting's own ``end_citations`` (else the sanction's). A sanction that a
+    recorded ``delisting`` Exculpation in ``recorded`` already weakens gets none (the
+    recorded one says it). Expired listings (a sunset, not a decision) give none."""
+    covered = {e.weakens.id for e in recorded if e.kind == "delisting"}
+    return [
+        ExculpatoryItem(kind="delisting", date=s.end_date,
+                        description=s.reason or f"{s.authority_name or s.authority}: listing lifted",
+                        weakens=EntityRef(id=s.id, label="Sanction", name=s.name, confidentiality=s.confidentiality),
+                        derived=True, confidentiality=s.confidentiality,
+                        citations=list(s.end_citations or s.citations))
+        for s in sanctions if s.status == "lifted" and s.id not in covered
+    ]
 
 
 def in_force_on(s: SanctionOut, day: str) -> bool | None:

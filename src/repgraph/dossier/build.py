@@ -18,7 +18,7 @@ from ..accountability.command import command_responsibility
 from ..accountability.common import Citer, each, posts_of, ref
 from ..accountability.evidence import allegations, exculpatory_for, incident_refs
 from ..accountability.associates import relatives_and_associates
-from ..accountability.sanctions import in_force_on, sanctions_of
+from ..accountability.sanctions import delistings, in_force_on, sanctions_of
 from ..models import EntityRef
 from ..ontology import DatePrecision, SanctionAuthority, date_bounds
 from ..service import NotFound
@@ -272,6 +272,7 @@ def build_dossier(store: GraphStore, person_id: str, on: str | None = None) -> D
     exculpatory = [e for ev in direct_evidence for e in ev.exculpatory]
     exculpatory += [e for items in weakened.values() for e in items]
     exculpatory += [e for post in command.posts for e in post.excluded]
+    exculpatory += delistings(sanctions, exculpatory)
     names = {person_id: person.name, **{s.id: s.name for s in sanctions}, **{i.id: i.name for i in incidents.values()}}
     for e in exculpatory:
         e.weakens.name = e.weakens.name or names.get(e.weakens.id)

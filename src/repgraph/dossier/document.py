@@ -27,6 +27,10 @@ class Strong:
 Inline = str | Mark | Strong
 Line = list[Inline]
 
+#: What a derived exculpatory item rests on, by kind (default: the recorded dates of a
+#: post, for an incident outside it).
+DERIVED_FROM = {"delisting": "from the listing's recorded status (section 6)"}
+
 
 @dataclass
 class Block:
@@ -151,7 +155,7 @@ def build_document(d: Dossier, full_clearance: bool = True) -> Document:
     if d.exculpatory:
         doc.add("ul", lines=[[Strong(e.kind.replace("_", " ")), f" ({e.date or 'undated'}): {e.name or e.description or ''}",
                               f" — weakens {_name(e.weakens)}", *([f" (link of {e.perpetrator})"] if e.perpetrator else []),
-                              *([" [derived by repgraph from the recorded dates]"] if e.derived else []),
+                              *([f" [derived by repgraph {DERIVED_FROM.get(e.kind, 'from the recorded dates')}]"] if e.derived else []),
                               *doc.cite(e.citations)] for e in d.exculpatory])
     else:
         doc.add("p", lines=[[none]])
