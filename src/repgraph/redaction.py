@@ -11,9 +11,8 @@ One mechanism, in two steps that share one inventory of what is protected:
    a generic walk over the result models. For a caller below an element's level:
 
    - a protected **person** becomes a pseudonym ("Protected person 7") with an opaque id
-     (an HMAC of the role and the id under a per-process random secret: stable for the
-     life of a server, different for each role, unguessable); its properties, aliases,
-     description and citations are withheld;
+     (an HMAC of the role and the id under a random secret; different for each role,
+     unguessable); its properties, aliases, description and citations are withheld;
    - any other node above the caller's level is **hidden**, and so is whatever cannot be
      shown without it (a relationship to it, a chain link under it, a citation of a
      confidential source);
@@ -36,17 +35,23 @@ One mechanism, in two steps that share one inventory of what is protected:
 
 The inventory (:class:`Protection`: every non-public node and relationship, and the words
 of public persons' names) is read from the store and cached until the store changes.
+
+Opaque ids, pseudonym numbers and the opaque ids of masked elements come from the
+store's pseudonym registry (:class:`repgraph.access.pseudonyms.Pseudonyms`, kept in its
+access file and attached to the store with :func:`attach` by the API's ``create_app``
+and the CLI's ``store_for``): the same in every process and after every restart serving
+that store, as long as its access file is kept. A store with no registry attached
+(library use) uses :data:`~repgraph.access.pseudonyms.LOCAL`, this process's memory
+only.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
-import secrets
 import threading
 import time
 import weakref
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -55,6 +60,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import queries as Q
+from .access.pseudonyms import LOCAL, OPAQUE_PREFIX, Pseudonyms
 from .disclosure import CLEARANCE, Role, Viewer
 from .models import (
     ChainLink, CitationOut, EntityDetail, EntityRef, ExileRecord, GraphEdge, GraphNode, GuiltByAssociation, IncidentRef,
@@ -67,21 +73,28 @@ RANK = {"public": 0, "restricted": 1, "confidential": 2}
 PROTECTED_LEVELS = ["restricted", "confidential"]
 #: What replaces a hidden id or a word of a protected name in text.
 WITHHELD = "[withheld]"
-#: Prefix of opaque ids (never derived from the name or the id).
-OPAQUE_PREFIX = "protected-"
 #: Seconds an inventory is trusted at most on a backend whose change token is only counts.
 INVENTORY_TTL = 30.0
 
-_SECRET = secrets.token_bytes(32)  # per process: opaque ids hold for a server's life only
 _ID_TOKEN = re.compile(r"[A-Za-z0-9._\-]+")
 _WORD = re.compile(r"\w+")
 #: What separates the words of an id (ids are slugs: ``inc-raid-on-ana-ficticia-home``).
 _ID_SEPARATORS = re.compile(r"[^0-9a-z]+")
-#: opaque id -> real id of the elements shown under an opaque id because their id names a
-#: protected person (how :meth:`Redactor.resolve` accepts the opaque id back as input)
-_masked_ids: dict[str, str] = {}
+#: store -> its pseudonym registry (:func:`attach`); a store not in it uses LOCAL
+_registries: "weakref.WeakKeyDictionary[Any, Pseudonyms]" = weakref.WeakKeyDictionary()
 #: real ids the current request named by their opaque ids (set by the API's routing)
 _resolved: ContextVar[frozenset[str]] = ContextVar("repgraph_resolved_ids", default=frozenset())
+
+
+@contextmanager
+def own_ids_scope():
+    """Within the block, the ids :func:`resolved_ids` marks are forgotten again at its end
+    (one CLI command: a later command in the same process must not accept them)."""
+    token = _resolved.set(frozenset())
+    try:
+        yield
+    finally:
+        _resolved.reset(token)
 
 
 def resolved_ids(ids: frozenset[str]):
@@ -192,15 +205,32 @@ def forget(store) -> None:
         _inventories.pop(store, None)
 
 
+def attach(store, registry: Pseudonyms) -> None:
+    """Make ``registry`` (the pseudonym registry of ``store``'s access file) the source of
+    the opaque ids and pseudonym numbers every redaction over ``store`` shows, in place of
+    this process's own (:data:`~repgraph.access.pseudonyms.LOCAL`). Called where a store
+    meets its access file: the API's ``create_app``, the CLI's ``store_for``. Attaching
+    another registry later replaces it (redactors are rebuilt on their next use)."""
+    with _lock:
+        _registries[store] = registry
+
+
+def registry_for(store) -> Pseudonyms:
+    """The pseudonym registry attached to ``store`` (:func:`attach`), else LOCAL."""
+    return _registries.get(store, LOCAL)
+
+
 def redactor(store, viewer: Viewer) -> "Redactor":
-    """The :class:`Redactor` of ``viewer``'s role over ``store``'s current inventory."""
+    """The :class:`Redactor` of ``viewer``'s role over ``store``'s current inventory and
+    pseudonym registry (:func:`registry_for`)."""
     role = Role(viewer.role)
     inv = protection(store)
+    registry = registry_for(store)
     with _lock:
         per_role = inv.redactors
         red = per_role.get(role)
-        if red is None:
-            red = per_role[role] = Redactor(inv, role)
+        if red is None or red.registry is not registry:
+            red = per_role[role] = Redactor(inv, role, registry)
     return red
 
 
@@ -231,25 +261,16 @@ def shown_id(store, viewer: Viewer, element_id: str) -> str:
 
 # --------------------------------------------------------------------------- pseudonyms
 
-_numbers: dict[Role, dict[str, int]] = {}
-_numbers_lock = threading.Lock()
+def opaque_id(role: Role, element_id: str, registry: Pseudonyms = LOCAL) -> str:
+    """``protected-`` and 16 hex digits of HMAC-SHA256(the registry's secret, role | id)
+    (default registry: this process's own)."""
+    return registry.opaque_id(Role(role).value, element_id)
 
 
-def opaque_id(role: Role, element_id: str) -> str:
-    """``protected-`` and 16 hex digits of HMAC-SHA256(per-process secret, role | id)."""
-    digest = hmac.new(_SECRET, f"{role.value}|{element_id}".encode(), hashlib.sha256).hexdigest()
-    return OPAQUE_PREFIX + digest[:16]
-
-
-def pseudonym(role: Role, element_id: str) -> str:
-    """"Protected person N": N counts the protected persons this process has shown to
-    ``role``, in the order it first showed them (stable for the process's life)."""
-    with _numbers_lock:
-        numbers = _numbers.setdefault(role, {})
-        n = numbers.get(element_id)
-        if n is None:
-            n = numbers[element_id] = len(numbers) + 1
-    return f"Protected person {n}"
+def pseudonym(role: Role, element_id: str, registry: Pseudonyms = LOCAL) -> str:
+    """"Protected person N": N numbers the protected persons shown to ``role`` in the order
+    they were first shown, as the registry (default: this process's own) records them."""
+    return f"Protected person {registry.number(Role(role).value, element_id)}"
 
 
 # --------------------------------------------------------------------------- the redactor
@@ -314,13 +335,15 @@ KEY_IS_NOT_FIELD = frozenset({"provenance"})
 class Redactor:
     """What one role may see of one inventory (see the module docstring)."""
 
-    def __init__(self, protection: Protection, role: Role):
+    def __init__(self, protection: Protection, role: Role, registry: Pseudonyms = LOCAL):
         self.role = role
+        #: where opaque ids, pseudonym numbers and masked ids come from (the store's access file)
+        self.registry = registry
         self.clearance = rank(CLEARANCE[role].value)
         above = {i: v for i, v in protection.nodes.items() if rank(v[1]) > self.clearance}
         self.protection = protection
         #: persons above the clearance -> (opaque id, pseudonym)
-        self.persons = {i: (opaque_id(role, i), None) for i, v in above.items() if v[0] == "Person"}
+        self.persons = {i: (opaque_id(role, i, registry), None) for i, v in above.items() if v[0] == "Person"}
         #: other nodes above the clearance: hidden
         self.hidden = {i for i, v in above.items() if v[0] != "Person"}
         self.hidden_relationships = {i for i, lv in protection.relationships.items() if rank(lv) > self.clearance}
@@ -356,6 +379,7 @@ class Redactor:
         #: the words that make an id name a protected person (:meth:`masks_id`)
         self.id_words = frozenset(self.person_words)
         self._id_masks: dict[str, bool] = {}
+        self._masked_opaque: dict[str, str] = {}
         self._masked: dict[str, str] = {}
         self._masked_withheld: dict[str, str] = {}
         self._names_person: dict[str, bool] = {}
@@ -427,19 +451,28 @@ class Redactor:
         return known
 
     def masked_id(self, element_id: str) -> str:
-        """The opaque id an element whose id names a protected person is shown under."""
-        opaque = opaque_id(self.role, element_id)
-        if opaque not in _masked_ids:
-            with _numbers_lock:
-                _masked_ids[opaque] = element_id
+        """The opaque id an element whose id names a protected person is shown under
+        (recorded in the registry, so any process serving the store accepts it back)."""
+        opaque = self._masked_opaque.get(element_id)
+        if opaque is None:
+            opaque = opaque_id(self.role, element_id, self.registry)
+            self.registry.remember_masked(opaque, self.role.value, element_id)
+            if len(self._masked_opaque) > 200_000:
+                self._masked_opaque.clear()
+            self._masked_opaque[element_id] = opaque
         return opaque
 
     def resolve(self, element_id: str) -> str:
-        """The real id behind an opaque id this caller was shown for an element whose id
-        names a protected person (so they can navigate to it); any other id unchanged."""
-        real = _masked_ids.get(element_id)
-        if real is not None and self.masks_id(real) and opaque_id(self.role, real) == element_id:
-            return real
+        """The real id behind an opaque id this caller's role was shown (by any process
+        over the same access file) for an element whose id names a protected person, so
+        they can navigate to it; any other id unchanged."""
+        if not element_id.startswith(OPAQUE_PREFIX) or element_id in self.issued:
+            return element_id
+        found = self.registry.masked(element_id)
+        if found is not None:
+            role, real = found
+            if role == self.role.value and self.masks_id(real) and opaque_id(self.role, real, self.registry) == element_id:
+                return real
         return element_id
 
     def refuses(self, element_id: str) -> bool:
@@ -475,7 +508,8 @@ class Redactor:
         return self.id_map.get(node_id, node_id)
 
     def pseudonym(self, person_id: str) -> str:
-        return pseudonym(self.role, person_id)
+        """"Protected person N" of ``person_id`` for this role (a dict lookup once known)."""
+        return f"Protected person {self.registry.number(self.role.value, person_id)}"
 
     # ----------------------------------------------------------------- text
 
@@ -716,5 +750,5 @@ class Redactor:
 
 HIDE = _HIDE
 
-__all__ = ["HIDE", "Protection", "Redactor", "WITHHELD", "forget", "opaque_id", "protection", "pseudonym", "rank",
-           "redactor", "require_visible", "resolved_ids", "shown_id"]
+__all__ = ["HIDE", "OPAQUE_PREFIX", "Protection", "Redactor", "WITHHELD", "attach", "forget", "opaque_id", "protection",
+           "pseudonym", "rank", "redactor", "registry_for", "require_visible", "resolved_ids", "shown_id"]

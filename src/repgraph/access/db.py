@@ -1,4 +1,6 @@
-"""The access file: users with their hashed API keys, and the append-only audit log.
+"""The access file: users with their hashed API keys, the append-only audit log, and the
+pseudonym registry (:mod:`.pseudonyms`: what keeps a viewer's opaque ids and pseudonym
+numbers the same in every process serving the store).
 
 One small SQLite file kept beside the store, never in the graph (a graph export or a
 Cypher console must not reveal keys or who read what). Where it lives
@@ -49,6 +51,24 @@ CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+-- the pseudonym registry (repgraph.access.pseudonyms): opaque ids' secret, pseudonym
+-- numbers, masked elements' opaque ids; the same for every process over this file
+CREATE TABLE IF NOT EXISTS pseudonym_secret (
+    id     INTEGER PRIMARY KEY CHECK (id = 1),
+    secret BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pseudonyms (
+    role       TEXT NOT NULL,
+    element_id TEXT NOT NULL,
+    n          INTEGER NOT NULL,
+    PRIMARY KEY (role, element_id),
+    UNIQUE (role, n)
+);
+CREATE TABLE IF NOT EXISTS masked_ids (
+    opaque     TEXT PRIMARY KEY,
+    role       TEXT NOT NULL,
+    element_id TEXT NOT NULL
+);
 """
 
 

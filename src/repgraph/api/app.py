@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from .. import __version__
-from ..access import AccessDB, access_db_path
+from ..access import AccessDB, Pseudonyms, access_db_path
 from ..config import Settings, get_settings
 from ..private_files import exposure_warnings
 from ..store import GraphStore
@@ -48,7 +48,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     ``settings`` (default: the environment) configure, opened on first use.
 
     ``access``: the users-and-audit file (default: :func:`repgraph.access.access_db_path`
-    of the settings; required with an explicit ``store``). ``open_access``: requests
+    of the settings; required with an explicit ``store``); it also holds the store's
+    pseudonym registry (:mod:`repgraph.access.pseudonyms`), so every worker process and
+    every restart over it shows a viewer the same opaque ids and pseudonym numbers. ``open_access``: requests
     without a key are the local ``viewer`` (``repgraph serve --open``). An embedded store
     or access file that every account of the machine can read is logged as a warning
     (``repgraph.api``; :func:`repgraph.private_files.exposure_warnings`), unless
@@ -62,12 +64,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             if store is None:
                 raise
             settings = Settings(REPGRAPH_BACKEND="embedded")  # the store is given: only access settings matter
-    provider = StoreProvider(settings, store)
     if access is None:
         if store is not None and settings.access_db is None:
             raise ValueError("create_app(store=...) needs access= (the users-and-audit file)")
         access = access_db_path(settings)
     access_db = access if isinstance(access, AccessDB) else AccessDB(access)
+    provider = StoreProvider(settings, store, pseudonyms=Pseudonyms(access_db))
     store_path = None
     if store is not None:
         store_path = store.location if store.backend == "embedded" else None

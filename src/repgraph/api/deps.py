@@ -31,14 +31,21 @@ class StoreProvider:
 
     Opening lazily lets the service start while Neo4j is down: requests then answer 503
     with the reason, and succeed once it is back. A store passed in is used as is and
-    left open (its owner closes it).
+    left open (its owner closes it). ``pseudonyms`` (the registry of the app's access
+    file) is attached to the store (:func:`repgraph.redaction.attach`) as soon as there
+    is one: redaction then shows the ids and numbers every process over that file shows.
     """
 
-    def __init__(self, settings: Settings | None, store: GraphStore | None = None):
+    def __init__(self, settings: Settings | None, store: GraphStore | None = None, pseudonyms=None):
         self._settings = settings
         self._store = store
         self._owned = store is None
         self._lock = threading.Lock()
+        self._pseudonyms = pseudonyms
+        if store is not None and pseudonyms is not None:
+            from ..redaction import attach
+
+            attach(store, pseudonyms)
 
     @property
     def opened(self) -> GraphStore | None:
@@ -49,7 +56,12 @@ class StoreProvider:
         if self._store is None:
             with self._lock:
                 if self._store is None:
-                    self._store = open_store(self._settings)  # StoreError -> 503
+                    store = open_store(self._settings)  # StoreError -> 503
+                    if self._pseudonyms is not None:
+                        from ..redaction import attach
+
+                        attach(store, self._pseudonyms)
+                    self._store = store
         return self._store
 
     def close(self) -> None:

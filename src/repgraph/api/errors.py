@@ -4,6 +4,9 @@
 - ``ValueError`` from the service -> 422 in FastAPI's validation shape, ``loc`` naming
   the parameter (service messages start with it: ``"depth: between 1 and 3"``);
 - :class:`repgraph.store.StoreError` -> 503 with the store's readable reason;
+- :class:`repgraph.access.AccessError` (the access file, e.g. its pseudonym registry,
+  cannot be read or written) -> 503, the answer withheld (the reason is logged, not sent:
+  it names a server path);
 - FastAPI's own 422 (bad parameters) keeps its shape, but every echoed value is cut to
   :data:`ECHO_LIMIT` characters (a 100,000-character id must not come back whole).
 """
@@ -19,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
+from ..access import AccessError
 from ..service import NotFound
 from ..store import StoreError
 
@@ -47,6 +51,11 @@ async def store_down(request: Request, exc: StoreError) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, status_code=503)
 
 
+async def access_down(request: Request, exc: AccessError) -> JSONResponse:
+    log.error("access file error on %s, answer withheld: %s", request.url.path, exc)
+    return JSONResponse({"detail": "the access file cannot be read or written; the answer is withheld"}, status_code=503)
+
+
 #: Longest piece of the caller's input echoed in an error.
 ECHO_LIMIT = 100
 
@@ -71,3 +80,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(NotFound, not_found)
     app.add_exception_handler(ValueError, bad_value)
     app.add_exception_handler(StoreError, store_down)
+    app.add_exception_handler(AccessError, access_down)

@@ -54,6 +54,23 @@ def current_viewer() -> Viewer:
     return _viewer[0]
 
 
+def input_id(store: GraphStore, value: str | None, viewer: Viewer | None = None) -> str | None:
+    """An id the command's viewer (or ``viewer``) typed, as the store knows it: an opaque
+    id they were shown for an element whose id names a protected person (by this or any
+    other command or server over the store's access file) becomes the real id, accepted
+    by this command's checks (:func:`repgraph.redaction.require_visible`); any other id,
+    and every id for an admin, unchanged."""
+    viewer = viewer or current_viewer()
+    if value is None or Role(viewer.role) is Role.admin:
+        return value
+    from ..redaction import redactor, resolved_ids
+
+    real = redactor(store, viewer).resolve(value)
+    if real != value:
+        resolved_ids(frozenset({real}))
+    return real
+
+
 def answer(value: Any, store: GraphStore) -> Any:
     """``value`` as the command's viewer may see it (the one exit of every CLI answer:
     call it while ``store`` is open)."""
@@ -155,22 +172,25 @@ def _click_context():
 
 
 @contextmanager
-def audited_reads(settings) -> Iterator[None]:
+def audited_reads(settings, access=None) -> Iterator[None]:
     """Within the block, every disclosure that shows the command's viewer restricted or
     confidential elements appends a ``read`` entry to the store's audit log at once, before
     the answer is printed (who: the OS user, and the ``--as`` role; what: the command;
-    which ids), through the same disclosure listener the API uses. When the log cannot be
-    written the command prints why and exits 1 without its answer."""
+    which ids), through the same disclosure listener the API uses. When the log (or the
+    pseudonym registry beside it) cannot be written the command prints why and exits 1
+    without its answer. ``access``: the :class:`~repgraph.access.AccessDB` to use (default:
+    the settings' access file); closed at the end of the block either way."""
     from ..access import AccessDB, AccessError, access_db_path, audit
     from .users import operator
 
-    access = AccessDB(access_db_path(settings))  # opened (and created) only when a protected read happens
+    if access is None:
+        access = AccessDB(access_db_path(settings))  # opened (and created) only when a protected read happens
     ctx = audit.AuditContext(db=access, target=command_target(), immediate=True, user=operator())
     token = audit.current.set(ctx)
     try:
         yield
     except AccessError as exc:
-        print_error(f"the audit log cannot be written; the answer is withheld: {exc}")
+        print_error(f"the access file (audit log, pseudonyms) cannot be written; the answer is withheld: {exc}")
         raise typer.Exit(1) from None
     finally:
         audit.current.reset(token)
@@ -184,7 +204,11 @@ def store_for(db: Path | None, create: bool = False) -> Iterator[GraphStore]:
     Only commands that write pass ``create=True``: for every other command a store that
     does not exist is an error naming the path (exit 2), and no file is left behind.
     Reads of restricted or confidential elements while the store is open are audited
-    (:func:`audited_reads`).
+    (:func:`audited_reads`), and the store's pseudonym registry (in the same access file,
+    :mod:`repgraph.access.pseudonyms`) is attached to it, so a ``--as viewer`` command shows
+    the opaque ids and pseudonym numbers every other command and server over the store
+    shows. The access file is opened (and created) only when something protected is read
+    or redacted: an admin's command never creates it.
     """
     try:
         settings = get_settings(db=db)
@@ -196,8 +220,13 @@ def store_for(db: Path | None, create: bool = False) -> Iterator[GraphStore]:
     except (StoreError, ValueError) as exc:
         print_error(exc)
         raise typer.Exit(1) from None
+    from ..access import AccessDB, Pseudonyms, access_db_path
+    from ..redaction import attach, own_ids_scope
+
+    access = AccessDB(access_db_path(settings))  # lazy: no file until a statement runs
+    attach(store, Pseudonyms(access))
     try:
-        with audited_reads(settings):
+        with audited_reads(settings, access), own_ids_scope():
             yield store
     except StoreError as exc:
         print_error(exc)

@@ -24,7 +24,7 @@ from ..queries import NAMED_QUERIES
 from ..schema import schema_statements
 from . import app
 from .common import (
-    DbOption, FormatOption, OutputFormat, answer, console, current_viewer, err_console, print_error, print_json, store_for,
+    DbOption, FormatOption, OutputFormat, answer, console, current_viewer, input_id, err_console, print_error, print_json, store_for,
     terminal_text,
 )
 from .resolution import warn_duplicates
@@ -179,6 +179,8 @@ def run_named_query(store, name: str, params: dict[str, str]):
 
     viewer = current_viewer()
     # a merged-away id answers its merged entity, as on the API and in `show`
+    # an opaque id the viewer was shown (an element whose id names a protected person): its own id
+    params = {k: input_id(store, v) if k in ID_PARAMS else v for k, v in params.items()}
     params = {k: canonical(store, v) if k in ID_PARAMS and v is not None else v for k, v in params.items()}
     require_visible(store, viewer, *(params.get(k) for k in ID_PARAMS))
     spec = NAMED_QUERIES[name]

@@ -14,7 +14,7 @@ from ..disclosure import Role, Viewer, disclose
 from ..private_files import write_private_text
 from ..redaction import require_visible
 from . import app
-from .common import DbOption, console, current_viewer, print_error, print_file_error, store_for
+from .common import DbOption, console, current_viewer, input_id, print_error, print_file_error, store_for
 
 FormatChoice = Annotated[str, typer.Option("--format", "-f", help="md, html or json")]
 OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")]
@@ -44,6 +44,7 @@ def dossier(
     with store_for(db) as store:
         try:
             viewer = Viewer(name="cli", role=as_role) if as_role is not None else current_viewer()
+            person_id = input_id(store, person_id, viewer)  # an opaque id the viewer was shown
             require_visible(store, viewer, person_id)  # a protected person's dossier: unknown to the role
             built = disclose(build_dossier(store, person_id, iso_day(on, field="--on") if on else None), viewer, store)
         except (NotFound, ValueError) as exc:

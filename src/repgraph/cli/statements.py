@@ -17,7 +17,7 @@ from ..ingest.datasets import DatasetError, dataset_record, retract as retract_d
 from ..models import EntityDetail
 from . import app
 from .common import (
-    DbOption, FormatOption, OutputFormat, answer, console, current_viewer, print_error, print_json, store_for,
+    DbOption, FormatOption, OutputFormat, answer, console, current_viewer, input_id, print_error, print_json, store_for,
 )
 from ..wording import counted
 
@@ -88,6 +88,7 @@ def show(
         try:
             from ..redaction import require_visible
 
+            entity_id = input_id(store, entity_id)  # an opaque id the viewer was shown: the element's own
             require_visible(store, current_viewer(), entity_id)  # hidden, protected, or an id naming one: unknown
             detail = answer(S.entity(store, entity_id, viewer=current_viewer()), store)
         except S.NotFound as exc:

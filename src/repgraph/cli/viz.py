@@ -15,7 +15,7 @@ from ..limits import MAX_VIEW_NODES
 from . import app
 from .render import print_table
 from .common import (
-    DbOption, FormatOption, OutputFormat, answer, console, current_viewer, err_console, print_error, print_file_error, print_json,
+    DbOption, FormatOption, OutputFormat, answer, console, current_viewer, input_id, err_console, print_error, print_file_error, print_json,
     store_for,
 )
 from ..wording import counted
@@ -97,7 +97,7 @@ def viz_ego(
     from ..viz import build_ego
 
     with _answering(db) as store:
-        view = build_ego(store, entity_id, depth=depth, max_nodes=max_nodes, via="cli", viewer=current_viewer())
+        view = build_ego(store, input_id(store, entity_id), depth=depth, max_nodes=max_nodes, via="cli", viewer=current_viewer())
         _write(view, output, f"ego-{entity_id}", size_by, color_by)
 
 
@@ -110,7 +110,7 @@ def viz_chain(
     from ..viz import build_chain
 
     with _answering(db) as store:
-        _write(build_chain(store, incident_id, viewer=current_viewer()), output, f"chain-{incident_id}", size_by, color_by)
+        _write(build_chain(store, input_id(store, incident_id), viewer=current_viewer()), output, f"chain-{incident_id}", size_by, color_by)
 
 
 @viz_app.command("operation")
@@ -123,7 +123,7 @@ def viz_operation(
     from ..viz import build_operation
 
     with _answering(db) as store:
-        _write(build_operation(store, operation_id, max_nodes=max_nodes, viewer=current_viewer()), output, f"operation-{operation_id}", size_by, color_by)
+        _write(build_operation(store, input_id(store, operation_id), max_nodes=max_nodes, viewer=current_viewer()), output, f"operation-{operation_id}", size_by, color_by)
 
 
 @viz_app.command("law")
@@ -136,7 +136,7 @@ def viz_law(
     from ..viz import build_law
 
     with _answering(db) as store:
-        _write(build_law(store, law_id, max_nodes=max_nodes, viewer=current_viewer()), output, f"law-{law_id}", size_by, color_by)
+        _write(build_law(store, input_id(store, law_id), max_nodes=max_nodes, viewer=current_viewer()), output, f"law-{law_id}", size_by, color_by)
 
 
 @viz_app.command("exile")
@@ -160,7 +160,7 @@ def viz_path(
     from ..viz import build_path
 
     with _answering(db) as store:
-        _write(build_path(store, source, target, max_hops=max_hops, limit=limit, viewer=current_viewer()), output, f"path-{source}-{target}", None, None)
+        _write(build_path(store, input_id(store, source), input_id(store, target), max_hops=max_hops, limit=limit, viewer=current_viewer()), output, f"path-{source}-{target}", None, None)
 
 
 @viz_app.command("graph")
@@ -208,7 +208,7 @@ def analyze_centrality(
     from ..analytics import analysis_subgraph, centrality_report
 
     with _answering(db) as store:
-        sub, scope = analysis_subgraph(store, root, depth, max_nodes, via="cli", focus=subjects.value, viewer=current_viewer())
+        sub, scope = analysis_subgraph(store, input_id(store, root), depth, max_nodes, via="cli", focus=subjects.value, viewer=current_viewer())
         report = answer(centrality_report(sub, subjects=subjects.value, top=top, scope=scope), store)
     if fmt is OutputFormat.json:
         return print_json(report)
@@ -234,7 +234,7 @@ def analyze_brokers(
     from ..analytics import analysis_subgraph, brokers_report
 
     with _answering(db) as store:
-        sub, scope = analysis_subgraph(store, root, depth, max_nodes, via="cli", viewer=current_viewer())
+        sub, scope = analysis_subgraph(store, input_id(store, root), depth, max_nodes, via="cli", viewer=current_viewer())
         report = answer(brokers_report(sub, method=method.value, scope=scope), store)
     if fmt is OutputFormat.json:
         return print_json(report)
@@ -266,7 +266,7 @@ def analyze_communities(
     from ..analytics import analysis_subgraph, communities_report
 
     with _answering(db) as store:
-        sub, scope = analysis_subgraph(store, root, depth, max_nodes, via="cli", viewer=current_viewer())
+        sub, scope = analysis_subgraph(store, input_id(store, root), depth, max_nodes, via="cli", viewer=current_viewer())
         report = answer(communities_report(sub, method=method.value, scope=scope), store)
     if fmt is OutputFormat.json:
         return print_json(report)
@@ -294,7 +294,7 @@ def analyze_path(
     from ..analytics import paths_report
 
     with _answering(db) as store:
-        report = answer(paths_report(store, source, target, max_hops=max_hops, limit=limit, viewer=current_viewer()), store)
+        report = answer(paths_report(store, input_id(store, source), input_id(store, target), max_hops=max_hops, limit=limit, viewer=current_viewer()), store)
     if fmt is OutputFormat.json:
         return print_json(report)
     if report.hops is None:
