@@ -326,3 +326,33 @@ def test_a_post_or_chain_link_above_the_callers_level_is_not_in_their_dossier(ba
                          "admin": [("pos-ch-cmdr", ["post_ended_before_incident"]), ("pos-ch-chief", [])]}
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_api_dossier_of_protected_lifted_listings_answers_every_role(backend, tmp_path, request):
+    """1 to 4 at GET /persons/{id}/dossier (real app, real keys, the audit log on): the
+    admin's and the analyst's dossier answered 500 (the audit told of the id None); the
+    viewer reads each public delisting and nothing above their level."""
+    from api_access import client_for, new_access
+
+    store = case_store(CASE, backend, tmp_path, request)
+    try:
+        got = {}
+        for role in ("admin", "analyst", "viewer"):
+            client = client_for(store, role, access=new_access(tmp_path / role))
+            r = client.get("/persons/p-dr-official/dossier", params={"format": "json", "date": "2026-01-01"})
+            assert r.status_code == 200, (role, r.text[:500])
+            got[role] = [(e["weakens"]["id"], e["derived"]) for e in r.json()["exculpatory"]]
+            md = client.get("/persons/p-dr-official/dossier", params={"format": "md", "date": "2026-01-01"})
+            assert md.status_code == 200 and LISTING_REASON not in _section(md.text, "## 5. Exculpatory information")
+            if role == "viewer":
+                for secret in ("Swiss listing DR", SECRET_END, CA_LINK, SECRET_PROC, PROC_LINK, "exc-dr-", "proc-dr-"):
+                    assert secret not in r.text and secret not in md.text, secret
+        assert got == {
+            "admin": [("sanc-dr-us", True), ("sanc-dr-eu", True), ("sanc-dr-uk", True), ("sanc-dr-uk", False),
+                      ("sanc-dr-ca", True), ("sanc-dr-ca", False), ("sanc-dr-ch", True)],
+            "analyst": [("sanc-dr-us", True), ("sanc-dr-eu", True), ("sanc-dr-uk", True), ("sanc-dr-ca", True),
+                        ("sanc-dr-ch", True)],
+            "viewer": [("sanc-dr-us", True), ("sanc-dr-eu", True), ("sanc-dr-uk", True), ("sanc-dr-ca", True)]}
+    finally:
+        store.close()
