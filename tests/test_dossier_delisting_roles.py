@@ -206,7 +206,8 @@ EVIDENCE_CASE = {
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_the_api_shows_no_exculpation_through_a_link_above_the_callers_level(backend, tmp_path, request):
     """4, at the API: GET /queries/evidence-strength gave a viewer and an analyst the
-    recorded denial and the quote of its confidential WEAKENS link; the admin reads both."""
+    recorded denial and the quote of its confidential WEAKENS link, and flagged the
+    allegation 'contested' for an exculpation hidden from them; the admin reads both."""
     from api_access import client_for
 
     store = case_store(EVIDENCE_CASE, backend, tmp_path, request)
@@ -217,6 +218,9 @@ def test_the_api_shows_no_exculpation_through_a_link_above_the_callers_level(bac
             assert r.status_code == 200, (role, r.text)
             [allegation] = r.json()["items"]
             seen[role] = [(e["id"], [c["quote"] for c in e["citations"]]) for e in allegation["exculpatory"]]
+            # 'contested' only for exculpatory information the caller reads (the flag told
+            # a viewer that a hidden one exists)
+            assert allegation["flags"] == (["single_source", "contested"] if role == "admin" else ["single_source"]), role
             if role != "admin":
                 assert DENIAL_LINK not in r.text and "exc-wl-denial" not in r.text, role
         assert seen == {"viewer": [], "analyst": [],
@@ -354,5 +358,86 @@ def test_the_api_dossier_of_protected_lifted_listings_answers_every_role(backend
             "analyst": [("sanc-dr-us", True), ("sanc-dr-eu", True), ("sanc-dr-uk", True), ("sanc-dr-ca", True),
                         ("sanc-dr-ch", True)],
             "viewer": [("sanc-dr-us", True), ("sanc-dr-eu", True), ("sanc-dr-uk", True), ("sanc-dr-ca", True)]}
+    finally:
+        store.close()
+
+
+LINK_SECRET = "The fake informant: the J. Ejemplo on the US list is the general."
+MEMBER_SECRET = "The fake informant: the general is a member of the fake club."
+SANCTION_CASE = {
+    "dataset": {"name": "sanction-link-levels", "title": "Sanctions and ties above a viewer's level", "synthetic": True},
+    "nodes": [
+        {"label": "Source", "id": "src-sl-press", "name": "Fake Press SL", "type": "media", "title": "Fake Press SL"},
+        {"label": "Person", "id": "p-sl-gen", "name": "General Ejemplo Listado", "roles": ["official"]},
+        {"label": "Organization", "id": "org-sl-club", "name": "Club Ficticio SL", "kind": "company"},
+        # a confidential EU listing: the viewer's table has no EU row, and neither may the gap
+        {"label": "Sanction", "id": "sanc-sl-eu", "name": "Secret EU listing SL", "authority": "eu",
+         "listedDate": "2019-01-01", "status": "active", "confidentiality": "confidential",
+         "citations": [{"source": "src-sl-press", "quote": "The fake EU lists him (secret)."}]},
+        # a public US listing of 'J. Ejemplo', tied to the general only by a confidential identification
+        {"label": "Sanction", "id": "sanc-sl-us", "name": "US listing of J. Ejemplo", "authority": "us_ofac",
+         "listedDate": "2019-01-01", "status": "active",
+         "citations": [{"source": "src-sl-press", "quote": "OFAC lists a fake J. Ejemplo."}]},
+        # a public Canadian listing, publicly his
+        {"label": "Sanction", "id": "sanc-sl-ca", "name": "Canadian listing SL", "authority": "canada",
+         "listedDate": "2019-01-01", "status": "active",
+         "citations": [{"source": "src-sl-press", "quote": "Canada lists General Ejemplo Listado."}]},
+    ],
+    "relationships": [
+        {"type": "SANCTIONED", "from": "sanc-sl-eu", "to": "p-sl-gen"},
+        {"type": "SANCTIONED", "from": "sanc-sl-us", "to": "p-sl-gen", "confidentiality": "confidential",
+         "citations": [{"source": "src-sl-press", "quote": LINK_SECRET}]},
+        {"type": "SANCTIONED", "from": "sanc-sl-ca", "to": "p-sl-gen"},
+        {"type": "MEMBER_OF", "from": "p-sl-gen", "to": "org-sl-club", "confidentiality": "confidential",
+         "citations": [{"source": "src-sl-press", "quote": MEMBER_SECRET}]},
+    ],
+}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_viewer_reads_no_sanction_gap_or_tie_resting_on_what_they_may_not_see(backend, tmp_path, request):
+    """6: the dossier's gap was computed from every listing, so a viewer read "listed, no
+    end recorded: eu" beside a table without the (confidential) EU listing; a public
+    listing tied to the person by a confidential SANCTIONED link, and a confidential
+    MEMBER_OF, were shown to the viewer with their quotes (also by
+    /queries/sanctioned-as-of). Real CLI (md, json) and real API, both backends."""
+    from api_access import client_for
+
+    store = case_store(SANCTION_CASE, backend, tmp_path, request)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "REPGRAPH_"))}
+    env.update(PYTHONPATH=str(REPO / "src"), COLUMNS="250", REPGRAPH_ACCESS_DB=str(tmp_path / "sl.access.db"))
+    where = ["--db", str(store.location)] if backend == "embedded" else []
+    if backend != "embedded":
+        s = request.getfixturevalue("neo4j_settings")
+        env.update(NEO4J_URI=s["uri"], NEO4J_USER=s["user"], NEO4J_PASSWORD=s["password"] or "",
+                   NEO4J_DATABASE=s["database"])
+
+    def dossier(role: str, fmt: str) -> str:
+        proc = subprocess.run([sys.executable, "-m", "repgraph", "--as", role, "dossier", "p-sl-gen", "--on",
+                               "2026-01-01", "--format", fmt, *where],
+                              cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, (role, fmt, proc.stderr[-2000:])
+        return proc.stdout
+
+    try:
+        def shape(js: str) -> dict:
+            d = json.loads(js)
+            return {"sanctions": [s["id"] for s in d["sanctions"]], "gap": d["sanctions_gap"]["in_force_by"],
+                    "not_by": d["sanctions_gap"]["not_by"], "affiliations": [a["other"]["id"] for a in d["affiliations"]]}
+
+        assert shape(dossier("admin", "json")) == {
+            "sanctions": ["sanc-sl-us", "sanc-sl-eu", "sanc-sl-ca"], "gap": ["us_ofac", "eu", "canada"],
+            "not_by": ["uk", "un", "switzerland"], "affiliations": ["org-sl-club"]}
+        assert shape(dossier("viewer", "json")) == {
+            "sanctions": ["sanc-sl-ca"], "gap": ["canada"], "not_by": ["us_ofac", "eu", "uk", "un", "switzerland"],
+            "affiliations": []}
+        md = dossier("viewer", "md")
+        assert "listed, no end recorded: canada;" in md
+        for secret in (LINK_SECRET, MEMBER_SECRET, "Club Ficticio SL", "US listing of J. Ejemplo", "OFAC lists"):
+            assert secret not in md, secret
+        for role, expected in (("viewer", ["sanc-sl-ca"]), ("admin", ["sanc-sl-us", "sanc-sl-eu", "sanc-sl-ca"])):
+            r = client_for(store, role).get("/queries/sanctioned-as-of", params={"date": "2026-01-01"})
+            assert r.status_code == 200, r.text
+            assert [s["id"] for e in r.json()["items"] for s in e["sanctions"]] == expected, role
     finally:
         store.close()

@@ -851,14 +851,15 @@ RETURN x.id AS targetId, s.id AS id, s.name AS name, s.authority AS authority, s
        s.endDate AS endDate, s.status AS status, s.reason AS reason,
        s.listedBy AS listedBy, s.endedFrom AS endedFrom, s.confidentiality AS confidentiality,
        s.citations AS citations, s.listedCitations AS listedCitations, s.endCitations AS endCitations,
-       r.citations AS linkCitations
+       r.citations AS linkCitations, r.confidentiality AS linkConfidentiality
 """
 
 #: The rows of the "sanctioned as of" statements: the entity and one sanction on it.
 _SANCTIONED_ROWS = """RETURN x.id AS id, labels(x) AS labels, x.name AS name, x.confidentiality AS confidentiality,
        s.id AS sanctionId, s.authority AS authority, s.authorityName AS authorityName, s.programme AS programme,
        s.legalBasis AS legalBasis, s.listedDate AS listedDate, s.listedQualifier AS listedQualifier,
-       s.endDate AS endDate, s.status AS status, s.confidentiality AS sanctionConfidentiality
+       s.endDate AS endDate, s.status AS status, s.confidentiality AS sanctionConfidentiality,
+       r.confidentiality AS linkConfidentiality
 ORDER BY name, id, authority, sanctionId
 """
 
@@ -868,7 +869,7 @@ ORDER BY name, id, authority, sanctionId
 #: first day; a lifted or expired sanction without an end date is left out: its end is
 #: unknown). ``$authority`` (a SanctionAuthority) or null.
 SANCTIONED_AS_OF = """
-MATCH (s:Sanction)-[:SANCTIONED]->(x:Entity)
+MATCH (s:Sanction)-[r:SANCTIONED]->(x:Entity)
 WHERE s.listedBy <= $date
   AND ((s.endedFrom IS NULL AND s.status = 'active') OR s.endedFrom > $date)
   AND ($authority IS NULL OR s.authority = $authority)
@@ -879,7 +880,7 @@ WHERE s.listedBy <= $date
 #: and not certainly ended before it (no end, or an end whose latest day is after it).
 #: With SANCTIONED_AS_OF (certainly in force) it tells "unknown" apart.
 SANCTIONED_POSSIBLY_AS_OF = """
-MATCH (s:Sanction)-[:SANCTIONED]->(x:Entity)
+MATCH (s:Sanction)-[r:SANCTIONED]->(x:Entity)
 WHERE (s.validFrom IS NULL OR s.validFrom <= $date OR s.listedQualifier = 'at_least')
   AND (s.status = 'active' OR s.validTo IS NULL OR s.validTo > $date)
   AND ($authority IS NULL OR s.authority = $authority)

@@ -35,7 +35,10 @@ def sanctions_of(store: GraphStore, entity_id: str, citer: Citer | None = None) 
             id=r["id"], name=r["name"], target=EntityRef(id=r["targetId"]), authority=r["authority"],
             authority_name=r["authorityName"], programme=r["programme"], legal_basis=r["legalBasis"], list_id=r["listId"],
             listed_date=r["listedDate"], listed_qualifier=r["listedQualifier"], end_date=r["endDate"],
-            status=r["status"] or "active", reason=r["reason"], confidentiality=r["confidentiality"],
+            status=r["status"] or "active", reason=r["reason"],
+            # the listing as it concerns this entity: a confidential SANCTIONED link (a
+            # confidential identification of the listed name) makes it confidential here
+            confidentiality=strictest(r["confidentiality"], r["linkConfidentiality"]),
             citations=citer(r["citations"]), listed_citations=citer(r["listedCitations"]), end_citations=citer(r["endCitations"]),
         )
         for r in rows
@@ -88,6 +91,25 @@ def in_force_on(s: SanctionOut, day: str) -> bool | None:
     return None
 
 
+def gap_on(sanctions: list[SanctionOut], day: str) -> tuple[list[str], list[str], list[str]]:
+    """``(in_force_by, unknown_by, not_by)`` of ``sanctions`` on ``day``: the authorities
+    with a listing certainly in force, those whose listing's dates cannot tell
+    (:func:`in_force_on` None) and have none in force, and the vocabulary's authorities
+    (``other`` aside) with neither; in vocabulary order. Computed from exactly the listings
+    given (a caller's gap from the listings they may see)."""
+    in_force, unknown = set(), set()
+    for s in sanctions:
+        state = in_force_on(s, day)
+        if state:
+            in_force.add(s.authority)
+        elif state is None:
+            unknown.add(s.authority)
+    unknown -= in_force
+    vocabulary = [a.value for a in SanctionAuthority if a != SanctionAuthority.other]
+    return ([a for a in [*vocabulary, "other"] if a in in_force], [a for a in [*vocabulary, "other"] if a in unknown],
+            [a for a in vocabulary if a not in in_force and a not in unknown])
+
+
 def _in_force(store: GraphStore, day: str, authority: str | None, possibly: bool = False) -> list[SanctionedEntity]:
     grouped: dict[str, SanctionedEntity] = {}
     statement = Q.SANCTIONED_POSSIBLY_AS_OF if possibly else Q.SANCTIONED_AS_OF
@@ -97,7 +119,8 @@ def _in_force(store: GraphStore, day: str, authority: str | None, possibly: bool
         entry.sanctions.append(SanctionOut(
             id=r["sanctionId"], authority=r["authority"], authority_name=r["authorityName"], programme=r["programme"],
             legal_basis=r["legalBasis"], listed_date=r["listedDate"], listed_qualifier=r["listedQualifier"],
-            end_date=r["endDate"], status=r["status"], confidentiality=r["sanctionConfidentiality"],
+            end_date=r["endDate"], status=r["status"],
+            confidentiality=strictest(r["sanctionConfidentiality"], r["linkConfidentiality"]),
         ))
     for entry in grouped.values():
         entry.sanctions.sort(key=lambda s: (AUTHORITY_ORDER.get(s.authority, 99), s.listed_date or "", s.id))

@@ -18,7 +18,7 @@ from ..accountability.command import command_responsibility
 from ..accountability.common import Citer, each, posts_of, ref
 from ..accountability.evidence import allegations, exculpatory_for, incident_refs
 from ..accountability.associates import relatives_and_associates
-from ..accountability.sanctions import delistings, in_force_on, sanctions_of
+from ..accountability.sanctions import delistings, gap_on, sanctions_of
 from ..models import EntityRef
 from ..ontology import DatePrecision, SanctionAuthority, date_bounds
 from ..service import NotFound
@@ -278,18 +278,8 @@ def build_dossier(store: GraphStore, person_id: str, on: str | None = None) -> D
             notes.append(f"{inc.name or inc.id}: an incident of {post.organization.name} without a date; command at its date cannot be judged")
 
     sanctions = sanctions_of(store, person_id, citer)
-    in_force, unknown = set(), set()
-    for s in sanctions:
-        state = in_force_on(s, day)
-        if state:
-            in_force.add(s.authority)
-        elif state is None:
-            unknown.add(s.authority)
-    unknown -= in_force
-    vocabulary = [a.value for a in SanctionAuthority if a != SanctionAuthority.other]
-    gap = SanctionGapOut(date=day, in_force_by=[a for a in [*vocabulary, "other"] if a in in_force],
-                         unknown_by=[a for a in [*vocabulary, "other"] if a in unknown],
-                         not_by=[a for a in vocabulary if a not in in_force and a not in unknown])
+    in_force_by, unknown_by, not_by = gap_on(sanctions, day)
+    gap = SanctionGapOut(date=day, in_force_by=in_force_by, unknown_by=unknown_by, not_by=not_by)
 
     weakened = exculpatory_for(store, [person_id, *(s.id for s in sanctions)], citer)
     exculpatory = [e for ev in direct_evidence for e in ev.exculpatory]
@@ -302,7 +292,7 @@ def build_dossier(store: GraphStore, person_id: str, on: str | None = None) -> D
     exculpatory.sort(key=lambda e: (e.date or "", e.kind, e.id or "", e.weakens.id))
 
     affiliations = [
-        AffiliationOut(type=r["type"], direction="out" if r["outgoing"] else "in",
+        AffiliationOut(type=r["type"], direction="out" if r["outgoing"] else "in", confidentiality=r["props"].get("confidentiality"),
                        other=ref(r["otherId"], r["otherLabels"], r["other"], r["otherConfidentiality"]),
                        properties={k: v for k, v in r["props"].items() if k not in {"citations", "sourceIds", "id"}},
                        citations=citer(r["props"].get("citations")))

@@ -153,6 +153,8 @@ class AffiliationOut(BaseModel):
     type: str
     direction: Literal["out", "in"]
     other: EntityRef
+    confidentiality: str | None = Field(default=None, description="the relationship's level: a caller below it "
+                                                                  "does not see the affiliation")
     properties: dict[str, Any] = Field(default_factory=dict)
     citations: list[CitationOut] = Field(default_factory=list)
 
@@ -203,6 +205,18 @@ class Dossier(BaseModel):
     affiliations: list[AffiliationOut]
     figure: ChainFigure
     notes: list[str] = Field(default_factory=list, description="what the dossier could not say, e.g. undated incidents")
+
+    @staticmethod
+    def after_redaction(values: dict[str, Any]) -> dict[str, Any]:
+        """The gap of the sanctions a caller may see (called by the redactor on the field
+        values it kept): a gap computed from every listing told a viewer that an authority
+        whose listing is hidden from them has one in force."""
+        from ..accountability.sanctions import gap_on
+
+        gap = values["sanctions_gap"]
+        in_force_by, unknown_by, not_by = gap_on(values["sanctions"], gap.date)
+        values["sanctions_gap"] = SanctionGapOut(date=gap.date, in_force_by=in_force_by, unknown_by=unknown_by, not_by=not_by)
+        return values
 
 
 def dossier_json_schema() -> dict[str, Any]:
