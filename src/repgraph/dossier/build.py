@@ -272,8 +272,17 @@ def build_dossier(store: GraphStore, person_id: str, on: str | None = None) -> D
     exculpatory = [e for ev in direct_evidence for e in ev.exculpatory]
     exculpatory += [e for items in weakened.values() for e in items]
     exculpatory += [e for post in command.posts for e in post.excluded]
+    # what weakens an allegation by command (a denial of the unit's link, or of this
+    # person's) is exculpatory for this person too; an incident alleged both ways lists it once
+    listed = {(e.id, e.weakens.id, e.perpetrator) for e in exculpatory if e.id}
+    for allegation in by_command:
+        for e in allegation.evidence.exculpatory:
+            if (e.id, e.weakens.id, e.perpetrator) not in listed:
+                listed.add((e.id, e.weakens.id, e.perpetrator))
+                exculpatory.append(e)
     exculpatory += delistings(sanctions, exculpatory)
-    names = {person_id: person.name, **{s.id: s.name for s in sanctions}, **{i.id: i.name for i in incidents.values()}}
+    names = {person_id: person.name, **{s.id: s.name for s in sanctions}, **{i.id: i.name for i in incidents.values()},
+             **{a.incident.id: a.incident.name for a in by_command}}
     for e in exculpatory:
         e.weakens.name = e.weakens.name or names.get(e.weakens.id)
     exculpatory.sort(key=lambda e: (e.date or "", e.kind, e.id or "", e.weakens.id))
