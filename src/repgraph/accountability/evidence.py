@@ -27,7 +27,8 @@ def exculpatory_for(store: GraphStore, target_ids: list[str], citer: Citer | Non
     them) for each of ``target_ids`` (incidents, persons, organizations, sanctions):
     ``{target id: items ordered by date, id}``; ids with none are absent. An item's
     ``perpetrator`` is the canonical id of the person or organization the WEAKENS link
-    names (a merged-away id answers its merged entity)."""
+    names (a merged-away id answers its merged entity); its ``confidentiality`` is the
+    strictest of the node's and the WEAKENS link's (a confidential link is hidden below)."""
     citer = citer or Citer(store)
     rows = each(store, Q.WEAKENED_BY, sorted(set(target_ids)))
     citer.load(*(r["citations"] for r in rows), *(r["linkCitations"] for r in rows))
@@ -42,7 +43,9 @@ def exculpatory_for(store: GraphStore, target_ids: list[str], citer: Citer | Non
         out[r["targetId"]].append(ExculpatoryItem(
             kind=kind, id=r["id"], label=label, name=r["name"], date=r["date"], description=r["description"],
             weakens=ref(r["targetId"], None, None),
-            perpetrator=groups.get(r["perpetrator"], (r["perpetrator"],))[0] if r["perpetrator"] else None, confidentiality=r["confidentiality"],
+            perpetrator=groups.get(r["perpetrator"], (r["perpetrator"],))[0] if r["perpetrator"] else None,
+            # the item is the fact "this weakens that": as protected as the node or its link
+            confidentiality=strictest(r["confidentiality"], r["linkConfidentiality"]),
             citations=cites,
         ))
     for items in out.values():
