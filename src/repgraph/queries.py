@@ -851,14 +851,15 @@ RETURN x.id AS targetId, s.id AS id, s.name AS name, s.authority AS authority, s
        s.endDate AS endDate, s.status AS status, s.reason AS reason,
        s.listedBy AS listedBy, s.endedFrom AS endedFrom, s.confidentiality AS confidentiality,
        s.citations AS citations, s.listedCitations AS listedCitations, s.endCitations AS endCitations,
-       r.citations AS linkCitations
+       r.citations AS linkCitations, r.confidentiality AS linkConfidentiality
 """
 
 #: The rows of the "sanctioned as of" statements: the entity and one sanction on it.
 _SANCTIONED_ROWS = """RETURN x.id AS id, labels(x) AS labels, x.name AS name, x.confidentiality AS confidentiality,
        s.id AS sanctionId, s.authority AS authority, s.authorityName AS authorityName, s.programme AS programme,
        s.legalBasis AS legalBasis, s.listedDate AS listedDate, s.listedQualifier AS listedQualifier,
-       s.endDate AS endDate, s.status AS status, s.confidentiality AS sanctionConfidentiality
+       s.endDate AS endDate, s.status AS status, s.confidentiality AS sanctionConfidentiality,
+       r.confidentiality AS linkConfidentiality
 ORDER BY name, id, authority, sanctionId
 """
 
@@ -868,7 +869,7 @@ ORDER BY name, id, authority, sanctionId
 #: first day; a lifted or expired sanction without an end date is left out: its end is
 #: unknown). ``$authority`` (a SanctionAuthority) or null.
 SANCTIONED_AS_OF = """
-MATCH (s:Sanction)-[:SANCTIONED]->(x:Entity)
+MATCH (s:Sanction)-[r:SANCTIONED]->(x:Entity)
 WHERE s.listedBy <= $date
   AND ((s.endedFrom IS NULL AND s.status = 'active') OR s.endedFrom > $date)
   AND ($authority IS NULL OR s.authority = $authority)
@@ -879,7 +880,7 @@ WHERE s.listedBy <= $date
 #: and not certainly ended before it (no end, or an end whose latest day is after it).
 #: With SANCTIONED_AS_OF (certainly in force) it tells "unknown" apart.
 SANCTIONED_POSSIBLY_AS_OF = """
-MATCH (s:Sanction)-[:SANCTIONED]->(x:Entity)
+MATCH (s:Sanction)-[r:SANCTIONED]->(x:Entity)
 WHERE (s.validFrom IS NULL OR s.validFrom <= $date OR s.listedQualifier = 'at_least')
   AND (s.status = 'active' OR s.validTo IS NULL OR s.validTo > $date)
   AND ($authority IS NULL OR s.authority = $authority)
@@ -977,7 +978,7 @@ WEAKENED_BY = """
 MATCH (e:Entity)-[w:WEAKENS]->(t:Entity {id: $id})
 RETURN t.id AS targetId, e.id AS id, labels(e) AS labels, e.name AS name, e.kind AS kind, e.date AS date,
        e.description AS description, e.confidentiality AS confidentiality, e.citations AS citations,
-       w.perpetrator AS perpetrator, w.citations AS linkCitations
+       w.perpetrator AS perpetrator, w.citations AS linkCitations, w.confidentiality AS linkConfidentiality
 """
 
 #: Proceedings concerning one person, organization or incident; ``$id``.
@@ -985,7 +986,7 @@ PROCEEDINGS_ABOUT = """
 MATCH (pr:Proceeding)-[c:CONCERNS]->(t:Entity {id: $id})
 RETURN t.id AS targetId, pr.id AS id, pr.name AS name, pr.kind AS kind, pr.date AS date, pr.body AS body,
        pr.jurisdiction AS jurisdiction, pr.outcome AS outcome, pr.confidentiality AS confidentiality,
-       c.role AS role, pr.citations AS citations, c.citations AS linkCitations
+       c.role AS role, pr.citations AS citations, c.citations AS linkCitations, c.confidentiality AS linkConfidentiality
 """
 
 #: Every PERPETRATED_BY link with its id, confidence and citations (evidence strength

@@ -48,6 +48,8 @@ class SanctionedEntity(BaseModel):
 
     entity: EntityRef
     sanctions: list[SanctionOut]
+    confidentiality: str | None = Field(default=None, description="the least strict of its sanctions' levels (each the "
+                                        "strictest of the sanction's and its SANCTIONED link's): hidden with all of them")
 
 
 class SanctionedAsOf(BaseModel):

@@ -7,6 +7,7 @@ from ..merging import canonical
 from .. import queries as Q
 from ..models import EntityRef
 from ..ontology import SanctionAuthority, date_bounds
+from ..statements import STRICTNESS, strictest
 from ..store import GraphStore
 from .common import Citer, iso_day, ref
 from .models import ExculpatoryItem, SanctionedAsOf, SanctionedEntity, SanctionOut, SanctionsGap
@@ -24,7 +25,8 @@ def _authority(value: str | None, field: str) -> str | None:
 def sanctions_of(store: GraphStore, entity_id: str, citer: Citer | None = None) -> list[SanctionOut]:
     """Every sanction on one person or organization, lifted and expired ones included,
     ordered by authority (vocabulary order: us_ofac, eu, uk, canada, un, switzerland,
-    other), listed date, id. Each with its citations and the end-points' own."""
+    other), listed date, id. Each with its citations and the end-points' own, and the
+    strictest confidentiality of the sanction and its SANCTIONED link."""
     entity_id = canonical(store, entity_id)  # a merged-away id answers its merged entity
     citer = citer or Citer(store)
     rows = store.read(Q.SANCTIONS_OF, {"id": entity_id})
@@ -34,7 +36,9 @@ def sanctions_of(store: GraphStore, entity_id: str, citer: Citer | None = None) 
             id=r["id"], name=r["name"], target=EntityRef(id=r["targetId"]), authority=r["authority"],
             authority_name=r["authorityName"], programme=r["programme"], legal_basis=r["legalBasis"], list_id=r["listId"],
             listed_date=r["listedDate"], listed_qualifier=r["listedQualifier"], end_date=r["endDate"],
-            status=r["status"] or "active", reason=r["reason"], confidentiality=r["confidentiality"],
+            status=r["status"] or "active", reason=r["reason"],
+            # as protected as the sanction or its SANCTIONED link (who is the listed one)
+            confidentiality=strictest(r["confidentiality"], r["linkConfidentiality"]),
             citations=citer(r["citations"]), listed_citations=citer(r["listedCitations"]), end_citations=citer(r["endCitations"]),
         )
         for r in rows
@@ -90,10 +94,13 @@ def _in_force(store: GraphStore, day: str, authority: str | None, possibly: bool
         entry.sanctions.append(SanctionOut(
             id=r["sanctionId"], authority=r["authority"], authority_name=r["authorityName"], programme=r["programme"],
             legal_basis=r["legalBasis"], listed_date=r["listedDate"], listed_qualifier=r["listedQualifier"],
-            end_date=r["endDate"], status=r["status"], confidentiality=r["sanctionConfidentiality"],
+            end_date=r["endDate"], status=r["status"],
+            confidentiality=strictest(r["sanctionConfidentiality"], r["linkConfidentiality"]),
         ))
     for entry in grouped.values():
         entry.sanctions.sort(key=lambda s: (AUTHORITY_ORDER.get(s.authority, 99), s.listed_date or "", s.id))
+        # the entry is shown to whoever may see one of its sanctions (and then with those only)
+        entry.confidentiality = min((s.confidentiality or "public" for s in entry.sanctions), key=lambda lv: STRICTNESS.get(lv, 2))
     return sorted(grouped.values(), key=lambda e: (e.entity.name or "", e.entity.id))
 
 

@@ -87,6 +87,7 @@ class ProceedingOut(BaseModel):
     outcome: str | None = None
     role: str | None = Field(default=None, description="the person's (or incident's) part in it, e.g. accused")
     concerns: str = Field(description="id of the person or incident it concerns")
+    confidentiality: str | None = Field(default=None, description="the strictest of the proceeding's and its CONCERNS link's")
     citations: list[CitationOut] = Field(default_factory=list)
 
 
@@ -192,6 +193,15 @@ class Dossier(BaseModel):
     affiliations: list[AffiliationOut]
     figure: ChainFigure
     notes: list[str] = Field(default_factory=list, description="what the dossier could not say, e.g. undated incidents")
+
+    def after_disclosure(self) -> "Dossier":
+        """The dossier with its gap worked out again from the sanctions the reader may see
+        (called by :func:`repgraph.disclosure.disclose` below full clearance): a listing
+        hidden from the reader names no authority in the gap line either."""
+        from .build import sanctions_gap_of
+
+        gap = sanctions_gap_of(self.sanctions, self.sanctions_gap.date)
+        return self if gap == self.sanctions_gap else self.model_copy(update={"sanctions_gap": gap})
 
 
 def dossier_json_schema() -> dict[str, Any]:
