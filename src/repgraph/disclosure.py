@@ -104,7 +104,9 @@ def disclose(result: T, viewer: Viewer = DEFAULT_VIEWER, store: Any = None) -> T
 
     Below full clearance, protected persons become pseudonyms with opaque ids, elements
     above the viewer's level are hidden, and protected names and ids are masked in every
-    string (:mod:`repgraph.redaction`); counts are left as they are. Listeners are told
+    string (:mod:`repgraph.redaction`); counts are left as they are. An answer with an
+    ``after_disclosure()`` method (the dossier: its sanctions gap) is then given the chance
+    to work out again what it summarises from what is left. Listeners are told
     which restricted or confidential elements were shown. Raises
     :class:`~repgraph.service.NotFound` when nothing of ``result`` may be shown (the
     element asked for is hidden from the viewer: answered like an unknown id), and
@@ -127,5 +129,10 @@ def disclose(result: T, viewer: Viewer = DEFAULT_VIEWER, store: Any = None) -> T
         from .service import NotFound
 
         raise NotFound(f"no entity with id {ident!r}" if ident else "nothing here may be shown at your clearance")
+    # an answer summarising its own parts (a dossier's sanctions gap) works it out again
+    # from the parts the viewer may see
+    finish = getattr(out, "after_disclosure", None)
+    if callable(finish):
+        out = finish()
     notify(viewer, shown)
     return out

@@ -703,8 +703,6 @@ class Redactor:
                 shown.add(rel_id)
         elif has_level and rank(d.get("confidentiality")) > self.clearance:
             return _HIDE  # any other fact with its own level above the clearance (a relative link, a sanction, an allegation)
-        elif has_link and rank(d.get("link_confidentiality")) > self.clearance:
-            return _HIDE  # a fact tied to what it concerns by a link above the clearance (a proceeding's CONCERNS)
         values = {}
         same = True
         for fname in names:

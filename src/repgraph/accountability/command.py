@@ -21,7 +21,7 @@ from ..statements import strictest
 from ..store import GraphStore
 from ..tenure import covers
 from .common import Citer, each, posts_of
-from .evidence import allegations, capped, incident_refs
+from .evidence import allegations, capped, exculpatory_for, incident_refs
 from .models import CommandLink, CommandPost, CommandResponsibility, ExculpatoryItem
 
 
@@ -51,7 +51,8 @@ def command_responsibility(store: GraphStore, person_id: str, citer: Citer | Non
     """Per head post (``isHead``) that ``person_id`` held: the incidents perpetrated by the
     organization the post heads, split into ``links`` (held / may have held at the
     incident's date, each with the allegation's evidence capped at the tenure's
-    confidence), ``excluded`` (post ended before / began after: exculpatory) and
+    confidence and, among its exculpatory items, those naming ``person_id`` as the
+    perpetrator whose link they weaken), ``excluded`` (post ended before / began after: exculpatory) and
     ``undated`` incidents. Posts ordered by start, position id. Raises NotFound."""
     person_id = canonical(store, person_id)  # a merged-away id answers its merged entity
     person = store.read(Q.ENTITY, {"id": person_id})
@@ -65,6 +66,10 @@ def command_responsibility(store: GraphStore, person_id: str, citer: Citer | Non
     incident_ids = sorted({r["incidentId"] for rows in perpetrations.values() for r in rows})
     incidents = incident_refs(store, incident_ids, citer)
     evidence = {(e.incident.id, e.perpetrator.id): e for e in allegations(store, incident_ids, citer, incidents=incidents)}
+    # what speaks against the commander's own link to an incident of the unit (a WEAKENS
+    # naming them as ``perpetrator``: their denial) weakens the derived allegation too
+    own = {inc: [e for e in items if e.perpetrator == person_id]
+           for inc, items in exculpatory_for(store, incident_ids, citer).items()}
     out = []
     for post in sorted(posts, key=lambda p: (p["validFrom"] or "", p["positionId"])):
         org = EntityRef(id=post["organizationId"], label="Organization", name=post["organization"])
@@ -91,8 +96,12 @@ def command_responsibility(store: GraphStore, person_id: str, citer: Citer | Non
                     citations=cp.citations,
                 ))
                 continue
+            base = evidence[(inc.id, org.id)]
+            if own.get(inc.id):
+                base = base.model_copy(update={"exculpatory": sorted([*base.exculpatory, *own[inc.id]],
+                                                                     key=lambda e: (e.date or "", e.id or ""))})
             cp.links.append(CommandLink(incident=inc, certainty=verdict, statement=_statement(verdict, post, r["dateFrom"], r["dateTo"]),
-                                        evidence=capped(evidence[(inc.id, org.id)], post["confidence"])))
+                                        evidence=capped(base, post["confidence"])))
         out.append(cp)
     p = person[0]
     return CommandResponsibility(person=EntityRef(id=person_id, label="Person", name=p["props"].get("name"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..merging import canonical
+from ..merging import canonical, cluster_map
 from .. import queries as Q
 from ..models import IncidentRef
 from ..statements import strictest
@@ -25,10 +25,16 @@ LOW_CONFIDENCE = 0.5
 def exculpatory_for(store: GraphStore, target_ids: list[str], citer: Citer | None = None) -> dict[str, list[ExculpatoryItem]]:
     """Recorded exculpatory information (Exculpation and Proceeding nodes that WEAKENS
     them) for each of ``target_ids`` (incidents, persons, organizations, sanctions):
-    ``{target id: items ordered by date, id}``; ids with none are absent."""
+    ``{target id: items ordered by date, id}``; ids with none are absent. An item's
+    ``perpetrator`` is the canonical id of the person or organization the WEAKENS link
+    names (a merged-away id answers its merged entity); its ``confidentiality`` is the
+    strictest of the node's and the WEAKENS link's (a confidential link is hidden below)."""
     citer = citer or Citer(store)
     rows = each(store, Q.WEAKENED_BY, sorted(set(target_ids)))
     citer.load(*(r["citations"] for r in rows), *(r["linkCitations"] for r in rows))
+    # ``perpetrator`` is the id the file named: after a merge it may be a merged-away id,
+    # which callers compare with the canonical id they hold (one read, only when needed)
+    groups = cluster_map(store) if any(r["perpetrator"] for r in rows) else {}
     out: dict[str, list[ExculpatoryItem]] = defaultdict(list)
     for r in rows:
         label = ref(r["id"], r["labels"], r["name"]).label
@@ -36,8 +42,11 @@ def exculpatory_for(store: GraphStore, target_ids: list[str], citer: Citer | Non
         cites = citer(r["citations"]) + [c for c in citer(r["linkCitations"]) if c not in citer(r["citations"])]
         out[r["targetId"]].append(ExculpatoryItem(
             kind=kind, id=r["id"], label=label, name=r["name"], date=r["date"], description=r["description"],
-            weakens=ref(r["targetId"], None, None), perpetrator=r["perpetrator"], confidentiality=r["confidentiality"],
-            link_confidentiality=r["linkConfidentiality"], citations=cites,
+            weakens=ref(r["targetId"], None, None),
+            perpetrator=groups.get(r["perpetrator"], (r["perpetrator"],))[0] if r["perpetrator"] else None,
+            # the item is the fact "this weakens that": as protected as the node or its link
+            confidentiality=strictest(r["confidentiality"], r["linkConfidentiality"]),
+            citations=cites,
         ))
     for items in out.values():
         items.sort(key=lambda e: (e.date or "", e.id or ""))

@@ -48,6 +48,8 @@ class SanctionedEntity(BaseModel):
 
     entity: EntityRef
     sanctions: list[SanctionOut]
+    confidentiality: str | None = Field(default=None, description="the least strict of its sanctions' levels (each the "
+                                        "strictest of the sanction's and its SANCTIONED link's): hidden with all of them")
 
 
 class SanctionedAsOf(BaseModel):
@@ -99,9 +101,6 @@ class ExculpatoryItem(BaseModel):
     perpetrator: str | None = Field(default=None, description="with an incident: whose link it weakens (null: the whole allegation)")
     derived: bool = False
     confidentiality: str | None = None
-    link_confidentiality: str | None = Field(
-        default=None, description="the level of the WEAKENS link that ties a recorded item to what it weakens: "
-                                  "a caller below it does not see the item")
     citations: list[CitationOut] = Field(default_factory=list)
 
 

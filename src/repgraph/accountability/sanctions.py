@@ -7,7 +7,7 @@ from ..merging import canonical
 from .. import queries as Q
 from ..models import EntityRef
 from ..ontology import SanctionAuthority, date_bounds
-from ..statements import strictest
+from ..statements import STRICTNESS, strictest
 from ..store import GraphStore
 from .common import Citer, iso_day, ref
 from .models import ExculpatoryItem, SanctionedAsOf, SanctionedEntity, SanctionOut, SanctionsGap
@@ -25,7 +25,8 @@ def _authority(value: str | None, field: str) -> str | None:
 def sanctions_of(store: GraphStore, entity_id: str, citer: Citer | None = None) -> list[SanctionOut]:
     """Every sanction on one person or organization, lifted and expired ones included,
     ordered by authority (vocabulary order: us_ofac, eu, uk, canada, un, switzerland,
-    other), listed date, id. Each with its citations and the end-points' own."""
+    other), listed date, id. Each with its citations and the end-points' own, and the
+    strictest confidentiality of the sanction and its SANCTIONED link."""
     entity_id = canonical(store, entity_id)  # a merged-away id answers its merged entity
     citer = citer or Citer(store)
     rows = store.read(Q.SANCTIONS_OF, {"id": entity_id})
@@ -62,7 +63,7 @@ def delistings(sanctions: list[SanctionOut], recorded: list[ExculpatoryItem]) ->
     reads that it was lifted."""
     level = {s.id: strictest(s.confidentiality) for s in sanctions}
     covered = {e.weakens.id for e in recorded if e.kind == "delisting" and e.weakens.id in level
-               and strictest(e.confidentiality, e.link_confidentiality, level[e.weakens.id]) == level[e.weakens.id]}
+               and strictest(e.confidentiality, level[e.weakens.id]) == level[e.weakens.id]}
     return [
         ExculpatoryItem(kind="delisting", date=s.end_date, description=f"{s.authority_name or s.authority}: listing lifted",
                         weakens=EntityRef(id=s.id, label="Sanction", name=s.name, confidentiality=s.confidentiality),
@@ -91,25 +92,6 @@ def in_force_on(s: SanctionOut, day: str) -> bool | None:
     return None
 
 
-def gap_on(sanctions: list[SanctionOut], day: str) -> tuple[list[str], list[str], list[str]]:
-    """``(in_force_by, unknown_by, not_by)`` of ``sanctions`` on ``day``: the authorities
-    with a listing certainly in force, those whose listing's dates cannot tell
-    (:func:`in_force_on` None) and have none in force, and the vocabulary's authorities
-    (``other`` aside) with neither; in vocabulary order. Computed from exactly the listings
-    given (a caller's gap from the listings they may see)."""
-    in_force, unknown = set(), set()
-    for s in sanctions:
-        state = in_force_on(s, day)
-        if state:
-            in_force.add(s.authority)
-        elif state is None:
-            unknown.add(s.authority)
-    unknown -= in_force
-    vocabulary = [a.value for a in SanctionAuthority if a != SanctionAuthority.other]
-    return ([a for a in [*vocabulary, "other"] if a in in_force], [a for a in [*vocabulary, "other"] if a in unknown],
-            [a for a in vocabulary if a not in in_force and a not in unknown])
-
-
 def _in_force(store: GraphStore, day: str, authority: str | None, possibly: bool = False) -> list[SanctionedEntity]:
     grouped: dict[str, SanctionedEntity] = {}
     statement = Q.SANCTIONED_POSSIBLY_AS_OF if possibly else Q.SANCTIONED_AS_OF
@@ -124,6 +106,8 @@ def _in_force(store: GraphStore, day: str, authority: str | None, possibly: bool
         ))
     for entry in grouped.values():
         entry.sanctions.sort(key=lambda s: (AUTHORITY_ORDER.get(s.authority, 99), s.listed_date or "", s.id))
+        # the entry is shown to whoever may see one of its sanctions (and then with those only)
+        entry.confidentiality = min((s.confidentiality or "public" for s in entry.sanctions), key=lambda lv: STRICTNESS.get(lv, 2))
     return sorted(grouped.values(), key=lambda e: (e.entity.name or "", e.entity.id))
 
 

@@ -18,7 +18,8 @@ from ..accountability.command import command_responsibility
 from ..accountability.common import Citer, each, posts_of, ref
 from ..accountability.evidence import allegations, exculpatory_for, incident_refs
 from ..accountability.associates import relatives_and_associates
-from ..accountability.sanctions import delistings, gap_on, sanctions_of
+from ..accountability.models import SanctionOut
+from ..accountability.sanctions import delistings, in_force_on, sanctions_of
 from ..models import EntityRef
 from ..ontology import DatePrecision, SanctionAuthority, date_bounds
 from ..service import NotFound
@@ -165,13 +166,30 @@ def _chain(store: GraphStore, person_id: str, post_rows: list[dict], citer: Cite
     return sorted(out, key=lambda c: (c.post, c.direction, c.unit.id, c.overlap_from or "", c.holder.id if c.holder else ""))
 
 
+def sanctions_gap_of(sanctions: list[SanctionOut], day: str) -> SanctionGapOut:
+    """The gap on ``day`` (ISO) from ``sanctions``: authorities with a listing certainly in
+    force, those whose dates cannot tell, and those with neither (vocabulary order)."""
+    in_force, unknown = set(), set()
+    for s in sanctions:
+        state = in_force_on(s, day)
+        if state:
+            in_force.add(s.authority)
+        elif state is None:
+            unknown.add(s.authority)
+    unknown -= in_force
+    vocabulary = [a.value for a in SanctionAuthority if a != SanctionAuthority.other]
+    return SanctionGapOut(date=day, in_force_by=[a for a in [*vocabulary, "other"] if a in in_force],
+                          unknown_by=[a for a in [*vocabulary, "other"] if a in unknown],
+                          not_by=[a for a in vocabulary if a not in in_force and a not in unknown])
+
+
 def _proceedings(store: GraphStore, ids: list[str], citer: Citer) -> dict[str, list[ProceedingOut]]:
     out: dict[str, list[ProceedingOut]] = {}
     for r in each(store, Q.PROCEEDINGS_ABOUT, ids):
         out.setdefault(r["targetId"], []).append(ProceedingOut(
             id=r["id"], name=r["name"], kind=r["kind"], date=r["date"], body=r["body"], jurisdiction=r["jurisdiction"],
-            outcome=r["outcome"], role=r["role"], concerns=r["targetId"], confidentiality=r["confidentiality"],
-            link_confidentiality=r["linkConfidentiality"],
+            outcome=r["outcome"], role=r["role"], concerns=r["targetId"],
+            confidentiality=strictest(r["confidentiality"], r["linkConfidentiality"]),
             citations=citer(r["citations"]) + [c for c in citer(r["linkCitations"]) if c not in citer(r["citations"])],
         ))
     for items in out.values():
@@ -278,15 +296,23 @@ def build_dossier(store: GraphStore, person_id: str, on: str | None = None) -> D
             notes.append(f"{inc.name or inc.id}: an incident of {post.organization.name} without a date; command at its date cannot be judged")
 
     sanctions = sanctions_of(store, person_id, citer)
-    in_force_by, unknown_by, not_by = gap_on(sanctions, day)
-    gap = SanctionGapOut(date=day, in_force_by=in_force_by, unknown_by=unknown_by, not_by=not_by)
+    gap = sanctions_gap_of(sanctions, day)
 
     weakened = exculpatory_for(store, [person_id, *(s.id for s in sanctions)], citer)
     exculpatory = [e for ev in direct_evidence for e in ev.exculpatory]
     exculpatory += [e for items in weakened.values() for e in items]
     exculpatory += [e for post in command.posts for e in post.excluded]
+    # what weakens an allegation by command (a denial of the unit's link, or of this
+    # person's) is exculpatory for this person too; an incident alleged both ways lists it once
+    listed = {(e.id, e.weakens.id, e.perpetrator) for e in exculpatory if e.id}
+    for allegation in by_command:
+        for e in allegation.evidence.exculpatory:
+            if (e.id, e.weakens.id, e.perpetrator) not in listed:
+                listed.add((e.id, e.weakens.id, e.perpetrator))
+                exculpatory.append(e)
     exculpatory += delistings(sanctions, exculpatory)
-    names = {person_id: person.name, **{s.id: s.name for s in sanctions}, **{i.id: i.name for i in incidents.values()}}
+    names = {person_id: person.name, **{s.id: s.name for s in sanctions}, **{i.id: i.name for i in incidents.values()},
+             **{a.incident.id: a.incident.name for a in by_command}}
     for e in exculpatory:
         e.weakens.name = e.weakens.name or names.get(e.weakens.id)
     exculpatory.sort(key=lambda e: (e.date or "", e.kind, e.id or "", e.weakens.id))

@@ -195,7 +195,9 @@ def build_document(d: Dossier, full_clearance: bool = True) -> Document:
                          f" listed, no end recorded: {', '.join(gap.in_force_by) or 'none'};"
                          + (f" dates cannot tell: {', '.join(gap.unknown_by)};" if gap.unknown_by else "")
                          + (f" listing recorded, not in force: {', '.join(listed)};" if listed else "")
-                         + f" no listing recorded: {', '.join(never) or 'none'}."
+                         # below full clearance a listing may be hidden: "none you may see", never "none recorded"
+                         + (f" no listing recorded: {', '.join(never) or 'none'}." if full_clearance
+                            else f" no listing you may see: {', '.join(never) or 'none'}.")
                          + " Recorded means in the sources ingested here; check each authority's current list."]])
 
     # 8 relatives and associates

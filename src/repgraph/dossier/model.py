@@ -92,9 +92,7 @@ class ProceedingOut(BaseModel):
     outcome: str | None = None
     role: str | None = Field(default=None, description="the person's (or incident's) part in it, e.g. accused")
     concerns: str = Field(description="id of the person or incident it concerns")
-    confidentiality: str | None = Field(default=None, description="the proceeding's own level")
-    link_confidentiality: str | None = Field(default=None, description="the level of its CONCERNS link: a caller "
-                                                                       "below either level does not see it")
+    confidentiality: str | None = Field(default=None, description="the strictest of the proceeding's and its CONCERNS link's")
     citations: list[CitationOut] = Field(default_factory=list)
 
 
@@ -206,17 +204,14 @@ class Dossier(BaseModel):
     figure: ChainFigure
     notes: list[str] = Field(default_factory=list, description="what the dossier could not say, e.g. undated incidents")
 
-    @staticmethod
-    def after_redaction(values: dict[str, Any]) -> dict[str, Any]:
-        """The gap of the sanctions a caller may see (called by the redactor on the field
-        values it kept): a gap computed from every listing told a viewer that an authority
-        whose listing is hidden from them has one in force."""
-        from ..accountability.sanctions import gap_on
+    def after_disclosure(self) -> "Dossier":
+        """The dossier with its gap worked out again from the sanctions the reader may see
+        (called by :func:`repgraph.disclosure.disclose` below full clearance): a listing
+        hidden from the reader names no authority in the gap line either."""
+        from .build import sanctions_gap_of
 
-        gap = values["sanctions_gap"]
-        in_force_by, unknown_by, not_by = gap_on(values["sanctions"], gap.date)
-        values["sanctions_gap"] = SanctionGapOut(date=gap.date, in_force_by=in_force_by, unknown_by=unknown_by, not_by=not_by)
-        return values
+        gap = sanctions_gap_of(self.sanctions, self.sanctions_gap.date)
+        return self if gap == self.sanctions_gap else self.model_copy(update={"sanctions_gap": gap})
 
 
 def dossier_json_schema() -> dict[str, Any]:
