@@ -206,8 +206,7 @@ EVIDENCE_CASE = {
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_the_api_shows_no_exculpation_through_a_link_above_the_callers_level(backend, tmp_path, request):
     """4, at the API: GET /queries/evidence-strength gave a viewer and an analyst the
-    recorded denial and the quote of its confidential WEAKENS link, and flagged the
-    allegation 'contested' for an exculpation hidden from them; the admin reads both."""
+    recorded denial and the quote of its confidential WEAKENS link; the admin reads both."""
     from api_access import client_for
 
     store = case_store(EVIDENCE_CASE, backend, tmp_path, request)
@@ -218,9 +217,9 @@ def test_the_api_shows_no_exculpation_through_a_link_above_the_callers_level(bac
             assert r.status_code == 200, (role, r.text)
             [allegation] = r.json()["items"]
             seen[role] = [(e["id"], [c["quote"] for c in e["citations"]]) for e in allegation["exculpatory"]]
-            # 'contested' only for exculpatory information the caller reads (the flag told
-            # a viewer that a hidden one exists)
-            assert allegation["flags"] == (["single_source", "contested"] if role == "admin" else ["single_source"]), role
+            # the flag stays, as counts do: no reader is told the allegation is uncontested
+            # (tests/test_accountability_protected_links.py)
+            assert allegation["flags"] == ["single_source", "contested"], role
             if role != "admin":
                 assert DENIAL_LINK not in r.text and "exc-wl-denial" not in r.text, role
         assert seen == {"viewer": [], "analyst": [],

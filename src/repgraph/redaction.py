@@ -719,9 +719,6 @@ class Redactor:
             values["edges"] = edges
         if same:
             return m  # nothing to redact in it: the model itself (results are not mutated afterwards)
-        hook = getattr(cls, "after_redaction", None)
-        if hook is not None:  # a summary derived from its parts is derived again from what the caller may see
-            values = hook(values)
         return type(m).model_construct(_fields_set=m.model_fields_set, **values)
 
     def _pseudonymised(self, m: BaseModel, fields) -> BaseModel:

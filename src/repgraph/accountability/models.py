@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -125,18 +125,6 @@ class EvidenceStrength(BaseModel):
     citations: list[CitationOut] = Field(default_factory=list)
     exculpatory: list[ExculpatoryItem] = Field(default_factory=list)
     confidentiality: str | None = Field(default=None, description="the strictest level of the links that make the allegation")
-
-    @staticmethod
-    def after_redaction(values: dict[str, Any]) -> dict[str, Any]:
-        """``contested`` as the caller may see it (called by the redactor on the field values
-        it kept): flagged only when exculpatory information they may read remains, never
-        for one hidden from them (the flag told a viewer that a hidden exculpation exists)."""
-        flags = [f for f in values["flags"] if f != "contested"]
-        if values["exculpatory"]:
-            k = flags.index("derived") if "derived" in flags else len(flags)
-            flags.insert(k, "contested")
-        values["flags"] = flags
-        return values
 
 
 class CommandLink(BaseModel):
