@@ -245,6 +245,8 @@ CHAIN_CASE = {
         {"label": "Position", "id": "pos-ch-secretary", "name": "Fake Secretary of Security CH"},
         {"label": "Incident", "id": "inc-ch-raid", "name": "Fake raid CH", "type": "raid", "date": "2021-03-10",
          "citations": [{"source": "src-ch-press", "quote": "A fake raid CH took place."}]},
+        {"label": "Incident", "id": "inc-ch-arrest", "name": "Fake arrests CH", "type": "arbitrary_detention",
+         "date": "2016-05-01", "citations": [{"source": "src-ch-press", "quote": "Fake arrests CH took place."}]},
     ],
     "relationships": [
         {"type": "IN", "from": "pos-ch-cmdr", "to": "org-ch-unit"},
@@ -262,6 +264,8 @@ CHAIN_CASE = {
          "citations": [{"source": "src-ch-press", "quote": REPORTS_SECRET}]},
         {"type": "PERPETRATED_BY", "from": "inc-ch-raid", "to": "org-ch-unit",
          "citations": [{"source": "src-ch-press", "quote": "The fake unit CH raided the village."}]},
+        {"type": "PERPETRATED_BY", "from": "inc-ch-arrest", "to": "org-ch-unit",
+         "citations": [{"source": "src-ch-press", "quote": "The fake unit CH made the arrests."}]},
     ],
 }
 
@@ -297,13 +301,14 @@ def test_a_post_or_chain_link_above_the_callers_level_is_not_in_their_dossier(ba
             return {"posts": [p["position"]["id"] for p in d["posts"]],
                     "chain": [(c["unit"]["id"], (c["holder"] or {}).get("id")) for c in d["chain_of_command"]],
                     "exculpatory": [(e["kind"], e["weakens"]["id"]) for e in d["exculpatory"]],
+                    "by_command": [a["incident"]["id"] for a in d["allegations_by_command"]],
                     "figure": sorted(n["id"] for n in d["figure"]["nodes"]),
                     "edges": sorted((e["source"], e["target"]) for e in d["figure"]["edges"])}
 
         assert shape(dossier("admin", "json")) == {
             "posts": ["pos-ch-cmdr", "pos-ch-chief"],
             "chain": [("pos-ch-minister", "p-ch-minister"), ("pos-ch-secretary", None)],
-            "exculpatory": [("post_ended_before_incident", "inc-ch-raid")],
+            "exculpatory": [("post_ended_before_incident", "inc-ch-raid")], "by_command": ["inc-ch-arrest"],
             "figure": ["p-ch-gen", "p-ch-minister", "pos-ch-chief", "pos-ch-cmdr", "pos-ch-minister", "pos-ch-secretary"],
             "edges": [("p-ch-gen", "pos-ch-chief"), ("p-ch-gen", "pos-ch-cmdr"), ("p-ch-minister", "pos-ch-minister"),
                       ("pos-ch-chief", "pos-ch-minister"), ("pos-ch-chief", "pos-ch-secretary")]}
@@ -311,12 +316,14 @@ def test_a_post_or_chain_link_above_the_callers_level_is_not_in_their_dossier(ba
         # confidential HOLDS, so the whole entry is withheld (fail closed: the entry's
         # dates and citations are the holder's term); the confidential superior too
         assert shape(dossier("viewer", "json")) == {
-            "posts": ["pos-ch-chief"], "chain": [], "exculpatory": [],
+            # never accused by command through a post they may not see
+            "posts": ["pos-ch-chief"], "chain": [], "exculpatory": [], "by_command": [],
             "figure": ["p-ch-gen", "pos-ch-chief"], "edges": [("p-ch-gen", "pos-ch-chief")]}
         for fmt in ("md", "html", "json"):
             text = dossier("viewer", fmt)
             for secret in (HOLDS_SECRET, MINISTER_SECRET, REPORTS_SECRET, "Commander of Unidad Ficticia CH",
-                           "Ministra Ejemplo Cadena", "Fake Secretary of Security CH", "2015-01-01", "2017-01-01"):
+                           "Ministra Ejemplo Cadena", "Fake Secretary of Security CH", "2015-01-01", "2017-01-01",
+                           "Fake arrests CH"):
                 assert secret not in text, (fmt, secret)
         posts = {}
         for role in ("viewer", "admin"):

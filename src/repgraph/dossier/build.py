@@ -287,7 +287,8 @@ def build_dossier(store: GraphStore, person_id: str, on: str | None = None) -> D
     direct = [DirectAllegation(incident=ev.incident, roles=ev.roles, evidence=ev, **details[ev.incident.id]) for ev in direct_evidence]
     by_command = [
         CommandAllegation(incident=link.incident, position=post.position, organization=post.organization, certainty=link.certainty,
-                          statement=link.statement, evidence=link.evidence, **details[link.incident.id])
+                          statement=link.statement, evidence=link.evidence, confidentiality=post.confidentiality,
+                          **details[link.incident.id])
         for post in command.posts for link in post.links
     ]
     by_command.sort(key=lambda a: (a.incident.date or "", a.incident.id, a.position.id))

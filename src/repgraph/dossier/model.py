@@ -131,6 +131,8 @@ class CommandAllegation(AllegationDetail):
     certainty: Literal["held", "may_have_held"]
     statement: str
     evidence: EvidenceStrength
+    confidentiality: str | None = Field(default=None, description="the level of the post (HOLDS) it rests on: a "
+                                                                  "caller below it does not see the allegation")
 
 
 class SanctionGapOut(BaseModel):
