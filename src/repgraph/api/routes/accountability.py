@@ -57,7 +57,7 @@ def relatives_and_associates(
     a proceeding. Not guilt by association (see /queries/guilt-by-association)."""
     if person_id is not None:
         require_entity(store, person_id, "person")
-    return Page[RelativeOrAssociate].of(A.relatives_and_associates(store, person_id), limit, offset,
+    return Page[RelativeOrAssociate].of(A.relatives_and_associates(store, person_id, viewer), limit, offset,
                                         visible=lambda items: visible_items(store, viewer, items))
 
 
@@ -102,7 +102,7 @@ def dossier(request: Request, store: StoreDep, viewer: ViewerDep, person_id: Ent
     """Identity, posts, chain of command, allegations (direct and by command) with their
     evidence, exculpatory information, sanctions and the gap, relatives and associates, the
     chain-of-command figure; every fact with its citations. Redacted for the caller."""
-    built = build_dossier(store, person_id, on.isoformat() if on else None)
+    built = build_dossier(store, person_id, on.isoformat() if on else None, viewer)
     if fmt is None:
         accept = request.headers.get("accept", "")
         fmt = next((f for f, media in _MEDIA.items() if media in accept and f != "json"), "json")
