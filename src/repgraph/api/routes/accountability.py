@@ -38,11 +38,11 @@ def sanctioned_as_of(store: StoreDep, on: Annotated[IsoDay, Query(alias="date", 
 
 
 @queries.get("/sanctions-gap", response_model=SanctionsGap, summary="Sanctioned by one authority, not by another")
-def sanctions_gap(store: StoreDep, by: Authority, not_by: Authority,
+def sanctions_gap(store: StoreDep, viewer: ViewerDep, by: Authority, not_by: Authority,
                   on: Annotated[IsoDay | None, Query(alias="date", description="An ISO day (default today).")] = None) -> SanctionsGap:
     """The advocacy gap list: under a sanction of ``by`` in force on ``date`` and under
-    none of ``not_by``."""
-    return A.sanctions_gap(store, by.value, not_by.value, on.isoformat() if on else None)
+    none of ``not_by``, counting only the listings the caller may see."""
+    return A.sanctions_gap(store, by.value, not_by.value, on.isoformat() if on else None, viewer)
 
 
 @queries.get("/relatives-and-associates", response_model=Page[RelativeOrAssociate], responses=NOT_FOUND,
