@@ -348,5 +348,8 @@ def test_users_cli_add_list_revoke_and_audit(tmp_path):
     assert json.loads(cli("audit", "--db", db, "-f", "json", "--since", "2999-01-01").stdout) == []
     assert json.loads(cli("audit", "--db", db, "-f", "json", "--user", "nobody").stdout) == []
     assert len(json.loads(cli("audit", "--db", db, "-f", "json", "--user", log[0]["user"]).stdout)) == 3
+    # the count under the table is in the noun's number (it said "1 entries")
+    assert "3 entries" in cli("audit", "--db", db).stderr
+    assert "1 entry\n" in cli("audit", "--db", db, "--since", log[2]["at"]).stderr
     bad = cli("audit", "--db", db, "--since", "yesterday", check=False)
     assert bad.returncode == 2 and "2026-11-29" in bad.stderr

@@ -177,3 +177,18 @@ def test_chain_blocks_are_headed_by_their_level_and_exile_flows_say_whom_they_co
     exile = " ".join(run80("query", "exile-flows", "--db", db).stdout.split())
     assert ("defenders only (roles defender, journalist, lawyer, trade unionist, activist): "
             "exiled relatives and others are not counted here") in exile
+
+
+def test_no_word_is_split_across_lines_at_80_columns(demo80):
+    """Regression (newcomer pass): at 80 columns rich squeezed columns below their words:
+    ``analyze brokers`` printed the headers "pieces withou / t it" and "communi / ties" and
+    the name "Yendri Velásq / uez"; ``query laws`` "anti-terroris / m provisions". A table
+    whose columns cannot hold their words (up to 16 letters) is printed as blocks."""
+    _, db = demo80
+    brokers = run80("analyze", "brokers", "--db", db).stdout
+    assert "  pieces without it: 8" in brokers and "Yendri Velásquez\n" in brokers
+    assert "withou" not in brokers.replace("without", "") and "communi\n" not in brokers
+    laws = run80("query", "laws", "--db", db).stdout
+    assert "anti-terrorism provisions" in laws and "anti-terroris " not in laws
+    # wide enough, the same answers stay tables
+    assert "┃ name " in run80("query", "laws", "--db", db, columns=160).stdout

@@ -892,7 +892,8 @@ SANCTIONED_OR_ACCUSED = """
 MATCH (c:Entity)-[r]->(x:Person)
 WHERE type(r) IN ['SANCTIONED', 'PERPETRATED_BY', 'CONCERNS']
   AND coalesce(r.role, '') <> 'victim'
-RETURN DISTINCT x.id AS id, type(r) AS why
+RETURN x.id AS id, type(r) AS why, c.id AS sourceId, c.confidentiality AS sourceConfidentiality,
+       r.id AS relId, r.confidentiality AS linkConfidentiality
 """
 
 #: Relatives (FAMILY_OF) and associates (ASSOCIATE_OF) of one person, either direction;

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..disclosure import DEFAULT_VIEWER, Role, Viewer
 from ..merging import canonical
 from .. import queries as Q
 from ..models import EntityRef
@@ -22,15 +23,35 @@ from .models import RelativeOrAssociate
 WHY = {"SANCTIONED": "sanctioned", "PERPETRATED_BY": "accused", "CONCERNS": "proceeding"}
 
 
-def relatives_and_associates(store: GraphStore, person_id: str | None = None) -> list[RelativeOrAssociate]:
-    """Relatives (FAMILY_OF) and associates (ASSOCIATE_OF) of every person who is
-    sanctioned, accused (named by a PERPETRATED_BY) or party to a proceeding other than as
-    victim; or of ``person_id`` only (an empty list when that person is none of these).
-    Ordered by person name, id, type, other's name, id."""
-    person_id = canonical(store, person_id) if person_id is not None else None
+def reasons(store: GraphStore, viewer: Viewer = DEFAULT_VIEWER) -> dict[str, set[str]]:
+    """Person id -> why they anchor the list (``sanctioned``, ``accused``, ``proceeding``),
+    counting only the reasons ``viewer`` may see: a SANCTIONED, PERPETRATED_BY or CONCERNS
+    link above their level, or from a sanction, incident or proceeding above it, is no
+    reason for them (a viewer read "sanctioned" of a person whose only listing is
+    confidential, and that person's relatives were listed because of it)."""
+    red = None
+    if Role(viewer.role) is not Role.admin:
+        from ..redaction import redactor
+
+        red = redactor(store, viewer)
     why: dict[str, set[str]] = defaultdict(set)
     for r in store.read(Q.SANCTIONED_OR_ACCUSED):
+        if red is not None and (red.level_of(r["relId"], r["linkConfidentiality"]) > red.clearance
+                                or red.level_of(r["sourceId"], r["sourceConfidentiality"]) > red.clearance):
+            continue
         why[r["id"]].add(WHY[r["why"]])
+    return why
+
+
+def relatives_and_associates(store: GraphStore, person_id: str | None = None,
+                             viewer: Viewer = DEFAULT_VIEWER) -> list[RelativeOrAssociate]:
+    """Relatives (FAMILY_OF) and associates (ASSOCIATE_OF) of every person who is
+    sanctioned, accused (named by a PERPETRATED_BY) or party to a proceeding other than as
+    victim, by what ``viewer`` may see (:func:`reasons`); or of ``person_id`` only (an
+    empty list when that person is none of these). Ordered by person name, id, type,
+    other's name, id. Undisclosed: the links themselves are redacted at the exit."""
+    person_id = canonical(store, person_id) if person_id is not None else None
+    why = reasons(store, viewer)
     anchors = sorted(why) if person_id is None else [i for i in [person_id] if i in why]
     rows = each(store, Q.RELATIVES_AND_ASSOCIATES_OF, anchors)
     citer = Citer(store)

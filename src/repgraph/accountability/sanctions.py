@@ -3,6 +3,7 @@ and the advocacy gap list (sanctioned by one authority, not by another)."""
 
 from __future__ import annotations
 
+from ..disclosure import DEFAULT_VIEWER, Role, Viewer
 from ..merging import canonical
 from .. import queries as Q
 from ..models import EntityRef
@@ -120,22 +121,44 @@ def sanctioned_as_of(store: GraphStore, on: str, authority: str | None = None) -
     return SanctionedAsOf(date=day, authority=_authority(authority, "authority"), items=_in_force(store, day, authority))
 
 
-def sanctions_gap(store: GraphStore, by: str, not_by: str, on: str | None = None) -> SanctionsGap:
+def _seen(entries: list[SanctionedEntity], store: GraphStore, viewer: Viewer) -> list[SanctionedEntity]:
+    """``entries`` with only the sanctions ``viewer`` may see (the strictest of the
+    sanction's and its SANCTIONED link's level, and the inventory's), and without the
+    entries left with none. The admin's are returned as they are."""
+    if Role(viewer.role) is Role.admin:
+        return entries
+    from ..redaction import redactor
+
+    red = redactor(store, viewer)
+    out = []
+    for e in entries:
+        e.sanctions = [s for s in e.sanctions if red.level_of(s.id, s.confidentiality) <= red.clearance]
+        if e.sanctions:
+            out.append(e)
+    return out
+
+
+def sanctions_gap(store: GraphStore, by: str, not_by: str, on: str | None = None,
+                  viewer: Viewer = DEFAULT_VIEWER) -> SanctionsGap:
     """Persons and organizations certainly under a sanction of ``by`` on ``on`` (default
     today) and under none of ``not_by`` then, as far as the dates tell: the list advocates
     take to ``not_by`` (``items``). An entity with a ``not_by`` sanction whose dates cannot
     tell whether it was in force then (no listed date, a lift with no date, a date of the
     same month or year) is not in that list but in ``unknown``, with its ``not_by``
     sanctions beside the ``by`` ones: a gap that may not exist, for review. Each entry
-    carries the ``by`` sanctions. Raises ValueError on an unknown authority or bad date."""
+    carries the ``by`` sanctions. Only the sanctions ``viewer`` may see count, on both
+    sides: a listing hidden from them neither covers nor lists anyone (a viewer missing a
+    publicly listed person from the gap learnt that a hidden ``not_by`` listing exists).
+    Raises ValueError on an unknown authority or bad date."""
     _authority(by, "by"), _authority(not_by, "not_by")
     if by is None or not_by is None:
         raise ValueError("by and not_by are both required")
     day = iso_day(on)
-    covered = {e.entity.id for e in _in_force(store, day, not_by)}
-    maybe = {e.entity.id: e for e in _in_force(store, day, not_by, possibly=True) if e.entity.id not in covered}
+    covered = {e.entity.id for e in _seen(_in_force(store, day, not_by), store, viewer)}
+    maybe = {e.entity.id: e for e in _seen(_in_force(store, day, not_by, possibly=True), store, viewer)
+             if e.entity.id not in covered}
     items, unknown = [], []
-    for e in _in_force(store, day, by):
+    for e in _seen(_in_force(store, day, by), store, viewer):
         if e.entity.id in covered:
             continue
         if e.entity.id in maybe:

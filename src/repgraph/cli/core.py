@@ -160,8 +160,8 @@ def _required(params: dict[str, str], key: str, query: str) -> str:
 ACCOUNTABILITY_QUERIES = {
     "sanctioned-as-of": lambda st, p: A.sanctioned_as_of(st, _required(p, "date", "sanctioned-as-of"), p.get("authority")),
     "sanctions-gap": lambda st, p: A.sanctions_gap(st, _required(p, "by", "sanctions-gap"), _required(p, "not_by", "sanctions-gap"),
-                                                   p.get("date")),
-    "relatives-and-associates": lambda st, p: A.relatives_and_associates(st, p.get("person_id")),
+                                                   p.get("date"), current_viewer()),
+    "relatives-and-associates": lambda st, p: A.relatives_and_associates(st, p.get("person_id"), current_viewer()),
     "command-responsibility": lambda st, p: A.command_responsibility(st, _required(p, "person_id", "command-responsibility")),
     "evidence-strength": lambda st, p: A.evidence_strength(st, p.get("incident_id"), p.get("perpetrator_id")),
 }

@@ -46,7 +46,8 @@ def dossier(
             viewer = Viewer(name="cli", role=as_role) if as_role is not None else current_viewer()
             person_id = input_id(store, person_id, viewer)  # an opaque id the viewer was shown
             require_visible(store, viewer, person_id)  # a protected person's dossier: unknown to the role
-            built = disclose(build_dossier(store, person_id, iso_day(on, field="--on") if on else None), viewer, store)
+            built = disclose(build_dossier(store, person_id, iso_day(on, field="--on") if on else None, viewer),
+                             viewer, store)
         except (NotFound, ValueError) as exc:
             print_error(exc)
             raise typer.Exit(2) from None

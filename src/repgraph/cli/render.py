@@ -30,14 +30,30 @@ def _row(table: Table, *cells: str) -> None:
             column.min_width = max(column.min_width or 0, len(cell))
 
 
+#: A cell word longer than this may be split across lines (a long compound, a URL).
+WORD_ROOM = 16
+
+
+def _longest_word(column) -> int:
+    """The longest word of ``column``'s header, or of its cells up to :data:`WORD_ROOM`
+    letters (a column that never wraps is laid out whole by rich: 0)."""
+    if column.no_wrap:
+        return 0
+    words = str(column.header).split()
+    words += [w for cell in column.cells for w in str(cell).split() if len(w) <= WORD_ROOM]
+    return max(map(len, words), default=0)
+
+
 def print_table(table: Table) -> None:
     """Print ``table``; when whole ids leave no room for the other columns at this
     terminal's width, print each row as a block instead (``column: value`` lines, ids on
     lines of their own that never wrap), so nothing is cropped or split."""
     room = console.width - table._extra_width
     widths = table._calculate_column_widths(console, console.options.update_width(room))  # rich's own layout
-    # a column squeezed below its header (or 6 characters) is unreadable: blocks instead
-    squeezed = any(w < min(6, len(str(c.header))) + 2 for w, c in zip(widths, table.columns))
+    # a column squeezed below its header (or 6 characters), or so narrow that a word of
+    # its header or of a cell (up to WORD_ROOM letters) is split, is unreadable: blocks
+    # instead ("pieces withou / t it", "Velásq / uez" at 80 columns)
+    squeezed = any(w < max(min(6, len(str(c.header))), _longest_word(c)) + 2 for w, c in zip(widths, table.columns))
     if sum(widths) <= room and not squeezed:
         console.print(table)
         return

@@ -177,4 +177,4 @@ def audit_show(
         table.add_row(e.at[:19], escape(e.user), e.role or "", e.action, escape(e.target), str(e.status or ""),
                       escape(ids), escape(e.detail or ""))
     print_table(table)
-    err_console.print(f"{len(found)} entries")
+    err_console.print(counted(len(found), "entry", "entries"))

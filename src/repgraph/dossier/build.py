@@ -12,6 +12,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
+from ..disclosure import DEFAULT_VIEWER, Viewer
 from ..merging import canonical
 from .. import queries as Q
 from ..accountability.command import command_responsibility
@@ -255,14 +256,17 @@ def _figure(person: EntityRef, posts: list[PostEntry], chain: list[ChainEntry]) 
     return ChainFigure(nodes=sorted(nodes.values(), key=lambda n: (n.layer, n.role != "subject", n.id)), edges=list(edges.values()))
 
 
-def build_dossier(store: GraphStore, person_id: str, on: str | None = None) -> Dossier:
+def build_dossier(store: GraphStore, person_id: str, on: str | None = None,
+                  viewer: Viewer = DEFAULT_VIEWER) -> Dossier:
     """The dossier on ``person_id``: identity, posts, chain of command per post,
     allegations (direct and by command, each with its evidence strength), exculpatory
     information, proceedings, sanctions by authority with the gap on ``on`` (default
     today), relatives and associates, affiliations and the chain-of-command figure.
 
-    Undisclosed: pass it through :func:`repgraph.disclosure.disclose` before it leaves.
-    Raises NotFound when no Person has that id."""
+    ``viewer``: whose reasons put the person's relatives and associates on the list (a
+    sanction or allegation above their level is none: :func:`~repgraph.accountability.
+    associates.reasons`). Undisclosed: pass it through :func:`repgraph.disclosure.disclose`
+    (for the same viewer) before it leaves. Raises NotFound when no Person has that id."""
     person_id = canonical(store, person_id)  # a merged-away id answers its merged entity
     rows = store.read(Q.ENTITY, {"id": person_id})
     if not rows or rows[0]["label"] != "Person":
@@ -332,6 +336,6 @@ def build_dossier(store: GraphStore, person_id: str, on: str | None = None) -> D
         identity=_identity(props, citer), posts=posts, chain_of_command=chain,
         allegations_direct=direct, allegations_by_command=by_command, exculpatory=exculpatory,
         proceedings=_proceedings(store, [person_id], citer).get(person_id, []), sanctions=sanctions, sanctions_gap=gap,
-        relatives_and_associates=relatives_and_associates(store, person_id), affiliations=affiliations,
+        relatives_and_associates=relatives_and_associates(store, person_id, viewer), affiliations=affiliations,
         figure=_figure(person, posts, chain), notes=notes,
     )

@@ -38,11 +38,11 @@ def sanctioned_as_of(store: StoreDep, on: Annotated[IsoDay, Query(alias="date", 
 
 
 @queries.get("/sanctions-gap", response_model=SanctionsGap, summary="Sanctioned by one authority, not by another")
-def sanctions_gap(store: StoreDep, by: Authority, not_by: Authority,
+def sanctions_gap(store: StoreDep, viewer: ViewerDep, by: Authority, not_by: Authority,
                   on: Annotated[IsoDay | None, Query(alias="date", description="An ISO day (default today).")] = None) -> SanctionsGap:
     """The advocacy gap list: under a sanction of ``by`` in force on ``date`` and under
-    none of ``not_by``."""
-    return A.sanctions_gap(store, by.value, not_by.value, on.isoformat() if on else None)
+    none of ``not_by``, counting only the listings the caller may see."""
+    return A.sanctions_gap(store, by.value, not_by.value, on.isoformat() if on else None, viewer)
 
 
 @queries.get("/relatives-and-associates", response_model=Page[RelativeOrAssociate], responses=NOT_FOUND,
@@ -57,7 +57,7 @@ def relatives_and_associates(
     a proceeding. Not guilt by association (see /queries/guilt-by-association)."""
     if person_id is not None:
         require_entity(store, person_id, "person")
-    return Page[RelativeOrAssociate].of(A.relatives_and_associates(store, person_id), limit, offset,
+    return Page[RelativeOrAssociate].of(A.relatives_and_associates(store, person_id, viewer), limit, offset,
                                         visible=lambda items: visible_items(store, viewer, items))
 
 
@@ -102,7 +102,7 @@ def dossier(request: Request, store: StoreDep, viewer: ViewerDep, person_id: Ent
     """Identity, posts, chain of command, allegations (direct and by command) with their
     evidence, exculpatory information, sanctions and the gap, relatives and associates, the
     chain-of-command figure; every fact with its citations. Redacted for the caller."""
-    built = build_dossier(store, person_id, on.isoformat() if on else None)
+    built = build_dossier(store, person_id, on.isoformat() if on else None, viewer)
     if fmt is None:
         accept = request.headers.get("accept", "")
         fmt = next((f for f, media in _MEDIA.items() if media in accept and f != "json"), "json")
