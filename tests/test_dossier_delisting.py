@@ -73,7 +73,8 @@ def test_every_lifted_listing_is_exculpatory_information(dl_store):
     d = build_dossier(dl_store, "p-dl-official", "2026-01-01")
     assert [(e.kind, e.weakens.id, e.derived, e.date, e.description, [c.quote for c in e.citations])
             for e in d.exculpatory] == [
-        ("delisting", "sanc-dl-eu", True, "2021-03", "annulled by the fake General Court", [EU_END]),
+        # its reason is why he was listed, never why it was lifted (tests/test_dossier_delisting_roles.py)
+        ("delisting", "sanc-dl-eu", True, "2021-03", "Council of the European Union: listing lifted", [EU_END]),
         ("delisting", "sanc-dl-un", True, "2022-02", "un: listing lifted", [UN_END]),
         # the recorded Exculpation stands for Canada's delisting: one item, not two
         ("delisting", "sanc-dl-ca", False, "2023-01-15", None, [CA_NOTE]),
@@ -83,12 +84,12 @@ def test_every_lifted_listing_is_exculpatory_information(dl_store):
     md = render(d, "md")
     section = md_section(md, "## 5. Exculpatory information")
     assert section.startswith(
-        "- **delisting** (2021-03): annulled by the fake General Court — weakens EU listing of Coronel Ejemplo "
+        "- **delisting** (2021-03): Council of the European Union: listing lifted — weakens EU listing of Coronel Ejemplo "
         "Delistado \\[derived by repgraph from the listing's recorded status (section 6)\\][^")
     assert "None recorded" not in section
     assert section.count("**delisting**") == 3
     html = render(d, "html")
-    assert "annulled by the fake General Court" in html.split("5. Exculpatory information", 1)[1].split("6. Sanctions", 1)[0]
+    assert "Council of the European Union: listing lifted" in html.split("5. Exculpatory information", 1)[1].split("6. Sanctions", 1)[0]
     assert EU_END in html
     js = json.loads(render(d, "json"))
     assert [(e["kind"], e["weakens"]["id"], e["derived"]) for e in js["exculpatory"]] == [
@@ -103,4 +104,4 @@ def test_a_viewer_sees_no_delisting_of_a_listing_it_may_not_see(dl_store):
     for fmt in ("md", "html", "json"):
         text = render(viewer, fmt, full_clearance=False)
         assert "Secret UN listing lead" not in text and UN_END not in text, fmt
-        assert "annulled by the fake General Court" in text, fmt
+        assert "Council of the European Union: listing lifted" in text, fmt

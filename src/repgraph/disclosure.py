@@ -72,7 +72,7 @@ def remove_listener(listener: Listener) -> None:
 
 def _tell(listeners: list, viewer: Viewer, ids: Iterable[str]) -> None:
     """Call each of ``listeners`` with ``viewer`` and the sorted distinct ``ids``, if any."""
-    ids = sorted(set(ids))
+    ids = sorted({i for i in ids if i})  # a derived item has no id: nothing to name
     if ids:
         for listener in list(listeners):
             listener(viewer, ids)

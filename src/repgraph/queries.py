@@ -917,7 +917,8 @@ RETURN o.id AS personId, o.name AS person, o.confidentiality AS personConfidenti
 POSTS_OF = """
 MATCH (x:Person {id: $id})-[h:HOLDS]->(pos:Position)
 RETURN x.id AS personId, h.id AS holdsId, pos.id AS positionId, pos.name AS position, pos.isHead AS isHead,
-       [(pos)-[:IN]->(o:Organization) | {id: o.id, name: o.name}] AS organizations,
+       pos.confidentiality AS positionConfidentiality,
+       [(pos)-[:IN]->(o:Organization) | {id: o.id, name: o.name, confidentiality: o.confidentiality}] AS organizations,
        h.startDate AS startDate, h.startQualifier AS startQualifier, h.endDate AS endDate,
        h.tenure AS tenure, h.asOfDate AS asOfDate, h.validFrom AS validFrom, h.validTo AS validTo,
        h.confidence AS confidence, h.confidentiality AS confidentiality, h.citations AS citations
@@ -928,7 +929,7 @@ HOLDERS_OF = """
 MATCH (x:Person)-[h:HOLDS]->(pos:Position {id: $id})
 RETURN pos.id AS positionId, x.id AS id, x.name AS name, x.confidentiality AS confidentiality,
        h.validFrom AS validFrom, h.validTo AS validTo, h.tenure AS tenure, h.asOfDate AS asOfDate,
-       h.citations AS citations
+       h.citations AS citations, h.confidentiality AS holdsConfidentiality
 """
 
 #: Head posts of an organization; ``$id`` (the organization).
@@ -943,7 +944,7 @@ MATCH (a:Entity {id: $id})-[r:REPORTS_TO]->(s:Entity)
 WHERE coalesce(r.validFrom, '0000-01-01') <= $to
   AND coalesce(r.validTo, '9999-12-31') >= $from
 RETURN a.id AS fromId, s.id AS id, labels(s) AS labels, s.name AS name,
-       r.validFrom AS validFrom, r.validTo AS validTo, r.citations AS citations
+       r.validFrom AS validFrom, r.validTo AS validTo, r.citations AS citations, r.confidentiality AS confidentiality
 """
 
 #: What reports to a position or organization, over any part of [$from, $to]; ``$id``.
@@ -952,7 +953,7 @@ MATCH (a:Entity {id: $id})<-[r:REPORTS_TO]-(s:Entity)
 WHERE coalesce(r.validFrom, '0000-01-01') <= $to
   AND coalesce(r.validTo, '9999-12-31') >= $from
 RETURN a.id AS fromId, s.id AS id, labels(s) AS labels, s.name AS name,
-       r.validFrom AS validFrom, r.validTo AS validTo, r.citations AS citations
+       r.validFrom AS validFrom, r.validTo AS validTo, r.citations AS citations, r.confidentiality AS confidentiality
 """
 
 #: One incident with what a dossier shows of it: properties, places, laws, operations;

@@ -687,7 +687,7 @@ class Redactor:
                 if ident in self.persons:
                     return self._pseudonymised(m, fields)
                 return _HIDE
-            if level:
+            if level and ident:  # a derived item (a delisting of a protected listing) has no id of its own
                 shown.add(ident)
             if pseudonyms and self.active and self.is_namesake(m):
                 pseudonyms = False  # nothing said of a public namesake carries the protected person's pseudonym

@@ -72,8 +72,12 @@ class Pseudonyms:
         if self._secret is None:
             with self._lock:
                 if self._secret is None:
-                    self.db.execute(_NEW_SECRET, (secrets.token_bytes(32),))
-                    self._secret = bytes(self.db.execute(_SECRET)[0]["secret"])
+                    # read first: a file that holds its secret answers even when it cannot be written
+                    rows = self.db.execute(_SECRET)
+                    if not rows:
+                        self.db.execute(_NEW_SECRET, (secrets.token_bytes(32),))
+                        rows = self.db.execute(_SECRET)
+                    self._secret = bytes(rows[0]["secret"])
         return self._secret
 
     def opaque_id(self, role: str, element_id: str) -> str:
@@ -98,6 +102,9 @@ class Pseudonyms:
         if self.db is None:
             n = self._counts[role] = self._counts.get(role, 0) + 1
             return n
+        rows = self.db.execute(_NUMBER, (role, element_id))  # read first: written only when new
+        if rows:
+            return int(rows[0]["n"])
         for _ in range(20):
             self.db.execute(_NEW_NUMBER, (role, element_id, role))
             rows = self.db.execute(_NUMBER, (role, element_id))
@@ -110,7 +117,7 @@ class Pseudonyms:
         """Record that ``role`` was shown ``element_id`` under ``opaque`` (written once)."""
         if opaque in self._masked:
             return
-        if self.db is not None:
+        if self.db is not None and not self.db.execute(_MASKED, (opaque,)):  # read first: written only when new
             self.db.execute(_NEW_MASKED, (opaque, role, element_id))
         self._masked[opaque] = (role, element_id)
 

@@ -17,6 +17,7 @@ from ..merging import canonical
 from .. import queries as Q
 from ..models import EntityRef
 from ..service import NotFound
+from ..statements import strictest
 from ..store import GraphStore
 from ..tenure import covers
 from .common import Citer, each, posts_of
@@ -74,7 +75,8 @@ def command_responsibility(store: GraphStore, person_id: str, citer: Citer | Non
         org = EntityRef(id=post["organizationId"], label="Organization", name=post["organization"])
         cp = CommandPost(position=EntityRef(id=post["positionId"], label="Position", name=post["position"]), organization=org,
                          valid_from=post["validFrom"], valid_to=post["validTo"], tenure=post["tenure"], as_of=post["asOfDate"],
-                         confidence=post["confidence"], citations=citer(post["citations"]))
+                         confidence=post["confidence"], confidentiality=post["confidentiality"],
+                         citations=citer(post["citations"]))
         unit_incidents = {r["incidentId"]: r for r in perpetrations.get(org.id, [])}  # one row per PERPETRATED_BY link
         for r in sorted(unit_incidents.values(), key=lambda r: (r["dateFrom"] or "", r["incidentId"])):
             inc = incidents[r["incidentId"]]
@@ -88,6 +90,9 @@ def command_responsibility(store: GraphStore, person_id: str, citer: Citer | Non
                     weakens=EntityRef(id=inc.id, label="Incident", name=inc.name), perpetrator=person_id, derived=True,
                     description=(f"{post['position']}: held {post['validFrom'] or '?'} to {post['validTo'] or '?'}; "
                                  f"the incident is dated {inc.date}"),
+                    # it tells of the post: whoever may not see the post, its position or unit, does not read it
+                    confidentiality=strictest(post["confidentiality"], post.get("positionConfidentiality"),
+                                              post.get("organizationConfidentiality")),
                     citations=cp.citations,
                 ))
                 continue

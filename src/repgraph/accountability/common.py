@@ -27,7 +27,8 @@ def posts_of(store: GraphStore, person_id: str) -> list[dict]:
     for row in store.read(Q.POSTS_OF, {"id": person_id}):
         orgs = sorted((o for o in row.pop("organizations") or () if o and o.get("id") is not None), key=lambda o: o["id"])
         for org in orgs or [{"id": None, "name": None}]:
-            out.append({**row, "organizationId": org["id"], "organization": org["name"]})
+            out.append({**row, "organizationId": org["id"], "organization": org["name"],
+                        "organizationConfidentiality": org.get("confidentiality")})
     return out
 
 

@@ -149,6 +149,8 @@ class CommandPost(BaseModel):
     tenure: str | None = None
     as_of: str | None = None
     confidence: float | None = None
+    confidentiality: str | None = Field(default=None, description="the level of the HOLDS link (the post itself): "
+                                                                  "a caller below it does not see the post")
     citations: list[CitationOut] = Field(default_factory=list)
     links: list[CommandLink] = Field(default_factory=list)
     excluded: list[ExculpatoryItem] = Field(default_factory=list, description="incidents of the unit outside the tenure")

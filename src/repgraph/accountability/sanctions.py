@@ -38,7 +38,8 @@ def sanctions_of(store: GraphStore, entity_id: str, citer: Citer | None = None) 
             authority_name=r["authorityName"], programme=r["programme"], legal_basis=r["legalBasis"], list_id=r["listId"],
             listed_date=r["listedDate"], listed_qualifier=r["listedQualifier"], end_date=r["endDate"],
             status=r["status"] or "active", reason=r["reason"],
-            # as protected as the sanction or its SANCTIONED link (who is the listed one)
+            # the listing as it concerns this entity: a confidential SANCTIONED link (a
+            # confidential identification of the listed name) makes it confidential here
             confidentiality=strictest(r["confidentiality"], r["linkConfidentiality"]),
             citations=citer(r["citations"]), listed_citations=citer(r["listedCitations"]), end_citations=citer(r["endCitations"]),
         )
@@ -51,15 +52,21 @@ def delistings(sanctions: list[SanctionOut], recorded: list[ExculpatoryItem]) ->
     """Exculpatory items (kind ``delisting``, ``derived``) for the ``sanctions`` whose
     status is ``lifted``: an authority removed the person from its list, which a dossier
     must disclose beside the allegations, not only in its sanctions table. Each item
-    weakens its sanction, dates from its end date (None: unknown), describes the recorded
-    reason (else "AUTHORITY: listing lifted"), keeps the sanction's confidentiality, and
-    cites the delisting's own ``end_citations`` (else the sanction's). A sanction that a
-    recorded ``delisting`` Exculpation in ``recorded`` already weakens gets none (the
-    recorded one says it). Expired listings (a sunset, not a decision) give none."""
-    covered = {e.weakens.id for e in recorded if e.kind == "delisting"}
+    weakens its sanction, dates from its end date (None: unknown), says
+    "AUTHORITY: listing lifted" (never the sanction's ``reason``: that is why the person
+    was *listed*), keeps the sanction's confidentiality, and cites the delisting's own
+    ``end_citations`` (else the sanction's). Expired listings (a sunset, not a decision)
+    give none.
+
+    A sanction that a recorded ``delisting`` Exculpation in ``recorded`` already weakens
+    gets none (the recorded one says it), unless that record (or its WEAKENS link) is
+    above the sanction's own level: whoever may read the listing but not the record still
+    reads that it was lifted."""
+    level = {s.id: strictest(s.confidentiality) for s in sanctions}
+    covered = {e.weakens.id for e in recorded if e.kind == "delisting" and e.weakens.id in level
+               and strictest(e.confidentiality, level[e.weakens.id]) == level[e.weakens.id]}
     return [
-        ExculpatoryItem(kind="delisting", date=s.end_date,
-                        description=s.reason or f"{s.authority_name or s.authority}: listing lifted",
+        ExculpatoryItem(kind="delisting", date=s.end_date, description=f"{s.authority_name or s.authority}: listing lifted",
                         weakens=EntityRef(id=s.id, label="Sanction", name=s.name, confidentiality=s.confidentiality),
                         derived=True, confidentiality=s.confidentiality,
                         citations=list(s.end_citations or s.citations))

@@ -24,7 +24,7 @@ from ..accountability.sanctions import delistings, in_force_on, sanctions_of
 from ..models import EntityRef
 from ..ontology import DatePrecision, SanctionAuthority, date_bounds
 from ..service import NotFound
-from ..statements import BOOKKEEPING, strictest
+from ..statements import BOOKKEEPING, STRICTNESS, strictest
 from ..store import GraphStore
 from .model import (
     AffiliationOut, AllegationDetail, ChainEntry, ChainFigure, CommandAllegation, DirectAllegation, Dossier,
@@ -105,7 +105,8 @@ def _posts(rows: list[dict], citer: Citer) -> list[PostEntry]:
             position=EntityRef(id=r["positionId"], label="Position", name=r["position"]),
             organization=EntityRef(id=r["organizationId"], label="Organization", name=r["organization"]) if r["organizationId"] else None,
             is_head=bool(r["isHead"]), start_date=r["startDate"], start_qualifier=r["startQualifier"], end_date=r["endDate"],
-            tenure=r["tenure"], as_of=r["asOfDate"], confidence=r["confidence"], citations=citer(r["citations"]),
+            tenure=r["tenure"], as_of=r["asOfDate"], confidence=r["confidence"], confidentiality=r["confidentiality"],
+            citations=citer(r["citations"]),
             dates=tenure_text(r["startDate"], r["startQualifier"], r["endDate"], r["tenure"], r["asOfDate"]),
         )
         for r in rows
@@ -149,13 +150,18 @@ def _chain(store: GraphStore, person_id: str, post_rows: list[dict], citer: Cite
                     holders = _holders(store, unit.id, unit.label == "Organization", link_span, person_id)
                     base = dict(post=post["positionId"], direction=direction, unit=unit, link_from=link["validFrom"],
                                 link_to=link["validTo"])
+                    # the entry tells of the post, the link and the holder's term: it is as
+                    # confidential as the most confidential of them (a caller below that
+                    # level does not see it, rather than a holder or a post it may not read)
+                    level = strictest(post["confidentiality"], link["confidentiality"])
                     if not holders:
-                        out.append(ChainEntry(**base, citations=citer(link["citations"])))
+                        out.append(ChainEntry(**base, confidentiality=level, citations=citer(link["citations"])))
                     for h, (lo, hi) in holders:
                         out.append(ChainEntry(
                             **base, holder=EntityRef(id=h["id"], label="Person", name=h["name"], confidentiality=h["confidentiality"]),
                             holder_from=h["validFrom"], holder_to=h["validTo"],
                             overlap_from=None if lo == LOW else lo, overlap_to=None if hi == HIGH else hi,
+                            confidentiality=strictest(level, h["holdsConfidentiality"]),
                             citations=citer(link["citations"]) + citer(h["citations"]),
                         ))
     return sorted(out, key=lambda c: (c.post, c.direction, c.unit.id, c.overlap_from or "", c.holder.id if c.holder else ""))
@@ -213,25 +219,41 @@ def _details(store: GraphStore, incident_ids: list[str], citer: Citer) -> dict[s
     return details
 
 
+def _least(a: str | None, b: str | None) -> str:
+    """The less confidential of two levels (None: public)."""
+    return min(a or "public", b or "public", key=lambda lv: STRICTNESS.get(lv, 2))
+
+
 def _figure(person: EntityRef, posts: list[PostEntry], chain: list[ChainEntry]) -> ChainFigure:
+    """The figure of ``posts`` and ``chain``: each node carries (``link_confidentiality``)
+    the least confidential post or chain entry that puts it there, each edge the level of
+    its own, so a caller sees the figure of the posts and links they may read."""
     nodes: dict[str, FigureNode] = {person.id: FigureNode(id=person.id, label="Person", name=person.name, role="subject", layer=1,
                                                           confidentiality=person.confidentiality)}
-    edges: list[FigureEdge] = []
+    edges: dict[tuple, FigureEdge] = {}
+
+    def node(level: str | None, ident: str, **kw) -> None:
+        n = nodes.setdefault(ident, FigureNode(id=ident, link_confidentiality=level, **kw))
+        n.link_confidentiality = _least(n.link_confidentiality, level)
+
+    def edge(level: str | None, **kw) -> None:
+        e = edges.setdefault(tuple(kw.values()), FigureEdge(confidentiality=level, **kw))
+        e.confidentiality = _least(e.confidentiality, level)
+
     for p in posts:
-        nodes.setdefault(p.position.id, FigureNode(id=p.position.id, label="Position", name=p.position.name, role="post", layer=1))
-        edges.append(FigureEdge(source=person.id, target=p.position.id, type="HOLDS", valid_from=p.start_date, valid_to=p.end_date))
+        node(p.confidentiality, p.position.id, label="Position", name=p.position.name, role="post", layer=1)
+        edge(p.confidentiality, source=person.id, target=p.position.id, type="HOLDS", valid_from=p.start_date, valid_to=p.end_date)
     for c in chain:
         layer, role = (0, "superior") if c.direction == "superior" else (2, "subordinate")
-        nodes.setdefault(c.unit.id, FigureNode(id=c.unit.id, label=c.unit.label, name=c.unit.name, role=role, layer=layer))
+        node(c.confidentiality, c.unit.id, label=c.unit.label, name=c.unit.name, role=role, layer=layer)
         src, dst = (c.post, c.unit.id) if c.direction == "superior" else (c.unit.id, c.post)
-        edge = FigureEdge(source=src, target=dst, type="REPORTS_TO", valid_from=c.link_from, valid_to=c.link_to)
-        if edge not in edges:
-            edges.append(edge)
+        edge(c.confidentiality, source=src, target=dst, type="REPORTS_TO", valid_from=c.link_from, valid_to=c.link_to)
         if c.holder:
-            nodes.setdefault(c.holder.id, FigureNode(id=c.holder.id, label="Person", name=c.holder.name, role="holder", layer=layer,
-                                                     confidentiality=c.holder.confidentiality))
-            edges.append(FigureEdge(source=c.holder.id, target=c.unit.id, type="HOLDS", valid_from=c.overlap_from, valid_to=c.overlap_to))
-    return ChainFigure(nodes=sorted(nodes.values(), key=lambda n: (n.layer, n.role != "subject", n.id)), edges=edges)
+            node(c.confidentiality, c.holder.id, label="Person", name=c.holder.name, role="holder", layer=layer,
+                 confidentiality=c.holder.confidentiality)
+            edge(c.confidentiality, source=c.holder.id, target=c.unit.id, type="HOLDS", valid_from=c.overlap_from,
+                 valid_to=c.overlap_to)
+    return ChainFigure(nodes=sorted(nodes.values(), key=lambda n: (n.layer, n.role != "subject", n.id)), edges=list(edges.values()))
 
 
 def build_dossier(store: GraphStore, person_id: str, on: str | None = None,
@@ -269,7 +291,8 @@ def build_dossier(store: GraphStore, person_id: str, on: str | None = None,
     direct = [DirectAllegation(incident=ev.incident, roles=ev.roles, evidence=ev, **details[ev.incident.id]) for ev in direct_evidence]
     by_command = [
         CommandAllegation(incident=link.incident, position=post.position, organization=post.organization, certainty=link.certainty,
-                          statement=link.statement, evidence=link.evidence, **details[link.incident.id])
+                          statement=link.statement, evidence=link.evidence, confidentiality=post.confidentiality,
+                          **details[link.incident.id])
         for post in command.posts for link in post.links
     ]
     by_command.sort(key=lambda a: (a.incident.date or "", a.incident.id, a.position.id))
@@ -300,7 +323,7 @@ def build_dossier(store: GraphStore, person_id: str, on: str | None = None,
     exculpatory.sort(key=lambda e: (e.date or "", e.kind, e.id or "", e.weakens.id))
 
     affiliations = [
-        AffiliationOut(type=r["type"], direction="out" if r["outgoing"] else "in",
+        AffiliationOut(type=r["type"], direction="out" if r["outgoing"] else "in", confidentiality=r["props"].get("confidentiality"),
                        other=ref(r["otherId"], r["otherLabels"], r["other"], r["otherConfidentiality"]),
                        properties={k: v for k, v in r["props"].items() if k not in {"citations", "sourceIds", "id"}},
                        citations=citer(r["props"].get("citations")))

@@ -57,6 +57,8 @@ class PostEntry(BaseModel):
     as_of: str | None = None
     dates: str = Field(description="the dates as a reader says them, e.g. 'since at least 2021, end unknown'")
     confidence: float | None = None
+    confidentiality: str | None = Field(default=None, description="the level of the HOLDS link: a caller below it "
+                                                                  "does not see the post")
     citations: list[CitationOut] = Field(default_factory=list)
 
 
@@ -74,6 +76,9 @@ class ChainEntry(BaseModel):
     holder_to: str | None = None
     overlap_from: str | None = None
     overlap_to: str | None = None
+    confidentiality: str | None = Field(default=None, description="the strictest level of the REPORTS_TO link and of "
+                                                                  "the holder's HOLDS: a caller below it does not see "
+                                                                  "the entry")
     citations: list[CitationOut] = Field(default_factory=list)
 
 
@@ -126,6 +131,8 @@ class CommandAllegation(AllegationDetail):
     certainty: Literal["held", "may_have_held"]
     statement: str
     evidence: EvidenceStrength
+    confidentiality: str | None = Field(default=None, description="the level of the post (HOLDS) it rests on: a "
+                                                                  "caller below it does not see the allegation")
 
 
 class SanctionGapOut(BaseModel):
@@ -146,6 +153,8 @@ class AffiliationOut(BaseModel):
     type: str
     direction: Literal["out", "in"]
     other: EntityRef
+    confidentiality: str | None = Field(default=None, description="the relationship's level: a caller below it "
+                                                                  "does not see the affiliation")
     properties: dict[str, Any] = Field(default_factory=dict)
     citations: list[CitationOut] = Field(default_factory=list)
 
@@ -156,6 +165,8 @@ class FigureNode(BaseModel):
     name: str | None = None
     role: Literal["subject", "post", "superior", "subordinate", "holder"]
     confidentiality: str | None = None
+    link_confidentiality: str | None = Field(default=None, description="the level of the least confidential post or "
+                                                                       "chain link that puts it in the figure")
     layer: int = Field(description="0 top (superiors) .. 2 bottom (subordinates)")
 
 
@@ -165,6 +176,7 @@ class FigureEdge(BaseModel):
     type: str
     valid_from: str | None = None
     valid_to: str | None = None
+    confidentiality: str | None = Field(default=None, description="the level of the post or chain link drawn")
 
 
 class ChainFigure(BaseModel):
