@@ -28,6 +28,8 @@ from repgraph.store.scratch import NotScratch, claim_scratch, wipe_scratch
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SYNTHETIC = FIXTURES / "synthetic.yaml"
+#: persons, relatives and incidents at every confidentiality level (the redaction tests)
+PROTECTED = FIXTURES / "protected.yaml"
 BACKENDS = ["embedded", "neo4j"]
 
 
@@ -162,6 +164,21 @@ def empty_store(request, tmp_path):
     store = fresh_store(request.param, tmp_path, request)
     yield store
     store.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def protected_store(request, tmp_path):
+    """tests/fixtures/protected.yaml loaded, once per backend."""
+    store = fresh_store(request.param, tmp_path, request)
+    ingest_case_file(store, PROTECTED)
+    yield store
+    store.close()
+
+
+def md_section(md: str, heading: str) -> str:
+    """The text of a Markdown document's section under ``heading`` (a whole heading
+    line, e.g. ``"## 5. Exculpatory information"``), up to the next heading."""
+    return md.split(heading, 1)[1].split("\n#", 1)[0].strip()
 
 
 @pytest.fixture(params=BACKENDS)

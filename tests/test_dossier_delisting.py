@@ -19,7 +19,7 @@ import json
 
 import pytest
 
-from conftest import BACKENDS, case_store
+from conftest import BACKENDS, case_store, md_section
 from repgraph.disclosure import Role, Viewer, disclose
 from repgraph.dossier import build_dossier, render
 
@@ -67,8 +67,6 @@ def dl_store(request, tmp_path):
     store.close()
 
 
-def _section(md: str, heading: str) -> str:
-    return md.split(heading, 1)[1].split("\n#", 1)[0].strip()
 
 
 def test_every_lifted_listing_is_exculpatory_information(dl_store):
@@ -84,7 +82,7 @@ def test_every_lifted_listing_is_exculpatory_information(dl_store):
     # the UK listing expired (no decision to remove him): no exculpatory item
     assert "sanc-dl-uk" not in {e.weakens.id for e in d.exculpatory}
     md = render(d, "md")
-    section = _section(md, "## 5. Exculpatory information")
+    section = md_section(md, "## 5. Exculpatory information")
     assert section.startswith(
         "- **delisting** (2021-03): Council of the European Union: listing lifted — weakens EU listing of Coronel Ejemplo "
         "Delistado \\[derived by repgraph from the listing's recorded status (section 6)\\][^")

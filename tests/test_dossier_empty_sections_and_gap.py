@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import BACKENDS, case_store
+from conftest import BACKENDS, case_store, md_section
 from repgraph.disclosure import Role, Viewer, disclose
 from repgraph.dossier import build_dossier, render
 
@@ -58,8 +58,6 @@ def n6_store(request, tmp_path):
     store.close()
 
 
-def _section(md: str, heading: str) -> str:
-    return md.split(heading, 1)[1].split("\n#", 1)[0].strip()
 
 
 def test_a_viewer_dossier_says_none_you_may_see_of_a_hidden_allegation(n6_store):
@@ -69,17 +67,17 @@ def test_a_viewer_dossier_says_none_you_may_see_of_a_hidden_allegation(n6_store)
         text = render(viewer, fmt, full_clearance=False)
         assert "None recorded" not in text and "Threat against" not in text and "Ana Ficticia" not in text, fmt
     md = render(viewer, "md", full_clearance=False)
-    assert _section(md, "### 4.1 Direct (perpetrated, ordered, took part)") == "None you may see."
+    assert md_section(md, "### 4.1 Direct (perpetrated, ordered, took part)") == "None you may see."
     # the EU delisting is public: a viewer reads it (tests/test_dossier_delisting.py)
-    assert _section(md, "## 5. Exculpatory information").startswith(
+    assert md_section(md, "## 5. Exculpatory information").startswith(
         "- **delisting** (2021-03): eu: listing lifted — weakens EU listing of Comandante Ejemplo Falso")
-    assert _section(md, "## 2. Posts over time") == "No post you may see."
+    assert md_section(md, "## 2. Posts over time") == "No post you may see."
     # the admin, who sees everything, reads the allegation; an empty section is "None recorded."
     admin = build_dossier(n6_store, "p-n6-official", "2026-01-01")
     md = render(admin, "md", full_clearance=True)
-    assert _section(md, "### 4.1 Direct (perpetrated, ordered, took part)").startswith("**2024-10 — Threat against a witness**")
-    assert _section(md, "## 5. Exculpatory information").count("**delisting**") == 1
-    assert _section(md, "## 2. Posts over time") == "No post is recorded."
+    assert md_section(md, "### 4.1 Direct (perpetrated, ordered, took part)").startswith("**2024-10 — Threat against a witness**")
+    assert md_section(md, "## 5. Exculpatory information").count("**delisting**") == 1
+    assert md_section(md, "## 2. Posts over time") == "No post is recorded."
 
 
 def test_the_gap_names_a_lifted_listing_apart_from_no_listing(n6_store):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import BACKENDS, case_store
+from conftest import BACKENDS, case_store, md_section
 from repgraph import resolution as R
 from repgraph.accountability import command_responsibility
 from repgraph.disclosure import Role, Viewer, disclose
@@ -79,8 +79,6 @@ def n7_store(request, tmp_path):
     store.close()
 
 
-def _section(md: str, heading: str) -> str:
-    return md.split(heading, 1)[1].split("\n#", 1)[0].strip()
 
 
 def _ids(items) -> list[str]:
@@ -104,10 +102,10 @@ def test_a_commanders_own_denial_weakens_the_allegation_by_command(n7_store):
         ("exc-n7-unit-denial", "inc-n7-detention", "Detention of Ana Ficticia Siete"),
     ]
     md = render(admin, "md", full_clearance=True)
-    section5 = _section(md, "## 5. Exculpatory information")
+    section5 = md_section(md, "## 5. Exculpatory information")
     for name in ("The commander's denial", "The unit's denial", "A confidential alibi"):
         assert section5.count(name) == 1, (name, section5)
-    assert "contested" in _section(md, "### 4.2 By command")
+    assert "contested" in md_section(md, "### 4.2 By command")
     html = render(admin, "html", full_clearance=True)
     assert "The commander&#x27;s denial" in html or "The commander's denial" in html
 

@@ -22,7 +22,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-import pytest
 
 from repgraph.access import AccessDB, Pseudonyms
 from repgraph.api import create_app
@@ -33,23 +32,15 @@ from repgraph.schema import schema_statements
 from repgraph.store.embedded import EmbeddedStore
 
 from api_access import BASE_URL, TestClient, add_user, bearer, client_for, new_access
-from conftest import BACKENDS, FIXTURES, fresh_store
+from conftest import PROTECTED
 from serving import wait_for_health
 from test_api_server import _free_port
 
 REPO = Path(__file__).resolve().parents[1]
-PROTECTED = FIXTURES / "protected.yaml"
 OPAQUE = re.compile(r"protected-[0-9a-f]{16}")
 PSEUDONYM = re.compile(r"Protected person (\d+)")
 VIEWER = Viewer(name="test-viewer", role=Role.viewer)
 
-
-@pytest.fixture(params=BACKENDS)
-def protected_store(request, tmp_path):
-    store = fresh_store(request.param, tmp_path, request)
-    ingest_case_file(store, PROTECTED)
-    yield store
-    store.close()
 
 
 def _env_and_args(store, request, access: Path) -> tuple[dict[str, str], list[str]]:

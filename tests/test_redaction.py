@@ -15,7 +15,6 @@ import itertools
 import json
 import re
 import warnings
-from pathlib import Path
 
 import pytest
 
@@ -24,13 +23,10 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from repgraph.disclosure import Role, add_listener, remove_listener
-from repgraph.ingest import ingest_case_file
 from repgraph.ontology import fold
 
 from api_access import client_for
-from conftest import BACKENDS, FIXTURES, fresh_store
 
-PROTECTED = FIXTURES / "protected.yaml"
 
 #: Words, ids and quote fragments that name the restricted relative.
 RESTRICTED = ["Ana Ficticia", "Ficticia", "Escondidatest", "p-relative-ana"]
@@ -54,13 +50,6 @@ QUERY_VALUES = {
     "depth": [2],
 }
 
-
-@pytest.fixture(params=BACKENDS)
-def protected_store(request, tmp_path):
-    store = fresh_store(request.param, tmp_path, request)
-    ingest_case_file(store, PROTECTED)
-    yield store
-    store.close()
 
 
 def client_as(store, role: Role) -> TestClient:

@@ -27,7 +27,7 @@ from ..service import NotFound
 from ..statements import BOOKKEEPING, STRICTNESS, strictest
 from ..store import GraphStore
 from .model import (
-    AffiliationOut, AllegationDetail, ChainEntry, ChainFigure, CommandAllegation, DirectAllegation, Dossier,
+    AffiliationOut, ChainEntry, ChainFigure, CommandAllegation, DirectAllegation, Dossier,
     FigureEdge, FigureNode, Identity, LinkedRef, NameEntry, PostEntry, ProceedingOut, SanctionGapOut,
 )
 
