@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from test_pseudonym_registry import PROTECTED, _env_and_args, protected_store  # noqa: F401  (fixture)
+from test_pseudonym_registry import _env_and_args
 
 REPO = Path(__file__).resolve().parents[1]
 OPAQUE = re.compile(r"protected-[0-9a-f]{16}")
