@@ -9,14 +9,12 @@ from __future__ import annotations
 import getpass
 import json
 
-import pytest
 from typer.testing import CliRunner
 
 from repgraph.access import AccessDB, audit
 from repgraph.cli import app
 
 from api_access import client_for, new_access
-from test_redaction import protected_store  # noqa: F401  (fixture: the protected case file, per backend)
 
 
 def _env(store, access_path, request) -> dict[str, str]:
