@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BACKENDS, case_store
+from conftest import BACKENDS, case_store, md_section
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -98,13 +98,11 @@ CASE = {
 }
 
 
-@pytest.fixture(params=BACKENDS)
-def dr(request, tmp_path):
-    """``run(role, fmt) -> str``: ``repgraph --as ROLE dossier p-dr-official`` in a new
-    process over the case's store (both backends), audited to an access file in tmp_path."""
-    store = case_store(CASE, request.param, tmp_path, request)
+def cli_dossier(store, person_id: str, tmp_path, request):
+    """``run(role, fmt) -> str``: ``repgraph --as ROLE dossier PERSON_ID --on 2026-01-01``
+    in a new process over ``store`` (either backend), audited to an access file in tmp_path."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "REPGRAPH_"))}
-    env.update(PYTHONPATH=str(REPO / "src"), COLUMNS="250", REPGRAPH_ACCESS_DB=str(tmp_path / "dr.access.db"))
+    env.update(PYTHONPATH=str(REPO / "src"), COLUMNS="250", REPGRAPH_ACCESS_DB=str(tmp_path / "dossier.access.db"))
     where = ["--db", str(store.location)] if store.backend == "embedded" else []
     if store.backend != "embedded":
         s = request.getfixturevalue("neo4j_settings")
@@ -112,22 +110,25 @@ def dr(request, tmp_path):
                    NEO4J_DATABASE=s["database"])
 
     def run(role: str, fmt: str = "md") -> str:
-        proc = subprocess.run([sys.executable, "-m", "repgraph", "--as", role, "dossier", "p-dr-official",
+        proc = subprocess.run([sys.executable, "-m", "repgraph", "--as", role, "dossier", person_id,
                                "--on", "2026-01-01", "--format", fmt, *where],
                               cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
         assert proc.returncode == 0, (role, fmt, proc.stderr[-2000:])
         return proc.stdout
 
-    yield run
+    return run
+
+
+@pytest.fixture(params=BACKENDS)
+def dr(request, tmp_path):
+    """:func:`cli_dossier` of p-dr-official over the case's store, both backends."""
+    store = case_store(CASE, request.param, tmp_path, request)
+    yield cli_dossier(store, "p-dr-official", tmp_path, request)
     store.close()
 
 
 def _exculpatory(js: str) -> list[tuple]:
     return [(e["kind"], e["weakens"]["id"], e["derived"], e["description"]) for e in json.loads(js)["exculpatory"]]
-
-
-def _section(md: str, heading: str) -> str:
-    return md.split(heading, 1)[1].split("\n#", 1)[0].strip()
 
 
 def test_every_role_gets_a_dossier_with_protected_lifted_listings(dr):
@@ -149,11 +150,11 @@ def test_every_role_gets_a_dossier_with_protected_lifted_listings(dr):
         ("delisting", "sanc-dr-ca", True), ("delisting", "sanc-dr-ch", True)]
     for role in ("admin", "analyst"):
         md = dr(role, "md")
-        section = _section(md, "## 5. Exculpatory information")
+        section = md_section(md, "## 5. Exculpatory information")
         assert "switzerland: listing lifted — weakens Swiss listing DR" in section, role
         assert LISTING_REASON not in section, role
         # the reason stays where it belongs: the sanctions table
-        assert LISTING_REASON in _section(md, "## 6. Sanctions by authority"), role
+        assert LISTING_REASON in md_section(md, "## 6. Sanctions by authority"), role
 
 
 def test_a_viewer_reads_every_public_delisting_and_nothing_above_their_level(dr):
@@ -178,7 +179,7 @@ def test_a_viewer_reads_every_public_delisting_and_nothing_above_their_level(dr)
     md = dr("viewer", "md")
     assert "Proceedings concerning the person" not in md
     admin = dr("admin", "md")
-    proceedings = _section(admin, "### Proceedings concerning the person")
+    proceedings = md_section(admin, "### Proceedings concerning the person")
     assert "Fake Secret Court DR" in proceedings and "Fake Public Tribunal DR" in proceedings
 
 
@@ -280,20 +281,7 @@ def test_a_post_or_chain_link_above_the_callers_level_is_not_in_their_dossier(ba
     from api_access import client_for
 
     store = case_store(CHAIN_CASE, backend, tmp_path, request)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "REPGRAPH_"))}
-    env.update(PYTHONPATH=str(REPO / "src"), COLUMNS="250", REPGRAPH_ACCESS_DB=str(tmp_path / "ch.access.db"))
-    where = ["--db", str(store.location)] if backend == "embedded" else []
-    if backend != "embedded":
-        s = request.getfixturevalue("neo4j_settings")
-        env.update(NEO4J_URI=s["uri"], NEO4J_USER=s["user"], NEO4J_PASSWORD=s["password"] or "",
-                   NEO4J_DATABASE=s["database"])
-
-    def dossier(role: str, fmt: str) -> str:
-        proc = subprocess.run([sys.executable, "-m", "repgraph", "--as", role, "dossier", "p-ch-gen", "--on",
-                               "2026-01-01", "--format", fmt, *where],
-                              cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
-        assert proc.returncode == 0, (role, fmt, proc.stderr[-2000:])
-        return proc.stdout
+    dossier = cli_dossier(store, "p-ch-gen", tmp_path, request)
 
     try:
         def shape(js: str) -> dict:
@@ -354,7 +342,7 @@ def test_the_api_dossier_of_protected_lifted_listings_answers_every_role(backend
             assert r.status_code == 200, (role, r.text[:500])
             got[role] = [(e["weakens"]["id"], e["derived"]) for e in r.json()["exculpatory"]]
             md = client.get("/persons/p-dr-official/dossier", params={"format": "md", "date": "2026-01-01"})
-            assert md.status_code == 200 and LISTING_REASON not in _section(md.text, "## 5. Exculpatory information")
+            assert md.status_code == 200 and LISTING_REASON not in md_section(md.text, "## 5. Exculpatory information")
             if role == "viewer":
                 for secret in ("Swiss listing DR", SECRET_END, CA_LINK, SECRET_PROC, PROC_LINK, "exc-dr-", "proc-dr-"):
                     assert secret not in r.text and secret not in md.text, secret
@@ -410,20 +398,7 @@ def test_a_viewer_reads_no_sanction_gap_or_tie_resting_on_what_they_may_not_see(
     from api_access import client_for
 
     store = case_store(SANCTION_CASE, backend, tmp_path, request)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "REPGRAPH_"))}
-    env.update(PYTHONPATH=str(REPO / "src"), COLUMNS="250", REPGRAPH_ACCESS_DB=str(tmp_path / "sl.access.db"))
-    where = ["--db", str(store.location)] if backend == "embedded" else []
-    if backend != "embedded":
-        s = request.getfixturevalue("neo4j_settings")
-        env.update(NEO4J_URI=s["uri"], NEO4J_USER=s["user"], NEO4J_PASSWORD=s["password"] or "",
-                   NEO4J_DATABASE=s["database"])
-
-    def dossier(role: str, fmt: str) -> str:
-        proc = subprocess.run([sys.executable, "-m", "repgraph", "--as", role, "dossier", "p-sl-gen", "--on",
-                               "2026-01-01", "--format", fmt, *where],
-                              cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
-        assert proc.returncode == 0, (role, fmt, proc.stderr[-2000:])
-        return proc.stdout
+    dossier = cli_dossier(store, "p-sl-gen", tmp_path, request)
 
     try:
         def shape(js: str) -> dict:
