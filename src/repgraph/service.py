@@ -144,13 +144,11 @@ def _top(*levels: str | None) -> str:
 
 
 def _redactor(store: GraphStore, viewer: Viewer):
-    """The viewer's redactor when they lack full clearance (else None: nothing to filter)."""
-    if Role(viewer.role) is Role.admin:
-        return None
-    from .redaction import redactor
+    """The viewer's redactor when they lack full clearance (else None: nothing to filter);
+    :func:`repgraph.redaction.active_redactor`."""
+    from .redaction import active_redactor
 
-    red = redactor(store, viewer)
-    return red if red.active else None
+    return active_redactor(store, viewer)
 
 
 # --------------------------------------------------------------------------- stats, search, entity

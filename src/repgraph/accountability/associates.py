@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..disclosure import DEFAULT_VIEWER, Role, Viewer
+from ..disclosure import DEFAULT_VIEWER, Viewer
 from ..merging import canonical
 from .. import queries as Q
 from ..models import EntityRef
@@ -29,11 +29,9 @@ def reasons(store: GraphStore, viewer: Viewer = DEFAULT_VIEWER) -> dict[str, set
     link above their level, or from a sanction, incident or proceeding above it, is no
     reason for them (a viewer read "sanctioned" of a person whose only listing is
     confidential, and that person's relatives were listed because of it)."""
-    red = None
-    if Role(viewer.role) is not Role.admin:
-        from ..redaction import redactor
+    from ..redaction import active_redactor
 
-        red = redactor(store, viewer)
+    red = active_redactor(store, viewer)
     why: dict[str, set[str]] = defaultdict(set)
     for r in store.read(Q.SANCTIONED_OR_ACCUSED):
         if red is not None and (red.level_of(r["relId"], r["linkConfidentiality"]) > red.clearance
